@@ -1,0 +1,149 @@
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from medcenter.accounts.tests.factories import TEST_PASSWORD, StaffUserFactory
+from medcenter.pages.tests.shell import LANGUAGE_CODES, public_urls
+
+AXE = Axe()
+BLOCKING = {"serious", "critical"}
+SHELL_URLS = [
+    *public_urls(),
+    *[f"/{code}/accounts/sign-in/" for code in LANGUAGE_CODES],
+    *[f"/{code}/no-such-page/" for code in LANGUAGE_CODES],
+]
+
+
+def _blocking_violations(page: Page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _sign_in(page: Page, email: str, code: str = "en") -> None:
+    page.goto(f"/{code}/accounts/sign-in/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(TEST_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(f"**/{code}/")
+
+
+@pytest.mark.parametrize("url", SHELL_URLS)
+def test_shell_pages_have_no_serious_accessibility_violations(page, url):
+    page.goto(url)
+
+    assert _blocking_violations(page) == []
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_the_styleguide_has_no_serious_accessibility_violations(page, code, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    staff = StaffUserFactory()
+    _sign_in(page, staff.email, code)
+
+    page.goto(f"/{code}/styleguide/")
+    assert _blocking_violations(page) == []
+    page.locator("form.form button[type=submit]").click()  # the form with its errors shown
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert _blocking_violations(page) == []
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_the_home_page_renders_in_every_language(page, code):
+    page.goto(f"/{code}/")
+
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.locator("h1")).to_have_text("Aster Valley Comprehensive Cancer Center")
+    expect(page.locator(f'.language-switcher a[lang="{code}"]')).to_have_attribute(
+        "aria-current", "true"
+    )
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-footer')).display")
+
+
+def test_arabic_is_laid_out_right_to_left(page):
+    page.goto("/ar/")
+
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    logo = page.locator(".logo").bounding_box()
+    assert logo["x"] > 1280 / 2  # the logo starts the line, which in Arabic is on the right
+    page.goto("/en/")
+    assert page.locator(".logo").bounding_box()["x"] < 1280 / 2
+
+
+def test_the_skip_link_takes_keyboard_users_to_the_content(page):
+    page.goto("/en/contact/")
+
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_the_menu_works_by_keyboard_on_a_narrow_screen(narrow_page):
+    page = narrow_page
+    page.goto("/es/")
+    toggle = page.locator(".menu-toggle")
+    menu_links = page.locator("#site-menu a")
+    expect(toggle).to_be_visible()
+    expect(menu_links.first).to_be_hidden()
+
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu_links.first).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(menu_links.nth(1)).to_be_focused()
+    page.keyboard.press("Escape")
+
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu_links.first).to_be_hidden()
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Space")
+    expect(menu_links.first).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/es/contact/")
+
+
+def test_the_menu_is_open_on_a_wide_screen_without_a_toggle(page):
+    page.goto("/en/")
+
+    expect(page.locator(".menu-toggle")).to_be_hidden()
+    expect(page.locator("#site-menu a").first).to_be_visible()
+
+
+@pytest.mark.parametrize("url", [u for u in public_urls() if u.split("/")[1] in ("en", "ar", "ru")])
+def test_pages_reflow_at_320_pixels_without_horizontal_scrolling(narrow_page, url):
+    narrow_page.goto(url)
+
+    assert narrow_page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_a_staff_member_fixes_a_form_by_keyboard_without_retyping(page, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    staff = StaffUserFactory()
+    page.goto("/en/accounts/sign-in/")
+    page.keyboard.type(staff.email)  # the email field has focus when the page opens
+    page.keyboard.press("Tab")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/")
+
+    page.goto("/en/styleguide/")
+    page.locator("#id_full_name").fill("Rowan Demo")
+    page.locator("#id_email").fill("rowan@")
+    page.locator("#id_email").press("Enter")
+
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#id_full_name")).to_have_value("Rowan Demo")
+    expect(page.locator("#id_email")).to_have_value("rowan@")
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
+    page.locator("#error-summary a").first.click()
+    expect(page.locator("#id_email")).to_be_focused()

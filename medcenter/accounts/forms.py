@@ -1,0 +1,34 @@
+from django import forms
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from medcenter.accounts.models import User
+
+
+class SignInForm(AuthenticationForm):
+    """Email and password; the error never says which of the two was wrong."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "That email address and password do not match an account. Check them and try again."
+        ),
+        "inactive": _("This account is disabled. Please call us for help."),
+    }
+
+
+class StaffUserCreationForm(AdminUserCreationForm):
+    """The admin's "add user" form, keyed on email since there is no username."""
+
+    class Meta:
+        model = User
+        fields = ("email",)

@@ -1,0 +1,57 @@
+"""Server-side cache for anonymous pages that are the same for every visitor."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils.translation import get_language
+
+View = Callable[..., HttpResponse]
+
+
+def cache_public_page(view: View) -> View:
+    """Serve the rendered page from the cache to visitors who carry no session.
+
+    Only requests without a session or CSRF cookie are cached or served from cache, so no
+    page that could hold anything personal (a name in the header, a form token) is shared.
+    The key is the full path, which starts with the language prefix, plus the htmx flag.
+    Middleware still runs on every request, so the security headers stay per-response.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        cookies = request.COOKIES
+        cacheable = (
+            seconds > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in cookies
+            and settings.CSRF_COOKIE_NAME not in cookies
+        )
+        if not cacheable:
+            return view(request, *args, **kwargs)
+        key = "public-page:{}:{}:{}".format(
+            get_language(),
+            "htmx" if request.headers.get("HX-Request") else "full",
+            request.get_full_path(),
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper

@@ -1,0 +1,55 @@
+"""Middleware of the shared kernel: the request log and the security headers Django lacks."""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger("medcenter.request")
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+def request_log_middleware(get_response: Handler) -> Handler:
+    """Log one JSON line per request: method, path without query, status, duration.
+
+    The query string is left out on purpose: searches can carry names or dates of birth.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "user_id": str(user.public_id) if user and user.is_authenticated else None,
+            },
+        )
+        return response
+
+    return middleware
+
+
+def security_headers_middleware(get_response: Handler) -> Handler:
+    """Add Permissions-Policy, and keep any page shown to a signed-in user out of caches."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+        return response
+
+    return middleware

@@ -1,0 +1,112 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from medcenter.accounts.tests.factories import UserFactory
+from medcenter.pages.tests.shell import PUBLIC_PAGES, public_urls
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url", public_urls())
+def test_every_public_page_renders_inside_the_shell(client, url):
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="skip-link" href="#main"' in html
+    assert '<main id="main"' in html
+    assert "Aster Valley University Hospital" in html  # the footer's contact details
+    assert 'href="tel:+15550100100"' in html
+
+
+def test_the_home_page_names_the_center_and_its_phone(client):
+    html = client.get("/en/").content.decode()
+
+    assert '<h1 id="hero-title">Aster Valley Comprehensive Cancer Center</h1>' in html
+    assert "+1 555 010 0100" in html
+
+
+def test_the_center_details_come_from_settings(client, settings):
+    settings.CENTER = {**settings.CENTER, "name": "Lakeside Demo Cancer Institute"}
+
+    html = client.get("/en/contact/").content.decode()
+
+    assert "Lakeside Demo Cancer Institute" in html
+
+
+def test_the_footer_links_every_notice_a_hospital_publishes(client):
+    html = client.get("/en/").content.decode()
+
+    for page in ("accessibility/", "nondiscrimination/", "privacy/"):
+        assert f'href="/en/{page}"' in html
+
+
+def test_the_nondiscrimination_notice_has_taglines_in_their_own_languages(client):
+    html = client.get("/ru/nondiscrimination/").content.decode()
+
+    assert 'lang="es" dir="ltr"' in html
+    assert 'lang="ar" dir="rtl"' in html
+    assert "ATENCIÓN: si habla español" in html
+    assert "+1 555 010 0199" in html  # the language line is filled into every tagline
+    assert "{phone}" not in html
+
+
+@pytest.mark.parametrize("url", [*public_urls()[: len(PUBLIC_PAGES)], "/en/accounts/sign-in/"])
+def test_pages_carry_no_inline_script_or_style(client, url):
+    checker = _InlineCodeFinder()
+    checker.feed(client.get(url).content.decode())
+
+    assert checker.inline_scripts == []
+    assert checker.inline_handlers == []
+    assert checker.style_attributes == []
+
+
+def test_sections_that_do_not_exist_yet_are_not_linked(client):
+    html = client.get("/en/").content.decode()
+
+    assert "Find a Doctor" not in html
+    assert "Clinical Trials" not in html
+
+
+def test_a_section_appears_in_the_menu_once_its_page_exists(client, settings):
+    settings.ROOT_URLCONF = "medcenter.pages.tests.nav_urls"
+
+    html = client.get("/en/").content.decode()
+
+    assert '<a href="/en/doctors/">Find a Doctor</a>' in html
+    assert "Clinical Trials" not in html
+
+
+def test_signed_in_pages_are_never_cached_and_show_sign_out(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/en/")
+
+    assert response["Cache-Control"] == "no-store, private"
+    assert "Sign out" in response.content.decode()
+
+
+class _InlineCodeFinder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inline_scripts, self.inline_handlers, self.style_attributes = [], [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag == "script":
+            self._in_script = "src" not in names
+        if tag == "style":
+            self.inline_scripts.append("<style>")
+        self.inline_handlers += [n for n in names if n.startswith("on")]
+        if "style" in names:
+            self.style_attributes.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_scripts.append(data.strip()[:40])

@@ -1,0 +1,119 @@
+"""The site shell's own pages: home, contact, the notices hospitals must publish, errors."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
+from django_htmx.middleware import HtmxDetails
+
+from medcenter.core.caching import cache_public_page
+from medcenter.pages.forms import StyleguideForm
+from medcenter.pages.taglines import taglines_for
+
+logger = logging.getLogger(__name__)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_safe
+@cache_public_page
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the home page."""
+    return render(request, "pages/home.html")
+
+
+@require_safe
+@cache_public_page
+def contact(request: HttpRequest) -> HttpResponse:
+    """Show how to reach the center."""
+    return render(request, "pages/contact.html")
+
+
+@require_safe
+@cache_public_page
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """Show the accessibility statement."""
+    return render(request, "pages/accessibility.html")
+
+
+@require_safe
+@cache_public_page
+def nondiscrimination(request: HttpRequest) -> HttpResponse:
+    """Show the non-discrimination notice with the language-assistance taglines."""
+    center = settings.CENTER
+    taglines = taglines_for(phone=center["language_line"], tty=center["tty"])
+    return render(request, "pages/nondiscrimination.html", {"taglines": taglines})
+
+
+@require_safe
+@cache_public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Show the notice of privacy practices."""
+    return render(request, "pages/privacy.html")
+
+
+@login_required
+def styleguide(request: HtmxHttpRequest) -> HttpResponse:
+    """Show every shell component, for staff who build pages; the form shows inline errors."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    form = StyleguideForm(request.POST or None)
+    if request.method == "POST":
+        form.is_valid()
+    rows = [
+        {"name": _("Example row %(number)s") % {"number": n}, "number": n} for n in range(1, 24)
+    ]
+    page = Paginator(rows, 5).get_page(request.GET.get("page"))
+    tab_choices = [
+        ("overview", _("Overview")),
+        ("details", _("Details")),
+        ("history", _("History")),
+    ]
+    tab = request.GET.get("tab", "overview")
+    if tab not in dict(tab_choices):
+        tab = "overview"
+    context = {"form": form, "page": page, "tab": tab, "tab_choices": tab_choices}
+    template = "pages/styleguide.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#tab-panel"
+    return render(request, template, context)
+
+
+# --- Error pages: rendered inside the shell, never with a stack trace -----------------------
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Render the 500 page in the shell; if even that fails, a plain page that cannot fail."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("the 500 page itself failed to render")
+        return HttpResponseServerError(
+            loader.get_template("500_plain.html").render(), content_type="text/html"
+        )

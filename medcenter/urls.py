@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from medcenter.core import views as core_views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("medcenter.pages.urls")),
+    path("accounts/", include("medcenter.accounts.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+)
+
+handler400 = "medcenter.pages.views.bad_request"
+handler403 = "medcenter.pages.views.permission_denied"
+handler404 = "medcenter.pages.views.page_not_found"
+handler500 = "medcenter.pages.views.server_error"

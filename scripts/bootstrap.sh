@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.11 and install the locked dependencies; a no-op when up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3 || true)}
+if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "medcenter needs Python 3.11 (Debian: apt-get install python3.11 python3.11-venv)." >&2
+  exit 1
+fi
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    echo "Installing Debian's python3-venv to create the virtual environment..." >&2
+    rm -rf .venv
+    as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv python3.11-venv >/dev/null \
+      || { echo "Could not install python3-venv. Run: apt-get install python3.11-venv" >&2; exit 1; }
+    "$PYTHON" -m venv .venv
+  fi
+fi
+
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "Installing the locked dependencies into .venv ..." >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+  echo "$want" > "$stamp"
+fi

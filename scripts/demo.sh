@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:8000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SETTINGS_MODULE=medcenter.settings
+PORT=${PORT:-8000}
+
+.venv/bin/python manage.py migrate --noinput -v0
+.venv/bin/python manage.py seed_demo
+echo
+echo "medcenter demo: http://127.0.0.1:${PORT}/   (Ctrl+C stops it)"
+echo
+exec .venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \
+  --workers "${WEB_WORKERS:-2}" --access-logfile - --log-level warning
