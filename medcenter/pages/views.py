@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from medcenter.core.caching import cache_public_page
+from medcenter.pages.context_processors import center_details
 from medcenter.pages.forms import StyleguideForm
 from medcenter.pages.taglines import taglines_for
 
@@ -50,7 +50,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @cache_public_page
 def nondiscrimination(request: HttpRequest) -> HttpResponse:
     """Show the non-discrimination notice with the language-assistance taglines."""
-    center = settings.CENTER
+    center = center_details()
     taglines = taglines_for(phone=center["language_line"], tty=center["tty"])
     return render(request, "pages/nondiscrimination.html", {"taglines": taglines})
 

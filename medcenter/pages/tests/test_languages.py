@@ -65,3 +65,10 @@ def test_an_unknown_language_prefix_is_a_404_inside_the_shell(client):
 
     assert response.status_code == 404
     assert 'class="skip-link"' in response.content.decode()
+
+
+def test_phone_numbers_keep_their_digit_order_in_right_to_left_pages(client):
+    html = client.get("/ar/").content.decode()
+
+    assert "\u2066+1 555 010 0100\u2069" in html  # left-to-right isolate around the number
+    assert 'href="tel:+15550100100"' in html
