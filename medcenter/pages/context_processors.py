@@ -8,7 +8,6 @@ from django.utils.translation import get_language, get_language_info
 
 from medcenter.pages.navigation import SECTIONS, TASKS, resolve_links
 
-
 PHONE_FIELDS = ("phone", "language_line", "tty")
 
 
