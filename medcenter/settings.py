@@ -28,12 +28,17 @@ else:
     )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
+# Key of the audit chain's HMAC. Rotating it makes `verify_audit` report every older row, so set
+# it once per installation and keep it apart from the database.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "medcenter.core",
     "medcenter.accounts",
     "medcenter.pages",
+    "medcenter.patients",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +51,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_countries",
+    "phonenumber_field",
     "django_guid",
 ]
 
@@ -60,10 +70,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "medcenter.accounts.middleware.SessionTimeoutMiddleware",
+    "medcenter.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "medcenter.core.middleware.security_headers_middleware",
+    "medcenter.core.middleware.AuditFailureMiddleware",
 ]
 
 ROOT_URLCONF = "medcenter.urls"
@@ -134,11 +148,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 ADMIN_URL = env.str("ADMIN_URL", default="staff-admin/")
+OTP_TOTP_ISSUER = env.str("CENTER_SHORT_NAME", default="Aster Valley")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+PHONENUMBER_DEFAULT_REGION = env.str("CENTER_COUNTRY", default="US")
 
 # --- Sessions, cookies, transport -----------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Automatic log-off (HIPAA 164.312(a)(2)(iii)): idle limits by audience, one absolute limit.
+SESSION_IDLE_PORTAL = env.int("SESSION_IDLE_PORTAL", default=30 * 60)
+SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=15 * 60)
+SESSION_ABSOLUTE = env.int("SESSION_ABSOLUTE", default=12 * 60 * 60)
+SESSION_WARNING_SECONDS = 120
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

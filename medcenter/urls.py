@@ -2,8 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django_otp.admin import OTPAdminSite
 
 from medcenter.core import views as core_views
+
+# The admin shows patient data and manages staff: it needs a verified second factor too.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -13,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("medcenter.pages.urls")),
     path("accounts/", include("medcenter.accounts.urls")),
+    path("", include("medcenter.patients.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

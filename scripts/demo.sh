@@ -8,6 +8,9 @@ PORT=${PORT:-8000}
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
 echo
+echo "Staff accounts need a second factor: add the key shown to any authenticator app, or print"
+echo "the current code with: .venv/bin/python manage.py demo_totp EMAIL"
+echo
 echo "medcenter demo: http://127.0.0.1:${PORT}/   (Ctrl+C stops it)"
 echo
 exec .venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \

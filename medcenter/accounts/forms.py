@@ -26,6 +26,37 @@ class SignInForm(AuthenticationForm):
     }
 
 
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class ConfirmIdentityForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ChangeEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("New email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 class StaffUserCreationForm(AdminUserCreationForm):
     """The admin's "add user" form, keyed on email since there is no username."""
 

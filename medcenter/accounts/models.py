@@ -46,6 +46,7 @@ class User(PublicModel, AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -59,6 +60,7 @@ class User(PublicModel, AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        permissions = [("view_styleguide", "Can view the style guide")]
 
     def __str__(self) -> str:
         return self.email
@@ -67,8 +69,35 @@ class User(PublicModel, AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def is_verified(self) -> bool:
+        """Whether this request passed the second factor; django-otp's middleware replaces
+        this on each request's user. Outside a request nobody is verified."""
+        return False
+
     def get_full_name(self) -> str:
         return self.full_name
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class UserSession(models.Model):
+    """A signed-in session, so an account's sessions can be ended on the server at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept 24 hours to throttle guessing; the email is stored as a digest."""
+
+    email_digest = models.CharField(max_length=64, db_index=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.occurred_at:%Y-%m-%d %H:%M}"

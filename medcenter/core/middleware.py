@@ -53,3 +53,24 @@ def security_headers_middleware(get_response: Handler) -> Handler:
         return response
 
     return middleware
+
+
+class AuditFailureMiddleware:
+    """A read whose audit row cannot be written is refused: 503, and no data."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from medcenter.core.audit import AuditWriteFailed
+
+        if not isinstance(exception, AuditWriteFailed):
+            return None
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        return response

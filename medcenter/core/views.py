@@ -8,9 +8,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from medcenter.core.routes import public_route
+
 logger = logging.getLogger(__name__)
 
 
+@public_route
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -18,6 +21,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@public_route
 @require_safe
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:

@@ -2,8 +2,6 @@
 
 import logging
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from medcenter.core.caching import cache_public_page
+from medcenter.core.routes import public_route, staff_route
 from medcenter.pages.context_processors import center_details
 from medcenter.pages.forms import StyleguideForm
 from medcenter.pages.taglines import taglines_for
@@ -25,6 +24,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+@public_route
 @require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
 
 
+@public_route
 @require_safe
 @cache_public_page
 def contact(request: HttpRequest) -> HttpResponse:
@@ -39,6 +40,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/contact.html")
 
 
+@public_route
 @require_safe
 @cache_public_page
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -46,6 +48,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/accessibility.html")
 
 
+@public_route
 @require_safe
 @cache_public_page
 def nondiscrimination(request: HttpRequest) -> HttpResponse:
@@ -55,6 +58,7 @@ def nondiscrimination(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/nondiscrimination.html", {"taglines": taglines})
 
 
+@public_route
 @require_safe
 @cache_public_page
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -62,11 +66,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/privacy.html")
 
 
-@login_required
+@staff_route("accounts.view_styleguide")
 def styleguide(request: HtmxHttpRequest) -> HttpResponse:
     """Show every shell component, for staff who build pages; the form shows inline errors."""
-    if not request.user.is_staff:
-        raise PermissionDenied
     form = StyleguideForm(request.POST or None)
     if request.method == "POST":
         form.is_valid()

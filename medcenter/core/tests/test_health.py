@@ -24,7 +24,7 @@ def test_readyz_is_ok_when_the_database_answers_and_is_migrated(client):
 
 @pytest.mark.django_db
 def test_readyz_is_unavailable_while_a_migration_is_pending(client):
-    MigrationRecorder.Migration.objects.filter(app="accounts", name="0001_initial").delete()
+    MigrationRecorder.Migration.objects.filter(app="patients").delete()
 
     response = client.get("/readyz")
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from medcenter.accounts.tests.factories import StaffUserFactory
+from medcenter.accounts.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("medcenter.pages.tests.urls")]
 
@@ -27,7 +27,7 @@ def test_a_crash_shows_the_500_page_in_the_shell_and_no_trace(client, settings):
 
 def test_a_crash_when_signed_in_is_not_cached(client, settings):
     settings.DEBUG = False
-    client.force_login(StaffUserFactory())
+    client.force_login(UserFactory())
 
     response = client.get("/en/test/crash/")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
+from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_patients_cannot_see_the_style_guide(client):
 
 
 def test_staff_see_every_component(client):
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory(roles=["content_editor"]))
 
     html = client.get(URL).content.decode()
 
@@ -42,7 +42,7 @@ def test_staff_see_every_component(client):
 
 
 def test_a_form_with_errors_comes_back_filled_in_with_inline_errors(client):
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory(roles=["content_editor"]))
 
     response = client.post(URL, {"full_name": "Rowan Demo", "email": "not-an-email"})
 
@@ -56,7 +56,7 @@ def test_a_form_with_errors_comes_back_filled_in_with_inline_errors(client):
 
 
 def test_a_tab_requested_by_htmx_returns_only_its_panel(client):
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory(roles=["content_editor"]))
 
     response = client.get(URL + "?tab=details", HTTP_HX_REQUEST="true")
 
@@ -67,9 +67,24 @@ def test_a_tab_requested_by_htmx_returns_only_its_panel(client):
 
 
 def test_an_unknown_tab_or_page_falls_back_instead_of_failing(client):
-    client.force_login(StaffUserFactory())
+    sign_in_verified(client, StaffUserFactory(roles=["content_editor"]))
 
     response = client.get(URL + "?tab=<script>&page=9999")
 
     assert response.status_code == 200
     assert "<script>&" not in response.content.decode()
+
+
+def test_staff_must_pass_the_second_factor_first(client):
+    client.force_login(StaffUserFactory(roles=["content_editor"]))
+
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/two-step/setup/")
+
+
+def test_staff_without_the_permission_are_refused(client):
+    sign_in_verified(client, StaffUserFactory(roles=["clinician"]))
+
+    assert client.get(URL).status_code == 403

@@ -42,10 +42,62 @@
     if (summary) summary.focus();
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { setUpMenu(); focusErrorSummary(); });
-  } else {
+  // Warn before an idle sign-out. Asking how long is left never extends the session;
+  // "Stay signed in" posts the form (with its CSRF token), which does.
+  function setUpSessionWarning() {
+    var box = document.getElementById("session-warning");
+    if (!box || !window.fetch) return;
+    var form = box.querySelector("form");
+    var timer = null;
+
+    function schedule(seconds) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, Math.max(5, seconds) * 1000);
+    }
+    function check() {
+      fetch(box.dataset.statusUrl, {
+        headers: { "X-Session-Poll": "1", "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        if (!result.ok || !result.data.signed_in || result.data.seconds_left <= 0) {
+          window.location.assign(box.dataset.signInUrl);
+          return;
+        }
+        var left = result.data.seconds_left, warnAt = result.data.warn_at;
+        if (left <= warnAt) {
+          if (box.hidden) {
+            box.hidden = false;
+            box.querySelector("button").focus();
+          }
+          schedule(Math.min(left, 15));
+        } else {
+          box.hidden = true;
+          schedule(left - warnAt);
+        }
+      }).catch(function () { schedule(60); });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { "Accept": "application/json" },
+        credentials: "same-origin"
+      }).then(function () { box.hidden = true; check(); });
+    });
+    schedule(5);
+  }
+
+  function start() {
     setUpMenu();
     focusErrorSummary();
+    setUpSessionWarning();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

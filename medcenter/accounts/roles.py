@@ -1,0 +1,79 @@
+"""Staff roles: Django groups with explicit permissions, kept in step by `sync_roles`.
+
+A role is granted by adding the person to its group. Administrators manage accounts and
+settings; they are never also in a clinical role (see services.assign_role).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str | Promise
+    permissions: tuple[str, ...]
+    clinical: bool = False
+    may_break_glass: bool = False
+
+
+PATIENT_READ = ("patients.view_patient",)
+PATIENT_WRITE = ("patients.add_patient", "patients.change_patient")
+
+ROLES = (
+    Role(
+        "scheduler",
+        _("Scheduler"),
+        (*PATIENT_READ, *PATIENT_WRITE, "patients.issue_activation_code"),
+    ),
+    Role(
+        "nurse_navigator",
+        _("Nurse navigator"),
+        (
+            *PATIENT_READ,
+            *PATIENT_WRITE,
+            "patients.issue_activation_code",
+            "patients.manage_proxies",
+            "patients.break_glass",
+        ),
+        clinical=True,
+        may_break_glass=True,
+    ),
+    Role(
+        "clinician",
+        _("Clinician"),
+        (*PATIENT_READ, "patients.change_patient", "patients.break_glass"),
+        clinical=True,
+        may_break_glass=True,
+    ),
+    Role(
+        "international_coordinator",
+        _("International coordinator"),
+        (*PATIENT_READ, *PATIENT_WRITE, "patients.issue_activation_code"),
+    ),
+    Role("trial_coordinator", _("Trial coordinator"), PATIENT_READ),
+    Role("giving_officer", _("Giving officer"), ()),
+    Role("quality_analyst", _("Quality analyst"), ()),
+    Role("content_editor", _("Content editor"), ("accounts.view_styleguide",)),
+    Role(
+        "privacy_officer",
+        _("Privacy officer"),
+        ("core.review_access", "patients.review_break_glass"),
+    ),
+    Role(
+        "administrator",
+        _("Administrator"),
+        (
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "auth.view_group",
+            "accounts.view_styleguide",
+        ),
+    ),
+)
+
+ROLE_BY_NAME = {role.name: role for role in ROLES}
+CLINICAL_ROLES = frozenset(role.name for role in ROLES if role.clinical)

@@ -1,0 +1,95 @@
+"""SECURITY.md R3: every back-office route needs an explicit permission, per role."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from medcenter.accounts.roles import ROLE_BY_NAME, ROLES
+from medcenter.accounts.services import assign_role
+from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
+from medcenter.patients.tests.factories import BreakGlassGrantFactory, PatientFactory
+from medcenter.patients.tests.routes import all_routes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group_with_exactly_its_permissions():
+    for role in ROLES:
+        group = Group.objects.get(name=role.name)
+        granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        assert granted == set(role.permissions), role.name
+
+
+def _back_office_routes():
+    for name, view in all_routes():
+        permission = getattr(view, "route_permission", None)
+        if permission:
+            yield name, permission
+
+
+def test_no_role_reaches_a_back_office_route_without_its_permission():
+    patient = PatientFactory()
+    grant = BreakGlassGrantFactory(patient=patient)
+    values = {"public_id": patient.public_id, "grant_id": grant.public_id}
+    checked = unauthorized_successes = 0
+    for role in ROLES:
+        client = Client()
+        sign_in_verified(client, StaffUserFactory(roles=[role.name]))
+        for name, permission in _back_office_routes():
+            if permission in role.permissions:
+                continue
+            view_kwargs = {k: v for k, v in values.items() if f"<uuid:{k}>" in _pattern(name)}
+            for method in ("get", "post"):
+                response = getattr(client, method)(reverse(name, kwargs=view_kwargs))
+                checked += 1
+                if 200 <= response.status_code < 300 or response.status_code == 302:
+                    unauthorized_successes += 1
+    assert checked > 50
+    assert unauthorized_successes == 0
+
+
+def _pattern(name):
+    return next(text for n, _v, text in all_routes(with_patterns=True) if n == name)
+
+
+def test_administrators_are_never_also_clinicians():
+    admin = StaffUserFactory(roles=["administrator"])
+    clinician = StaffUserFactory(roles=["clinician"])
+
+    with pytest.raises(ValidationError):
+        assign_role(user=admin, role="clinician", assigned_by=None)
+    with pytest.raises(ValidationError):
+        assign_role(user=clinician, role="administrator", assigned_by=None)
+    assert not admin.groups.filter(name="clinician").exists()
+
+
+def test_giving_a_role_makes_the_account_staff_and_is_audited():
+    from medcenter.accounts.tests.factories import UserFactory
+    from medcenter.core.models import AuditEvent
+
+    user = UserFactory()
+    assign_role(user=user, role="scheduler", assigned_by=None)
+
+    user.refresh_from_db()
+    assert user.is_staff
+    assert AuditEvent.objects.filter(action="account.role_assigned", reason="scheduler").exists()
+
+
+def test_break_the_glass_is_limited_to_clinical_roles():
+    allowed = {r.name for r in ROLES if "patients.break_glass" in r.permissions}
+
+    assert allowed == {"clinician", "nurse_navigator"}
+    assert ROLE_BY_NAME["administrator"].clinical is False
+
+
+def test_the_admin_needs_a_verified_second_factor(settings):
+    admin = StaffUserFactory(roles=["administrator"], is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    url = f"/en/{settings.ADMIN_URL}"
+
+    assert client.get(url).status_code == 302
+    sign_in_verified(client, admin)
+    assert client.get(url).status_code == 200

@@ -1,0 +1,165 @@
+"""The one audit function, and the tamper-evident chain it writes.
+
+Every read and write of patient data and every authentication event goes through `record`.
+Rows are append-only (a PostgreSQL trigger refuses UPDATE and DELETE; on SQLite the model and
+queryset refuse) and chained: each row's `hash` is an HMAC over its own fields and the previous
+row's hash, so editing, inserting or deleting a row out of band breaks the chain, which
+`manage.py verify_audit` reports.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_guid import get_guid
+
+from medcenter.core.models import AuditChainHead, AuditEvent
+
+logger = logging.getLogger(__name__)
+
+GENESIS = "0" * 64
+
+
+class AuditWriteFailed(Exception):
+    """The audit row could not be written, so the action it records must not happen."""
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"
+
+
+def _key() -> bytes:
+    return str(settings.AUDIT_CHAIN_KEY).encode()
+
+
+def chain_hash(event: AuditEvent) -> str:
+    """Return the HMAC-SHA256 of the event's fields and its predecessor's hash."""
+    payload = json.dumps(
+        {
+            "occurred_at": event.occurred_at.isoformat(),
+            "actor": event.actor_public_id,
+            "actor_role": event.actor_role,
+            "action": event.action,
+            "outcome": event.outcome,
+            "patient": event.patient_public_id,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "client_ip": event.client_ip,
+            "request_id": event.request_id,
+            "purpose": event.purpose,
+            "reason": event.reason,
+            "prev_hash": event.prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hmac.new(_key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    action: str,
+    actor: Any = None,
+    actor_role: str = "",
+    outcome: str = Outcome.SUCCESS,
+    patient: Any = None,
+    target: Any = None,
+    purpose: str = "",
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one audit event; raise AuditWriteFailed if it cannot be stored.
+
+    `actor`, `patient` and `target` are model instances (or None); only their public ids are
+    stored, never names or other patient details.
+    """
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_public_id=str(user.public_id) if user else "",
+        actor_role=actor_role or _role_of(user),
+        action=action,
+        outcome=outcome,
+        patient_public_id=str(patient.public_id) if patient is not None else "",
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(getattr(target, "public_id", getattr(target, "pk", ""))) if target else "",
+        client_ip=client_ip(request),
+        request_id=(get_guid() or "")[:64],
+        purpose=purpose,
+        reason=reason,
+    )
+    try:
+        with transaction.atomic():
+            # One chain head row, locked, so concurrent writers take turns and never fork the
+            # chain (on SQLite the IMMEDIATE transaction already serializes writers).
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"last_hash": GENESIS, "length": 0}
+            )
+            event.prev_hash = head.last_hash
+            event.hash = chain_hash(event)
+            event.save(force_insert=True)
+            AuditChainHead.objects.filter(pk=1).update(
+                last_hash=event.hash, length=models.F("length") + 1
+            )
+    except DatabaseError as error:
+        logger.error("audit write failed", extra={"action": action})
+        raise AuditWriteFailed(action) from error
+    return event
+
+
+def _role_of(user: Any) -> str:
+    if user is None:
+        return "anonymous"
+    if getattr(user, "is_staff", False):
+        names = sorted(g.name for g in user.groups.all())
+        return ",".join(names) or "staff"
+    return "user"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_at: int | None
+    problem: str
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None and not self.problem
+
+
+def verify_chain(*, batch_size: int = 2000) -> ChainReport:
+    """Recompute every hash in order; report the first row that does not fit the chain."""
+    previous = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not rows:
+            break
+        for event in rows:
+            if event.prev_hash != previous:
+                return ChainReport(checked, event.id, "a row before it was removed or inserted")
+            if chain_hash(event) != event.hash:
+                return ChainReport(checked, event.id, "the row was changed after it was written")
+            previous = event.hash
+            checked += 1
+            last_id = event.id
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash != previous or head.length != checked):
+        return ChainReport(checked, None, "rows at the end of the log were removed")
+    return ChainReport(checked, None, "")

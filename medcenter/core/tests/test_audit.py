@@ -1,0 +1,168 @@
+"""SECURITY.md R21/R22: one audit function; append-only; tamper-evident."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from medcenter.accounts.tests.factories import UserFactory
+from medcenter.core import audit
+from medcenter.core.models import AuditChainHead, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(n=5):
+    user = UserFactory()
+    return [audit.record(action=f"test.event{i}", actor=user) for i in range(n)]
+
+
+def _raw(sql, params=()):
+    """Change the table behind the application's back, as an intruder with SQL access would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only"
+            )
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
+
+
+def test_each_event_links_to_the_one_before():
+    events = _events(3)
+
+    assert events[0].prev_hash == audit.GENESIS
+    assert events[1].prev_hash == events[0].hash
+    assert events[2].prev_hash == events[1].hash
+    assert audit.verify_chain().ok
+
+
+def test_the_log_stores_public_ids_only():
+    user = UserFactory(full_name="Quentin Recordsworth")
+    event = audit.record(action="test.named", actor=user, target=user)
+
+    stored = AuditEvent.objects.filter(pk=event.pk).values().get()
+    assert "Quentin" not in str(stored)
+    assert stored["actor_public_id"] == str(user.public_id)
+
+
+def test_the_application_cannot_update_or_delete_an_event():
+    event = _events(1)[0]
+    event.action = "rewritten"
+
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="rewritten")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.event0"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_itself_refuses_update_and_delete():
+    event = _events(1)[0]
+
+    for sql in (
+        "UPDATE core_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, action="test.event0").exists()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(
+            lambda e: _raw("UPDATE core_auditevent SET action='x' WHERE id=%s", [e[2].pk]),
+            id="a field changed",
+        ),
+        pytest.param(
+            lambda e: _raw("UPDATE core_auditevent SET outcome='denied' WHERE id=%s", [e[4].pk]),
+            id="the last row edited",
+        ),
+        pytest.param(
+            lambda e: _raw("DELETE FROM core_auditevent WHERE id=%s", [e[1].pk]),
+            id="a middle row removed",
+        ),
+        pytest.param(
+            lambda e: _raw("DELETE FROM core_auditevent WHERE id=%s", [e[4].pk]),
+            id="the last row removed",
+        ),
+        pytest.param(
+            lambda e: _raw(
+                "UPDATE core_auditevent SET reason='x', hash=%s WHERE id=%s", ["f" * 64, e[0].pk]
+            ),
+            id="a row and its hash rewritten",
+        ),
+    ],
+)
+def test_verify_audit_detects_every_out_of_band_edit(tamper):
+    events = _events(5)
+    call_command("verify_audit")
+
+    tamper(events)
+
+    with pytest.raises(CommandError, match="Audit chain broken"):
+        call_command("verify_audit")
+
+
+def test_a_forged_row_inserted_with_a_guessed_hash_is_detected():
+    events = _events(2)
+    forged = AuditEvent(
+        occurred_at=events[1].occurred_at,
+        action="forged",
+        outcome="success",
+        prev_hash=events[1].hash,
+        hash="e" * 64,
+    )
+    forged.save()  # a new row, bypassing audit.record and the chain head
+
+    assert not audit.verify_chain().ok
+
+
+def test_a_failing_audit_write_raises_so_the_caller_can_refuse(monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(AuditEvent, "save", broken)
+
+    with pytest.raises(audit.AuditWriteFailed):
+        audit.record(action="test.read")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain():
+    user = UserFactory()
+    errors = []
+
+    def write():
+        try:
+            for i in range(10):
+                audit.record(action=f"test.concurrent{i}", actor=user)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    report = audit.verify_chain()
+    assert report.ok, report.problem
+    assert report.checked == AuditChainHead.objects.get().length == 80

@@ -1,0 +1,129 @@
+"""Who may see a patient's data, and on what basis. The one place that decides.
+
+Staff need a reason the system knows (an active care relationship) or an active
+break-the-glass grant, plus the role's permission and a verified second factor. Patients see
+their own record. Proxies see what their grant's scopes allow, adjusted by the patient's age:
+under 12 a parent or guardian has full access; from 12 to 17 access is limited to the granted
+scopes and adolescent-confidential items stay hidden; from 18 a grant needs the adult's own
+consent, given after their 18th birthday.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medcenter.patients.models import (
+    BreakGlassGrant,
+    CareRelationship,
+    Patient,
+    ProxyGrant,
+    ProxyRelationship,
+    ProxyScope,
+)
+
+ALL_SCOPES = frozenset(ProxyScope.values)
+CHILD_AGE = 12
+ADULT_AGE = 18
+
+
+class Basis:
+    SELF = "self"
+    PROXY = "proxy"
+    BREAK_GLASS = "break_glass"
+    PRIVACY_REVIEW = "privacy_review"
+    # care relationships use their kind: care_team, program, referral, case
+
+    LABELS = {
+        "self": _("Your own record"),
+        "proxy": _("Proxy access"),
+        "break_glass": _("Break-the-glass access"),
+        "privacy_review": _("Privacy review"),
+        "care_team": _("Care team member"),
+        "program": _("Program assignment"),
+        "referral": _("Assigned referral"),
+        "case": _("Assigned case"),
+    }
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    patient: Patient
+    basis: str
+    scopes: frozenset[str]
+    sees_confidential: bool
+    grant: Model | None = None
+
+    @property
+    def reason(self) -> str:
+        return self.grant.reason if isinstance(self.grant, BreakGlassGrant) else ""
+
+    @property
+    def is_staff_access(self) -> bool:
+        return self.basis not in (Basis.SELF, Basis.PROXY)
+
+
+def is_mfa_verified(user: Any) -> bool:
+    check = getattr(user, "is_verified", None)
+    return bool(callable(check) and check())
+
+
+def resolve_access(user: Any, patient: Patient) -> PatientAccess | None:
+    """Return the basis on which `user` may see `patient`'s data, or None."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    if patient.user_id is not None and patient.user_id == user.pk:
+        return PatientAccess(patient, Basis.SELF, ALL_SCOPES, sees_confidential=True)
+    if getattr(user, "is_staff", False):
+        return _staff_access(user, patient)
+    return _proxy_access(user, patient)
+
+
+def _staff_access(user: Any, patient: Patient) -> PatientAccess | None:
+    if not is_mfa_verified(user) or not user.has_perm("patients.view_patient"):
+        return None
+    relationship = (
+        CareRelationship.objects.active().filter(staff=user, patient=patient).order_by("id").first()
+    )
+    if relationship is not None:
+        return PatientAccess(patient, relationship.kind, ALL_SCOPES, True, relationship)
+    grant = (
+        BreakGlassGrant.objects.filter(user=user, patient=patient, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+    if grant is not None:
+        return PatientAccess(patient, Basis.BREAK_GLASS, ALL_SCOPES, True, grant)
+    return None
+
+
+def _proxy_access(user: Any, patient: Patient) -> PatientAccess | None:
+    today = timezone.localdate()
+    best: PatientAccess | None = None
+    for grant in ProxyGrant.objects.current().filter(proxy=user, patient=patient):
+        access = proxy_access_for(grant, today=today)
+        if access is not None and (best is None or len(access.scopes) > len(best.scopes)):
+            best = access
+    return best
+
+
+def proxy_access_for(grant: ProxyGrant, *, today: date) -> PatientAccess | None:
+    """Apply the age rules to one current grant."""
+    patient = grant.patient
+    age = patient.age_on(today)
+    granted = frozenset(grant.scopes) & ALL_SCOPES
+    parental = grant.relationship in (ProxyRelationship.PARENT, ProxyRelationship.GUARDIAN)
+    if age < CHILD_AGE:
+        if parental:
+            return PatientAccess(patient, Basis.PROXY, ALL_SCOPES, True, grant)
+        return PatientAccess(patient, Basis.PROXY, granted, False, grant) if granted else None
+    if age < ADULT_AGE:
+        return PatientAccess(patient, Basis.PROXY, granted, False, grant) if granted else None
+    consent = grant.consent_recorded_at
+    came_of_age = patient.birthday(ADULT_AGE)
+    if consent is None or timezone.localdate(consent) < came_of_age:
+        return None
+    return PatientAccess(patient, Basis.PROXY, granted, True, grant) if granted else None

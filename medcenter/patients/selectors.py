@@ -1,0 +1,179 @@
+"""Permission-checked reads of patient data. Every read is audited, or refused."""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from medcenter.core import audit
+from medcenter.core.models import AuditEvent
+from medcenter.patients.access import Basis, PatientAccess, is_mfa_verified, resolve_access
+from medcenter.patients.models import BreakGlassGrant, BreakGlassReview, Patient, ProxyGrant
+
+
+class PatientAccessDenied(PermissionDenied):
+    """The user has no basis to see this patient. Staff may be offered break-the-glass."""
+
+    def __init__(self, patient: Patient, *, can_break_glass: bool) -> None:
+        super().__init__()
+        self.patient_public_id = patient.public_id
+        self.can_break_glass = can_break_glass
+
+
+def get_patient_for(
+    user: Any,
+    *,
+    public_id: UUID | str,
+    request: HttpRequest | None,
+    action: str = "patient.viewed",
+    scope: str | None = None,
+    staff_only: bool = False,
+) -> PatientAccess:
+    """Return `user`'s access to the patient, audited; deny (audited) without a basis.
+
+    Patients and proxies are told nothing exists (404) for records that are not theirs, so
+    an id cannot be probed; staff get 403, with break-the-glass offered if their role has it.
+    """
+    patient = Patient.objects.filter(public_id=public_id).first()
+    if patient is None:
+        raise Http404
+    access = resolve_access(user, patient)
+    if access is not None and staff_only and not access.is_staff_access:
+        access = None
+    if access is not None and scope is not None and scope not in access.scopes:
+        access = None
+    if access is None:
+        audit.record(
+            action=action,
+            outcome=audit.Outcome.DENIED,
+            actor=user,
+            patient=patient,
+            request=request,
+        )
+        if getattr(user, "is_staff", False):
+            can_break_glass = is_mfa_verified(user) and user.has_perm("patients.break_glass")
+            raise PatientAccessDenied(patient, can_break_glass=can_break_glass)
+        raise Http404
+    audit.record(
+        action=action,
+        actor=user,
+        patient=patient,
+        purpose=access.basis,
+        reason=access.reason,
+        request=request,
+    )
+    return access
+
+
+def my_patients(user: Any, *, request: HttpRequest | None) -> QuerySet[Patient]:
+    """The patients a staff member has an active care relationship with (audited listing)."""
+    audit.record(action="patient.list_viewed", actor=user, request=request)
+    return (
+        Patient.objects.filter(care_relationships__in=_active_relationships(user))
+        .distinct()
+        .order_by("family_name", "given_name")
+    )
+
+
+def _active_relationships(user: Any) -> QuerySet:  # type: ignore[type-arg]
+    from medcenter.patients.models import CareRelationship
+
+    return CareRelationship.objects.active().filter(staff=user)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    patient: Patient
+    has_relationship: bool
+
+
+def search_patients(
+    user: Any, *, query: str, request: HttpRequest | None, limit: int = 25
+) -> list[SearchResult]:
+    """Find patients by MRN or by name for staff; shows only identifiers, and is audited."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    terms = query.split()
+    matches = Patient.objects.filter(mrn=query.replace("-", "").upper())
+    if not matches.exists():
+        condition = Q()
+        for term in terms[:3]:
+            condition &= (
+                Q(family_name__icontains=term)
+                | Q(given_name__icontains=term)
+                | Q(preferred_name__icontains=term)
+            )
+        matches = Patient.objects.filter(condition)
+    results = list(matches.order_by("family_name", "given_name")[:limit])
+    related = set(
+        _active_relationships(user).filter(patient__in=results).values_list("patient_id", flat=True)
+    )
+    audit.record(action="patient.searched", actor=user, request=request)
+    return [SearchResult(p, p.pk in related) for p in results]
+
+
+def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess]:
+    """The records a patient or proxy may open: their own, then those they are proxy for."""
+    candidates = list(
+        Patient.objects.filter(
+            Q(user=user) | Q(proxy_grants__in=ProxyGrant.objects.current().filter(proxy=user))
+        ).distinct()
+    )
+    accesses = [a for p in candidates if (a := resolve_access(user, p)) is not None]
+    accesses.sort(key=lambda a: (a.basis != Basis.SELF, a.patient.family_name))
+    if accesses:
+        audit.record(action="patient.records_listed", actor=user, request=request)
+    return accesses
+
+
+def access_history_for(
+    user: Any, *, public_id: UUID | str, request: HttpRequest | None
+) -> tuple[Patient, QuerySet[AuditEvent]]:
+    """Who opened the patient's record: for privacy officers, and for the patient."""
+    patient = Patient.objects.filter(public_id=public_id).first()
+    if patient is None:
+        raise Http404
+    is_officer = (
+        getattr(user, "is_staff", False)
+        and is_mfa_verified(user)
+        and user.has_perm("core.review_access")
+    )
+    access = resolve_access(user, patient)
+    is_self = access is not None and access.basis == Basis.SELF
+    if not (is_officer or is_self):
+        audit.record(
+            action="patient.access_history_viewed",
+            outcome=audit.Outcome.DENIED,
+            actor=user,
+            patient=patient,
+            request=request,
+        )
+        if getattr(user, "is_staff", False):
+            raise PermissionDenied
+        raise Http404
+    audit.record(
+        action="patient.access_history_viewed",
+        actor=user,
+        patient=patient,
+        purpose=Basis.PRIVACY_REVIEW if is_officer else Basis.SELF,
+        request=request,
+    )
+    events = AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).order_by("-id")
+    return patient, events
+
+
+def break_glass_queue(user: Any) -> QuerySet[BreakGlassGrant]:
+    """Break-the-glass grants waiting for a privacy officer's review."""
+    if not (is_mfa_verified(user) and user.has_perm("patients.review_break_glass")):
+        raise PermissionDenied
+    return BreakGlassGrant.objects.filter(review=BreakGlassReview.PENDING).select_related(
+        "user", "patient"
+    )
+
+
+def proxies_of(access: PatientAccess) -> QuerySet[ProxyGrant]:
+    return ProxyGrant.objects.filter(patient=access.patient).select_related("proxy")

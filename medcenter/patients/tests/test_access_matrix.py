@@ -1,0 +1,150 @@
+"""SECURITY.md R1 and R21: patient B's data, requested as everyone else, on every route."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
+from medcenter.core.models import AuditEvent
+from medcenter.patients.models import BreakGlassGrant, Patient, ProxyGrant
+from medcenter.patients.tests.factories import CareRelationshipFactory
+from medcenter.patients.tests.routes import patient_data_routes
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("get", "post", "put", "patch", "delete")
+LANGUAGES = ("en", "ar")
+
+
+def _kwargs_for_b(route, world):
+    values = {}
+    for kwarg in route.kwargs:
+        if kwarg == "public_id":
+            values[kwarg] = world.patient_b.public_id
+        elif kwarg == "grant_id" and route.model == "patients.breakglassgrant":
+            values[kwarg] = world.b_break_glass.public_id
+        elif kwarg == "grant_id":
+            values[kwarg] = world.b_grant.public_id
+        else:
+            pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
+    return values
+
+
+def _identities(world):
+    unverified = StaffUserFactory(roles=["clinician"])
+    CareRelationshipFactory(staff=unverified, patient=world.patient_b)  # but no second factor
+    clients = {"anonymous": Client()}
+    for name, user, verify in [
+        ("patient A (and parent proxy of A's child)", world.user_a, False),
+        ("clinician with a relationship to A only", world.clinician_a, True),
+        ("trial coordinator without a relationship", world.coordinator, True),
+        ("clinician of B without a second factor", unverified, False),
+    ]:
+        client = Client()
+        if verify:
+            sign_in_verified(client, user)
+        else:
+            client.force_login(user)
+        clients[name] = (client, user)
+    clients["anonymous"] = (clients["anonymous"], None)
+    return clients
+
+
+def _b_markers(world):
+    b = world.patient_b
+    return [b.given_name, b.family_name, b.mrn, b.email]
+
+
+def _snapshot(world):
+    b = Patient.objects.get(pk=world.patient_b.pk)
+    return (
+        [getattr(b, f.attname) for f in Patient._meta.fields if f.attname != "updated_at"],
+        list(
+            ProxyGrant.objects.filter(patient=b).values_list("revoked_at", "scopes", "expires_at")
+        ),
+        list(BreakGlassGrant.objects.filter(patient=b).values_list("review", "expires_at")),
+    )
+
+
+def test_every_patient_data_route_refuses_patient_b_to_everyone_else(world):
+    routes = patient_data_routes()
+    assert len(routes) >= 10
+    identities = _identities(world)
+    markers = _b_markers(world)
+    before = _snapshot(world)
+    requests = 0
+    leaks = []
+    for name, route in routes:
+        kwargs = _kwargs_for_b(route, world)
+        for language in LANGUAGES:
+            with translation.override(language):
+                url = reverse(name, kwargs=kwargs)
+            for who, (client, user) in identities.items():
+                may_break_glass = user is not None and user == world.clinician_a
+                for method in METHODS:
+                    events = AuditEvent.objects.count()
+                    response = getattr(client, method)(url)
+                    requests += 1
+                    body = response.content.decode(errors="replace")
+                    granted_form = name == "patients:break_glass" and may_break_glass
+                    ok_status = (
+                        response.status_code in (200, 400, 405)
+                        if granted_form
+                        else response.status_code in (302, 403, 404, 405)
+                    )
+                    if response.status_code == 302:
+                        ok_status = "/accounts/" in response["Location"]
+                    if not ok_status or any(m in body for m in markers):
+                        leaks.append(f"{method.upper()} {url} as {who}: {response.status_code}")
+                    if response.status_code != 405 and not granted_form:
+                        # R21: the refusal is itself an audit event
+                        assert AuditEvent.objects.count() > events, f"{method} {url} as {who}"
+    assert leaks == []
+    assert requests >= 500
+    assert _snapshot(world) == before
+
+
+AUTHORIZED = {
+    # route name -> who may open patient B's page
+    "patients:staff_detail": "care team",
+    "patients:staff_edit": "care team",
+    "patients:staff_proxies": "care team",
+    "patients:staff_access_history": "privacy officer",
+    "patients:record": "patient B",
+    "patients:record_proxies": "patient B",
+    "patients:record_access_history": "patient B",
+}
+
+
+def test_each_authorized_read_leaves_exactly_one_audit_event_naming_the_patient(world):
+    care_team = StaffUserFactory(roles=["clinician", "nurse_navigator"])
+    CareRelationshipFactory(staff=care_team, patient=world.patient_b)
+    users = {
+        "care team": care_team,
+        "privacy officer": world.privacy_officer,
+        "patient B": world.user_b,
+    }
+    readable = {name for name, route in patient_data_routes() if route.kwargs == ("public_id",)}
+    missing = (
+        readable - set(AUTHORIZED) - {"patients:break_glass", "patients:staff_activation_code"}
+    )
+    assert missing == set(), "add the new route to AUTHORIZED"
+    for name, who in AUTHORIZED.items():
+        client = Client()
+        user = users[who]
+        if user.is_staff:
+            sign_in_verified(client, user)
+        else:
+            client.force_login(user)
+        before = set(AuditEvent.objects.values_list("id", flat=True))
+
+        response = client.get(reverse(name, kwargs={"public_id": world.patient_b.public_id}))
+
+        new = AuditEvent.objects.exclude(id__in=before)
+        assert response.status_code == 200, name
+        assert new.count() == 1, name
+        event = new.get()
+        assert event.patient_public_id == str(world.patient_b.public_id)
+        assert event.actor_public_id == str(user.public_id)
+        assert event.outcome == "success"

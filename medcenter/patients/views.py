@@ -1,0 +1,506 @@
+"""Patient record pages for staff, patients and proxies, and portal account opening."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from medcenter.accounts.models import User
+from medcenter.core.routes import account_route, patient_data_route, staff_route
+from medcenter.patients import selectors, services
+from medcenter.patients.access import Basis
+from medcenter.patients.forms import (
+    ActivateForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    PatientForm,
+    ProxyGrantForm,
+    SearchForm,
+    SignUpFinishForm,
+    SignUpStartForm,
+)
+from medcenter.patients.models import BreakGlassGrant, Patient
+
+PATIENT = "patients.patient"
+
+
+class AuthedRequest(HttpRequest):
+    """A request that the route decorators have already checked is signed in."""
+
+    user: User
+
+
+SIGNUP_KEY = "_signup_identity"
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _denied(request: AuthedRequest, error: selectors.PatientAccessDenied) -> HttpResponse:
+    return render(
+        request,
+        "patients/no_access.html",
+        {"public_id": error.patient_public_id, "can_break_glass": error.can_break_glass},
+        status=403,
+    )
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@staff_route("patients.view_patient")
+def staff_home(request: AuthedRequest) -> HttpResponse:
+    """The staff member's patients, and a search to find others."""
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = selectors.search_patients(
+            request.user, query=form.cleaned_data["q"], request=request
+        )
+    patients = selectors.my_patients(request.user, request=request)
+    return render(
+        request,
+        "patients/staff_home.html",
+        {"form": form, "results": results, "patients": patients},
+    )
+
+
+@staff_route("patients.add_patient")
+def staff_new(request: AuthedRequest) -> HttpResponse:
+    """Register a new patient."""
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = services.register_patient(
+                data=form.cleaned_data,
+                registered_by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The patient was registered with MRN %(mrn)s.") % {"mrn": patient.mrn}
+            )
+            return redirect("patients:staff_detail", public_id=patient.public_id)
+    return render(
+        request, "patients/patient_form.html", {"form": form, "title": _("Register a patient")}
+    )
+
+
+@patient_data_route(model=PATIENT, permission="patients.view_patient")
+def staff_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    try:
+        access = selectors.get_patient_for(
+            request.user, public_id=public_id, request=request, staff_only=True
+        )
+    except selectors.PatientAccessDenied as error:
+        return _denied(request, error)
+    return render(
+        request,
+        "patients/staff_detail.html",
+        {
+            "access": access,
+            "patient": access.patient,
+            "basis": Basis.LABELS.get(access.basis, access.basis),
+        },
+    )
+
+
+@patient_data_route(model=PATIENT, permission="patients.change_patient")
+def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    try:
+        access = selectors.get_patient_for(
+            request.user,
+            public_id=public_id,
+            request=request,
+            staff_only=True,
+            action="patient.edit_opened",
+        )
+    except selectors.PatientAccessDenied as error:
+        return _denied(request, error)
+    form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=access.patient.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_patient(
+                access=access, changes=form.cleaned_data, changed_by=request.user, request=request
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("patients:staff_detail", public_id=public_id)
+    return render(
+        request,
+        "patients/patient_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": access.patient.display_name},
+            "back_url": reverse("patients:staff_detail", args=[public_id]),
+        },
+    )
+
+
+@patient_data_route(model=PATIENT, permission="patients.issue_activation_code")
+@require_POST
+def staff_activation_code(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    try:
+        access = selectors.get_patient_for(
+            request.user,
+            public_id=public_id,
+            request=request,
+            staff_only=True,
+            action="patient.activation_code",
+        )
+        code = services.issue_activation_code(
+            access=access, issued_by=request.user, request=request
+        )
+    except selectors.PatientAccessDenied as error:
+        return _denied(request, error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("patients:staff_detail", public_id=public_id)
+    return render(
+        request, "patients/activation_code.html", {"patient": access.patient, "code": code}
+    )
+
+
+@patient_data_route(model=PATIENT, permission="patients.break_glass")
+def break_glass(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    """Open a record without a known relationship: a stated reason, 60 minutes, reviewed."""
+    patient = Patient.objects.filter(public_id=public_id).first()
+    if patient is None:
+        raise Http404
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_the_glass(
+                user=request.user,
+                patient=patient,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("patients:staff_detail", public_id=public_id)
+    status = 400 if request.method == "POST" else 200  # R23: no reason, no access
+    return render(
+        request, "patients/break_glass.html", {"form": form, "public_id": public_id}, status=status
+    )
+
+
+@patient_data_route(model=PATIENT, permission="core.review_access")
+def staff_access_history(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    patient, events = selectors.access_history_for(
+        request.user, public_id=public_id, request=request
+    )
+    return _access_history(request, patient, events, staff=True)
+
+
+def _access_history(
+    request: HttpRequest, patient: Patient, events: Any, *, staff: bool
+) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    actors = {
+        str(u.public_id): u
+        for u in User.objects.filter(
+            public_id__in=[e.actor_public_id for e in page if e.actor_public_id]
+        )
+    }
+    rows = [
+        {
+            "event": e,
+            "actor": actors.get(e.actor_public_id),
+            "basis": Basis.LABELS.get(e.purpose, e.purpose),
+        }
+        for e in page
+    ]
+    return render(
+        request,
+        "patients/access_history.html",
+        {"patient": patient, "page": page, "rows": rows, "staff": staff},
+    )
+
+
+@patient_data_route(model=PATIENT, permission="patients.manage_proxies")
+def staff_proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    try:
+        access = selectors.get_patient_for(
+            request.user,
+            public_id=public_id,
+            request=request,
+            staff_only=True,
+            action="patient.proxies_viewed",
+        )
+    except selectors.PatientAccessDenied as error:
+        return _denied(request, error)
+    return _proxies(request, access, by_patient=False)
+
+
+@patient_data_route(
+    model=PATIENT, kwargs=("public_id", "grant_id"), permission="patients.manage_proxies"
+)
+@require_POST
+def staff_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> HttpResponse:
+    try:
+        access = selectors.get_patient_for(
+            request.user,
+            public_id=public_id,
+            request=request,
+            staff_only=True,
+            action="proxy.revoke_opened",
+        )
+    except selectors.PatientAccessDenied as error:
+        return _denied(request, error)
+    return _revoke(request, access, grant_id, "patients:staff_proxies")
+
+
+def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpResponse:
+    form = ProxyGrantForm(request.POST or None, by_patient=by_patient)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_proxy(
+                access=access,
+                proxy_email=data["proxy_email"],
+                relationship=data["relationship"],
+                scopes=data["scopes"],
+                expires_on=data["expires_on"],
+                consent_given=data.get("consent_given", False),
+                granted_by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Proxy access was granted."))
+            return redirect(request.path)
+    return render(
+        request,
+        "patients/proxies.html",
+        {
+            "access": access,
+            "patient": access.patient,
+            "grants": selectors.proxies_of(access),
+            "form": form,
+            "by_patient": by_patient,
+        },
+    )
+
+
+def _revoke(request: AuthedRequest, access: Any, grant_id: UUID, back: str) -> HttpResponse:
+    try:
+        services.revoke_proxy(
+            access=access, grant_id=grant_id, revoked_by=request.user, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proxy access was ended."))
+    return redirect(back, public_id=access.patient.public_id)
+
+
+@staff_route("patients.review_break_glass")
+def break_glass_queue(request: AuthedRequest) -> HttpResponse:
+    grants = selectors.break_glass_queue(request.user)
+    return render(
+        request,
+        "patients/break_glass_queue.html",
+        {"grants": grants, "form": BreakGlassReviewForm()},
+    )
+
+
+@patient_data_route(
+    model="patients.breakglassgrant", kwargs=("grant_id",), permission="patients.review_break_glass"
+)
+@require_POST
+def break_glass_review(request: AuthedRequest, grant_id: UUID) -> HttpResponse:
+    grant = BreakGlassGrant.objects.filter(public_id=grant_id).select_related("patient").first()
+    if grant is None:
+        raise Http404
+    form = BreakGlassReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_break_glass(
+                grant=grant,
+                reviewer=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The review was saved."))
+    else:
+        messages.error(request, _("Choose whether the access was appropriate."))
+    return redirect("patients:break_glass_queue")
+
+
+# --- Patients and proxies ---------------------------------------------------------------------
+
+
+@account_route
+def records(request: HttpRequest) -> HttpResponse:
+    """The records a signed-in patient or caregiver may open."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    accesses = selectors.records_for(request.user, request=request)
+    return render(request, "patients/records.html", {"accesses": accesses, "labels": Basis.LABELS})
+
+
+@patient_data_route(model=PATIENT)
+def record(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    access = selectors.get_patient_for(request.user, public_id=public_id, request=request)
+    return render(request, "patients/record.html", {"access": access, "patient": access.patient})
+
+
+def _own_record(request: AuthedRequest, public_id: UUID, action: str) -> Any:
+    access = selectors.get_patient_for(
+        request.user, public_id=public_id, request=request, action=action
+    )
+    if access.basis != Basis.SELF:
+        raise Http404
+    return access
+
+
+@patient_data_route(model=PATIENT)
+def record_proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    access = _own_record(request, public_id, "patient.proxies_viewed")
+    return _proxies(request, access, by_patient=True)
+
+
+@patient_data_route(model=PATIENT, kwargs=("public_id", "grant_id"))
+@require_POST
+def record_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> HttpResponse:
+    access = _own_record(request, public_id, "proxy.revoke_opened")
+    return _revoke(request, access, grant_id, "patients:record_proxies")
+
+
+@patient_data_route(model=PATIENT)
+def record_access_history(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    patient, events = selectors.access_history_for(
+        request.user, public_id=public_id, request=request
+    )
+    return _access_history(request, patient, events, staff=False)
+
+
+# --- Opening a portal account -------------------------------------------------------------
+
+
+@account_route
+def activate(request: HttpRequest) -> HttpResponse:
+    """Open a portal account with the activation code staff gave the patient."""
+    form = ActivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activate_portal_account(
+                code=data["code"],
+                date_of_birth=data["date_of_birth"],
+                email=data["email"],
+                password=data["password1"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your account is open. Please sign in."))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/form_page.html",
+        {
+            "form": form,
+            "title": _("Open your Patient Gateway account"),
+            "submit": _("Open my account"),
+            "intro": _(
+                "Enter the activation code from our staff, your date of birth, and the email "
+                "and password you want to use."
+            ),
+        },
+    )
+
+
+@account_route
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Step 1: the MRN and date of birth; a code goes to the email address on file."""
+    form = SignUpStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.request_signup_code(
+            mrn=data["mrn"], date_of_birth=data["date_of_birth"], request=request
+        )
+        request.session[SIGNUP_KEY] = {"mrn": data["mrn"], "dob": data["date_of_birth"].isoformat()}
+        return redirect("patients:sign_up_finish")
+    return render(
+        request,
+        "accounts/form_page.html",
+        {
+            "form": form,
+            "title": _("Sign up for the Patient Gateway"),
+            "submit": _("Send me a code"),
+            "intro": _(
+                "If the details match our records, we email a code to the address we have on "
+                "file for you."
+            ),
+        },
+    )
+
+
+@account_route
+def sign_up_finish(request: HttpRequest) -> HttpResponse:
+    """Step 2: the emailed code and a password."""
+    from datetime import date
+
+    identity = request.session.get(SIGNUP_KEY)
+    if not identity:
+        return redirect("patients:sign_up")
+    form = SignUpFinishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_signup(
+                mrn=identity["mrn"],
+                date_of_birth=date.fromisoformat(identity["dob"]),
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            request.session.pop(SIGNUP_KEY, None)
+            messages.success(
+                request, _("Your account is open. Sign in with the email address we wrote to.")
+            )
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/form_page.html",
+        {
+            "form": form,
+            "title": _("Check your email"),
+            "submit": _("Open my account"),
+            "intro": _(
+                "If your details matched, we sent a 6-digit code to the email address on file. "
+                "It works for 30 minutes. No email? Call us and we will help."
+            ),
+        },
+    )
