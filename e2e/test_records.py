@@ -66,8 +66,11 @@ def test_a_patient_sees_their_record_proxies_and_who_opened_it(page: Page, code)
 
 
 def test_a_parent_opens_the_childs_record_and_loses_access_when_revoked(page: Page):
-    grant = ProxyGrantFactory(patient=PatientFactory(date_of_birth=born_years_ago(9),
-                                                     given_name="Pip", family_name="Hollowell"))
+    grant = ProxyGrantFactory(
+        patient=PatientFactory(
+            date_of_birth=born_years_ago(9), given_name="Pip", family_name="Hollowell"
+        )
+    )
     sign_in(page, grant.proxy.email)
     page.wait_for_url("**/en/")
 
@@ -105,5 +108,10 @@ def test_the_session_warning_appears_and_stay_signed_in_keeps_the_session(page: 
     page.keyboard.press("Enter")
 
     expect(warning).to_be_hidden()
-    assert page.evaluate("fetch('/en/accounts/session/', {headers: {'X-Session-Poll': '1'}})"
-                         ".then(r => r.json()).then(d => d.seconds_left)") > 100
+    assert (
+        page.evaluate(
+            "fetch('/en/accounts/session/', {headers: {'X-Session-Poll': '1'}})"
+            ".then(r => r.json()).then(d => d.seconds_left)"
+        )
+        > 100
+    )

@@ -1,5 +1,5 @@
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from e2e.journeys import blocking_violations as _blocking_violations
 from e2e.journeys import sign_in_staff, totp_code

@@ -13,5 +13,9 @@ echo "the current code with: .venv/bin/python manage.py demo_totp EMAIL"
 echo
 echo "medcenter demo: http://127.0.0.1:${PORT}/   (Ctrl+C stops it)"
 echo
-exec .venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \
+# A background worker sends the queued emails (to this console in the demo).
+.venv/bin/python manage.py db_worker > var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null' EXIT INT TERM
+.venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \
   --workers "${WEB_WORKERS:-2}" --access-logfile - --log-level warning

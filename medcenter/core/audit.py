@@ -107,6 +107,8 @@ def record(
         with transaction.atomic():
             # One chain head row, locked, so concurrent writers take turns and never fork the
             # chain (on SQLite the IMMEDIATE transaction already serializes writers).
+            # get_or_create: two first-ever writers racing to create the head row end with
+            # one creating it and the other waiting for, then locking, that row.
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(
                 pk=1, defaults={"last_hash": GENESIS, "length": 0}
             )
@@ -125,10 +127,14 @@ def record(
 def _role_of(user: Any) -> str:
     if user is None:
         return "anonymous"
-    if getattr(user, "is_staff", False):
-        names = sorted(g.name for g in user.groups.all())
-        return ",".join(names) or "staff"
-    return "user"
+    if not getattr(user, "is_staff", False):
+        return "user"
+    # Roles do not change within a request; remember them on the user object.
+    cached: str | None = getattr(user, "_audit_role", None)
+    if cached is None:
+        cached = ",".join(sorted(user.groups.values_list("name", flat=True))) or "staff"
+        user._audit_role = cached
+    return cached
 
 
 @dataclass(frozen=True)

@@ -150,10 +150,14 @@ def _patient(
     interpreter: bool = False,
     country: str = "US",
 ) -> Patient:
-    mrn = generate_mrn(rng)  # drawn first so the sequence never depends on what exists
+    # Every random draw happens whether or not the patient exists yet, so a second run
+    # walks the same sequence as the first and finds everyone again.
+    mrn, house = generate_mrn(rng), rng.randrange(10, 999)
     existing = Patient.objects.filter(given_name=given, family_name=family).first()
     if existing:
         return existing
+    while Patient.objects.filter(mrn=mrn).exists():
+        mrn = generate_mrn(rng)
     return Patient.objects.create(
         mrn=mrn,
         given_name=given,
@@ -164,7 +168,7 @@ def _patient(
         interpreter_needed=interpreter,
         email=email,
         contact_preference="email" if email else "letter",
-        address_line1=f"{rng.randrange(10, 999)} Example Street",
+        address_line1=f"{house} Example Street",
         city="Fairhaven",
         region="ST",
         postal_code="00000",
