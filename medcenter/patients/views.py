@@ -1,5 +1,6 @@
 """Patient record pages for staff, patients and proxies, and portal account opening."""
 
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -57,6 +58,26 @@ def _denied(request: AuthedRequest, error: selectors.PatientAccessDenied) -> Htt
     )
 
 
+def offers_break_glass(view: Any) -> Any:
+    """Turn a staff member's missing basis into the page that offers break-the-glass."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except selectors.PatientAccessDenied as error:
+            return _denied(request, error)
+        return response
+
+    return wrapper
+
+
+def _staff_patient(request: AuthedRequest, public_id: UUID, action: str) -> Any:
+    return selectors.get_patient_for(
+        request.user, public_id=public_id, request=request, staff_only=True, action=action
+    )
+
+
 # --- Staff ----------------------------------------------------------------------------------
 
 
@@ -101,13 +122,9 @@ def staff_new(request: AuthedRequest) -> HttpResponse:
 
 
 @patient_data_route(model=PATIENT, permission="patients.view_patient")
+@offers_break_glass
 def staff_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    try:
-        access = selectors.get_patient_for(
-            request.user, public_id=public_id, request=request, staff_only=True
-        )
-    except selectors.PatientAccessDenied as error:
-        return _denied(request, error)
+    access = _staff_patient(request, public_id, "patient.viewed")
     return render(
         request,
         "patients/staff_detail.html",
@@ -120,17 +137,9 @@ def staff_detail(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
 
 @patient_data_route(model=PATIENT, permission="patients.change_patient")
+@offers_break_glass
 def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    try:
-        access = selectors.get_patient_for(
-            request.user,
-            public_id=public_id,
-            request=request,
-            staff_only=True,
-            action="patient.edit_opened",
-        )
-    except selectors.PatientAccessDenied as error:
-        return _denied(request, error)
+    access = _staff_patient(request, public_id, "patient.edit_opened")
     form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=access.patient.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,21 +163,14 @@ def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
 
 @patient_data_route(model=PATIENT, permission="patients.issue_activation_code")
+@offers_break_glass
 @require_POST
 def staff_activation_code(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    access = _staff_patient(request, public_id, "patient.activation_code")
     try:
-        access = selectors.get_patient_for(
-            request.user,
-            public_id=public_id,
-            request=request,
-            staff_only=True,
-            action="patient.activation_code",
-        )
         code = services.issue_activation_code(
             access=access, issued_by=request.user, request=request
         )
-    except selectors.PatientAccessDenied as error:
-        return _denied(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:staff_detail", public_id=public_id)
@@ -238,35 +240,19 @@ def _access_history(
 
 
 @patient_data_route(model=PATIENT, permission="patients.manage_proxies")
+@offers_break_glass
 def staff_proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    try:
-        access = selectors.get_patient_for(
-            request.user,
-            public_id=public_id,
-            request=request,
-            staff_only=True,
-            action="patient.proxies_viewed",
-        )
-    except selectors.PatientAccessDenied as error:
-        return _denied(request, error)
+    access = _staff_patient(request, public_id, "patient.proxies_viewed")
     return _proxies(request, access, by_patient=False)
 
 
 @patient_data_route(
     model=PATIENT, kwargs=("public_id", "grant_id"), permission="patients.manage_proxies"
 )
+@offers_break_glass
 @require_POST
 def staff_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> HttpResponse:
-    try:
-        access = selectors.get_patient_for(
-            request.user,
-            public_id=public_id,
-            request=request,
-            staff_only=True,
-            action="proxy.revoke_opened",
-        )
-    except selectors.PatientAccessDenied as error:
-        return _denied(request, error)
+    access = _staff_patient(request, public_id, "proxy.revoke_opened")
     return _revoke(request, access, grant_id, "patients:staff_proxies")
 
 

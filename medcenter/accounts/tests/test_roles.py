@@ -93,3 +93,24 @@ def test_the_admin_needs_a_verified_second_factor(settings):
     assert client.get(url).status_code == 302
     sign_in_verified(client, admin)
     assert client.get(url).status_code == 200
+
+
+def test_the_admin_form_also_keeps_administrators_apart_from_clinicians():
+    from medcenter.accounts.admin import StaffUserChangeForm
+
+    user = StaffUserFactory(roles=["administrator"])
+    groups = Group.objects.filter(name__in=["administrator", "clinician"])
+    form = StaffUserChangeForm(
+        instance=user,
+        data={
+            "email": user.email,
+            "password": user.password,
+            "groups": [g.pk for g in groups],
+            "date_joined": user.date_joined,
+            "is_active": True,
+            "is_staff": True,
+        },
+    )
+
+    assert not form.is_valid()
+    assert "groups" in form.errors
