@@ -87,7 +87,7 @@ def test_the_menu_works_by_keyboard_on_a_narrow_screen(narrow_page):
     expect(menu_links.first).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/es/contact/")
+    page.wait_for_url("**/es/doctors/")
 
 
 def test_the_menu_is_open_on_a_wide_screen_without_a_toggle(page):

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "medcenter.accounts",
     "medcenter.pages",
     "medcenter.patients",
+    "medcenter.directory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.pages.urls")),
     path("accounts/", include("medcenter.accounts.urls")),
     path("", include("medcenter.patients.urls")),
+    path("", include("medcenter.directory.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -20,6 +20,19 @@ class Role:
 
 
 PATIENT_READ = ("patients.view_patient",)
+DIRECTORY_EDIT = tuple(
+    f"directory.{action}_{model}"
+    for model in (
+        "program",
+        "clinician",
+        "location",
+        "condition",
+        "conditionterm",
+        "specialty",
+        "programteammember",
+    )
+    for action in ("view", "add", "change")
+)
 PATIENT_WRITE = ("patients.add_patient", "patients.change_patient")
 
 ROLES = (
@@ -56,7 +69,11 @@ ROLES = (
     Role("trial_coordinator", _("Trial coordinator"), PATIENT_READ),
     Role("giving_officer", _("Giving officer"), ()),
     Role("quality_analyst", _("Quality analyst"), ()),
-    Role("content_editor", _("Content editor"), ("accounts.view_styleguide",)),
+    Role(
+        "content_editor",
+        _("Content editor"),
+        ("accounts.view_styleguide", *DIRECTORY_EDIT),
+    ),
     Role(
         "privacy_officer",
         _("Privacy officer"),

@@ -65,8 +65,19 @@ def test_pages_carry_no_inline_script_or_style(client, url):
 def test_sections_that_do_not_exist_yet_are_not_linked(client):
     html = client.get("/en/").content.decode()
 
-    assert "Find a Doctor" not in html
     assert "Clinical Trials" not in html
+    assert "Give Now" not in html
+
+
+def test_built_sections_are_in_the_menu(client):
+    html = client.get("/en/").content.decode()
+
+    for label, url in (
+        ("Find a Doctor", "/en/doctors/"),
+        ("Find a Location", "/en/locations/"),
+        ("Programs", "/en/programs/"),
+    ):
+        assert f'<a href="{url}">{label}</a>' in html
 
 
 def test_a_section_appears_in_the_menu_once_its_page_exists(client, settings):
@@ -75,7 +86,7 @@ def test_a_section_appears_in_the_menu_once_its_page_exists(client, settings):
     html = client.get("/en/").content.decode()
 
     assert '<a href="/en/doctors/">Find a Doctor</a>' in html
-    assert "Clinical Trials" not in html
+    assert "Give Now" not in html
 
 
 def test_signed_in_pages_are_never_cached_and_show_sign_out(client):

@@ -1,0 +1,105 @@
+import pytest
+
+from medcenter.directory.models import Clinician, Location
+from medcenter.directory.services import sanitize
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_search_page_works_without_javascript_and_keeps_the_query(demo_directory, client):
+    response = client.get("/en/doctors/", {"q": "bone cancer", "accepting": "on"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="bone cancer"' in html
+    assert "Bone and Sarcoma Program" in html
+    facet_links = [link for link in html.split('href="?')[1:] if "specialty=" in link[:200]]
+    assert facet_links and all("q=bone+cancer" in link[:200] for link in facet_links)
+
+
+def test_htmx_gets_only_the_results(demo_directory, client):
+    response = client.get("/en/doctors/", {"q": "lung"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.strip().startswith('<div id="results"')
+    assert "<footer" not in html
+
+
+def test_an_empty_result_offers_a_program_or_a_phone_number(demo_directory, client):
+    html = client.get("/en/doctors/", {"q": "bone cancer", "language": "xx"}).content.decode()
+
+    assert "No doctor matches all of that" in html
+    assert "/en/programs/bone-sarcoma/" in html
+    assert "+1 555 010 0100" in html
+
+
+def test_search_input_is_escaped(demo_directory, client):
+    html = client.get("/en/doctors/", {"q": "<script>alert(1)</script>"}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("code", ["en", "es", "ar", "zh-hans"])
+def test_profile_program_and_location_pages_render_in_every_language(demo_directory, client, code):
+    clinician = Clinician.objects.get(slug="severin-ashgrove")
+    location = Location.objects.get(slug="main-campus")
+
+    for url in (
+        f"/{code}/doctors/{clinician.slug}/",
+        f"/{code}/programs/",
+        f"/{code}/programs/bone-sarcoma/",
+        f"/{code}/locations/",
+        f"/{code}/locations/{location.slug}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_bone_and_sarcoma_page_has_everything_a_patient_looks_for(demo_directory, client):
+    html = client.get("/en/programs/bone-sarcoma/").content.decode()
+
+    for text in (
+        "Osteosarcoma",
+        "Chondrosarcoma",
+        "Ewing",
+        "Chordoma",
+        "Adamantinoma",
+        "Paget",
+        "ymphoma of bone",
+        "PET/CT",
+        "Musculoskeletal pathologists",
+        "Microvascular surgeons",
+        "Palliative care",
+        "imb-sparing",
+        "roton",
+        "ntraoperative",
+        "Adolescent and Young Adult",
+        "Preparing for your visit",
+    ):
+        assert text in html, text
+
+
+def test_unknown_slugs_are_404(client, db):
+    assert client.get("/en/doctors/nobody/").status_code == 404
+    assert client.get("/en/programs/nothing/").status_code == 404
+    assert client.get("/en/locations/nowhere/").status_code == 404
+
+
+def test_locations_sort_by_distance_from_a_zip_code(demo_directory, client):
+    response = client.get("/en/locations/", {"near": "05401"})
+
+    rows = response.context["rows"]
+    assert rows[0][0].slug == "green-mountain"
+    assert [km for _, km in rows] == sorted(km for _, km in rows)
+
+
+def test_rich_text_is_sanitized():
+    dirty = '<p onclick="x()">Hi<script>alert(1)</script><a href="javascript:x()">l</a></p>'
+
+    clean = sanitize(dirty)
+
+    assert "script" not in clean
+    assert "onclick" not in clean
+    assert "javascript" not in clean
+    assert "<p>Hi" in clean

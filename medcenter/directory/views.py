@@ -1,0 +1,148 @@
+"""Find a Doctor, profiles, programs and locations: public pages, the same for everyone."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from medcenter.core.caching import cache_public_page
+from medcenter.core.routes import public_route
+from medcenter.directory.forms import DoctorSearchForm, NearForm
+from medcenter.directory.labels import language_name
+from medcenter.directory.models import Clinician, Location, Program
+from medcenter.directory.search import FACETS, FacetValue, _zip_point, search_doctors
+
+FACET_TITLES = {
+    "specialty": _("Specialty"),
+    "program": _("Program"),
+    "condition": _("Condition"),
+    "language": _("Language spoken"),
+    "location": _("Location"),
+    "gender": _("Gender"),
+    "accepting": _("Availability"),
+    "telehealth": _("Video visits"),
+}
+
+
+@public_route
+@require_safe
+def doctors(request: HttpRequest) -> HttpResponse:
+    """Search clinicians; htmx requests get only the results, everything works without it."""
+    form = DoctorSearchForm(request.GET)
+    query = form.to_query()
+    results = search_doctors(query)
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    context = {
+        "form": form,
+        "results": results,
+        "facets": [
+            (
+                name,
+                FACET_TITLES[name],
+                [(value, _toggle_url(request, name, value)) for value in results.facets[name][:12]],
+            )
+            for name in FACETS
+        ],
+        "page_query": urlencode(params) + "&" if params else "",
+        "base_query": params,
+    }
+    template = "directory/doctors.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+def _toggle_url(request: HttpRequest, name: str, value: FacetValue) -> str:
+    """The same search with this facet value added, or removed when it is selected."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if value.selected:
+        params.pop(name, None)
+    else:
+        params[name] = "on" if name in ("accepting", "telehealth") else value.value
+    return "?" + params.urlencode()
+
+
+@public_route
+@require_safe
+@cache_public_page
+def doctor(request: HttpRequest, slug: str) -> HttpResponse:
+    clinician = (
+        Clinician.objects.filter(slug=slug, is_active=True)
+        .prefetch_related("specialties", "programs", "conditions", "locations")
+        .first()
+    )
+    if clinician is None:
+        raise Http404
+    languages = [language_name(code) for code in clinician.languages]
+    return render(
+        request, "directory/doctor.html", {"clinician": clinician, "languages": languages}
+    )
+
+
+@public_route
+@require_safe
+@cache_public_page
+def programs(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "directory/programs.html", {"programs": Program.objects.filter(is_published=True)}
+    )
+
+
+@public_route
+@require_safe
+@cache_public_page
+def program(request: HttpRequest, slug: str) -> HttpResponse:
+    found = Program.objects.filter(slug=slug, is_published=True).first()
+    if found is None:
+        raise Http404
+    team = found.team.select_related("clinician")
+    roles: dict[str, list[Clinician]] = {}
+    for member in team:
+        roles.setdefault(member.role, []).append(member.clinician)
+    return render(
+        request,
+        "directory/program.html",
+        {
+            "program": found,
+            "content": found.content,
+            "team_roles": roles,
+            "conditions": found.conditions.order_by("name"),
+            "clinician_count": found.clinicians.filter(is_active=True).count(),
+        },
+    )
+
+
+@public_route
+@require_safe
+def locations(request: HttpRequest) -> HttpResponse:
+    """All sites, nearest first when the visitor gives a ZIP code."""
+    form = NearForm(request.GET or None)
+    near = form.cleaned_data.get("near", "") if form.is_valid() else ""
+    origin = _zip_point(near) if near else None
+    sites = list(Location.objects.all())
+    rows = [(site, site.distance_km(*origin) if origin else None) for site in sites]
+    if origin:
+        rows.sort(key=lambda row: row[1] or 0)
+    return render(
+        request,
+        "directory/locations.html",
+        {
+            "form": form,
+            "rows": rows,
+            "near_unknown": bool(near) and origin is None,
+        },
+    )
+
+
+@public_route
+@require_safe
+@cache_public_page
+def location(request: HttpRequest, slug: str) -> HttpResponse:
+    site = Location.objects.filter(slug=slug).first()
+    if site is None:
+        raise Http404
+    clinicians = site.clinicians.filter(is_active=True).order_by("family_name")[:30]
+    return render(request, "directory/location.html", {"location": site, "clinicians": clinicians})
