@@ -62,6 +62,10 @@ class DirectoryIndex:
     name_tokens: dict[str, set[int]] = field(default_factory=dict)
     name_vocabulary: list[str] = field(default_factory=list)
     condition_programs: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # Inverted lists: which clinicians treat a condition, belong to a program, have a specialty.
+    by_condition: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    by_program: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    by_specialty: dict[int, tuple[int, ...]] = field(default_factory=dict)
     locations: dict[int, tuple[float, float]] = field(default_factory=dict)
     labels: dict[str, dict[int, Any]] = field(default_factory=dict)
 
@@ -180,4 +184,14 @@ def build(version: str) -> DirectoryIndex:
         )
     index.name_tokens = dict(names)
     index.name_vocabulary = list(names)
+    for attribute, target in (
+        ("conditions", index.by_condition),
+        ("programs", index.by_program),
+        ("specialties", index.by_specialty),
+    ):
+        lists: dict[int, list[int]] = defaultdict(list)
+        for pk, facts in index.clinicians.items():
+            for value in getattr(facts, attribute):
+                lists[value].append(pk)
+        target.update({value: tuple(pks) for value, pks in lists.items()})
     return index

@@ -9,6 +9,7 @@ full-text search (fts.py). Facets are counted over the matching set, each withou
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 import zipcodes
@@ -227,25 +228,32 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
             bonus = score * (0.6 if rank == 0 else 0.25)
             program_scores[program_id] = max(program_scores.get(program_id, 0), 0) + bonus
 
-    scores: dict[int, float] = {}
+    scores: dict[int, float]
     if not text:
         scores = dict.fromkeys(index.clinicians, 0.0)
     else:
+        # Only clinicians reached through a matched condition, program, specialty, name or
+        # text are scored, through the index's inverted lists.
+        scores = defaultdict(float)
         best_name = max(names.values(), default=0)
-        for facts in index.clinicians.values():
-            score = 0.0
-            if names.get(facts.id) and names[facts.id] >= best_name * 0.99:
-                score += 200 * names[facts.id]
-            score += sum(
-                40 + condition_scores[c] for c in facts.conditions if c in condition_scores
-            )
-            score += sum(15 + program_scores[p] for p in facts.programs if p in program_scores)
-            score += sum(
-                25 + specialty_scores[s] for s in facts.specialties if s in specialty_scores
-            )
-            score += 20 * text_ranks.get(facts.id, 0)
-            if score > 0:
-                scores[facts.id] = score + (0.5 if facts.accepting else 0)
+        for pk, name_score in names.items():
+            if name_score >= best_name * 0.99:
+                scores[pk] += 200 * name_score
+        sources: tuple[tuple[dict[int, tuple[int, ...]], dict[int, float], float], ...] = (
+            (index.by_condition, condition_scores, 40.0),
+            (index.by_program, program_scores, 15.0),
+            (index.by_specialty, specialty_scores, 25.0),
+        )
+        for lists, matched_scores, base in sources:
+            for key, score in matched_scores.items():
+                for pk in lists.get(key, ()):
+                    scores[pk] += base + score
+        for pk, text_rank in text_ranks.items():
+            if pk in index.clinicians:
+                scores[pk] += 20 * text_rank
+        for pk in scores:
+            if index.clinicians[pk].accepting:
+                scores[pk] += 0.5
 
     selected = _selected_ids(index, query)
     matching = [i for i in scores if _passes(index.clinicians[i], selected)]
@@ -297,17 +305,21 @@ def _count_facets(
     index: DirectoryIndex, scores: dict[int, float], selected: dict[str, Any], query: DoctorQuery
 ) -> dict[str, list[FacetValue]]:
     """Each facet counts the matches under every other filter but its own."""
-    counters: dict[str, Counter[Any]] = {name: Counter() for name in FACETS}
-    others = {name: {**selected, name: None} for name in FACETS}
-    all_selected_ok = {pk: _passes(index.clinicians[pk], selected) for pk in scores}
-    for pk in scores:
-        facts = index.clinicians[pk]
-        for name in FACETS:
-            if all_selected_ok[pk] or _passes(facts, others[name]):
-                counters[name].update(_facet_values(facts, name))
     from medcenter.directory.labels import facet_label
 
-    facets: dict[str, list[FacetValue]] = {}
+    candidates = [index.clinicians[pk] for pk in scores]
+    active = [name for name, value in selected.items() if value is not None]
+    passing = {
+        name: {facts.id for facts in candidates if _passes(facts, {name: selected[name]})}
+        for name in active
+    }
+    multi = {
+        "specialty": "specialties",
+        "program": "programs",
+        "condition": "conditions",
+        "location": "locations",
+        "language": "languages",
+    }
     chosen = {
         "specialty": query.specialty,
         "program": query.program,
@@ -318,7 +330,20 @@ def _count_facets(
         "accepting": "yes" if query.accepting else "",
         "telehealth": "yes" if query.telehealth else "",
     }
-    for name, counter in counters.items():
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        others = [passing[n] for n in active if n != name]
+        pool = (
+            [f for f in candidates if all(f.id in ids for ids in others)] if others else candidates
+        )
+        if name in multi:
+            attribute = multi[name]
+            counter = Counter(chain.from_iterable(getattr(f, attribute) for f in pool))
+        elif name == "gender":
+            counter = Counter(f.gender for f in pool if f.gender)
+        else:
+            counter = Counter({"yes": sum(1 for f in pool if getattr(f, name))})
+            counter += Counter()  # drops a zero count
         values = []
         for value, count in counter.most_common(40 if name == "condition" else 30):
             key, label = facet_label(index, name, value)
