@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django_otp.admin import OTPAdminSite
 
+from medcenter.api import api
 from medcenter.core import views as core_views
 
 # The admin shows patient data and manages staff: it needs a verified second factor too.
@@ -12,6 +13,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
