@@ -609,13 +609,18 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
 
 def _programs() -> dict[str, Program]:
     bone = services.load_json("program_bone_sarcoma.json")
+    translations = services.load_json("program_translations.json")
     programs = {}
     for order, row in enumerate(services.load_json("programs.json")):
         detail = bone if row["slug"] == bone["slug"] else {}
         program, _ = Program.objects.get_or_create(slug=row["slug"], defaults={"name": row["name"]})
         program.name, program.order = row["name"], order
+        texts = translations.get(row["slug"], {})
+        program.translations = {lang: fields for lang, fields in texts.items() if lang != "en"}
         program.teaser = (
-            detail.get("teaser") or f"Care from a multidisciplinary team in the {row['name']}."
+            detail.get("teaser")
+            or texts.get("en", {}).get("teaser")
+            or f"Care from a multidisciplinary team in the {row['name']}."
         )
         program.overview = detail.get(
             "overview", f"<p>The {row['name']} brings specialists together around each patient.</p>"

@@ -103,3 +103,10 @@ def test_rich_text_is_sanitized():
     assert "onclick" not in clean
     assert "javascript" not in clean
     assert "<p>Hi" in clean
+
+
+def test_program_names_and_teasers_appear_in_the_visitors_language(demo_directory, client):
+    html = client.get("/es/programs/").content.decode()
+
+    assert "Programa de Oncología Torácica" in html
+    assert "Thoracic Oncology Program" not in html
