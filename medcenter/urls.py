@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("fhir/R4/", include("medcenter.fhir.urls")),
 ]
 
 urlpatterns += i18n_patterns(

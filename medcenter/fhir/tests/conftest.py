@@ -1,0 +1,1 @@
+from medcenter.directory.tests.conftest import demo_directory  # noqa: F401

@@ -1,0 +1,226 @@
+"""FHIR R4 read and search for the public directory: application/fhir+json, Bundle searchsets,
+OperationOutcome errors, a CapabilityStatement at /fhir/R4/metadata."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from medcenter.core.routes import public_route
+from medcenter.directory.models import Clinician, Location, Program
+from medcenter.fhir import mappers
+
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+MAX_COUNT = 100
+DEFAULT_COUNT = 20
+
+
+def _response(data: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type=FHIR_JSON)
+
+
+def _outcome(status: int, code: str, text: str) -> HttpResponse:
+    return _response(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": code, "diagnostics": text}],
+        },
+        status,
+    )
+
+
+def _clinicians() -> QuerySet[Clinician]:
+    return Clinician.objects.filter(is_active=True).prefetch_related(
+        "specialties", "locations", "programs"
+    )
+
+
+def _name_filter(value: str, *fields: str) -> Q:
+    condition = Q()
+    for word in value.split():
+        part = Q()
+        for field in fields:
+            part |= Q(**{f"{field}__icontains": word})
+        condition &= part
+    return condition
+
+
+# Per resource type: the objects, the mapper, and the search parameters each supports.
+Searcher = Callable[[QuerySet[Any], str], QuerySet[Any]]
+RESOURCES: dict[str, dict[str, Any]] = {
+    "Practitioner": {
+        "objects": _clinicians,
+        "map": mappers.practitioner,
+        "key": "public_id",
+        "params": {
+            "name": lambda qs, v: qs.filter(_name_filter(v, "given_name", "family_name")),
+            "family": lambda qs, v: qs.filter(family_name__icontains=v),
+            "identifier": lambda qs, v: qs.filter(slug=v.split("|")[-1]),
+        },
+    },
+    "PractitionerRole": {
+        "objects": _clinicians,
+        "map": mappers.practitioner_role,
+        "key": "public_id",
+        "params": {
+            "practitioner": lambda qs, v: qs.filter(public_id=v.split("/")[-1]),
+            "specialty": lambda qs, v: qs.filter(specialties__slug=v.split("|")[-1]),
+            "location": lambda qs, v: qs.filter(locations__public_id=v.split("/")[-1]),
+            "service": lambda qs, v: qs.filter(programs__public_id=v.split("/")[-1]),
+        },
+    },
+    "Location": {
+        "objects": lambda: Location.objects.all(),
+        "map": mappers.location,
+        "key": "public_id",
+        "params": {
+            "name": lambda qs, v: qs.filter(_name_filter(v, "name")),
+            "address-city": lambda qs, v: qs.filter(city__iexact=v),
+            "address-state": lambda qs, v: qs.filter(region__iexact=v),
+            "address-postalcode": lambda qs, v: qs.filter(postal_code__startswith=v),
+        },
+    },
+    "HealthcareService": {
+        "objects": lambda: Program.objects.filter(is_published=True),
+        "map": mappers.healthcare_service,
+        "key": "public_id",
+        "params": {
+            "name": lambda qs, v: qs.filter(_name_filter(v, "name")),
+            "identifier": lambda qs, v: qs.filter(slug=v.split("|")[-1]),
+        },
+    },
+}
+COMMON = {"_id", "_count", "_offset", "_format"}
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@public_route
+@require_safe
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement: what this server can read and search."""
+    resources = [
+        {
+            "type": kind,
+            "interaction": [{"code": "read"}, {"code": "search-type"}],
+            "searchParam": [
+                {"name": name, "type": "string"} for name in [*spec["params"], "_id", "_count"]
+            ],
+        }
+        for kind, spec in RESOURCES.items()
+    ]
+    resources.append(
+        {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
+    )
+    return _response(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": timezone.now().date().isoformat(),
+            "kind": "instance",
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json"],
+            "implementation": {
+                "description": "medcenter public directory",
+                "url": request.build_absolute_uri("/fhir/R4/"),
+            },
+            "rest": [{"mode": "server", "resource": resources}],
+        }
+    )
+
+
+@public_route
+@require_safe
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    if resource_type == "Organization":
+        found = [o for o in mappers.organizations() if o["id"] == resource_id]
+        return _response(found[0]) if found else _outcome(404, "not-found", "No such resource.")
+    spec = RESOURCES.get(resource_type)
+    if spec is None:
+        return _outcome(404, "not-supported", f"{resource_type} is not served here.")
+    if not _is_uuid(resource_id):
+        return _outcome(404, "not-found", "No such resource.")
+    obj = spec["objects"]().filter(public_id=resource_id).first()
+    if obj is None:
+        return _outcome(404, "not-found", "No such resource.")
+    return _response(spec["map"](obj))
+
+
+@public_route
+@require_safe
+def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    params = request.GET
+    try:
+        count = min(int(params.get("_count", DEFAULT_COUNT)), MAX_COUNT)
+        offset = max(int(params.get("_offset", 0)), 0)
+    except ValueError:
+        return _outcome(400, "invalid", "_count and _offset must be whole numbers.")
+    if resource_type == "Organization":
+        unknown = set(params) - COMMON - {"name"}
+        if unknown:
+            return _outcome(400, "not-supported", f"Unknown search parameter: {sorted(unknown)[0]}")
+        entries = [
+            o
+            for o in mappers.organizations()
+            if params.get("name", "").lower() in o["name"].lower()
+            and (not params.get("_id") or o["id"] == params["_id"])
+        ]
+        return _bundle(request, resource_type, entries, len(entries), count, offset)
+    spec = RESOURCES.get(resource_type)
+    if spec is None:
+        return _outcome(404, "not-supported", f"{resource_type} is not served here.")
+    unknown = set(params) - COMMON - set(spec["params"])
+    if unknown:
+        return _outcome(400, "not-supported", f"Unknown search parameter: {sorted(unknown)[0]}")
+    queryset = spec["objects"]()
+    for name in params:
+        value = params.get(name, "")
+        if name == "_id":
+            queryset = queryset.filter(public_id=value) if _is_uuid(value) else queryset.none()
+        elif name in spec["params"]:
+            queryset = spec["params"][name](queryset, value)
+    queryset = queryset.distinct().order_by("pk")
+    total = queryset.count()
+    entries = [spec["map"](obj) for obj in queryset[offset : offset + count]]
+    return _bundle(request, resource_type, entries, total, count, offset, paged=True)
+
+
+def _bundle(
+    request: HttpRequest,
+    resource_type: str,
+    entries: list[dict[str, Any]],
+    total: int,
+    count: int,
+    offset: int,
+    *,
+    paged: bool = False,
+) -> HttpResponse:
+    base = request.build_absolute_uri("/fhir/R4/")
+    query = {k: v for k, v in request.GET.items() if k not in ("_offset",)}
+    if not paged:
+        entries = entries[offset : offset + count]
+    next_url = None
+    if offset + count < total:
+        next_url = f"{base}{resource_type}?{urlencode({**query, '_offset': offset + count})}"
+    return _response(
+        mappers.searchset(
+            entries,
+            total=total,
+            base=base,
+            self_url=request.build_absolute_uri(),
+            next_url=next_url,
+        )
+    )
