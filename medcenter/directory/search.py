@@ -63,6 +63,9 @@ class Hit:
     clinician: Clinician
     score: float
     distance_km: float | None
+    specialties: list[str] = field(default_factory=list)  # labels, in the visitor's language
+    programs: list[str] = field(default_factory=list)  # slugs
+    specialty_slugs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -282,11 +285,39 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
     page_ids = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    rows = Clinician.objects.filter(pk__in=page_ids).prefetch_related(
-        "specialties", "programs", "locations"
+    # The page's rows only; labels and slugs come from the index, not from prefetch queries.
+    rows = Clinician.objects.filter(pk__in=page_ids).only(
+        "id",
+        "slug",
+        "given_name",
+        "family_name",
+        "credentials",
+        "title",
+        "accepting_new_patients",
+        "telehealth",
+        "languages",
     )
     by_id = {c.pk: c for c in rows}
-    hits = [Hit(by_id[i], scores[i], distances.get(i)) for i in page_ids if i in by_id]
+    specialty_labels = index.labels["specialty"]
+    program_objects = index.labels["program"]
+    hits = [
+        Hit(
+            by_id[i],
+            scores[i],
+            distances.get(i),
+            specialties=sorted(specialty_labels[s].label for s in index.clinicians[i].specialties),
+            programs=sorted(
+                program_objects[p].slug
+                for p in index.clinicians[i].programs
+                if p in program_objects
+            ),
+            specialty_slugs=sorted(
+                specialty_labels[s].slug for s in index.clinicians[i].specialties
+            ),
+        )
+        for i in page_ids
+        if i in by_id
+    ]
     top_programs = sorted(program_scores, key=lambda p: -program_scores[p])[:3]
     top_conditions = sorted(condition_scores, key=lambda c: -condition_scores[c])[:3]
     return DoctorResults(

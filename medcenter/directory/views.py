@@ -33,7 +33,7 @@ def doctors(request: HttpRequest) -> HttpResponse:
     form = DoctorSearchForm(request.GET)
     query = form.to_query()
     results = search_doctors(query)
-    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    params = {k: str(v) for k, v in request.GET.items() if k != "page" and v}
     context = {
         "form": form,
         "results": results,
@@ -41,7 +41,7 @@ def doctors(request: HttpRequest) -> HttpResponse:
             (
                 name,
                 FACET_TITLES[name],
-                [(value, _toggle_url(request, name, value)) for value in results.facets[name][:12]],
+                [(value, _toggle_url(params, name, value)) for value in results.facets[name][:12]],
             )
             for name in FACETS
         ],
@@ -54,15 +54,12 @@ def doctors(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _toggle_url(request: HttpRequest, name: str, value: FacetValue) -> str:
+def _toggle_url(base: dict[str, str], name: str, value: FacetValue) -> str:
     """The same search with this facet value added, or removed when it is selected."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    if value.selected:
-        params.pop(name, None)
-    else:
+    params = {k: v for k, v in base.items() if k != name}
+    if not value.selected:
         params[name] = "on" if name in ("accepting", "telehealth") else value.value
-    return "?" + params.urlencode()
+    return "?" + urlencode(params)
 
 
 @public_route
