@@ -280,7 +280,7 @@ def http_throughput(env: dict[str, str], queries: list[str], args: argparse.Name
         runs: dict[str, list[dict[str, float]]] = {"/healthz": [], "search": []}
         for _ in range(2):
             for name, urls in paths.items():
-                runs[name].append(load_many(port, urls, args.seconds, args.clients))
+                runs[name].append(http_shell.load(port, urls, args.seconds, args.clients))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -295,59 +295,6 @@ def http_throughput(env: dict[str, str], queries: list[str], args: argparse.Name
     print(
         f"  search page / trivial view throughput: {rps['search'] / rps['/healthz']:.0%} (target >= 15%)"
     )
-
-
-def load_many(port: int, urls: list[str], seconds: float, clients: int) -> dict[str, float]:
-    """Like http_shell.load, with each client cycling through the query list."""
-    import multiprocessing
-
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    until = time.perf_counter() + seconds
-    procs = [
-        multiprocessing.Process(target=_cycle, args=(port, urls[i::clients] or urls, until, queue))
-        for i in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    latencies: list[float] = []
-    errors = 0
-    for _ in procs:
-        got, err = queue.get(timeout=seconds + 60)
-        latencies += got
-        errors += err
-    for p in procs:
-        p.join()
-    latencies.sort()
-    return {
-        "rps": len(latencies) / seconds,
-        "errors": errors,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    }
-
-
-def _cycle(port: int, urls: list[str], until: float, queue) -> None:
-    import http.client
-
-    latencies, errors, i = [], 0, 0
-    while time.perf_counter() < until:
-        url = urls[i % len(urls)]
-        i += 1
-        started = time.perf_counter()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", url)
-            response = conn.getresponse()
-            response.read()
-            conn.close()
-            if response.status != 200:
-                errors += 1
-                continue
-        except OSError:
-            errors += 1
-            continue
-        latencies.append(time.perf_counter() - started)
-    queue.put((latencies, errors))
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def client(port: int, path: str, until: float, queue: multiprocessing.Queue) -> None:
-    latencies, errors = [], 0
+def client(port: int, paths: list[str], until: float, queue: multiprocessing.Queue) -> None:
+    """Request the paths in turn, one connection each (gunicorn's sync workers close them)."""
+    latencies, errors, turn = [], 0, 0
     while time.perf_counter() < until:
+        path = paths[turn % len(paths)]
+        turn += 1
         started = time.perf_counter()
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -51,12 +54,14 @@ def client(port: int, path: str, until: float, queue: multiprocessing.Queue) -> 
     queue.put((latencies, errors))
 
 
-def load(port: int, path: str, seconds: float, clients: int) -> dict[str, float]:
+def load(port: int, paths: str | list[str], seconds: float, clients: int) -> dict[str, float]:
+    """Load one path, or cycle through several (each client starts at a different one)."""
+    paths = [paths] if isinstance(paths, str) else paths
     queue: multiprocessing.Queue = multiprocessing.Queue()
     until = time.perf_counter() + seconds
     procs = [
-        multiprocessing.Process(target=client, args=(port, path, until, queue))
-        for _ in range(clients)
+        multiprocessing.Process(target=client, args=(port, paths[i:] + paths[:i], until, queue))
+        for i in range(clients)
     ]
     for proc in procs:
         proc.start()
