@@ -79,22 +79,8 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     facet counts. `lang` chooses the language of labels and URLs; the words may be in any of
     the six site languages."""
     with translation.override(params.lang):
-        results = search_doctors(
-            DoctorQuery(
-                q=params.q[:200],
-                specialty=params.specialty,
-                program=params.program,
-                condition=params.condition,
-                language=params.language,
-                location=params.location,
-                gender=params.gender,
-                accepting=params.accepting,
-                telehealth=params.telehealth,
-                near=params.near,
-                sort=params.sort,
-                page=max(1, min(params.page, 10_000)),
-            )
-        )
+        # The same query the page runs; search_doctors trims q and clamps the page.
+        results = search_doctors(DoctorQuery(**params.dict(exclude={"lang"})))
         return SearchOut(
             total=results.total,
             page=results.query.page,

@@ -19,7 +19,7 @@ from medcenter.directory.models import (
     ProgramTeamMember,
     Specialty,
 )
-from medcenter.directory.search import _zip_point
+from medcenter.directory.search import zip_point
 
 SPECIALTIES = [
     (
@@ -649,7 +649,7 @@ def _specialties() -> dict[str, Specialty]:
 def _locations() -> dict[str, Location]:
     result = {}
     for slug, name, kind, street, city, region, postal in LOCATIONS:
-        lat, lng = _zip_point(postal) or (42.34, -71.1)
+        lat, lng = zip_point(postal) or (42.34, -71.1)
         location, _ = Location.objects.update_or_create(
             slug=slug,
             defaults={

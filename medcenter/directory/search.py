@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from medcenter.directory import fts
 from medcenter.directory.index import ClinicianFacts, DirectoryIndex, current
+from medcenter.directory.labels import facet_label
 from medcenter.directory.models import Clinician, Condition, Program, haversine_km
 from medcenter.directory.text import is_cjk, normalize, tokens
 
@@ -262,7 +263,7 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     matching = [i for i in scores if _passes(index.clinicians[i], selected)]
     facets = _count_facets(index, scores, selected, query)
 
-    origin = _zip_point(query.near) if query.near else None
+    origin = zip_point(query.near) if query.near else None
     distances: dict[int, float] = {}
     if origin:
         for pk in matching:
@@ -336,8 +337,6 @@ def _count_facets(
     index: DirectoryIndex, scores: dict[int, float], selected: dict[str, Any], query: DoctorQuery
 ) -> dict[str, list[FacetValue]]:
     """Each facet counts the matches under every other filter but its own."""
-    from medcenter.directory.labels import facet_label
-
     candidates = [index.clinicians[pk] for pk in scores]
     active = [name for name, value in selected.items() if value is not None]
     passing = {
@@ -383,7 +382,7 @@ def _count_facets(
     return facets
 
 
-def _zip_point(postal_code: str) -> tuple[float, float] | None:
+def zip_point(postal_code: str) -> tuple[float, float] | None:
     code = "".join(ch for ch in postal_code if ch.isdigit())[:5]
     if len(code) != 5:
         return None

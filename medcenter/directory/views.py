@@ -12,7 +12,8 @@ from medcenter.core.routes import public_route
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.labels import language_name
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.directory.search import FACETS, FacetValue, _zip_point, search_doctors
+from medcenter.directory.search import FACETS, FacetValue, search_doctors
+from medcenter.directory.selectors import locations_near
 
 FACET_TITLES = {
     "specialty": _("Specialty"),
@@ -118,19 +119,11 @@ def locations(request: HttpRequest) -> HttpResponse:
     """All sites, nearest first when the visitor gives a ZIP code."""
     form = NearForm(request.GET or None)
     near = form.cleaned_data.get("near", "") if form.is_valid() else ""
-    origin = _zip_point(near) if near else None
-    sites = list(Location.objects.all())
-    rows = [(site, site.distance_km(*origin) if origin else None) for site in sites]
-    if origin:
-        rows.sort(key=lambda row: row[1] or 0)
+    found = locations_near(near)
     return render(
         request,
         "directory/locations.html",
-        {
-            "form": form,
-            "rows": rows,
-            "near_unknown": bool(near) and origin is None,
-        },
+        {"form": form, "rows": found.rows, "near_unknown": found.unknown_postal_code},
     )
 
 

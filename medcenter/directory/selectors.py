@@ -1,0 +1,23 @@
+"""Reads of the directory that more than one page needs."""
+
+from dataclasses import dataclass
+
+from medcenter.directory.models import Location
+from medcenter.directory.search import zip_point
+
+
+@dataclass(frozen=True)
+class LocationsNear:
+    rows: list[tuple[Location, float | None]]  # (site, km away or None)
+    unknown_postal_code: bool
+
+
+def locations_near(postal_code: str) -> LocationsNear:
+    """Every site; nearest first when the postal code is one we can place on the map."""
+    origin = zip_point(postal_code) if postal_code else None
+    rows = [
+        (site, site.distance_km(*origin) if origin else None) for site in Location.objects.all()
+    ]
+    if origin:
+        rows.sort(key=lambda row: row[1] or 0.0)
+    return LocationsNear(rows, bool(postal_code) and origin is None)
