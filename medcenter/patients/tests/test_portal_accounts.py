@@ -22,7 +22,10 @@ def _issue_code(patient):
     client = Client()
     sign_in_verified(client, scheduler)
     page = client.post(reverse("patients:staff_activation_code", args=[patient.public_id]))
-    return re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", page.content.decode()).group()
+    # Anchored to the code's own element: the page's links carry UUIDs whose digit runs can
+    # look like a code ("6585-4464-4692").
+    html = page.content.decode()
+    return re.search(r'class="secret"[^>]*><strong>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})<', html)[1]
 
 
 def _activate(code, patient, email="new.person@example.test"):
