@@ -6,10 +6,15 @@ pytest_plugins = ["medcenter.patients.tests.world"]
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, so a page cached by one test never leaks."""
+    """Each test starts with an empty cache, so a page cached by one test never leaks; and
+    without the directory's in-memory index, which the last test's rollback made stale."""
+    from medcenter.directory import index
+
     cache.clear()
+    index.forget()
     yield
     cache.clear()
+    index.forget()
 
 
 @pytest.fixture(autouse=True)

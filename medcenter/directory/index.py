@@ -2,29 +2,42 @@
 
 Searching 10,000 clinicians with facets has to stay under 50 ms, so the facts a search needs
 (which clinician treats which condition, speaks which language, works where) are held in memory
-per worker process. The database stays the source of truth: a version number in the shared
-cache, bumped by every directory write, tells each worker when to rebuild.
+per worker process. The database stays the source of truth: a version row, changed by every
+directory write, tells each worker when to rebuild.
 """
 
 import threading
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
+import numpy as np
+import numpy.typing as npt
 
 from medcenter.directory.models import (
     Clinician,
     Condition,
     ConditionTerm,
+    IndexVersion,
     Location,
     Program,
     Specialty,
 )
 from medcenter.directory.text import is_cjk, normalize, tokens
 
-VERSION_KEY = "directory:index-version"
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "given_name",
+    "family_name",
+    "credentials",
+    "title",
+    "accepting_new_patients",
+    "telehealth",
+    "languages",
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,30 @@ class ClinicianFacts:
     telehealth: bool
 
 
+Positions = npt.NDArray[np.int32]
+Mask = npt.NDArray[np.bool_]
+
+# Facets whose values are ids or codes, each with its (clinician, value) pairs.
+MULTI_FACETS = {
+    "specialty": "specialties",
+    "program": "programs",
+    "condition": "conditions",
+    "location": "locations",
+    "language": "languages",
+}
+
+
+@dataclass
+class FacetPairs:
+    """One facet as parallel arrays: clinician position and value code, one row per pair."""
+
+    values: list[Any]  # code -> value (an id, a language code, a gender)
+    codes: dict[Any, int]  # value -> code
+    positions: Positions
+    value_codes: Positions
+    by_value: list[Positions]  # code -> positions of the clinicians holding the value
+
+
 @dataclass
 class DirectoryIndex:
     version: str
@@ -62,32 +99,63 @@ class DirectoryIndex:
     name_tokens: dict[str, set[int]] = field(default_factory=dict)
     name_vocabulary: list[str] = field(default_factory=list)
     condition_programs: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    # Inverted lists: which clinicians treat a condition, belong to a program, have a specialty.
-    by_condition: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    by_program: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    by_specialty: dict[int, tuple[int, ...]] = field(default_factory=dict)
     locations: dict[int, tuple[float, float]] = field(default_factory=dict)
     labels: dict[str, dict[int, Any]] = field(default_factory=dict)
+    slugs: dict[str, dict[str, int]] = field(default_factory=dict)
+    stems: dict[str, list[str]] = field(default_factory=dict)
+    # Clinicians as positions 0..n-1 in name order, so that name order is position order and
+    # filters, scores and facet counts are vector operations over arrays of length n.
+    # The fields a result card shows, per clinician, so a page of results needs no query.
+    card_fields: tuple[str, ...] = ()
+    cards: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    facet_labels: dict[tuple[str, str, Any], tuple[str, str]] = field(default_factory=dict)
+    pks: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    position: dict[int, int] = field(default_factory=dict)
+    facets: dict[str, FacetPairs] = field(default_factory=dict)
+    accepting: Mask = field(default_factory=lambda: np.zeros(0, np.bool_))
+    telehealth: Mask = field(default_factory=lambda: np.zeros(0, np.bool_))
+    # Inverted lists: which clinicians treat a condition, belong to a program, have a specialty.
+    positions_by_condition: dict[int, Positions] = field(default_factory=dict)
+    positions_by_program: dict[int, Positions] = field(default_factory=dict)
+    positions_by_specialty: dict[int, Positions] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.pks)
 
 
 _lock = threading.Lock()
 _current: DirectoryIndex | None = None
+_checked_at = float("-inf")
+# How stale another worker's change may look here: each worker reads the version row at most
+# once a second, so a search costs no query for it.
+CHECK_EVERY_SECONDS = 1.0
 
 
 def bump_version() -> None:
     """Tell every worker that the directory changed (called by the directory's services)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    global _checked_at
+    # A random token, not a counter: a counter restored from a backup would come back to a
+    # number some worker's old index already carries, and that stale index would look current.
+    IndexVersion.objects.update_or_create(pk=1, defaults={"version": uuid.uuid4().hex})
+    _checked_at = float("-inf")
+
+
+def forget() -> None:
+    """Drop this process's index (tests roll the database back under it)."""
+    global _current, _checked_at
+    _current = None
+    _checked_at = float("-inf")
 
 
 def current() -> DirectoryIndex:
-    global _current
-    # A random token, not a counter: after a cache restart a counter would start again at a
-    # number some worker's old index already carries, and that stale index would look current.
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    global _current, _checked_at
     index = _current
+    now = time.monotonic()
+    if index is not None and now - _checked_at < CHECK_EVERY_SECONDS:
+        return index
+    version = IndexVersion.objects.filter(pk=1).values_list("version", flat=True).first() or ""
+    _checked_at = now
     if index is not None and index.version == version:
         return index
     with _lock:
@@ -142,6 +210,16 @@ def build(version: str) -> DirectoryIndex:
             by_token[token].append(position)
     index.terms_by_token = dict(by_token)
     index.vocabulary_tokens = [t for t in by_token if not is_cjk(t)]
+    stems: dict[str, list[str]] = defaultdict(list)
+    for token in index.vocabulary_tokens:
+        for length in (3, 4):
+            if len(token) >= length:
+                stems[token[:length]].append(token)
+    index.stems = dict(stems)
+    index.slugs = {
+        kind: {obj.slug: pk for pk, obj in objects.items()}
+        for kind, objects in index.labels.items()
+    }
 
     relations: dict[str, dict[int, set[Any]]] = {
         name: defaultdict(set) for name in ("specialties", "programs", "conditions", "locations")
@@ -155,16 +233,16 @@ def build(version: str) -> DirectoryIndex:
         for clinician_id, value in through.objects.values_list("clinician_id", column):
             relations[name][clinician_id].add(value)
     names: dict[str, set[int]] = defaultdict(set)
-    rows = Clinician.objects.filter(is_active=True).values_list(
-        "id",
-        "given_name",
-        "family_name",
-        "languages",
-        "gender",
-        "accepting_new_patients",
-        "telehealth",
+    wanted = set(CARD_FIELDS)
+    index.card_fields = tuple(
+        f.attname for f in Clinician._meta.concrete_fields if f.attname in wanted
     )
-    for pk, given, family, languages, gender, accepting, telehealth in rows:
+    rows = Clinician.objects.filter(is_active=True).values(*index.card_fields, "gender")
+    for row in rows:
+        pk, given, family = row["id"], row["given_name"], row["family_name"]
+        index.cards[pk] = tuple(row[name] for name in index.card_fields)
+        languages, gender = row["languages"], row["gender"]
+        accepting, telehealth = row["accepting_new_patients"], row["telehealth"]
         name_tokens = tuple(normalize(f"{given} {family}").split())
         for token in name_tokens:
             names[token].add(pk)
@@ -184,14 +262,40 @@ def build(version: str) -> DirectoryIndex:
         )
     index.name_tokens = dict(names)
     index.name_vocabulary = list(names)
-    for attribute, target in (
-        ("conditions", index.by_condition),
-        ("programs", index.by_program),
-        ("specialties", index.by_specialty),
-    ):
-        lists: dict[int, list[int]] = defaultdict(list)
-        for pk, facts in index.clinicians.items():
-            for value in getattr(facts, attribute):
-                lists[value].append(pk)
-        target.update({value: tuple(pks) for value, pks in lists.items()})
+    _build_arrays(index)
     return index
+
+
+def _build_arrays(index: DirectoryIndex) -> None:
+    ordered = sorted(index.clinicians.values(), key=lambda f: (f.sort_name, f.id))
+    index.pks = np.array([f.id for f in ordered], dtype=np.int64)
+    index.position = {f.id: i for i, f in enumerate(ordered)}
+    index.accepting = np.array([f.accepting for f in ordered], dtype=np.bool_)
+    index.telehealth = np.array([f.telehealth for f in ordered], dtype=np.bool_)
+    attributes = {**MULTI_FACETS, "gender": "gender"}
+    for name, attribute in attributes.items():
+        values: list[Any] = []
+        codes: dict[Any, int] = {}
+        positions: list[int] = []
+        value_codes: list[int] = []
+        for i, facts in enumerate(ordered):
+            held = getattr(facts, attribute)
+            for value in (held,) if name == "gender" else sorted(held):
+                if value == "":
+                    continue
+                if value not in codes:
+                    codes[value] = len(values)
+                    values.append(value)
+                positions.append(i)
+                value_codes.append(codes[value])
+        position_array = np.array(positions, dtype=np.int32)
+        code_array = np.array(value_codes, dtype=np.int32)
+        by_value = [position_array[code_array == c] for c in range(len(values))]
+        index.facets[name] = FacetPairs(values, codes, position_array, code_array, by_value)
+    for name, target in (
+        ("condition", index.positions_by_condition),
+        ("program", index.positions_by_program),
+        ("specialty", index.positions_by_specialty),
+    ):
+        pairs = index.facets[name]
+        target.update({value: pairs.by_value[code] for value, code in pairs.codes.items()})

@@ -237,3 +237,16 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * r * math.asin(math.sqrt(a))
+
+
+class IndexVersion(models.Model):
+    """One row, changed with every directory write, so each worker knows to rebuild its index.
+
+    In the database rather than the cache: the embedded default's cache is per process, and a
+    write that rolls back must not announce a change.
+    """
+
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.version

@@ -6,17 +6,19 @@ clinician names), tolerating typos; what the vocabulary does not explain goes to
 full-text search (fts.py). Facets are counted over the matching set, each without its own filter.
 """
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import zipcodes
+from django.db import router
+from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
 
 from medcenter.directory import fts
-from medcenter.directory.index import ClinicianFacts, DirectoryIndex, current
+from medcenter.directory.index import DirectoryIndex, Mask, current
 from medcenter.directory.labels import facet_label
 from medcenter.directory.models import Clinician, Condition, Program, haversine_km
 from medcenter.directory.text import is_cjk, normalize, tokens
@@ -100,8 +102,8 @@ def _token_matches(index: DirectoryIndex, token: str) -> dict[str, float]:
     if len(token) >= 3:
         # Inflected forms ("легких" for "легкие", "sarcomas") share the stem.
         stem = token[: max(3, min(len(token) - 2, 4))]
-        for candidate in index.vocabulary_tokens:
-            if candidate.startswith(stem) and abs(len(candidate) - len(token)) <= 3:
+        for candidate in index.stems.get(stem, ()):
+            if abs(len(candidate) - len(token)) <= 3:
                 found.setdefault(candidate, 0.85)
     return found
 
@@ -164,56 +166,76 @@ def _name_scores(index: DirectoryIndex, words: set[str]) -> dict[int, float]:
 
 
 # --- Filtering, ranking, facets -------------------------------------------------------------
+# Clinicians are positions in the index's arrays (name order), so a filter is a boolean mask,
+# a score is a float vector and a facet count is one bincount over (clinician, value) pairs.
 
 
-def _selected_ids(index: DirectoryIndex, query: DoctorQuery) -> dict[str, Any]:
-    """Turn the query's slugs and codes into the ids the index holds (unknown ones match none)."""
-
-    def by_slug(kind: str, slug: str) -> int | None:
-        if not slug:
-            return None
-        return next((pk for pk, obj in index.labels[kind].items() if obj.slug == slug), -1)
-
-    return {
-        "specialty": by_slug("specialty", query.specialty),
-        "program": by_slug("program", query.program),
-        "condition": by_slug("condition", query.condition),
-        "location": by_slug("location", query.location),
-        "language": query.language or None,
-        "gender": query.gender or None,
-        "accepting": query.accepting or None,
-        "telehealth": query.telehealth or None,
+def _filter_masks(index: DirectoryIndex, query: DoctorQuery) -> dict[str, Mask]:
+    """A mask per active filter; an unknown slug or code gives a mask that matches nobody."""
+    masks: dict[str, Mask] = {}
+    chosen = {
+        "specialty": query.specialty,
+        "program": query.program,
+        "condition": query.condition,
+        "location": query.location,
     }
+    for name, slug in chosen.items():
+        if slug:
+            value_id = index.slugs[name].get(slug)
+            masks[name] = _mask_of(index, name, value_id)
+    if query.language:
+        masks["language"] = _mask_of(index, "language", query.language)
+    if query.gender:
+        masks["gender"] = _mask_of(index, "gender", query.gender)
+    if query.accepting:
+        masks["accepting"] = index.accepting
+    if query.telehealth:
+        masks["telehealth"] = index.telehealth
+    return masks
 
 
-def _passes(facts: ClinicianFacts, selected: dict[str, Any], skip: str = "") -> bool:
-    checks: dict[str, Callable[[Any], bool]] = {
-        "specialty": lambda v: v in facts.specialties,
-        "program": lambda v: v in facts.programs,
-        "condition": lambda v: v in facts.conditions,
-        "location": lambda v: v in facts.locations,
-        "language": lambda v: v in facts.languages,
-        "gender": lambda v: facts.gender == v,
-        "accepting": lambda v: facts.accepting,
-        "telehealth": lambda v: facts.telehealth,
-    }
-    return all(
-        value is None or name == skip or checks[name](value) for name, value in selected.items()
+def _mask_of(index: DirectoryIndex, name: str, value: Any) -> Mask:
+    mask = np.zeros(index.size, dtype=np.bool_)
+    pairs = index.facets[name]
+    code = pairs.codes.get(value)
+    if code is not None:
+        mask[pairs.by_value[code]] = True
+    return mask
+
+
+def _scores(
+    index: DirectoryIndex,
+    names: dict[int, float],
+    matched: dict[str, dict[int, float]],
+    text_ranks: dict[int, float],
+) -> tuple[npt.NDArray[np.float64], Mask]:
+    """Relevance of each clinician, and which ones the words reached at all."""
+    scores = np.zeros(index.size, dtype=np.float64)
+    reached = np.zeros(index.size, dtype=np.bool_)
+    best_name = max(names.values(), default=0)
+    for pk, name_score in names.items():
+        if name_score >= best_name * 0.99 and pk in index.position:
+            at = index.position[pk]
+            scores[at] += 200 * name_score
+            reached[at] = True
+    sources = (
+        (index.positions_by_condition, matched["condition"], 40.0),
+        (index.positions_by_program, matched["program"], 15.0),
+        (index.positions_by_specialty, matched["specialty"], 25.0),
     )
-
-
-def _facet_values(facts: ClinicianFacts, name: str) -> tuple[Any, ...]:
-    values: dict[str, Callable[[], tuple[Any, ...]]] = {
-        "specialty": lambda: tuple(facts.specialties),
-        "program": lambda: tuple(facts.programs),
-        "condition": lambda: tuple(facts.conditions),
-        "location": lambda: tuple(facts.locations),
-        "language": lambda: tuple(facts.languages),
-        "gender": lambda: (facts.gender,) if facts.gender else (),
-        "accepting": lambda: ("yes",) if facts.accepting else (),
-        "telehealth": lambda: ("yes",) if facts.telehealth else (),
-    }
-    return values[name]()
+    for lists, matched_scores, base in sources:
+        for key, score in matched_scores.items():
+            at_list = lists.get(key)
+            if at_list is not None:
+                scores[at_list] += base + score
+                reached[at_list] = True
+    for pk, text_rank in text_ranks.items():
+        if pk in index.position:
+            at = index.position[pk]
+            scores[at] += 20 * text_rank
+            reached[at] = True
+    scores[reached & index.accepting] += 0.5
+    return scores, reached
 
 
 def search_doctors(query: DoctorQuery) -> DoctorResults:
@@ -224,101 +246,73 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     names = _name_scores(index, leftover | set(tokens(normalize(text)))) if text else {}
     text_ranks = fts.search(sorted(leftover)) if leftover else {}
 
-    condition_scores = {t: s for (k, t), s in matched.items() if k == "condition"}
-    program_scores = {t: s for (k, t), s in matched.items() if k == "program"}
-    specialty_scores = {t: s for (k, t), s in matched.items() if k == "specialty"}
+    by_kind: dict[str, dict[int, float]] = {"condition": {}, "program": {}, "specialty": {}}
+    for (kind, target), score in matched.items():
+        by_kind[kind][target] = score
+    condition_scores, program_scores = by_kind["condition"], by_kind["program"]
     for condition_id, score in condition_scores.items():
         for rank, program_id in enumerate(index.condition_programs.get(condition_id, ())):
             bonus = score * (0.6 if rank == 0 else 0.25)
             program_scores[program_id] = max(program_scores.get(program_id, 0), 0) + bonus
 
-    scores: dict[int, float]
-    if not text:
-        scores = dict.fromkeys(index.clinicians, 0.0)
-    else:
+    if text:
         # Only clinicians reached through a matched condition, program, specialty, name or
-        # text are scored, through the index's inverted lists.
-        scores = defaultdict(float)
-        best_name = max(names.values(), default=0)
-        for pk, name_score in names.items():
-            if name_score >= best_name * 0.99:
-                scores[pk] += 200 * name_score
-        sources: tuple[tuple[dict[int, tuple[int, ...]], dict[int, float], float], ...] = (
-            (index.by_condition, condition_scores, 40.0),
-            (index.by_program, program_scores, 15.0),
-            (index.by_specialty, specialty_scores, 25.0),
-        )
-        for lists, matched_scores, base in sources:
-            for key, score in matched_scores.items():
-                for pk in lists.get(key, ()):
-                    scores[pk] += base + score
-        for pk, text_rank in text_ranks.items():
-            if pk in index.clinicians:
-                scores[pk] += 20 * text_rank
-        for pk in scores:
-            if index.clinicians[pk].accepting:
-                scores[pk] += 0.5
+        # text are candidates.
+        scores, reached = _scores(index, names, by_kind, text_ranks)
+    else:
+        scores = np.zeros(index.size, dtype=np.float64)
+        reached = np.ones(index.size, dtype=np.bool_)
 
-    selected = _selected_ids(index, query)
-    matching = [i for i in scores if _passes(index.clinicians[i], selected)]
-    facets = _count_facets(index, scores, selected, query)
+    masks = _filter_masks(index, query)
+    matching = reached.copy()
+    for mask in masks.values():
+        matching &= mask
+    facets = _count_facets(index, reached, masks, query)
 
     origin = zip_point(query.near) if query.near else None
-    distances: dict[int, float] = {}
+    distances: npt.NDArray[np.float64] | None = None
     if origin:
-        for pk in matching:
-            points = [
-                index.locations[loc]
-                for loc in index.clinicians[pk].locations
-                if loc in index.locations
-            ]
-            if points:
-                distances[pk] = min(haversine_km(*origin, *p) for p in points)
+        distances = _distances(index, origin)
     sort = query.sort if query.sort in SORTS else "relevance"
-    if sort == "distance" and origin:
-        matching.sort(key=lambda i: (distances.get(i, 1e9), index.clinicians[i].sort_name))
-    elif sort == "name" or not text:
-        matching.sort(key=lambda i: index.clinicians[i].sort_name)
-    else:
-        matching.sort(key=lambda i: (-scores[i], index.clinicians[i].sort_name))
+    at = np.flatnonzero(matching)  # name order
+    if sort == "distance" and distances is not None:
+        at = at[np.argsort(distances[at], kind="stable")]
+    elif sort == "relevance" and text:
+        at = at[np.argsort(-scores[at], kind="stable")]
 
-    total = len(matching)
+    total = len(at)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, query.page), pages)
-    page_ids = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    # The page's rows only; labels and slugs come from the index, not from prefetch queries.
-    rows = Clinician.objects.filter(pk__in=page_ids).only(
-        "id",
-        "slug",
-        "given_name",
-        "family_name",
-        "credentials",
-        "title",
-        "accepting_new_patients",
-        "telehealth",
-        "languages",
-    )
-    by_id = {c.pk: c for c in rows}
+    page_at = [int(i) for i in at[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    page_ids = [int(index.pks[i]) for i in page_at]
+    # Cards come from the index (rebuilt on every directory change), not from a query; other
+    # fields of these instances load on access, like a queryset's deferred fields.
+    db = router.db_for_read(Clinician)
+    by_id = {
+        pk: Clinician.from_db(db, index.card_fields, index.cards[pk])
+        for pk in page_ids
+        if pk in index.cards
+    }
     specialty_labels = index.labels["specialty"]
     program_objects = index.labels["program"]
-    hits = [
-        Hit(
-            by_id[i],
-            scores[i],
-            distances.get(i),
-            specialties=sorted(specialty_labels[s].label for s in index.clinicians[i].specialties),
-            programs=sorted(
-                program_objects[p].slug
-                for p in index.clinicians[i].programs
-                if p in program_objects
-            ),
-            specialty_slugs=sorted(
-                specialty_labels[s].slug for s in index.clinicians[i].specialties
-            ),
+    hits = []
+    for i, pk in zip(page_at, page_ids, strict=True):
+        if pk not in by_id:
+            continue
+        facts = index.clinicians[pk]
+        distance = float(distances[i]) if distances is not None else None
+        hits.append(
+            Hit(
+                by_id[pk],
+                float(scores[i]),
+                distance if distance is not None and distance < _FAR else None,
+                specialties=sorted(specialty_labels[s].label for s in facts.specialties),
+                programs=sorted(
+                    program_objects[p].slug for p in facts.programs if p in program_objects
+                ),
+                specialty_slugs=sorted(specialty_labels[s].slug for s in facts.specialties),
+            )
         )
-        for i in page_ids
-        if i in by_id
-    ]
     top_programs = sorted(program_scores, key=lambda p: -program_scores[p])[:3]
     top_conditions = sorted(condition_scores, key=lambda c: -condition_scores[c])[:3]
     return DoctorResults(
@@ -333,23 +327,29 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     )
 
 
+_FAR = 1e9
+
+
+def _distances(index: DirectoryIndex, origin: tuple[float, float]) -> npt.NDArray[np.float64]:
+    """Each clinician's distance in km to the nearest of their locations (_FAR if none known)."""
+    pairs = index.facets["location"]
+    site = np.array(
+        [
+            haversine_km(*origin, *index.locations[loc]) if loc in index.locations else _FAR
+            for loc in pairs.values
+        ],
+        dtype=np.float64,
+    )
+    distances = np.full(index.size, _FAR, dtype=np.float64)
+    if len(pairs.positions):
+        np.minimum.at(distances, pairs.positions, site[pairs.value_codes])
+    return distances
+
+
 def _count_facets(
-    index: DirectoryIndex, scores: dict[int, float], selected: dict[str, Any], query: DoctorQuery
+    index: DirectoryIndex, reached: Mask, masks: dict[str, Mask], query: DoctorQuery
 ) -> dict[str, list[FacetValue]]:
     """Each facet counts the matches under every other filter but its own."""
-    candidates = [index.clinicians[pk] for pk in scores]
-    active = [name for name, value in selected.items() if value is not None]
-    passing = {
-        name: {facts.id for facts in candidates if _passes(facts, {name: selected[name]})}
-        for name in active
-    }
-    multi = {
-        "specialty": "specialties",
-        "program": "programs",
-        "condition": "conditions",
-        "location": "locations",
-        "language": "languages",
-    }
     chosen = {
         "specialty": query.specialty,
         "program": query.program,
@@ -360,23 +360,38 @@ def _count_facets(
         "accepting": "yes" if query.accepting else "",
         "telehealth": "yes" if query.telehealth else "",
     }
+    pools: dict[tuple[str, ...], Mask] = {}
     facets: dict[str, list[FacetValue]] = {}
     for name in FACETS:
-        others = [passing[n] for n in active if n != name]
-        pool = (
-            [f for f in candidates if all(f.id in ids for ids in others)] if others else candidates
-        )
-        if name in multi:
-            attribute = multi[name]
-            counter = Counter(chain.from_iterable(getattr(f, attribute) for f in pool))
-        elif name == "gender":
-            counter = Counter(f.gender for f in pool if f.gender)
+        others = tuple(n for n in masks if n != name)
+        pool = pools.get(others)
+        if pool is None:
+            pool = reached.copy()
+            for other in others:
+                pool &= masks[other]
+            pools[others] = pool
+        if name in ("accepting", "telehealth"):
+            count = int(np.count_nonzero(pool & getattr(index, name)))
+            counted = [("yes", count)] if count else []
         else:
-            counter = Counter({"yes": sum(1 for f in pool if getattr(f, name))})
-            counter += Counter()  # drops a zero count
+            pairs = index.facets[name]
+            counts = np.bincount(
+                pairs.value_codes[pool[pairs.positions]], minlength=len(pairs.values)
+            )
+            present = np.flatnonzero(counts)
+            limit = 40 if name == "condition" else 30
+            if len(present) > limit:
+                present = present[np.argsort(-counts[present], kind="stable")[:limit]]
+            counted = [(pairs.values[c], int(counts[c])) for c in present]
         values = []
-        for value, count in counter.most_common(40 if name == "condition" else 30):
-            key, label = facet_label(index, name, value)
+        language = get_language()
+        for value, count in counted:
+            labelled = index.facet_labels.get((language, name, value))
+            if labelled is None:
+                labelled = index.facet_labels[language, name, value] = facet_label(
+                    index, name, value
+                )
+            key, label = labelled
             values.append(FacetValue(key, label, count, key == chosen[name]))
         facets[name] = sorted(values, key=lambda v: (not v.selected, -v.count, v.label))
     return facets

@@ -1,6 +1,6 @@
 """Find a Doctor, profiles, programs and locations: public pages, the same for everyone."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
 from medcenter.directory.forms import DoctorSearchForm, NearForm
+from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.directory.search import FACETS, FacetValue, search_doctors
@@ -35,17 +36,15 @@ def doctors(request: HttpRequest) -> HttpResponse:
     query = form.to_query()
     results = search_doctors(query)
     params = {k: str(v) for k, v in request.GET.items() if k != "page" and v}
+    facets = [
+        (name, FACET_TITLES[name], _toggle_links(params, name, results.facets[name][:12]))
+        for name in FACETS
+    ]
     context = {
         "form": form,
         "results": results,
-        "facets": [
-            (
-                name,
-                FACET_TITLES[name],
-                [(value, _toggle_url(params, name, value)) for value in results.facets[name][:12]],
-            )
-            for name in FACETS
-        ],
+        "facet_html": facet_sections(facets),
+        "card_html": result_cards(results.hits),
         "page_query": urlencode(params) + "&" if params else "",
         "base_query": params,
     }
@@ -55,12 +54,20 @@ def doctors(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _toggle_url(base: dict[str, str], name: str, value: FacetValue) -> str:
-    """The same search with this facet value added, or removed when it is selected."""
-    params = {k: v for k, v in base.items() if k != name}
-    if not value.selected:
-        params[name] = "on" if name in ("accepting", "telehealth") else value.value
-    return "?" + urlencode(params)
+def _toggle_links(
+    base: dict[str, str], name: str, values: list[FacetValue]
+) -> list[tuple[FacetValue, str]]:
+    """Each value's link: the same search with the value added, or removed when selected."""
+    others = urlencode({k: v for k, v in base.items() if k != name})
+    joiner = "&" if others else ""
+    links = []
+    for value in values:
+        if value.selected:
+            links.append((value, f"?{others}"))
+        else:
+            chosen = "on" if name in ("accepting", "telehealth") else value.value
+            links.append((value, f"?{others}{joiner}{name}={quote_plus(chosen)}"))
+    return links
 
 
 @public_route

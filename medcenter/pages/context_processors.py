@@ -1,9 +1,11 @@
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import translate_url
+from django.urls import get_urlconf, reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
 from medcenter.pages.navigation import SECTIONS, TASKS, resolve_links
@@ -32,9 +34,52 @@ def center_details() -> dict[str, Any]:
     return center
 
 
+@lru_cache(maxsize=4096)
+def _translated(path: str, code: str) -> str:
+    # Resolving the path again for each of six languages on every page costs more than the
+    # rest of the shell; the URLconf does not change while a process runs.
+    return translate_url(path, code)
+
+
+SHELL_URLS = (
+    "accounts:login",
+    "accounts:logout",
+    "accounts:security",
+    "accounts:session_extend",
+    "accounts:session_status",
+    "pages:accessibility",
+    "pages:contact",
+    "pages:home",
+    "pages:nondiscrimination",
+    "pages:privacy",
+    "patients:records",
+    "patients:staff_home",
+)
+
+
+@lru_cache(maxsize=64)
+def _shell_urls(language: str, urlconf: str) -> dict[str, str]:
+    # The shell's links are the same on every page of one language.
+    return {name.split(":")[1]: reverse(name, urlconf=urlconf) for name in SHELL_URLS}
+
+
 def shell(request: HttpRequest) -> dict[str, Any]:
-    """Give every page the center's details, the navigation and the language switcher."""
+    """Give every page the center's details, the navigation and the language switcher.
+
+    Lazily: a cached header or footer (templatetags/shell.py) never asks for most of them.
+    """
     current = get_language()
+    path = request.path
+    return {
+        "center": SimpleLazyObject(center_details),
+        "nav_tasks": SimpleLazyObject(lambda: resolve_links(TASKS, current_path=path)),
+        "nav_sections": SimpleLazyObject(lambda: resolve_links(SECTIONS, current_path=path)),
+        "shell_languages": SimpleLazyObject(lambda: _languages(path, current)),
+        "shell_urls": _shell_urls(current, get_urlconf() or settings.ROOT_URLCONF),
+    }
+
+
+def _languages(path: str, current: str) -> list[dict[str, Any]]:
     languages = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
@@ -43,13 +88,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
                 "code": code,
                 "name_local": info["name_local"][:1].upper() + info["name_local"][1:],
                 "bidi": info["bidi"],
-                "url": translate_url(request.path, code),
+                "url": _translated(path, code),
                 "current": code == current,
             }
         )
-    return {
-        "center": center_details(),
-        "nav_tasks": resolve_links(TASKS, current_path=request.path),
-        "nav_sections": resolve_links(SECTIONS, current_path=request.path),
-        "shell_languages": languages,
-    }
+    return languages

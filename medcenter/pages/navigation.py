@@ -5,9 +5,12 @@ out rather than pointing at a page that is not there.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,10 +50,18 @@ SECTIONS = (
 def resolve_links(items: tuple[NavItem, ...], *, current_path: str) -> list[NavLink]:
     """Return the items whose page exists, marking the one the visitor is on."""
     links = []
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
     for item in items:
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        links.append(NavLink(item.label, url, current_path.startswith(url)))
+        url = _reversed(item.url_name, get_language(), urlconf)
+        if url is not None:
+            links.append(NavLink(item.label, url, current_path.startswith(url)))
     return links
+
+
+@lru_cache(maxsize=512)
+def _reversed(url_name: str, language: str, urlconf: str) -> str | None:
+    # Every page asks for the same few links; a missing section costs a failed reverse.
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None

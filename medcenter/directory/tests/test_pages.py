@@ -40,6 +40,20 @@ def test_search_input_is_escaped(demo_directory, client):
     assert "&lt;script&gt;" in html
 
 
+def test_result_cards_and_facets_escape_what_editors_typed(demo_directory, client):
+    from medcenter.directory.index import bump_version
+
+    clinician = Clinician.objects.get(slug="severin-ashgrove")
+    clinician.title = '<img src=x onerror="alert(1)">'
+    clinician.save()
+    bump_version()
+
+    html = client.get("/en/doctors/", {"q": "Ashgrove"}).content.decode()
+
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
 @pytest.mark.parametrize("code", ["en", "es", "ar", "zh-hans"])
 def test_profile_program_and_location_pages_render_in_every_language(demo_directory, client, code):
     clinician = Clinician.objects.get(slug="severin-ashgrove")

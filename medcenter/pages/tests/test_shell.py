@@ -98,6 +98,26 @@ def test_signed_in_pages_are_never_cached_and_show_sign_out(client):
     assert "Sign out" in response.content.decode()
 
 
+def test_a_signed_in_visitor_never_gets_the_header_kept_for_visitors(client):
+    anonymous = client.get("/en/contact/").content.decode()
+    client.force_login(UserFactory())
+
+    signed_in = client.get("/en/contact/").content.decode()
+
+    assert "Sign in</a>" in anonymous and "Sign out" not in anonymous
+    assert "Sign out" in signed_in and "Sign in</a>" not in signed_in
+
+
+def test_the_kept_header_follows_the_page_and_the_language(client):
+    client.get("/en/contact/")
+
+    spanish = client.get("/es/contact/").content.decode()
+    privacy = client.get("/en/privacy/").content.decode()
+
+    assert 'lang="es"' in spanish and 'hreflang="en" href="/en/contact/"' in spanish
+    assert 'href="/es/privacy/"' in privacy and 'href="/es/contact/"' not in privacy
+
+
 class _InlineCodeFinder(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -1,0 +1,61 @@
+"""`{% shellcache "name" %}…{% endshellcache %}`: the site shell's header and footer, rendered once.
+
+For a visitor who is not signed in, the header and footer depend only on the language and the
+path (the language switcher's links, the current menu item) and on settings; rendering them on
+every request cost about as much as a search. They are kept per process, bounded, and rendered
+afresh for signed-in users, whose header is their own.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.base import Parser, Token
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+LIMIT = 2048
+_rendered: OrderedDict[tuple[Any, ...], SafeString] = OrderedDict()
+_lock = Lock()
+
+
+@receiver(setting_changed)
+def _forget(**kwargs: Any) -> None:
+    with _lock:
+        _rendered.clear()
+
+
+class ShellCacheNode(template.Node):
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        request = context.get("request")
+        user = context.get("user")
+        if request is None or user is None or user.is_authenticated:
+            return self.nodelist.render(context)
+        key = (self.name, get_language(), request.path)
+        found = _rendered.get(key)
+        if found is None:
+            found = mark_safe(self.nodelist.render(context))  # noqa: S308 - template output
+            with _lock:
+                _rendered[key] = found
+                if len(_rendered) > LIMIT:
+                    _rendered.popitem(last=False)
+        return found
+
+
+@register.tag
+def shellcache(parser: Parser, token: Token) -> ShellCacheNode:
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("shellcache takes one name")
+    nodelist = parser.parse(("endshellcache",))
+    parser.delete_first_token()
+    return ShellCacheNode(bits[1].strip("\"'"), nodelist)
