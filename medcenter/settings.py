@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "medcenter.pages",
     "medcenter.patients",
     "medcenter.directory",
+    "medcenter.oncology",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("medcenter.accounts.urls")),
     path("", include("medcenter.patients.urls")),
     path("", include("medcenter.directory.urls")),
+    path("", include("medcenter.oncology.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

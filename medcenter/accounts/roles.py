@@ -34,6 +34,11 @@ DIRECTORY_EDIT = tuple(
     for action in ("view", "add", "change")
 )
 PATIENT_WRITE = ("patients.add_patient", "patients.change_patient")
+ONCOLOGY_READ = ("oncology.view_oncology_record",)
+ONCOLOGY_WRITE = tuple(
+    f"oncology.add_{model}"
+    for model in ("cancerdiagnosis", "stageassessment", "performancestatus", "genotypingreport")
+)
 
 ROLES = (
     Role(
@@ -50,6 +55,8 @@ ROLES = (
             "patients.issue_activation_code",
             "patients.manage_proxies",
             "patients.break_glass",
+            *ONCOLOGY_READ,
+            "oncology.add_performancestatus",
         ),
         clinical=True,
         may_break_glass=True,
@@ -57,7 +64,13 @@ ROLES = (
     Role(
         "clinician",
         _("Clinician"),
-        (*PATIENT_READ, "patients.change_patient", "patients.break_glass"),
+        (
+            *PATIENT_READ,
+            "patients.change_patient",
+            "patients.break_glass",
+            *ONCOLOGY_READ,
+            *ONCOLOGY_WRITE,
+        ),
         clinical=True,
         may_break_glass=True,
     ),
@@ -66,7 +79,7 @@ ROLES = (
         _("International coordinator"),
         (*PATIENT_READ, *PATIENT_WRITE, "patients.issue_activation_code"),
     ),
-    Role("trial_coordinator", _("Trial coordinator"), PATIENT_READ),
+    Role("trial_coordinator", _("Trial coordinator"), (*PATIENT_READ, *ONCOLOGY_READ)),
     Role("giving_officer", _("Giving officer"), ()),
     Role("quality_analyst", _("Quality analyst"), ()),
     Role(

@@ -26,9 +26,32 @@ def _kwargs_for_b(route, world):
             values[kwarg] = world.b_break_glass.public_id
         elif kwarg == "grant_id":
             values[kwarg] = world.b_grant.public_id
+        elif kwarg == "diagnosis_id":
+            values[kwarg] = _b_oncology(world)[0].public_id
+        elif kwarg == "report_id":
+            values[kwarg] = _b_oncology(world)[1].public_id
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
+
+
+def _b_oncology(world):
+    """Patient B's diagnosis and genotyping report, made once per test."""
+    from medcenter.oncology.models import CancerDiagnosis, GenotypingReport
+
+    diagnosis = CancerDiagnosis.objects.filter(patient=world.patient_b).first()
+    if diagnosis is None:
+        diagnosis = CancerDiagnosis.objects.create(
+            patient=world.patient_b, kind="primary", description="Osteosarcoma"
+        )
+        GenotypingReport.objects.create(
+            patient=world.patient_b,
+            test_name="Panel",
+            tumor_type="OS",
+            reported_on="2026-01-05",
+            source_format="table",
+        )
+    return diagnosis, GenotypingReport.objects.get(patient=world.patient_b)
 
 
 def _identities(world):
@@ -114,6 +137,10 @@ AUTHORIZED = {
     "patients:record": "patient B",
     "patients:record_proxies": "patient B",
     "patients:record_access_history": "patient B",
+    "oncology:summary": "care team",
+    "oncology:diagnosis_new": "care team",
+    "oncology:performance_new": "care team",
+    "oncology:genotyping_upload": "care team",
 }
 
 

@@ -1,0 +1,318 @@
+"""Exporting the oncology record as an mCODE STU4 collection Bundle."""
+
+from datetime import date
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from medcenter.fhir.mcode import codes as c
+from medcenter.fhir.mcode import export_mcode, import_mcode
+from medcenter.oncology import services
+from medcenter.oncology.genomics import SOLID_TUMOR, make_alteration
+from medcenter.patients.tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def by_profile(bundle, profile):
+    return [
+        e["resource"]
+        for e in bundle["entry"]
+        if profile in e["resource"].get("meta", {}).get("profile", [])
+    ]
+
+
+def codes_of(concept):
+    return {(coding.get("system"), coding.get("code")) for coding in concept.get("coding", [])}
+
+
+@pytest.fixture
+def record():
+    """A lung cancer with a computed stage, a brain metastasis, and results of each kind."""
+    patient = PatientFactory()
+    lung = services.record_diagnosis(
+        patient=patient,
+        actor=None,
+        description="Non-small cell lung cancer",
+        snomed_code="254637007",
+        icd10_code="C34.12",
+        oncotree_code="LUAD",
+        laterality="left",
+        body_site="Upper lobe of left lung",
+        histology="Adenocarcinoma",
+        icdo3_morphology="8140/3",
+        diagnosed_on=date(2024, 3, 1),
+    )
+    services.record_diagnosis(
+        patient=patient,
+        actor=None,
+        kind="secondary",
+        primary=lung,
+        description="Secondary malignant neoplasm of brain",
+        snomed_code="94225005",
+    )
+    services.stage_tumor(
+        diagnosis=lung,
+        actor=None,
+        scheme="nsclc",
+        categories={"t": "T3", "n": "N3", "m": "M0"},
+        assessed_on=date(2024, 3, 5),
+    )
+    services.record_performance_status(
+        patient=patient, actor=None, scale="ecog", value=1, observed_on=date(2024, 3, 5)
+    )
+    services.record_tumor_marker(
+        patient=patient,
+        actor=None,
+        name="PD-L1 tumor proportion score",
+        value="60 %",
+        loinc_code="85147-7",
+        interpretation="High",
+        observed_on=date(2024, 3, 6),
+    )
+    services.record_genotyping_report(
+        patient=patient,
+        actor=None,
+        test_name="Lung panel",
+        tumor_type="LUAD",
+        reported_on=date(2024, 3, 10),
+        alterations=[make_alteration(gene="EGFR", change="L858R", vaf="31.5%")],
+        genes_covered=["EGFR", "KRAS"],
+        diagnosis=lung,
+    )
+    return patient
+
+
+def test_the_export_is_a_valid_collection_bundle(record):
+    bundle = export_mcode(patient=record)
+
+    Bundle.model_validate(bundle)
+    assert bundle["type"] == "collection"
+    assert all(e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in bundle["entry"])
+
+
+def test_the_cancer_patient_carries_the_mrn_name_gender_and_birth_date(record):
+    (patient,) = by_profile(export_mcode(patient=record), c.CANCER_PATIENT)
+
+    assert patient["id"] == str(record.public_id)
+    assert patient["identifier"][0]["value"] == record.mrn
+    assert patient["identifier"][0]["type"]["coding"][0]["code"] == "MR"
+    assert patient["name"][0] == {
+        "use": "official",
+        "family": record.family_name,
+        "given": [record.given_name],
+    }
+    assert (patient["gender"], patient["birthDate"]) == (
+        record.sex,
+        record.date_of_birth.isoformat(),
+    )
+
+
+def test_diagnoses_export_as_primary_and_secondary_cancer_conditions(record):
+    bundle = export_mcode(patient=record)
+    (primary,) = by_profile(bundle, c.PRIMARY_CANCER_CONDITION)
+    (secondary,) = by_profile(bundle, c.SECONDARY_CANCER_CONDITION)
+
+    assert codes_of(primary["code"]) == {
+        (c.SNOMED, "254637007"),
+        (c.ICD10CM, "C34.12"),
+        (c.ONCOTREE, "LUAD"),
+    }
+    assert primary["bodySite"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == (
+        "7771000"
+    )
+    assert primary["onsetDateTime"] == "2024-03-01"
+    assert primary["clinicalStatus"]["coding"][0]["code"] == "active"
+    assert primary["stage"][0]["summary"]["coding"][0]["code"] == "1222806003"
+    assert secondary["extension"][0]["valueReference"] == {"reference": f"urn:uuid:{primary['id']}"}
+
+
+def test_a_stage_exports_as_a_tnm_stage_group_with_its_categories(record):
+    bundle = export_mcode(patient=record)
+    (group,) = by_profile(bundle, c.TNM_STAGE_GROUP)
+    members = {axis: by_profile(bundle, profile)[0] for axis, profile in c.CATEGORY_PROFILE.items()}
+
+    assert codes_of(group["code"]) == {(c.SNOMED, "399537006")}
+    assert codes_of(group["valueCodeableConcept"]) == {(c.SNOMED, "1222806003")}
+    assert codes_of(group["method"]) == {(c.SNOMED, c.AJCC8)}
+    assert group["effectiveDateTime"] == "2024-03-05"
+    assert [m["reference"] for m in group["hasMember"]] == [
+        f"urn:uuid:{members[axis]['id']}" for axis in "tnm"
+    ]
+    assert {axis: m["valueCodeableConcept"]["text"] for axis, m in members.items()} == {
+        "t": "cT3",
+        "n": "cN3",
+        "m": "cM0",
+    }
+    assert codes_of(members["t"]["code"]) == {(c.SNOMED, "399504009")}
+    assert codes_of(members["n"]["valueCodeableConcept"]) == {(c.SNOMED, "1229984001")}
+
+
+def test_performance_status_and_tumor_markers_keep_their_codes_and_values(record):
+    bundle = export_mcode(patient=record)
+    (ecog,) = by_profile(bundle, c.ECOG_PERFORMANCE_STATUS)
+    (marker,) = by_profile(bundle, c.TUMOR_MARKER_TEST)
+
+    assert codes_of(ecog["code"]) == {(c.LOINC, c.ECOG)}
+    assert ecog["valueInteger"] == 1
+    assert codes_of(marker["code"]) == {(c.LOINC, "85147-7")}
+    assert marker["valueQuantity"] == {"value": 60, "unit": "%", "system": c.UCUM, "code": "%"}
+    assert codes_of(marker["interpretation"][0]) == {(c.INTERPRETATION, "H")}
+
+
+def test_a_genotyping_report_exports_its_variants_and_the_genes_it_covered(record):
+    bundle = export_mcode(patient=record)
+    (report,) = by_profile(bundle, c.GENOMICS_REPORT)
+    (variant,) = by_profile(bundle, c.GENOMIC_VARIANT)
+    (region,) = by_profile(bundle, c.GENOMIC_REGION_STUDIED)
+
+    assert report["code"]["text"] == "Lung panel"
+    assert {r["reference"] for r in report["result"]} == {
+        f"urn:uuid:{variant['id']}",
+        f"urn:uuid:{region['id']}",
+    }
+    components = {comp["code"]["coding"][0]["code"]: comp for comp in variant["component"]}
+    assert components[c.GENE_STUDIED]["valueCodeableConcept"]["text"] == "EGFR"
+    assert components[c.PROTEIN_HGVS]["valueCodeableConcept"]["coding"][0]["code"] == (
+        "p.Leu858Arg"
+    )
+    assert components[c.ALLELIC_FREQUENCY]["valueQuantity"]["value"] == 31.5
+    assert [comp["valueCodeableConcept"]["text"] for comp in region["component"]] == [
+        "EGFR",
+        "KRAS",
+    ]
+
+
+def test_exported_ids_are_stable(record):
+    first = [e["resource"]["id"] for e in export_mcode(patient=record)["entry"]]
+
+    assert [e["resource"]["id"] for e in export_mcode(patient=record)["entry"]] == first
+
+
+def test_an_export_imports_into_another_patient_and_exports_the_same_codes(record):
+    bundle = export_mcode(patient=record)
+    other = PatientFactory()
+
+    report = import_mcode(resources=bundle, patient=other, actor=None)
+
+    assert report.ok, report.errors
+    assert report.created == {
+        "diagnosis": 2,
+        "stage": 1,
+        "performance_status": 1,
+        "tumor_marker": 1,
+        "genotyping_report": 1,
+        "variant": 1,
+    }
+    again = export_mcode(patient=other)
+    for profile in (c.PRIMARY_CANCER_CONDITION, c.TNM_STAGE_GROUP, c.TUMOR_MARKER_TEST):
+        (before,) = by_profile(bundle, profile)
+        (after,) = by_profile(again, profile)
+        assert codes_of(after["code"]) == codes_of(before["code"])
+        assert after.get("valueCodeableConcept") == before.get("valueCodeableConcept")
+        assert after.get("valueQuantity") == before.get("valueQuantity")
+
+
+def test_an_export_imported_into_the_same_patient_adds_nothing(record):
+    report = import_mcode(resources=export_mcode(patient=record), patient=record, actor=None)
+
+    assert report.ok and not report.created
+
+
+def test_a_patient_without_an_oncology_record_exports_only_the_cancer_patient():
+    bundle = export_mcode(patient=PatientFactory())
+
+    assert [e["resource"]["resourceType"] for e in bundle["entry"]] == ["Patient"]
+
+
+def test_a_report_annotated_for_any_solid_tumor_exports_like_any_other():
+    patient = PatientFactory()
+    services.record_genotyping_report(
+        patient=patient,
+        actor=None,
+        test_name="Fusion panel",
+        tumor_type=SOLID_TUMOR,
+        reported_on=date(2024, 1, 2),
+        alterations=[make_alteration(gene="EML4-ALK", kind="fusion")],
+    )
+
+    (variant,) = by_profile(export_mcode(patient=patient), c.GENOMIC_VARIANT)
+
+    genes = [
+        comp["valueCodeableConcept"]["text"]
+        for comp in variant["component"]
+        if comp["code"]["coding"][0]["code"] == c.GENE_STUDIED
+    ]
+    assert genes == ["EML4", "ALK"]
+
+
+def test_the_export_takes_the_same_number_of_queries_however_large_the_record(
+    record, django_assert_num_queries
+):
+    with django_assert_num_queries(6):
+        export_mcode(patient=record)
+    lung = record.cancer_diagnoses.get(kind="primary")
+    for day in range(2, 6):
+        services.record_diagnosis(
+            patient=record, actor=None, kind="secondary", primary=lung, description=f"Site {day}"
+        )
+        services.record_reported_stage(
+            diagnosis=lung,
+            actor=None,
+            system="AJCC 8th edition",
+            stage_group="IV",
+            assessed_on=date(2024, 4, day),
+        )
+        services.record_performance_status(
+            patient=record, actor=None, scale="karnofsky", value=70, observed_on=date(2024, 4, day)
+        )
+        services.record_genotyping_report(
+            patient=record,
+            actor=None,
+            test_name=f"Panel {day}",
+            tumor_type="LUAD",
+            reported_on=date(2024, 4, day),
+            alterations=[make_alteration(gene="KRAS", change="G12C")],
+        )
+
+    with django_assert_num_queries(6):
+        export_mcode(patient=record)
+
+
+def test_a_stage_from_a_scheme_that_is_not_tnm_exports_as_a_cancer_stage():
+    patient = PatientFactory()
+    femur = services.record_diagnosis(
+        patient=patient, actor=None, description="Osteosarcoma of the femur", icd10_code="C40.21"
+    )
+    services.stage_tumor(
+        diagnosis=femur,
+        actor=None,
+        scheme="enneking",
+        categories={"grade": "G2", "t": "T2", "m": "M0"},
+        assessed_on=date(2024, 2, 1),
+    )
+
+    bundle = export_mcode(patient=patient)
+
+    (stage,) = by_profile(bundle, c.CANCER_STAGE)
+    assert stage["valueCodeableConcept"]["text"] == "IIB"
+    assert not by_profile(bundle, c.TNM_STAGE_GROUP)
+
+
+def test_a_stage_without_a_group_exports_its_group_as_unknown():
+    patient = PatientFactory()
+    lung = services.record_diagnosis(
+        patient=patient, actor=None, description="Lung cancer", icd10_code="C34.90"
+    )
+    services.stage_tumor(
+        diagnosis=lung,
+        actor=None,
+        scheme="nsclc",
+        categories={"t": "TX", "n": "N1", "m": "M0"},
+        assessed_on=date(2024, 2, 1),
+    )
+
+    (group,) = by_profile(export_mcode(patient=patient), c.TNM_STAGE_GROUP)
+
+    assert codes_of(group["valueCodeableConcept"]) == {(c.DATA_ABSENT, "unknown")}
+    assert group["valueCodeableConcept"]["text"]

@@ -1,0 +1,407 @@
+"""Writes to the oncology record. Each one is audited against the patient it touches.
+
+Callers have already been given access to the patient (selectors.get_patient_for); these
+functions check the record's own rules: codes that exist, a stage that the staging engine
+computed rather than one typed in, ranges for performance status.
+"""
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medcenter.core import audit
+from medcenter.oncology import staging
+from medcenter.oncology.genomics import (
+    Alteration,
+    AlterationAnnotation,
+    GenomicsParseError,
+    UnknownTumorTypeError,
+    default_annotator,
+    read_maf,
+    read_table,
+    read_vcf,
+)
+from medcenter.oncology.models import (
+    CancerDiagnosis,
+    DiagnosisKind,
+    GenotypingReport,
+    PerformanceScale,
+    PerformanceStatus,
+    ReportFormat,
+    StageAssessment,
+    TumorMarker,
+    Variant,
+)
+from medcenter.patients.models import Patient
+
+DIAGNOSIS_FIELDS = (
+    "description",
+    "oncotree_code",
+    "icd10_code",
+    "icdo3_topography",
+    "icdo3_morphology",
+    "snomed_code",
+    "body_site",
+    "laterality",
+    "histology",
+    "grade",
+    "diagnosed_on",
+    "basis",
+    "clinical_status",
+    "source_identifier",
+)
+
+
+def _audit(action: str, *, actor: Any, patient: Patient, obj: Any, request: Any = None) -> None:
+    audit.record(action=action, actor=actor, patient=patient, target=obj, request=request)
+
+
+def _check_codes(*, oncotree_code: str, icd10_code: str) -> None:
+    from medcenter.oncology.genomics import load_oncotree
+
+    errors: dict[str, list[str]] = {}
+    if oncotree_code and not load_oncotree().knows(oncotree_code.upper()):
+        errors["oncotree_code"] = [_("%(code)s is not an OncoTree code.") % {"code": oncotree_code}]
+    if icd10_code:
+        import simple_icd_10_cm as icd
+
+        if not icd.is_valid_item(icd10_code.upper()):
+            errors["icd10_code"] = [_("%(code)s is not an ICD-10-CM code.") % {"code": icd10_code}]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_diagnosis(
+    *,
+    patient: Patient,
+    actor: Any,
+    kind: str = DiagnosisKind.PRIMARY,
+    primary: CancerDiagnosis | None = None,
+    request: Any = None,
+    **fields: Any,
+) -> CancerDiagnosis:
+    """Record a primary cancer, or a metastatic site of one."""
+    unknown = set(fields) - set(DIAGNOSIS_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown diagnosis fields: {sorted(unknown)}")
+    if not str(fields.get("description", "")).strip():
+        raise ValidationError({"description": [_("Name the diagnosis.")]})
+    if kind == DiagnosisKind.SECONDARY and primary is not None and primary.patient_id != patient.pk:
+        raise ValidationError({"primary": [_("The primary cancer belongs to another patient.")]})
+    fields["oncotree_code"] = str(fields.get("oncotree_code", "")).strip().upper()
+    fields["icd10_code"] = str(fields.get("icd10_code", "")).strip().upper()
+    _check_codes(oncotree_code=fields["oncotree_code"], icd10_code=fields["icd10_code"])
+    diagnosis = CancerDiagnosis(patient=patient, kind=kind, primary=primary, **fields)
+    if actor is not None and getattr(actor, "pk", None):
+        diagnosis.recorded_by = actor
+    diagnosis.full_clean()
+    diagnosis.save()
+    _audit(
+        "oncology.diagnosis_recorded", actor=actor, patient=patient, obj=diagnosis, request=request
+    )
+    return diagnosis
+
+
+@transaction.atomic
+def stage_tumor(
+    *,
+    diagnosis: CancerDiagnosis,
+    actor: Any,
+    scheme: str,
+    classification: str = "clinical",
+    categories: Mapping[str, str] | None = None,
+    facts: Mapping[str, object] | None = None,
+    assessed_on: date,
+    request: Any = None,
+) -> StageAssessment:
+    """Stage a diagnosis with the staging engine and keep the result with its rule version.
+
+    The engine raises StagingError (a ValidationError with a message per field) on anything
+    it cannot stage; nothing is stored then.
+    """
+    result = staging.stage(
+        scheme=scheme, classification=classification, categories=categories, facts=facts
+    )
+    assessment = StageAssessment.objects.create(
+        diagnosis=diagnosis,
+        scheme=result.scheme,
+        classification=result.classification,
+        t=result.categories.get("t", ""),
+        n=result.categories.get("n", ""),
+        m=result.categories.get("m", ""),
+        grade=result.categories.get("grade", ""),
+        stage_group=result.stage_group or "",
+        stage_group_note=result.stage_group_note or "",
+        rule_version=result.rule_version,
+        facts={k: v for k, v in (facts or {}).items() if _jsonable(v)},
+        assessed_on=assessed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.stage_recorded",
+        actor=actor,
+        patient=diagnosis.patient,
+        obj=assessment,
+        request=request,
+    )
+    return assessment
+
+
+@transaction.atomic
+def record_reported_stage(
+    *,
+    diagnosis: CancerDiagnosis,
+    actor: Any,
+    system: str,
+    classification: str = "clinical",
+    t: str = "",
+    n: str = "",
+    m: str = "",
+    stage_group: str = "",
+    assessed_on: date,
+    request: Any = None,
+) -> StageAssessment:
+    """Keep a stage as another system reported it, when medcenter has no table to compute it.
+
+    Its rule version names the source ("reported: <system>"), so it is never mistaken for a
+    stage medcenter computed.
+    """
+    if not (t or n or m or stage_group):
+        raise ValidationError({"stage_group": [_("A reported stage needs a group or a category.")]})
+    assessment = StageAssessment.objects.create(
+        diagnosis=diagnosis,
+        scheme="reported",
+        classification=classification,
+        t=t,
+        n=n,
+        m=m,
+        stage_group=stage_group,
+        rule_version=f"reported: {system}"[:60],
+        assessed_on=assessed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.stage_recorded",
+        actor=actor,
+        patient=diagnosis.patient,
+        obj=assessment,
+        request=request,
+    )
+    return assessment
+
+
+def _jsonable(value: object) -> bool:
+    return isinstance(value, str | int | float | bool | list | tuple | type(None))
+
+
+@transaction.atomic
+def record_performance_status(
+    *,
+    patient: Patient,
+    actor: Any,
+    scale: str,
+    value: int,
+    observed_on: date,
+    request: Any = None,
+) -> PerformanceStatus:
+    """Record an ECOG (0-5) or Karnofsky (0-100, in tens) performance status."""
+    if scale not in PerformanceScale.values:
+        raise ValidationError({"scale": [_("Choose ECOG or Karnofsky.")]})
+    if scale == PerformanceScale.ECOG and not 0 <= value <= 5:
+        raise ValidationError(
+            {"value": [_("ECOG performance status is a whole number from 0 to 5.")]}
+        )
+    if scale == PerformanceScale.KARNOFSKY and (not 0 <= value <= 100 or value % 10):
+        raise ValidationError(
+            {"value": [_("Karnofsky performance status is 0 to 100 in steps of 10.")]}
+        )
+    status = PerformanceStatus.objects.create(
+        patient=patient,
+        scale=scale,
+        value=value,
+        observed_on=observed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.performance_recorded", actor=actor, patient=patient, obj=status, request=request
+    )
+    return status
+
+
+@transaction.atomic
+def record_tumor_marker(
+    *,
+    patient: Patient,
+    actor: Any,
+    name: str,
+    value: str,
+    loinc_code: str = "",
+    interpretation: str = "",
+    observed_on: date | None = None,
+    request: Any = None,
+) -> TumorMarker:
+    """Record a tumor marker result (HER2, ER, PSA…)."""
+    if not name.strip() or not value.strip():
+        raise ValidationError({"value": [_("A tumor marker needs a name and a value.")]})
+    marker = TumorMarker.objects.create(
+        patient=patient,
+        name=name.strip(),
+        value=value.strip(),
+        loinc_code=loinc_code,
+        interpretation=interpretation,
+        observed_on=observed_on,
+    )
+    _audit("oncology.marker_recorded", actor=actor, patient=patient, obj=marker, request=request)
+    return marker
+
+
+@transaction.atomic
+def record_genotyping_report(
+    *,
+    patient: Patient,
+    actor: Any,
+    test_name: str,
+    tumor_type: str,
+    reported_on: date,
+    alterations: Sequence[Alteration],
+    source_format: str = ReportFormat.MANUAL,
+    diagnosis: CancerDiagnosis | None = None,
+    genes_covered: Iterable[str] = (),
+    specimen: str = "",
+    tumor_content_percent: int | None = None,
+    request: Any = None,
+) -> GenotypingReport:
+    """Keep a genotyping test with its alterations, annotated against the knowledge base."""
+    errors: dict[str, list[str]] = {}
+    if not test_name.strip():
+        errors["test_name"] = [_("Name the test or panel.")]
+    if tumor_content_percent is not None and not 0 <= tumor_content_percent <= 100:
+        errors["tumor_content_percent"] = [_("Tumor content is a percentage from 0 to 100.")]
+    annotator = default_annotator()
+    try:
+        annotations = annotator.annotate(tumor_type=tumor_type, alterations=list(alterations))
+    except UnknownTumorTypeError as error:
+        errors["tumor_type"] = [str(error)]
+        annotations = []
+    if errors:
+        raise ValidationError(errors)
+    report = GenotypingReport.objects.create(
+        patient=patient,
+        diagnosis=diagnosis,
+        test_name=test_name.strip(),
+        genes_covered=sorted({g.upper() for g in genes_covered}),
+        specimen=specimen,
+        tumor_content_percent=tumor_content_percent,
+        tumor_type=tumor_type.upper(),
+        reported_on=reported_on,
+        source_format=source_format,
+        knowledge_version=annotator.version,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    Variant.objects.bulk_create(_variant(report, a) for a in annotations)
+    _audit(
+        "oncology.genotyping_recorded", actor=actor, patient=patient, obj=report, request=request
+    )
+    return report
+
+
+def _variant(report: GenotypingReport, annotation: AlterationAnnotation) -> Variant:
+    alteration = annotation.alteration
+    protein = alteration.protein
+    hotspot = annotation.hotspot
+    return Variant(
+        report=report,
+        gene=alteration.gene,
+        kind=alteration.kind.value,
+        protein_change=(protein.hgvs or "") if protein else "",
+        protein_short=protein.short if protein else "",
+        fusion_partner=alteration.partner or "",
+        classes=sorted(str(c) for c in annotation.classes),
+        allele_fraction=alteration.vaf,
+        copy_number=alteration.copy_number,
+        hotspot=hotspot is not None,
+        chromosome=getattr(alteration, "chromosome", None) or "",
+        position=getattr(alteration, "position", None),
+        reference=(getattr(alteration, "ref", None) or "")[:200],
+        alternate=(getattr(alteration, "alt", None) or "")[:200],
+        annotation={
+            "sensitive": [m.as_dict() for m in annotation.sensitive],
+            "resistant": [m.as_dict() for m in annotation.resistant],
+            "diagnostic": [m.as_dict() for m in annotation.diagnostic],
+            "hotspot": None
+            if hotspot is None
+            else {"residue": hotspot.residue, "type": hotspot.type, "samples": hotspot.samples},
+        },
+    )
+
+
+MAX_PARSE_ERRORS = 20
+
+
+def sniff_format(content: bytes) -> str:
+    """VCF, MAF or table, told from the content, never from a file name."""
+    head = content[:4096].decode("utf-8-sig", errors="replace")
+    if head.startswith("##fileformat=VCF"):
+        return ReportFormat.VCF
+    first = next((line for line in head.splitlines() if not line.startswith("#")), "")
+    if first.split("\t")[0].strip().lower() == "hugo_symbol":
+        return ReportFormat.MAF
+    return ReportFormat.TABLE
+
+
+def import_genotyping_file(
+    *,
+    patient: Patient,
+    actor: Any,
+    content: bytes,
+    test_name: str,
+    tumor_type: str,
+    reported_on: date,
+    specimen: str = "",
+    tumor_content_percent: int | None = None,
+    genes_covered: Iterable[str] = (),
+    diagnosis: CancerDiagnosis | None = None,
+    request: Any = None,
+) -> GenotypingReport:
+    """Read a VCF, MAF or table of results and keep it as a report; a file with unreadable
+    lines is refused as a whole, with the lines named, so no report is half-imported."""
+    if b"\x00" in content[:4096]:
+        raise ValidationError({"results": [_("This is not a text file of results.")]})
+    kind = sniff_format(content)
+    readers: dict[str, Any] = {
+        ReportFormat.VCF: read_vcf,
+        ReportFormat.MAF: read_maf,
+        ReportFormat.TABLE: read_table,
+    }
+    problems: list[GenomicsParseError] = []
+    try:
+        alterations = list(readers[kind](io.BytesIO(content), errors=problems))
+    except (GenomicsParseError, UnicodeDecodeError, OSError, ValueError) as error:
+        raise ValidationError({"results": [str(error)]}) from error
+    if problems:
+        shown = [str(p) for p in problems[:MAX_PARSE_ERRORS]]
+        if len(problems) > MAX_PARSE_ERRORS:
+            shown.append(
+                _("… and %(count)d more lines.") % {"count": len(problems) - MAX_PARSE_ERRORS}
+            )
+        raise ValidationError({"results": shown})
+    return record_genotyping_report(
+        patient=patient,
+        actor=actor,
+        test_name=test_name,
+        tumor_type=tumor_type,
+        reported_on=reported_on,
+        alterations=alterations,
+        source_format=kind,
+        diagnosis=diagnosis,
+        genes_covered=genes_covered,
+        specimen=specimen,
+        tumor_content_percent=tumor_content_percent,
+        request=request,
+    )
