@@ -5,13 +5,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from medcenter.core.routes import public_route
+from medcenter.core.routes import patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.fhir import mappers
 
@@ -22,6 +23,30 @@ DEFAULT_COUNT = 20
 
 def _response(data: dict[str, Any], status: int = 200) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type=FHIR_JSON)
+
+
+@patient_data_route(model="patients.patient", permission="oncology.view_oncology_record")
+@require_safe
+def mcode_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The patient's cancer record as an mCODE collection Bundle (staff with access only)."""
+    from medcenter.fhir.mcode import export_mcode
+    from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
+
+    try:
+        access = get_patient_for(
+            request.user,
+            public_id=public_id,
+            request=request,
+            staff_only=True,
+            action="oncology.mcode_exported",
+        )
+    except PatientAccessDenied:
+        return _outcome(403, "forbidden", "No basis to access this patient's record.")
+    except Http404:
+        return _outcome(404, "not-found", "No such patient.")
+    response = _response(export_mcode(patient=access.patient))
+    response["Content-Disposition"] = f'attachment; filename="mcode-{public_id}.json"'
+    return response
 
 
 def _outcome(status: int, code: str, text: str) -> HttpResponse:

@@ -316,3 +316,29 @@ def test_a_stage_without_a_group_exports_its_group_as_unknown():
 
     assert codes_of(group["valueCodeableConcept"]) == {(c.DATA_ABSENT, "unknown")}
     assert group["valueCodeableConcept"]["text"]
+
+
+def test_staff_with_access_download_the_record_as_an_mcode_bundle(client):
+    from django.urls import reverse
+
+    from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
+    from medcenter.oncology import services
+    from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
+
+    clinician = StaffUserFactory(roles=["clinician"])
+    patient, stranger = PatientFactory(), PatientFactory()
+    CareRelationshipFactory(staff=clinician, patient=patient)
+    services.record_diagnosis(
+        patient=patient, actor=clinician, description="Osteosarcoma", oncotree_code="OS"
+    )
+    sign_in_verified(client, clinician)
+
+    mine = client.get(reverse("fhir:mcode_export", args=[patient.public_id]))
+    theirs = client.get(reverse("fhir:mcode_export", args=[stranger.public_id]))
+
+    assert mine.status_code == 200
+    assert mine["Content-Type"].startswith("application/fhir+json")
+    kinds = [e["resource"]["resourceType"] for e in mine.json()["entry"]]
+    assert "Patient" in kinds and "Condition" in kinds
+    assert theirs.status_code == 403
+    assert theirs.json()["resourceType"] == "OperationOutcome"

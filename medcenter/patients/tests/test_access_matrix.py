@@ -141,6 +141,7 @@ AUTHORIZED = {
     "oncology:diagnosis_new": "care team",
     "oncology:performance_new": "care team",
     "oncology:genotyping_upload": "care team",
+    "fhir:mcode_export": "care team",
 }
 
 
