@@ -52,9 +52,7 @@ class Term:
 @dataclass
 class ClinicianFacts:
     id: int
-    family_name: str
     sort_name: str
-    name_tokens: tuple[str, ...]
     specialties: frozenset[int]
     programs: frozenset[int]
     conditions: frozenset[int]
@@ -243,14 +241,11 @@ def build(version: str) -> DirectoryIndex:
         index.cards[pk] = tuple(row[name] for name in index.card_fields)
         languages, gender = row["languages"], row["gender"]
         accepting, telehealth = row["accepting_new_patients"], row["telehealth"]
-        name_tokens = tuple(normalize(f"{given} {family}").split())
-        for token in name_tokens:
+        for token in normalize(f"{given} {family}").split():
             names[token].add(pk)
         index.clinicians[pk] = ClinicianFacts(
             id=pk,
-            family_name=family,
             sort_name=normalize(f"{family} {given}"),
-            name_tokens=name_tokens,
             specialties=frozenset(relations["specialties"][pk]),
             programs=frozenset(relations["programs"][pk]),
             conditions=frozenset(relations["conditions"][pk]),

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_safe
 from medcenter.core.routes import patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.fhir import mappers
+from medcenter.fhir.mcode import export_mcode
+from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 MAX_COUNT = 100
@@ -29,9 +31,6 @@ def _response(data: dict[str, Any], status: int = 200) -> HttpResponse:
 @require_safe
 def mcode_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The patient's cancer record as an mCODE collection Bundle (staff with access only)."""
-    from medcenter.fhir.mcode import export_mcode
-    from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
-
     try:
         access = get_patient_for(
             request.user,

@@ -1,19 +1,18 @@
 """Reads of the oncology record. Each takes a PatientAccess that patients.selectors granted
 (and audited), so no read here reaches a patient the user has no basis for."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.http import Http404
 
+from medcenter.oncology.genomics.knowledge import LEVEL_RANK
 from medcenter.oncology.models import (
     CancerDiagnosis,
-    DiagnosisKind,
     GenotypingReport,
     PerformanceStatus,
     TumorMarker,
-    Variant,
 )
 from medcenter.patients.access import PatientAccess
 
@@ -24,15 +23,6 @@ class OncologySummary:
     performance: list[PerformanceStatus]
     markers: list[TumorMarker]
     reports: list[GenotypingReport]
-    actionable: list[Variant] = field(default_factory=list)
-
-    @property
-    def primaries(self) -> list[CancerDiagnosis]:
-        return [d for d in self.diagnoses if d.kind == DiagnosisKind.PRIMARY]
-
-    @property
-    def latest_performance(self) -> PerformanceStatus | None:
-        return self.performance[0] if self.performance else None
 
 
 def oncology_summary(access: PatientAccess) -> OncologySummary:
@@ -44,13 +34,11 @@ def oncology_summary(access: PatientAccess) -> OncologySummary:
         .prefetch_related("stages")
     )
     reports = list(GenotypingReport.objects.filter(patient=patient).prefetch_related("variants"))
-    actionable = [v for r in reports for v in r.variants.all() if v.annotation.get("sensitive")]
     return OncologySummary(
         diagnoses=diagnoses,
         performance=list(PerformanceStatus.objects.filter(patient=patient)[:20]),
         markers=list(TumorMarker.objects.filter(patient=patient)[:50]),
         reports=reports,
-        actionable=actionable,
     )
 
 
@@ -77,12 +65,14 @@ def report_of(access: PatientAccess, *, public_id: UUID | str) -> GenotypingRepo
 
 def molecular_report(report: GenotypingReport) -> dict[str, Any]:
     """The report's variants ordered for a clinician: actionable first, by best level."""
-    order = {"fda_this_type": 0, "fda_other_type": 1, "guideline": 2, "clinical_evidence": 3}
     rows = []
     for variant in report.variants.all():
         sensitive = variant.annotation.get("sensitive", [])
         resistant = variant.annotation.get("resistant", [])
-        best = min((order.get(t.get("level", ""), 9) for t in sensitive), default=9)
+        best = min(
+            (LEVEL_RANK.get(t.get("level", ""), len(LEVEL_RANK)) for t in sensitive),
+            default=len(LEVEL_RANK),
+        )
         rows.append(
             {"variant": variant, "sensitive": sensitive, "resistant": resistant, "best": best}
         )

@@ -86,7 +86,7 @@ def record_diagnosis(
     request: Any = None,
     **fields: Any,
 ) -> CancerDiagnosis:
-    """Record a primary cancer, or a metastatic site of one."""
+    """Record a primary cancer, or a metastatic site of one (of the only primary, unless named)."""
     unknown = set(fields) - set(DIAGNOSIS_FIELDS)
     if unknown:
         raise TypeError(f"unknown diagnosis fields: {sorted(unknown)}")
@@ -94,6 +94,12 @@ def record_diagnosis(
         raise ValidationError({"description": [_("Name the diagnosis.")]})
     if kind == DiagnosisKind.SECONDARY and primary is not None and primary.patient_id != patient.pk:
         raise ValidationError({"primary": [_("The primary cancer belongs to another patient.")]})
+    if kind == DiagnosisKind.SECONDARY and primary is None:
+        # A metastatic site belongs to the patient's primary when there is only one to choose.
+        primaries = list(
+            CancerDiagnosis.objects.filter(patient=patient, kind=DiagnosisKind.PRIMARY)[:2]
+        )
+        primary = primaries[0] if len(primaries) == 1 else None
     fields["oncotree_code"] = str(fields.get("oncotree_code", "")).strip().upper()
     fields["icd10_code"] = str(fields.get("icd10_code", "")).strip().upper()
     _check_codes(oncotree_code=fields["oncotree_code"], icd10_code=fields["icd10_code"])
@@ -382,7 +388,9 @@ def import_genotyping_file(
     problems: list[GenomicsParseError] = []
     try:
         alterations = list(readers[kind](io.BytesIO(content), errors=problems))
-    except (GenomicsParseError, UnicodeDecodeError, OSError, ValueError) as error:
+    except UnicodeDecodeError as error:
+        raise ValidationError({"results": [_("The file is not UTF-8 text.")]}) from error
+    except (GenomicsParseError, OSError, ValueError) as error:
         raise ValidationError({"results": [str(error)]}) from error
     if problems:
         shown = [str(p) for p in problems[:MAX_PARSE_ERRORS]]

@@ -55,16 +55,11 @@ def diagnosis_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     form = DiagnosisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-        primary = None
-        if form.cleaned_data["kind"] == "secondary":
-            primaries = selectors.oncology_summary(access).primaries
-            primary = primaries[0] if len(primaries) == 1 else None
         try:
             services.record_diagnosis(
                 patient=access.patient,
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
-                primary=primary,
                 request=request,
                 **data,
             )

@@ -53,6 +53,17 @@ def test_a_diagnosis_with_codes_that_do_not_exist_is_refused_per_field(clinician
     assert not CancerDiagnosis.objects.exists()
 
 
+def test_a_metastatic_site_joins_the_only_primary(clinician_and_patient):
+    clinician, patient = clinician_and_patient
+    primary = _sarcoma(patient, clinician)
+
+    site = services.record_diagnosis(
+        patient=patient, actor=clinician, kind="secondary", description="Lung metastases"
+    )
+
+    assert site.primary == primary
+
+
 def test_the_stage_form_computes_the_group_from_raw_facts(client, clinician_and_patient):
     clinician, patient = clinician_and_patient
     diagnosis = _sarcoma(patient, clinician)

@@ -228,6 +228,10 @@ def read_table(
             except AlterationError as error:
                 field = "protein_change" if error.field == "alteration" else error.field
                 fail(errors, GenomicsParseError(line=number, field=field, message=error.message))
+        if header is None:
+            fail(
+                errors, GenomicsParseError(line=1, field="header", message=_("The file is empty."))
+            )
 
 
 def _sniff(first_line: str) -> str:

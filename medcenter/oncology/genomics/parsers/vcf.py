@@ -129,7 +129,12 @@ class _VcfReader:
         self.symbols: dict[str, str] = {}
 
     def read(self) -> Iterator[Alteration]:
-        probe = VCF(self.path)
+        try:
+            probe = VCF(self.path)
+        except Exception as error:  # cyvcf2 raises a bare Exception for a header it cannot read
+            raise GenomicsParseError(
+                line=1, field="header", message=_("This is not a readable VCF header.")
+            ) from error
         samples = list(probe.samples)
         raw_header = probe.raw_header
         info_ids, format_ids = _header_ids(raw_header)
