@@ -5,6 +5,7 @@ MEDCENTER_PRODUCTION=true the secrets and hosts have no default, so a missing on
 Every variable is documented in .env.example.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "medcenter.patients",
     "medcenter.directory",
     "medcenter.oncology",
+    "medcenter.scheduling",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -122,7 +124,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_NAME", default="") or None}
+    # Tests use a file, not shared-cache memory: concurrent tests (R25, R26) need SQLite's real
+    # locking, which shared-cache memory databases replace with immediate "table is locked".
+    DATABASES["default"]["TEST"] = {
+        # One file per test process, so two test runs on one machine never share a database.
+        "NAME": env.str("SQLITE_TEST_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -272,6 +279,21 @@ CENTER = {
         "CENTER_CIVIL_RIGHTS_EMAIL", default="civil-rights@aster-valley.example"
     ),
 }
+
+# --- Scheduling -----------------------------------------------------------------------------
+# The address links in emails and calendar invitations point to.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SCHEDULING_HOLD_MINUTES = env.int("SCHEDULING_HOLD_MINUTES", default=10)
+SCHEDULING_OFFER_MINUTES = env.int("SCHEDULING_OFFER_MINUTES", default=120)
+# Reminders go out this many hours before a visit ("168,24" = 7 days and 1 day).
+SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[168, 24])
+# Text messages: a class with send(*, to, body, idempotency_key) -> str (the gateway's id).
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.scheduling.sms.ConsoleGateway")
+# Public appointment requests and referrals accepted from one address per hour (R29).
+REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
+# Where referral documents are kept, encrypted (R19).
+DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.patients.urls")),
     path("", include("medcenter.directory.urls")),
     path("", include("medcenter.oncology.urls")),
+    path("", include("medcenter.scheduling.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -16,6 +16,9 @@ echo
 # A background worker sends the queued emails (to this console in the demo).
 .venv/bin/python manage.py db_worker > var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null' EXIT INT TERM
+# The periodic sweep: lapsed offers and holds, reminders that are due (R28's safety net).
+.venv/bin/python manage.py scheduling_sweep --every 60 > var/sweep.log 2>&1 &
+sweeper=$!
+trap 'kill $worker $sweeper 2>/dev/null' EXIT INT TERM
 .venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \
   --workers "${WEB_WORKERS:-2}" --access-logfile - --log-level warning

@@ -39,12 +39,23 @@ ONCOLOGY_WRITE = tuple(
     f"oncology.add_{model}"
     for model in ("cancerdiagnosis", "stageassessment", "performancestatus", "genotypingreport")
 )
+SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")
+SCHEDULE_WRITE = ("scheduling.add_appointment", "scheduling.change_appointment")
+REFERRAL_WORK = ("scheduling.view_referral", "scheduling.triage_referral")
 
 ROLES = (
     Role(
         "scheduler",
         _("Scheduler"),
-        (*PATIENT_READ, *PATIENT_WRITE, "patients.issue_activation_code"),
+        (
+            *PATIENT_READ,
+            *PATIENT_WRITE,
+            "patients.issue_activation_code",
+            *SCHEDULE_READ,
+            *SCHEDULE_WRITE,
+            "scheduling.overbook_appointment",
+            *REFERRAL_WORK,
+        ),
     ),
     Role(
         "nurse_navigator",
@@ -57,6 +68,9 @@ ROLES = (
             "patients.break_glass",
             *ONCOLOGY_READ,
             "oncology.add_performancestatus",
+            *SCHEDULE_READ,
+            *SCHEDULE_WRITE,
+            *REFERRAL_WORK,
         ),
         clinical=True,
         may_break_glass=True,
@@ -70,6 +84,7 @@ ROLES = (
             "patients.break_glass",
             *ONCOLOGY_READ,
             *ONCOLOGY_WRITE,
+            *SCHEDULE_READ,
         ),
         clinical=True,
         may_break_glass=True,
@@ -77,7 +92,13 @@ ROLES = (
     Role(
         "international_coordinator",
         _("International coordinator"),
-        (*PATIENT_READ, *PATIENT_WRITE, "patients.issue_activation_code"),
+        (
+            *PATIENT_READ,
+            *PATIENT_WRITE,
+            "patients.issue_activation_code",
+            *SCHEDULE_READ,
+            *SCHEDULE_WRITE,
+        ),
     ),
     Role("trial_coordinator", _("Trial coordinator"), (*PATIENT_READ, *ONCOLOGY_READ)),
     Role("giving_officer", _("Giving officer"), ()),

@@ -72,3 +72,24 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain of {self.length}"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer given to one Idempotency-Key, so a retried submission gets the same answer
+    and never a second booking, referral or donation (SECURITY.md R26)."""
+
+    scope = models.CharField(max_length=60)
+    owner = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)  # null while the first try runs
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "owner", "key"], name="idempotency_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

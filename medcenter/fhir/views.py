@@ -1,5 +1,6 @@
 """FHIR R4 read and search for the public directory: application/fhir+json, Bundle searchsets,
-OperationOutcome errors, a CapabilityStatement at /fhir/R4/metadata."""
+OperationOutcome errors, a CapabilityStatement at /fhir/R4/metadata. Schedule, Slot,
+Appointment and ServiceRequest are answered by fhir/scheduling.py, which checks access itself."""
 
 import json
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.routes import patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers
+from medcenter.fhir import mappers, scheduling
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -56,6 +57,13 @@ def _outcome(status: int, code: str, text: str) -> HttpResponse:
         },
         status,
     )
+
+
+def _scheduling(answer: Callable[[], dict[str, Any]]) -> HttpResponse:
+    try:
+        return _response(answer())
+    except scheduling.Refused as refused:
+        return _outcome(refused.status, refused.code, refused.text)
 
 
 def _clinicians() -> QuerySet[Clinician]:
@@ -146,6 +154,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
         }
         for kind, spec in RESOURCES.items()
     ]
+    resources.extend(scheduling.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
     )
@@ -169,6 +178,8 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @public_route
 @require_safe
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    if resource_type in scheduling.SERVED:
+        return _scheduling(lambda: scheduling.read(request, resource_type, resource_id))
     if resource_type == "Organization":
         found = [o for o in mappers.organizations() if o["id"] == resource_id]
         return _response(found[0]) if found else _outcome(404, "not-found", "No such resource.")
@@ -186,6 +197,8 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
 @public_route
 @require_safe
 def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    if resource_type in scheduling.SERVED:
+        return _scheduling(lambda: scheduling.search(request, resource_type))
     params = request.GET
     try:
         count = min(int(params.get("_count", DEFAULT_COUNT)), MAX_COUNT)

@@ -40,6 +40,9 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         # Unknown ids are enough: the permission is checked before any lookup.
         "diagnosis_id": uuid.uuid4(),
         "report_id": uuid.uuid4(),
+        "appointment_id": uuid.uuid4(),
+        "referral_id": uuid.uuid4(),
+        "document_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

@@ -107,5 +107,9 @@ def test_the_capability_statement_lists_every_served_resource(demo_directory, cl
         "Location",
         "Organization",
         "HealthcareService",
+        "Schedule",
+        "Slot",
+        "Appointment",
+        "ServiceRequest",
     }
     assert statement.fhirVersion == "4.0.1"

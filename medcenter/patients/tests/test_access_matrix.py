@@ -30,9 +30,99 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_oncology(world)[0].public_id
         elif kwarg == "report_id":
             values[kwarg] = _b_oncology(world)[1].public_id
+        elif kwarg == "appointment_id":
+            values[kwarg] = _b_appointment(world)[0].public_id
+        elif kwarg == "offer_id":
+            values[kwarg] = _b_appointment(world)[1].public_id
+        elif kwarg == "referral_id":
+            values[kwarg] = _b_referral(world)[0].public_id
+        elif kwarg == "document_id":
+            values[kwarg] = _b_referral(world)[1].public_id
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
+
+
+def _b_appointment(world):
+    """Patient B's booked appointment and an earlier time offered to them, made once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from medcenter.scheduling.models import Appointment, SlotOffer, WaitlistEntry
+    from medcenter.scheduling.tests.factories import (
+        ClinicianFactory,
+        LocationFactory,
+        VisitTypeFactory,
+    )
+
+    offer = SlotOffer.objects.filter(entry__patient=world.patient_b).select_related("entry").first()
+    if offer is not None:
+        return offer.entry.appointment, offer
+    visit = VisitTypeFactory(code="matrix-visit")
+    row = {
+        "patient": world.patient_b,
+        "clinician": ClinicianFactory(),
+        "location": LocationFactory(),
+        "visit_type": visit,
+        "channel": "staff",
+    }
+    start = timezone.now() + timedelta(days=20)
+    booked = Appointment.objects.create(
+        status="booked",
+        start=start,
+        end=start + timedelta(minutes=30),
+        reserved_until=start + timedelta(minutes=30),
+        **row,
+    )
+    early = start - timedelta(days=10)
+    hold = Appointment.objects.create(
+        status="pending",
+        hold_expires_at=timezone.now() + timedelta(hours=1),
+        start=early,
+        end=early + timedelta(minutes=30),
+        reserved_until=early + timedelta(minutes=30),
+        **row,
+    )
+    entry = WaitlistEntry.objects.create(
+        patient=world.patient_b, appointment=booked, visit_type=visit
+    )
+    offer = SlotOffer.objects.create(
+        entry=entry, hold=hold, expires_at=timezone.now() + timedelta(hours=1)
+    )
+    return booked, offer
+
+
+def _b_referral(world):
+    """A referral for patient B, with one (encrypted) document."""
+    from django.utils import timezone
+
+    from medcenter.core import vault
+    from medcenter.scheduling.models import Referral, ReferralDocument
+
+    document = ReferralDocument.objects.filter(referral__patient=world.patient_b).first()
+    if document is not None:
+        return document.referral, document
+    b = world.patient_b
+    referral = Referral.objects.create(
+        source="physician",
+        patient=b,
+        given_name=b.given_name,
+        family_name=b.family_name,
+        date_of_birth=b.date_of_birth,
+        email=b.email,
+        diagnosis="Osteosarcoma",
+        contact_due_at=timezone.now(),
+    )
+    document = ReferralDocument.objects.create(
+        referral=referral,
+        filename="records.txt",
+        content_type="text/plain",
+        size=5,
+        sha256="0" * 64,
+        vault_key=vault.store(content=b"notes"),
+    )
+    return referral, document
 
 
 def _b_oncology(world):
@@ -142,6 +232,8 @@ AUTHORIZED = {
     "oncology:performance_new": "care team",
     "oncology:genotyping_upload": "care team",
     "fhir:mcode_export": "care team",
+    "scheduling:staff_book": "care team",
+    "scheduling:multidisciplinary": "care team",
 }
 
 

@@ -1,0 +1,106 @@
+"""Idempotency keys (SECURITY.md R26): the same key and body give the same answer, once.
+
+The first request with a key inserts a claim row in its own transaction; the unique constraint
+lets exactly one claim win, even under concurrency. The winner runs the action and stores its
+answer; a request that loses the race waits for that answer and returns it unchanged. The same
+key with a different body is refused (422): it is a client bug, not a retry.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from medcenter.core.models import IdempotencyRecord
+
+# A claim whose first try died (a killed worker) is taken over after this long.
+ABANDONED_AFTER = timedelta(seconds=60)
+WAIT_FOR_FIRST_TRY = 15.0  # seconds a duplicate waits for the first try's answer
+KEY_MAX_LENGTH = 200
+RETENTION = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+class KeyReused(Exception):
+    """The key was used before with a different request body."""
+
+
+class StillRunning(Exception):
+    """The first request with this key has not finished yet."""
+
+
+def fingerprint(payload: Any) -> str:
+    """Hash a request body canonically, so key order and spacing do not matter."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def valid_key(key: str | None) -> bool:
+    return bool(key) and len(key or "") <= KEY_MAX_LENGTH and (key or "").isprintable()
+
+
+def run_once(
+    *, scope: str, owner: str, key: str, payload: Any, action: Callable[[], Answer]
+) -> Answer:
+    """Run `action` once for this key and return its answer, now and on every retry."""
+    digest = fingerprint(payload)
+    claim = _claim(scope=scope, owner=owner, key=key, digest=digest)
+    if claim is None:
+        return _await_answer(scope=scope, owner=owner, key=key, digest=digest)
+    try:
+        answer = action()
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=claim.pk).delete()  # the client may retry
+        raise
+    IdempotencyRecord.objects.filter(pk=claim.pk).update(
+        status_code=answer.status, response=answer.body
+    )
+    return answer
+
+
+def _claim(*, scope: str, owner: str, key: str, digest: str) -> IdempotencyRecord | None:
+    stale = timezone.now() - ABANDONED_AFTER
+    IdempotencyRecord.objects.filter(
+        scope=scope, owner=owner, key=key, status_code__isnull=True, created_at__lt=stale
+    ).delete()
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                scope=scope, owner=owner, key=key, request_hash=digest
+            )
+    except IntegrityError:
+        return None
+
+
+def _await_answer(*, scope: str, owner: str, key: str, digest: str) -> Answer:
+    deadline = time.monotonic() + WAIT_FOR_FIRST_TRY
+    while True:
+        record = IdempotencyRecord.objects.filter(scope=scope, owner=owner, key=key).first()
+        if record is None:  # the first try failed and let go: this one may run it
+            raise StillRunning
+        if record.request_hash != digest:
+            raise KeyReused
+        if record.status_code is not None:
+            return Answer(status=record.status_code, body=record.response or {}, replayed=True)
+        if time.monotonic() > deadline:
+            raise StillRunning
+        time.sleep(0.05)
+
+
+def forget_old() -> int:
+    """Delete answers older than the retention window; returns how many."""
+    cutoff = timezone.now() - RETENTION
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,405 @@
+"""Reads for scheduling: calendars for the slot engine, next slots, queues and grids.
+
+Calendars are built with a fixed number of queries whatever their size (rules, their visit
+types, appointments, exceptions), so a search over many clinicians costs what one costs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from medcenter.directory.models import Clinician, Location, Specialty
+from medcenter.scheduling import engine
+from medcenter.scheduling.models import (
+    LIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    AvailabilityException,
+    AvailabilityRule,
+    Referral,
+    ReferralStatus,
+    Resource,
+    VisitType,
+    WaitlistEntry,
+)
+
+Owner = engine.Owner
+SEARCH_DAYS = 120  # how far "next available" looks when the caller gives no end
+
+
+def center_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def visit_spec(visit_type: VisitType) -> engine.VisitSpec:
+    return engine.VisitSpec(
+        id=visit_type.pk, duration=visit_type.duration, buffer=visit_type.buffer
+    )
+
+
+def owner_of(*, clinician: Clinician | None = None, resource: Resource | None = None) -> Owner:
+    if clinician is not None:
+        return ("clinician", clinician.pk)
+    if resource is not None:
+        return ("resource", resource.pk)
+    raise ValueError("An appointment belongs to a clinician or a resource.")
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    tz = center_tz()
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def calendars(
+    *, owners: Sequence[Owner], start: datetime, end: datetime
+) -> dict[Owner, engine.Calendar]:
+    """Rules, bookings and exceptions for each owner between start and end, in four queries."""
+    clinician_ids = [pk for kind, pk in owners if kind == "clinician"]
+    resource_ids = [pk for kind, pk in owners if kind == "resource"]
+    owner_q = Q(clinician_id__in=clinician_ids) | Q(resource_id__in=resource_ids)
+    tz = center_tz()
+    first_day, last_day = start.astimezone(tz).date(), end.astimezone(tz).date()
+
+    rules_rows = list(
+        AvailabilityRule.objects.filter(owner_q, valid_from__lte=last_day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .values_list(
+            "pk",
+            "clinician_id",
+            "resource_id",
+            "location_id",
+            "weekday",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_until",
+        )
+    )
+    types: dict[int, set[int]] = defaultdict(set)
+    through = AvailabilityRule.visit_types.through
+    for rule_id, type_id in through.objects.filter(
+        availabilityrule_id__in=[row[0] for row in rules_rows]
+    ).values_list("availabilityrule_id", "visittype_id"):
+        types[rule_id].add(type_id)
+
+    rules: dict[Owner, list[engine.Rule]] = defaultdict(list)
+    locations: dict[Owner, set[int]] = defaultdict(set)
+    for pk, cid, rid, loc, weekday, s, e, vf, vu in rules_rows:
+        owner: Owner = ("clinician", cid) if cid is not None else ("resource", rid)
+        rules[owner].append(
+            engine.Rule(
+                owner=owner,
+                location_id=loc,
+                weekday=weekday,
+                start=s,
+                end=e,
+                valid_from=vf,
+                valid_until=vu,
+                visit_type_ids=frozenset(types[pk]),
+            )
+        )
+        locations[owner].add(loc)
+
+    busy: dict[Owner, list[engine.Busy]] = defaultdict(list)
+    now = timezone.now()
+    for cid, rid, begins, until, status, expires in Appointment.objects.filter(
+        owner_q, status__in=LIVE_STATUSES, start__lt=end, reserved_until__gt=start
+    ).values_list(
+        "clinician_id", "resource_id", "start", "reserved_until", "status", "hold_expires_at"
+    ):
+        if status == AppointmentStatus.PENDING and expires is not None and expires <= now:
+            continue  # a hold that ran out frees its slot
+        owner = ("clinician", cid) if cid is not None else ("resource", rid)
+        busy[owner].append(engine.Busy(start=begins, end=until))
+
+    exceptions = AvailabilityException.objects.filter(starts_at__lt=end, ends_at__gt=start).filter(
+        owner_q | Q(clinician__isnull=True, resource__isnull=True)
+    )
+    for cid, rid, loc, closed_from, closed_until in exceptions.values_list(
+        "clinician_id", "resource_id", "location_id", "starts_at", "ends_at"
+    ):
+        if cid is not None or rid is not None:
+            targets: Iterable[Owner] = [
+                ("clinician", cid) if cid is not None else ("resource", rid)
+            ]
+        else:  # a closure: the whole center, or everyone working at one location
+            targets = [o for o in owners if loc is None or loc in locations[o]]
+        for owner in targets:
+            busy[owner].append(engine.Busy(start=closed_from, end=closed_until))
+
+    return {
+        owner: engine.Calendar(owner=owner, rules=rules[owner], busy=busy[owner])
+        for owner in owners
+    }
+
+
+def earliest_bookable(visit_type: VisitType, *, staff: bool = False) -> datetime:
+    """The first start a booking may have: now plus the visit type's notice (staff: now)."""
+    now = timezone.now()
+    return now if staff else now + timedelta(hours=visit_type.min_notice_hours)
+
+
+def latest_bookable(visit_type: VisitType) -> datetime:
+    return timezone.now() + timedelta(days=visit_type.max_advance_days)
+
+
+def next_slot(
+    *,
+    owner: Owner,
+    visit_type: VisitType,
+    location: Location | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    staff: bool = False,
+) -> engine.Slot | None:
+    """The first free slot for one clinician or resource."""
+    start = max(start or timezone.now(), earliest_bookable(visit_type, staff=staff))
+    end = min(end or start + timedelta(days=SEARCH_DAYS), latest_bookable(visit_type))
+    if end <= start:
+        return None
+    calendar = calendars(owners=[owner], start=start, end=end)[owner]
+    return engine.next_available(
+        calendar=calendar,
+        visit=visit_spec(visit_type),
+        start=start,
+        end=end,
+        tz=center_tz(),
+        location_id=location.pk if location else None,
+    )
+
+
+def free_slots(
+    *,
+    owner: Owner,
+    visit_type: VisitType,
+    start: datetime,
+    end: datetime,
+    location: Location | None = None,
+    staff: bool = False,
+    limit: int = 500,
+) -> list[engine.Slot]:
+    """Free slots in a window (a week of the slot picker), earliest first."""
+    start = max(start, earliest_bookable(visit_type, staff=staff))
+    end = min(end, latest_bookable(visit_type))
+    if end <= start:
+        return []
+    calendar = calendars(owners=[owner], start=start, end=end)[owner]
+    found = []
+    for slot in engine.slots(
+        calendar=calendar,
+        visit=visit_spec(visit_type),
+        start=start,
+        end=end,
+        tz=center_tz(),
+        location_id=location.pk if location else None,
+    ):
+        found.append(slot)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def is_free(
+    *, slot_owner: Owner, visit_type: VisitType, location: Location, start: datetime
+) -> bool:
+    """Whether the rules offer this start and nothing occupies it now."""
+    day = start.astimezone(center_tz()).date()
+    calendar = calendars(owners=[slot_owner], start=start, end=start + timedelta(days=1))[
+        slot_owner
+    ]
+    free = engine.free_on_day(
+        calendar=calendar,
+        visit=visit_spec(visit_type),
+        day=day,
+        tz=center_tz(),
+        location_id=location.pk,
+    )
+    return any(slot.start == start for slot in free)
+
+
+@dataclass(frozen=True)
+class LegRequest:
+    specialty: Specialty
+    clinicians: Sequence[Clinician]
+
+
+def multidisciplinary_candidates(
+    *, specialties: Sequence[Specialty], location: Location, visit_type: VisitType
+) -> list[LegRequest]:
+    """For each specialty, the clinicians who hold this visit type's clinics at the location."""
+    offering = set(
+        AvailabilityRule.objects.filter(
+            location=location,
+            visit_types=visit_type,
+            clinician__isnull=False,
+            clinician__is_active=True,
+        ).values_list("clinician_id", flat=True)
+    )
+    by_specialty: dict[int, list[Clinician]] = defaultdict(list)
+    through = Clinician.specialties.through
+    ids = defaultdict(list)
+    for clinician_id, specialty_id in through.objects.filter(
+        specialty_id__in=[s.pk for s in specialties], clinician_id__in=offering
+    ).values_list("clinician_id", "specialty_id"):
+        ids[specialty_id].append(clinician_id)
+    wanted = {pk for group in ids.values() for pk in group}
+    clinicians = Clinician.objects.in_bulk(list(wanted))
+    for specialty_id, members in ids.items():
+        by_specialty[specialty_id] = [clinicians[pk] for pk in sorted(members)]
+    return [LegRequest(specialty=s, clinicians=by_specialty.get(s.pk, [])) for s in specialties]
+
+
+def earliest_multidisciplinary(
+    *,
+    specialties: Sequence[Specialty],
+    location: Location,
+    visit_type: VisitType,
+    start: datetime | None = None,
+    days: int = 90,
+    staff: bool = True,
+) -> list[engine.Slot] | None:
+    """The earliest day a patient can see one clinician of each specialty in order, there."""
+    legs = multidisciplinary_candidates(
+        specialties=specialties, location=location, visit_type=visit_type
+    )
+    if not legs or any(not leg.clinicians for leg in legs):
+        return None
+    start = max(start or timezone.now(), earliest_bookable(visit_type, staff=staff))
+    end = start + timedelta(days=days)
+    owners = sorted({("clinician", c.pk) for leg in legs for c in leg.clinicians})
+    cals = calendars(owners=owners, start=start, end=end)
+    spec = visit_spec(visit_type)
+    return engine.earliest_sequence(
+        legs=[
+            engine.Leg(
+                label=leg.specialty.slug,
+                visit=spec,
+                calendars=[cals[("clinician", c.pk)] for c in leg.clinicians],
+            )
+            for leg in legs
+        ],
+        location_id=location.pk,
+        start=start,
+        end=end,
+        tz=center_tz(),
+    )
+
+
+def bookable_visit_types(clinician: Clinician) -> QuerySet[VisitType]:
+    """The visit types a clinician's rules offer, now or later."""
+    today = timezone.localdate()
+    return (
+        VisitType.objects.filter(is_active=True, rules__clinician=clinician)
+        .filter(Q(rules__valid_until__isnull=True) | Q(rules__valid_until__gte=today))
+        .distinct()
+    )
+
+
+def clinician_locations(clinician: Clinician, visit_type: VisitType) -> QuerySet[Location]:
+    today = timezone.localdate()
+    return Location.objects.filter(
+        pk__in=AvailabilityRule.objects.filter(clinician=clinician, visit_types=visit_type)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .values("location_id")
+    ).order_by("name")
+
+
+def appointments_for_patient(patient: Any) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(patient=patient)
+        .exclude(status=AppointmentStatus.PENDING)
+        .select_related("clinician", "resource", "location", "visit_type")
+        .order_by("-start")
+    )
+
+
+def day_schedule(
+    *,
+    clinician: Clinician | None = None,
+    location: Location | None = None,
+    day: date,
+    days: int = 1,
+) -> QuerySet[Appointment]:
+    """Live appointments for a clinician's or a location's day (or week), for the grid."""
+    start, _end = local_day_bounds(day)
+    end = start + timedelta(days=days)
+    qs = Appointment.objects.live().filter(start__lt=end, reserved_until__gt=start)
+    if clinician is not None:
+        qs = qs.filter(clinician=clinician)
+    if location is not None:
+        qs = qs.filter(location=location)
+    return qs.select_related("patient", "clinician", "resource", "visit_type", "location").order_by(
+        "start"
+    )
+
+
+def triage_queue(
+    *, program_id: int | None = None, status: str | None = None, overdue_only: bool = False
+) -> QuerySet[Referral]:
+    """Open referrals, the most pressing first: urgent before routine, then by contact due."""
+    open_statuses = (ReferralStatus.RECEIVED, ReferralStatus.TRIAGED, ReferralStatus.SCHEDULED)
+    qs = Referral.objects.filter(status__in=[status] if status else open_statuses)
+    if program_id is not None:
+        qs = qs.filter(program_id=program_id)
+    if overdue_only:
+        qs = qs.filter(first_contact_at__isnull=True, contact_due_at__lt=timezone.now())
+    return qs.select_related("program", "condition", "assigned_to").order_by(
+        "-urgency", "contact_due_at"
+    )
+
+
+def waitlist() -> QuerySet[WaitlistEntry]:
+    return (
+        WaitlistEntry.objects.filter(is_active=True)
+        .select_related(
+            "patient",
+            "visit_type",
+            "clinician",
+            "location",
+            "appointment",
+            "appointment__clinician",
+        )
+        .order_by("created_at")
+    )
+
+
+def get_referral_for(
+    user: Any, *, public_id: Any, request: Any, action: str = "referral.viewed"
+) -> Referral:
+    """A referral for triage staff (the permission is checked by the route), audited."""
+    from django.http import Http404
+
+    from medcenter.core import audit
+
+    referral = (
+        Referral.objects.select_related("program", "condition", "patient", "assigned_to")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404
+    if referral.patient is not None:
+        # Once the referral is a registered patient's, it is their record: the usual basis
+        # (care relationship or break-the-glass) applies, and get_patient_for audits it.
+        from medcenter.patients.selectors import get_patient_for
+
+        get_patient_for(
+            user,
+            public_id=referral.patient.public_id,
+            request=request,
+            staff_only=True,
+            action=action,
+        )
+        return referral
+    audit.record(action=action, actor=user, target=referral, request=request)
+    return referral

@@ -1,0 +1,774 @@
+"""Writes for scheduling: holds, bookings, changes, multidisciplinary visits, the waitlist.
+
+Every booking ends in one INSERT or UPDATE that the database checks against the overlap
+constraint (PostgreSQL) or trigger (SQLite); a race lost there is `SlotTaken`, the same answer
+as a slot seen taken beforehand. Messages go through the outbox (notify.py) in the same
+transaction, so a booking and its confirmation commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medcenter.core import audit
+from medcenter.directory.models import Clinician, Location
+from medcenter.patients.models import Patient
+from medcenter.scheduling import engine, notify
+from medcenter.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    BookingChannel,
+    BookingMode,
+    MultidisciplinaryVisit,
+    OfferStatus,
+    Resource,
+    SlotOffer,
+    VisitType,
+    WaitlistEntry,
+)
+from medcenter.scheduling.selectors import (
+    calendars,
+    center_tz,
+    earliest_bookable,
+    latest_bookable,
+    owner_of,
+    visit_spec,
+)
+
+
+class SlotTaken(Exception):
+    """Someone else has this time: the caller shows other times (HTTP 409)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Sorry, this time was just taken. Please choose another."))
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "SCHEDULING_HOLD_MINUTES", 10))
+
+
+def offer_minutes() -> int:
+    return int(getattr(settings, "SCHEDULING_OFFER_MINUTES", 120))
+
+
+# --- Checking a slot ------------------------------------------------------------------------
+
+
+def _slot_problem(
+    *, owner: engine.Owner, visit_type: VisitType, location: Location, start: datetime
+) -> str | None:
+    """None when free; "taken" when occupied; "closed" when the rules do not offer it."""
+    day = start.astimezone(center_tz()).date()
+    calendar = calendars(
+        owners=[owner], start=start - timedelta(days=1), end=start + timedelta(days=1)
+    )[owner]
+    spec = visit_spec(visit_type)
+    tz = center_tz()
+    free = engine.free_on_day(
+        calendar=calendar, visit=spec, day=day, tz=tz, location_id=location.pk
+    )
+    if any(slot.start == start for slot in free):
+        return None
+    open_calendar = engine.Calendar(owner=owner, rules=calendar.rules, busy=[])
+    offered = engine.free_on_day(
+        calendar=open_calendar, visit=spec, day=day, tz=tz, location_id=location.pk
+    )
+    return "taken" if any(slot.start == start for slot in offered) else "closed"
+
+
+def _check_window(*, visit_type: VisitType, start: datetime, staff: bool) -> None:
+    if start < earliest_bookable(visit_type, staff=staff):
+        if staff:
+            raise ValidationError({"start": [_("This time has already passed.")]})
+        raise ValidationError(
+            {
+                "start": [
+                    _("Online booking needs at least %(hours)d hours' notice. Please call us.")
+                    % {"hours": visit_type.min_notice_hours}
+                ]
+            }
+        )
+    if not staff and start > latest_bookable(visit_type):
+        raise ValidationError(
+            {
+                "start": [
+                    _("This visit can be booked up to %(days)d days ahead.")
+                    % {"days": visit_type.max_advance_days}
+                ]
+            }
+        )
+
+
+def _release_expired_holds(*, owner: engine.Owner, start: datetime, end: datetime) -> None:
+    """Expired holds still sit in the constraint's index: clear those in the way first."""
+    kind, pk = owner
+    Appointment.objects.filter(
+        **{f"{kind}_id": pk},
+        status=AppointmentStatus.PENDING,
+        hold_expires_at__lte=timezone.now(),
+        start__lt=end,
+        reserved_until__gt=start,
+    ).update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="hold expired",
+        cancelled_at=timezone.now(),
+    )
+
+
+def _insert(appointment: Appointment) -> Appointment:
+    """Save, letting the database's overlap rule decide a race."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        raise SlotTaken from error
+    return appointment
+
+
+def _new_appointment(
+    *,
+    patient: Patient | None,
+    visit_type: VisitType,
+    clinician: Clinician | None,
+    resource: Resource | None,
+    location: Location,
+    start: datetime,
+    channel: str,
+    actor: Any,
+    status: str,
+    reason_for_visit: str = "",
+    overbook_reason: str = "",
+    referral: Any = None,
+) -> Appointment:
+    now = timezone.now()
+    end = start + visit_type.duration
+    return Appointment(
+        patient=patient,
+        visit_type=visit_type,
+        clinician=clinician,
+        resource=resource,
+        location=location,
+        start=start,
+        end=end,
+        reserved_until=end + visit_type.buffer,
+        status=status,
+        hold_expires_at=now + timedelta(minutes=hold_minutes())
+        if status == AppointmentStatus.PENDING
+        else None,
+        channel=channel,
+        overbooked=bool(overbook_reason),
+        overbook_reason=overbook_reason,
+        reason_for_visit=reason_for_visit,
+        referral=referral,
+        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        booked_at=now if status == AppointmentStatus.BOOKED else None,
+    )
+
+
+def _place(
+    *,
+    patient: Patient | None,
+    visit_type: VisitType,
+    clinician: Clinician | None,
+    resource: Resource | None,
+    location: Location,
+    start: datetime,
+    channel: str,
+    actor: Any,
+    status: str,
+    staff: bool,
+    reason_for_visit: str = "",
+    overbook_reason: str = "",
+    referral: Any = None,
+) -> Appointment:
+    if not visit_type.is_active:
+        raise ValidationError({"visit_type": [_("This kind of visit is not offered any more.")]})
+    start = start.astimezone(UTC)
+    _check_window(visit_type=visit_type, start=start, staff=staff)
+    owner = owner_of(clinician=clinician, resource=resource)
+    appointment = _new_appointment(
+        patient=patient,
+        visit_type=visit_type,
+        clinician=clinician,
+        resource=resource,
+        location=location,
+        start=start,
+        channel=channel,
+        actor=actor,
+        status=status,
+        reason_for_visit=reason_for_visit,
+        overbook_reason=overbook_reason,
+        referral=referral,
+    )
+    if overbook_reason:
+        return _insert(appointment)  # outside the rules and over others, on purpose
+    problem = _slot_problem(owner=owner, visit_type=visit_type, location=location, start=start)
+    if problem == "closed":
+        raise ValidationError({"start": [_("This time is not offered for this visit.")]})
+    _release_expired_holds(owner=owner, start=start, end=appointment.reserved_until)
+    if problem == "taken":
+        # The hold that was in the way may just have expired: the insert decides.
+        pass
+    return _insert(appointment)
+
+
+# --- Holding and booking ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_slot(
+    *,
+    patient: Patient,
+    visit_type: VisitType,
+    location: Location,
+    start: datetime,
+    actor: Any,
+    clinician: Clinician | None = None,
+    resource: Resource | None = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Hold a slot for the patient for a few minutes while they confirm; one hold at a time."""
+    if visit_type.booking_mode != BookingMode.DIRECT:
+        raise ValidationError(
+            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
+        )
+    Appointment.objects.filter(
+        patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
+    ).update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="another time held",
+        cancelled_at=timezone.now(),
+    )
+    held = _place(
+        patient=patient,
+        visit_type=visit_type,
+        clinician=clinician,
+        resource=resource,
+        location=location,
+        start=start,
+        channel=BookingChannel.PORTAL,
+        actor=actor,
+        status=AppointmentStatus.PENDING,
+        staff=False,
+    )
+    audit.record(
+        action="appointment.held", actor=actor, patient=patient, target=held, request=request
+    )
+    return held
+
+
+@transaction.atomic
+def confirm_hold(
+    *,
+    appointment: Appointment,
+    actor: Any,
+    reason_for_visit: str = "",
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Turn the patient's hold into a booking, if it has not run out."""
+    held = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if held.status == AppointmentStatus.BOOKED:
+        return held  # a second click on "Confirm"
+    if held.status != AppointmentStatus.PENDING or (
+        held.hold_expires_at is not None and held.hold_expires_at <= timezone.now()
+    ):
+        raise ValidationError(
+            {"start": [_("We could not keep this time any longer. Please choose it again.")]}
+        )
+    held.status = AppointmentStatus.BOOKED
+    held.hold_expires_at = None
+    held.booked_at = timezone.now()
+    held.reason_for_visit = reason_for_visit[:300]
+    held.save(
+        update_fields=["status", "hold_expires_at", "booked_at", "reason_for_visit", "updated_at"]
+    )
+    notify.appointment_booked(held)
+    audit.record(
+        action="appointment.booked", actor=actor, patient=held.patient, target=held, request=request
+    )
+    return held
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    patient: Patient,
+    visit_type: VisitType,
+    location: Location,
+    start: datetime,
+    actor: Any,
+    channel: str,
+    clinician: Clinician | None = None,
+    resource: Resource | None = None,
+    reason_for_visit: str = "",
+    overbook_reason: str = "",
+    referral: Any = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Book a slot in one step (staff, API); staff may overbook with permission and a reason."""
+    staff = bool(getattr(actor, "is_staff", False))
+    overbook_reason = overbook_reason.strip()
+    if overbook_reason and not (staff and actor.has_perm("scheduling.overbook_appointment")):
+        raise PermissionDenied
+    if not staff and visit_type.booking_mode != BookingMode.DIRECT:
+        raise ValidationError(
+            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
+        )
+    booked = _place(
+        patient=patient,
+        visit_type=visit_type,
+        clinician=clinician,
+        resource=resource,
+        location=location,
+        start=start,
+        channel=channel,
+        actor=actor,
+        status=AppointmentStatus.BOOKED,
+        staff=staff,
+        reason_for_visit=reason_for_visit,
+        overbook_reason=overbook_reason,
+        referral=referral,
+    )
+    if referral is not None:
+        from medcenter.scheduling.referrals import referral_booked
+
+        referral_booked(referral=referral, appointment=booked, actor=actor)
+    notify.appointment_booked(booked)
+    audit.record(
+        action="appointment.overbooked" if overbook_reason else "appointment.booked",
+        actor=actor,
+        patient=patient,
+        target=booked,
+        reason=overbook_reason,
+        request=request,
+    )
+    return booked
+
+
+def can_change_online(appointment: Appointment) -> bool:
+    return appointment.is_upcoming and timezone.now() < appointment.changeable_online_until()
+
+
+def _check_may_change(appointment: Appointment, actor: Any) -> None:
+    if appointment.status not in (AppointmentStatus.BOOKED, AppointmentStatus.PENDING):
+        raise ValidationError({"appointment": [_("This appointment can no longer be changed.")]})
+    if getattr(actor, "is_staff", False):
+        return
+    if appointment.status == AppointmentStatus.BOOKED and not can_change_online(appointment):
+        raise ValidationError(
+            {
+                "appointment": [
+                    _(
+                        "Online changes close %(hours)d hours before the visit. "
+                        "Please call us to change it."
+                    )
+                    % {"hours": appointment.visit_type.cancel_window_hours}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def cancel_appointment(
+    *, appointment: Appointment, actor: Any, reason: str = "", request: HttpRequest | None = None
+) -> Appointment:
+    """Cancel a booking (within the window online; any time by staff) and offer the time on."""
+    current = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("visit_type")
+        .get(pk=appointment.pk)
+    )
+    if current.status == AppointmentStatus.CANCELLED:
+        return current  # already done: cancelling twice is not an error
+    _check_may_change(current, actor)
+    _cancel(current, actor=actor, reason=reason)
+    audit.record(
+        action="appointment.cancelled",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        reason=current.cancel_reason,
+        request=request,
+    )
+    return current
+
+
+def _cancel(current: Appointment, *, actor: Any, reason: str, notify_patient: bool = True) -> None:
+    was_booked = current.status == AppointmentStatus.BOOKED
+    current.status = AppointmentStatus.CANCELLED
+    current.cancelled_at = timezone.now()
+    current.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.cancel_reason = reason.strip()[:300]
+    current.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+    )
+    WaitlistEntry.objects.filter(appointment=current).update(is_active=False)
+    if was_booked:
+        if notify_patient:
+            notify.appointment_cancelled(current)
+        else:
+            notify.cancel_pending(current)
+        transaction.on_commit(lambda: _offer_later(current.pk))
+
+
+def _offer_later(appointment_id: int) -> None:
+    from medcenter.scheduling.tasks import offer_freed_slot
+
+    offer_freed_slot.enqueue(appointment_id=appointment_id)
+
+
+@transaction.atomic
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    actor: Any,
+    clinician: Clinician | None = None,
+    location: Location | None = None,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Move a booking to a new time in one transaction: the old time is kept if the new fails."""
+    current = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("visit_type", "patient")
+        .get(pk=appointment.pk)
+    )
+    _check_may_change(current, actor)
+    staff = bool(getattr(actor, "is_staff", False))
+    current.status = AppointmentStatus.CANCELLED
+    current.cancelled_at = timezone.now()
+    current.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.cancel_reason = "rescheduled"
+    current.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
+    )
+    moved = _place(
+        patient=current.patient,
+        visit_type=current.visit_type,
+        clinician=clinician or current.clinician,
+        resource=None if clinician else current.resource,
+        location=location or current.location,
+        start=start,
+        channel=current.channel,
+        actor=actor,
+        status=AppointmentStatus.BOOKED,
+        staff=staff,
+        reason_for_visit=current.reason_for_visit,
+        referral=current.referral,
+    )
+    moved.rescheduled_from = current
+    moved.save(update_fields=["rescheduled_from"])
+    WaitlistEntry.objects.filter(appointment=current, is_active=True).update(appointment=moved)
+    notify.appointment_rescheduled(old=current, new=moved)
+    transaction.on_commit(lambda: _offer_later(current.pk))
+    audit.record(
+        action="appointment.rescheduled",
+        actor=actor,
+        patient=moved.patient,
+        target=moved,
+        request=request,
+    )
+    return moved
+
+
+@transaction.atomic
+def set_attendance(
+    *, appointment: Appointment, status: str, actor: Any, request: HttpRequest | None = None
+) -> Appointment:
+    """Record check-in, a completed visit or a no-show; a seen referral moves on with it."""
+    allowed = {
+        AppointmentStatus.ARRIVED: (AppointmentStatus.BOOKED,),
+        AppointmentStatus.FULFILLED: (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED),
+        AppointmentStatus.NOSHOW: (AppointmentStatus.BOOKED,),
+    }
+    current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if status not in allowed or current.status not in allowed[AppointmentStatus(status)]:
+        raise ValidationError({"status": [_("This change does not fit the appointment's status.")]})
+    current.status = status
+    current.save(update_fields=["status", "updated_at"])
+    if status == AppointmentStatus.FULFILLED and current.referral_id:
+        from medcenter.scheduling.referrals import referral_seen
+
+        referral_seen(referral=current.referral, actor=actor)
+    if status == AppointmentStatus.NOSHOW:
+        notify.cancel_pending(current)
+    audit.record(
+        action=f"appointment.{status}",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        request=request,
+    )
+    return current
+
+
+# --- Multidisciplinary visits -----------------------------------------------------------------
+
+
+@transaction.atomic
+def book_multidisciplinary(
+    *,
+    patient: Patient,
+    location: Location,
+    visit_type: VisitType,
+    slots: Sequence[engine.Slot],
+    actor: Any,
+    referral: Any = None,
+    request: HttpRequest | None = None,
+) -> MultidisciplinaryVisit:
+    """Book a sequence of visits on one day together: all of them, or none (SlotTaken)."""
+    if not slots:
+        raise ValidationError({"slots": [_("Choose the specialists to see.")]})
+    day = slots[0].start.astimezone(center_tz()).date()
+    group = MultidisciplinaryVisit.objects.create(
+        patient=patient, location=location, day=day, booked_by=actor
+    )
+    clinicians = Clinician.objects.in_bulk([slot.owner[1] for slot in slots])
+    for slot in slots:
+        if slot.owner[0] != "clinician" or slot.location_id != location.pk:
+            raise ValidationError(
+                {"slots": [_("All visits must be with clinicians at this location.")]}
+            )
+        appointment = _place(
+            patient=patient,
+            visit_type=visit_type,
+            clinician=clinicians[slot.owner[1]],
+            resource=None,
+            location=location,
+            start=slot.start,
+            channel=BookingChannel.STAFF,
+            actor=actor,
+            status=AppointmentStatus.BOOKED,
+            staff=True,
+            referral=referral,
+        )
+        appointment.group = group
+        appointment.save(update_fields=["group"])
+        notify.appointment_booked(appointment)
+    if referral is not None:
+        from medcenter.scheduling.referrals import referral_booked
+
+        referral_booked(referral=referral, appointment=None, actor=actor)
+    audit.record(
+        action="appointment.multidisciplinary_booked",
+        actor=actor,
+        patient=patient,
+        target=group,
+        request=request,
+    )
+    return group
+
+
+# --- Waitlist and earlier-appointment offers --------------------------------------------------
+
+
+@transaction.atomic
+def join_waitlist(
+    *,
+    appointment: Appointment,
+    actor: Any,
+    any_clinician: bool = False,
+    request: HttpRequest | None = None,
+) -> WaitlistEntry:
+    """Ask to be offered an earlier time for this booking if one frees up."""
+    if appointment.status != AppointmentStatus.BOOKED or appointment.patient is None:
+        raise ValidationError(
+            {"appointment": [_("Only a booked appointment can wait for an earlier time.")]}
+        )
+    entry, _created = WaitlistEntry.objects.update_or_create(
+        appointment=appointment,
+        defaults={
+            "patient": appointment.patient,
+            "visit_type": appointment.visit_type,
+            "clinician": None if any_clinician else appointment.clinician,
+            "location": appointment.location,
+            "is_active": True,
+        },
+    )
+    audit.record(
+        action="waitlist.joined",
+        actor=actor,
+        patient=appointment.patient,
+        target=entry,
+        request=request,
+    )
+    return entry
+
+
+@transaction.atomic
+def leave_waitlist(*, entry: WaitlistEntry, actor: Any, request: HttpRequest | None = None) -> None:
+    """Stop offers for this booking."""
+    WaitlistEntry.objects.filter(pk=entry.pk).update(is_active=False)
+    audit.record(
+        action="waitlist.left", actor=actor, patient=entry.patient, target=entry, request=request
+    )
+
+
+def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotOffer | None:
+    """Offer the freed time to the first waiting patient it suits, held for them for a while."""
+    if freed.clinician_id is None:
+        return None
+    now = timezone.now()
+    if freed.start < earliest_bookable(freed.visit_type):
+        return None  # too soon for anyone to rearrange their day
+    candidates = (
+        WaitlistEntry.objects.filter(
+            is_active=True,
+            visit_type=freed.visit_type,
+            appointment__status=AppointmentStatus.BOOKED,
+            appointment__start__gt=freed.start,
+        )
+        .filter(Q(clinician__isnull=True) | Q(clinician_id=freed.clinician_id))
+        .filter(Q(location__isnull=True) | Q(location_id=freed.location_id))
+        .exclude(pk__in=list(skip_entries))
+        .exclude(offers__status=OfferStatus.OFFERED)
+        .exclude(patient=freed.patient)
+        .select_related("patient", "appointment")
+        .order_by("created_at")
+    )
+    for entry in candidates[:20]:
+        try:
+            with transaction.atomic():
+                hold = _place(
+                    patient=entry.patient,
+                    visit_type=freed.visit_type,
+                    clinician=freed.clinician,
+                    resource=None,
+                    location=freed.location,
+                    start=freed.start,
+                    channel=BookingChannel.OFFER,
+                    actor=None,
+                    status=AppointmentStatus.PENDING,
+                    staff=True,
+                )
+                expires = now + timedelta(minutes=offer_minutes())
+                hold.hold_expires_at = expires
+                hold.save(update_fields=["hold_expires_at"])
+                offer = SlotOffer.objects.create(entry=entry, hold=hold, expires_at=expires)
+                notify.offer_made(offer)
+                audit.record(action="waitlist.offered", patient=entry.patient, target=offer)
+            _expire_later(offer)
+            return offer
+        except (SlotTaken, ValidationError):
+            return None  # someone booked the time first: nothing left to offer
+    return None
+
+
+def _expire_later(offer: SlotOffer) -> None:
+    from django_tasks import default_task_backend
+
+    from medcenter.scheduling.tasks import expire_offer
+
+    if default_task_backend.supports_defer:
+        transaction.on_commit(
+            lambda: expire_offer.using(run_after=offer.expires_at).enqueue(offer_id=offer.pk)
+        )
+
+
+@transaction.atomic
+def accept_offer(
+    *, offer: SlotOffer, actor: Any, request: HttpRequest | None = None
+) -> Appointment:
+    """Take the offered earlier time: the held slot is booked and the later one released."""
+    current = (
+        SlotOffer.objects.select_for_update(of=("self",))
+        .select_related("hold", "entry__appointment")
+        .get(pk=offer.pk)
+    )
+    if current.status != OfferStatus.OFFERED or current.expires_at <= timezone.now():
+        raise ValidationError({"offer": [_("Sorry, this offer has ended.")]})
+    hold, old = current.hold, current.entry.appointment
+    old_start = old.start
+    if old.status == AppointmentStatus.BOOKED:
+        _cancel(
+            Appointment.objects.select_for_update().get(pk=old.pk),
+            actor=actor,
+            reason="moved to an earlier time",
+            notify_patient=False,
+        )
+    hold.status = AppointmentStatus.BOOKED
+    hold.hold_expires_at = None
+    hold.booked_at = timezone.now()
+    hold.rescheduled_from = old
+    hold.reason_for_visit = old.reason_for_visit
+    hold.referral = old.referral
+    hold.save()
+    current.status = OfferStatus.ACCEPTED
+    current.answered_at = timezone.now()
+    current.save(update_fields=["status", "answered_at", "updated_at"])
+    WaitlistEntry.objects.filter(pk=current.entry_id).update(is_active=False)
+    notify.appointment_booked(hold)
+    audit.record(
+        action="waitlist.accepted",
+        actor=actor,
+        patient=hold.patient,
+        target=hold,
+        reason=f"earlier than {old_start:%Y-%m-%d %H:%M}",
+        request=request,
+    )
+    return hold
+
+
+@transaction.atomic
+def decline_offer(
+    *, offer: SlotOffer, actor: Any, expired: bool = False, request: HttpRequest | None = None
+) -> None:
+    """Let the offered time go (or let it lapse) and offer it to the next patient in line."""
+    current = (
+        SlotOffer.objects.select_for_update(of=("self",)).select_related("hold").get(pk=offer.pk)
+    )
+    if current.status != OfferStatus.OFFERED:
+        return
+    current.status = OfferStatus.EXPIRED if expired else OfferStatus.DECLINED
+    current.answered_at = timezone.now()
+    current.save(update_fields=["status", "answered_at", "updated_at"])
+    hold = current.hold
+    Appointment.objects.filter(pk=hold.pk, status=AppointmentStatus.PENDING).update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="offer " + current.status,
+        cancelled_at=timezone.now(),
+    )
+    hold.refresh_from_db()
+    notify.cancel_pending(hold)
+    audit.record(
+        action=f"waitlist.{current.status}",
+        actor=actor,
+        patient=hold.patient,
+        target=current,
+        request=request,
+    )
+    asked = list(
+        SlotOffer.objects.filter(
+            hold__start=hold.start, hold__clinician=hold.clinician
+        ).values_list("entry_id", flat=True)
+    )
+    transaction.on_commit(lambda: offer_time(freed=hold, skip_entries=asked))
+
+
+def expire_offers() -> int:
+    """Let every offer whose timer ran out lapse; returns how many."""
+    due = list(SlotOffer.objects.filter(status=OfferStatus.OFFERED, expires_at__lte=timezone.now()))
+    for offer in due:
+        decline_offer(offer=offer, actor=None, expired=True)
+    return len(due)
+
+
+def release_expired_holds() -> int:
+    """Mark holds that ran out as cancelled (housekeeping: they already free their slots)."""
+    return Appointment.objects.filter(
+        status=AppointmentStatus.PENDING, hold_expires_at__lte=timezone.now(), offer__isnull=True
+    ).update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="hold expired",
+        cancelled_at=timezone.now(),
+    )

@@ -1,0 +1,46 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from medcenter.patients.tests.factories import PatientFactory
+from medcenter.scheduling.selectors import center_tz
+from medcenter.scheduling.sms import MemoryGateway
+from medcenter.scheduling.tests.factories import (
+    ClinicianFactory,
+    LocationFactory,
+    VisitTypeFactory,
+    weekly_rules,
+)
+
+
+@pytest.fixture(autouse=True)
+def _sms_in_memory(settings):
+    settings.SMS_GATEWAY = "medcenter.scheduling.sms.MemoryGateway"
+    MemoryGateway.reset()
+    yield
+    MemoryGateway.reset()
+
+
+@pytest.fixture
+def clinic(db):
+    """One clinician holding 30-minute new-patient visits, weekday mornings 9-12."""
+    location = LocationFactory()
+    clinician = ClinicianFactory()
+    clinician.locations.add(location)
+    visit = VisitTypeFactory(code="new-patient", name="New patient visit")
+    weekly_rules(clinician=clinician, location=location, visit_types=[visit])
+    return clinician, location, visit
+
+
+def next_weekday_at(hour: int, minute: int = 0, *, days_ahead: int = 7):
+    """A weekday at least `days_ahead` days away, at a local time, as an aware datetime."""
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(hour, minute), tzinfo=center_tz())
+
+
+@pytest.fixture
+def patient(db):
+    return PatientFactory(email="patient@example.test", preferred_language="es")
