@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from fpdf import FPDF
-from unidecode import unidecode
 
+from medcenter.core.pdf import latin1 as _latin
 from medcenter.oncology.models import GenotypingReport
 from medcenter.patients.models import Patient
 
@@ -21,15 +21,6 @@ LEVEL_LABELS = {
     "guideline": gettext_noop("Guideline"),
     "clinical_evidence": gettext_noop("Clinical evidence"),
 }
-
-
-def _latin(text: object) -> str:
-    value = str(text)
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        return unidecode(value)
-    return value
 
 
 def level_label(level: str) -> str:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from medcenter.oncology.pdf import _latin
+from medcenter.core.pdf import latin1 as _latin
 from medcenter.scheduling.models import Appointment, Referral
 
 

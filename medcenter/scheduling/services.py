@@ -36,6 +36,7 @@ from medcenter.scheduling.models import (
     VisitType,
     WaitlistEntry,
 )
+from medcenter.scheduling.referrals import referral_booked, referral_seen
 from medcenter.scheduling.selectors import (
     calendars,
     center_tz,
@@ -135,46 +136,6 @@ def _insert(appointment: Appointment) -> Appointment:
     return appointment
 
 
-def _new_appointment(
-    *,
-    patient: Patient | None,
-    visit_type: VisitType,
-    clinician: Clinician | None,
-    resource: Resource | None,
-    location: Location,
-    start: datetime,
-    channel: str,
-    actor: Any,
-    status: str,
-    reason_for_visit: str = "",
-    overbook_reason: str = "",
-    referral: Any = None,
-) -> Appointment:
-    now = timezone.now()
-    end = start + visit_type.duration
-    return Appointment(
-        patient=patient,
-        visit_type=visit_type,
-        clinician=clinician,
-        resource=resource,
-        location=location,
-        start=start,
-        end=end,
-        reserved_until=end + visit_type.buffer,
-        status=status,
-        hold_expires_at=now + timedelta(minutes=hold_minutes())
-        if status == AppointmentStatus.PENDING
-        else None,
-        channel=channel,
-        overbooked=bool(overbook_reason),
-        overbook_reason=overbook_reason,
-        reason_for_visit=reason_for_visit,
-        referral=referral,
-        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
-        booked_at=now if status == AppointmentStatus.BOOKED else None,
-    )
-
-
 def _place(
     *,
     patient: Patient | None,
@@ -196,29 +157,35 @@ def _place(
     start = start.astimezone(UTC)
     _check_window(visit_type=visit_type, start=start, staff=staff)
     owner = owner_of(clinician=clinician, resource=resource)
-    appointment = _new_appointment(
+    now = timezone.now()
+    end = start + visit_type.duration
+    pending = status == AppointmentStatus.PENDING
+    appointment = Appointment(
         patient=patient,
         visit_type=visit_type,
         clinician=clinician,
         resource=resource,
         location=location,
         start=start,
-        channel=channel,
-        actor=actor,
+        end=end,
+        reserved_until=end + visit_type.buffer,
         status=status,
-        reason_for_visit=reason_for_visit,
+        hold_expires_at=now + timedelta(minutes=hold_minutes()) if pending else None,
+        channel=channel,
+        overbooked=bool(overbook_reason),
         overbook_reason=overbook_reason,
+        reason_for_visit=reason_for_visit,
         referral=referral,
+        booked_by=actor if getattr(actor, "is_authenticated", False) else None,
+        booked_at=now if status == AppointmentStatus.BOOKED else None,
     )
     if overbook_reason:
         return _insert(appointment)  # outside the rules and over others, on purpose
     problem = _slot_problem(owner=owner, visit_type=visit_type, location=location, start=start)
     if problem == "closed":
         raise ValidationError({"start": [_("This time is not offered for this visit.")]})
+    # "taken" may be a hold that has just expired: clear those, and let the insert decide.
     _release_expired_holds(owner=owner, start=start, end=appointment.reserved_until)
-    if problem == "taken":
-        # The hold that was in the way may just have expired: the insert decides.
-        pass
     return _insert(appointment)
 
 
@@ -340,8 +307,6 @@ def book_appointment(
         referral=referral,
     )
     if referral is not None:
-        from medcenter.scheduling.referrals import referral_booked
-
         referral_booked(referral=referral, appointment=booked, actor=actor)
     notify.appointment_booked(booked)
     audit.record(
@@ -497,8 +462,6 @@ def set_attendance(
     current.status = status
     current.save(update_fields=["status", "updated_at"])
     if status == AppointmentStatus.FULFILLED and current.referral_id:
-        from medcenter.scheduling.referrals import referral_seen
-
         referral_seen(referral=current.referral, actor=actor)
     if status == AppointmentStatus.NOSHOW:
         notify.cancel_pending(current)
@@ -556,8 +519,6 @@ def book_multidisciplinary(
         appointment.save(update_fields=["group"])
         notify.appointment_booked(appointment)
     if referral is not None:
-        from medcenter.scheduling.referrals import referral_booked
-
         referral_booked(referral=referral, appointment=None, actor=actor)
     audit.record(
         action="appointment.multidisciplinary_booked",

@@ -187,11 +187,17 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
             location=location,
         )
     by_day: dict[date, list[Any]] = {}
-    names = {loc.pk: loc.name for loc in locations}
+    places = {loc.pk: loc for loc in locations}
     for slot in free:
         local = timezone.localtime(slot.start)
+        place = places.get(slot.location_id)
         by_day.setdefault(local.date(), []).append(
-            {"slot": slot, "local": local, "location": names.get(slot.location_id, "")}
+            {
+                "slot": slot,
+                "local": local,
+                "location": place.name if place else "",
+                "location_slug": place.slug if place else "",
+            }
         )
     upcoming = None
     if not free and chosen.booking_mode != BookingMode.VIEW:
