@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -126,13 +126,35 @@ def _release_expired_holds(*, owner: engine.Owner, start: datetime, end: datetim
     )
 
 
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for "deadlock detected"
+
+
 def _insert(appointment: Appointment) -> Appointment:
-    """Save, letting the database's overlap rule decide a race."""
+    """Save, letting the database's overlap rule decide a race.
+
+    Two inserts that overlap each other can each wait for the other's exclusion check;
+    PostgreSQL then aborts one of them as a deadlock. The victim tries once more, which now
+    waits for the survivor and gets the ordinary overlap refusal (or the slot, if the survivor
+    rolled back).
+    """
+    try:
+        with transaction.atomic():
+            appointment.save()
+        return appointment
+    except IntegrityError as error:
+        raise SlotTaken from error
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != DEADLOCK:
+            raise
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as error:
         raise SlotTaken from error
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == DEADLOCK:
+            raise SlotTaken from error
+        raise
     return appointment
 
 
