@@ -26,6 +26,7 @@ from medcenter.accounts.forms import ChangeEmailForm, CodeForm, ConfirmIdentityF
 from medcenter.accounts.middleware import seconds_left
 from medcenter.accounts.models import User
 from medcenter.accounts.services import (
+    SESSION_LAST_SEEN,
     clear_sign_in_failures,
     record_sign_in_failure,
     sign_in_retry_after,
@@ -388,6 +389,8 @@ def session_extend(request: HttpRequest) -> HttpResponse:
     """Keep the session going (the request itself counts as activity)."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
+    # Asking to stay signed in always counts, even within TOUCH_EVERY of the last refresh.
+    request.session[SESSION_LAST_SEEN] = time.time()
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"signed_in": True, "seconds_left": seconds_left(request)})
     return HttpResponseRedirect(_next_url(request))
