@@ -8,7 +8,7 @@ bookings laid on the rules' grid (busy in the next weeks, sparse later; MDT clin
 first week). It then times, in-process with time.perf_counter:
   1. selectors.next_slot for one clinician (target p95 < 20 ms);
   2. selectors.earliest_multidisciplinary for 3 specialties at one location (p95 < 100 ms);
-  3. services.book_appointment by 20 concurrent clients (threads, one DB connection each),
+  3. services.book_appointment by 20 concurrent clients (processes, one DB connection each),
      each booking the next slot of a random clinician (p95 < 50 ms), counting SlotTaken.
 Baselines in the same process: a trivial SELECT 1, the engine alone against the whole selector,
 and one client booking alone against twenty at once.
@@ -17,17 +17,21 @@ Notifications use the configured task backend (the database backend by default: 
 writes its outbox rows and task rows; nothing is delivered in-process).
 
     .venv/bin/python bench/scheduling.py [--backend sqlite|postgresql|both] [--quick] [--profile]
-                                         [--think-ms 0]
+                                         [--think-ms 0] [--pace-ms 1000]
 
 --profile adds, per backend, each call's queries and SQL-vs-Python time, cProfile's top
-functions, and a booking's time step by step. --think-ms makes the booking clients pause
-between bookings (default 0: back to back, the saturating case).
+functions, and a booking's time step by step. Booking runs twice: back to back (the saturating
+case: on 2 cores 20 processes each get a tenth of a core, so latency is mostly queueing for
+the CPU) and paced, each client pausing --pace-ms on average between bookings (20 clients
+booking once a second each: far above a cancer center's busiest hour). --think-ms N runs only
+the load with that pause.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import math
 import os
 import random
@@ -35,7 +39,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -501,7 +504,8 @@ def measure_mdt(samples: list[dict[str, Any]]) -> dict[str, Any]:
             visit_type=kwargs["visit_type"],
         )
         start = max(kwargs.get("start") or timezone.now(), timezone.now())
-        end = start + timedelta(days=90)
+        # The selector's first chunk, where it finds the answer in this data set.
+        end = start + timedelta(days=selectors.MDT_CHUNK_DAYS)
         owners = sorted({("clinician", c.pk) for leg in legs for c in leg.clinicians})
         cals = selectors.calendars(owners=owners, start=start, end=end)
         prep.append((time.perf_counter() - started) * 1000)
@@ -537,92 +541,132 @@ def measure_mdt(samples: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def measure_booking(
-    data: dict[str, Any], clients: int, per_client: int, seed: int, think_ms: float = 0.0
-) -> dict[str, Any]:
-    """`clients` threads, each with its own connection, booking `per_client` next slots;
-    with think_ms, each pauses a random (exponential) time of that mean after each booking."""
+def _booking_client(
+    i: int,
+    data: dict[str, Any],
+    per_client: int,
+    seed: int,
+    think_ms: float,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One client: its own process and database connection, as a web worker of a deployment."""
     from django.db import connection
 
     from medcenter.accounts.models import User
     from medcenter.scheduling import selectors, services
 
-    barrier = threading.Barrier(clients)
-    lock = threading.Lock()
-    book_ms: list[float] = []
-    find_ms: list[float] = []
-    taken: list[float] = []
-    errors: list[str] = []
-    no_slot = [0]
-    wall = [0.0, 0.0]
-
-    def client(i: int) -> None:
-        rng = random.Random(seed * 1000 + i)  # noqa: S311 (seeded data, not security)
-        mine_book, mine_find, mine_taken, mine_errors = [], [], [], []
-        try:
-            actor = User.objects.get(pk=data["user_id"])
-            # Round 0, untimed and before the start line: warms this thread's new connection
-            # (a fresh PostgreSQL backend loads its catalog caches on first use), as the
-            # persistent connections of a running server (CONN_MAX_AGE) would be.
-            for round_ in range(per_client + 1):
-                if round_ == 1:
-                    barrier.wait()
-                    if i == 0:
-                        wall[0] = time.perf_counter()
-                clinician = rng.choice(data["clinicians"])
-                vt = data["vts"][rng.choice(["new-patient", "follow-up"])]
-                ms, slot = timed(
-                    selectors.next_slot, owner=("clinician", clinician.pk), visit_type=vt
+    rng = random.Random(seed * 1000 + i)  # noqa: S311 (seeded data, not security)
+    mine: dict[str, Any] = {"book": [], "find": [], "taken": [], "errors": [], "no_slot": 0}
+    first = last = 0.0
+    try:
+        actor = User.objects.get(pk=data["user_id"])
+        # Round 0, untimed and before the start line, warms this process's new connection
+        # (a fresh PostgreSQL backend loads its catalog caches on first use), as the
+        # persistent connections of a running server (CONN_MAX_AGE) would be.
+        for round_ in range(per_client + 1):
+            if round_ == 1:
+                barrier.wait()
+                first = time.perf_counter()
+            clinician = rng.choice(data["clinicians"])
+            vt = data["vts"][rng.choice(["new-patient", "follow-up"])]
+            ms, slot = timed(selectors.next_slot, owner=("clinician", clinician.pk), visit_type=vt)
+            if round_:
+                mine["find"].append(ms)
+            if slot is None:
+                mine["no_slot"] += bool(round_)
+                continue
+            started = time.perf_counter()
+            try:
+                services.book_appointment(
+                    patient=rng.choice(data["patients"]),
+                    visit_type=vt,
+                    location=data["locations"][slot.location_id],
+                    start=slot.start,
+                    actor=actor,
+                    channel="staff",
+                    clinician=clinician,
                 )
                 if round_:
-                    mine_find.append(ms)
-                if slot is None:
-                    no_slot[0] += bool(round_)
-                    continue
-                started = time.perf_counter()
-                try:
-                    services.book_appointment(
-                        patient=rng.choice(data["patients"]),
-                        visit_type=vt,
-                        location=data["locations"][slot.location_id],
-                        start=slot.start,
-                        actor=actor,
-                        channel="staff",
-                        clinician=clinician,
-                    )
-                    if round_:
-                        mine_book.append((time.perf_counter() - started) * 1000)
-                except services.SlotTaken:
-                    if round_:
-                        mine_taken.append((time.perf_counter() - started) * 1000)
-                except Exception as error:  # counted and shown: none are allowed
-                    mine_errors.append(f"{type(error).__name__}: {error}")
-                if think_ms and round_:
-                    time.sleep(rng.expovariate(1 / think_ms) / 1000)
-        except Exception as error:
-            mine_errors.append(f"client {i}: {type(error).__name__}: {error}")
-        finally:
-            connection.close()
-            with lock:
-                book_ms.extend(mine_book)
-                find_ms.extend(mine_find)
-                taken.extend(mine_taken)
-                errors.extend(mine_errors)
-                wall[1] = time.perf_counter()
+                    mine["book"].append((time.perf_counter() - started) * 1000)
+            except services.SlotTaken:
+                if round_:
+                    mine["taken"].append((time.perf_counter() - started) * 1000)
+            except Exception as error:  # counted and shown: none are allowed
+                mine["errors"].append(f"{type(error).__name__}: {error}")
+            if think_ms and round_:
+                time.sleep(rng.expovariate(1 / think_ms) / 1000)
+        last = time.perf_counter()
+    except Exception as error:
+        mine["errors"].append(f"client {i}: {type(error).__name__}: {error}")
+    finally:
+        connection.close()
+        mine["first"], mine["last"] = first, last
+        results.put(mine)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {
-        "book": book_ms,
-        "find": find_ms,
-        "taken": taken,
-        "errors": errors,
-        "no_slot": no_slot[0],
-        "seconds": wall[1] - wall[0],
-    }
+
+def measure_booking(
+    data: dict[str, Any], clients: int, per_client: int, seed: int, think_ms: float = 0.0
+) -> dict[str, Any]:
+    """`clients` processes (forked, one connection each: the web workers of a deployment, with
+    no shared interpreter lock between them), each booking `per_client` next slots; with
+    think_ms, each pauses a random (exponential) time of that mean after each booking."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must open its own connection
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=_booking_client, args=(i, data, per_client, seed, think_ms, barrier, results)
+        )
+        for i in range(clients)
+    ]
+    for worker in workers:
+        worker.start()
+    parts = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    merged: dict[str, Any] = {"book": [], "find": [], "taken": [], "errors": [], "no_slot": 0}
+    for part in parts:
+        for key in ("book", "find", "taken", "errors"):
+            merged[key].extend(part[key])
+        merged["no_slot"] += part["no_slot"]
+    starts = [p["first"] for p in parts if p["first"]]
+    ends = [p["last"] for p in parts if p["last"]]
+    merged["seconds"] = (max(ends) - min(starts)) if starts and ends else float("nan")
+    return merged
+
+
+def report_booking(
+    data: dict[str, Any], sizes: Sizes, seq: dict[str, Any], *, seed: int, think_ms: float
+) -> None:
+    conc = measure_booking(data, sizes.clients, sizes.per_client, seed=seed, think_ms=think_ms)
+    attempts = len(conc["book"]) + len(conc["taken"]) + len(conc["errors"])
+    think = f", pausing ~{think_ms:.0f} ms between bookings" if think_ms else ", back to back"
+    print(
+        line(f"3. book_appointment, {sizes.clients} clients{think}", conc["book"], TARGET_BOOK_MS)
+    )
+    print(line("   next_slot under that load", conc["find"]))
+    if conc["taken"]:
+        print(line("   SlotTaken answers", conc["taken"]))
+    print(
+        f"     attempts {attempts}: booked {len(conc['book'])}, SlotTaken {len(conc['taken'])}, "
+        f"other errors {len(conc['errors'])}, no slot {conc['no_slot']};  "
+        f"{len(conc['book']) / conc['seconds']:.0f} bookings/s;  concurrent p50 / alone p50 = "
+        f"{percentile(conc['book'], 0.5) / percentile(seq['book'], 0.5):.1f}x"
+    )
+    cycle = sizes.clients / (attempts / conc["seconds"]) * 1000
+    print(
+        f"     {sizes.clients} clients / {attempts / conc['seconds']:.0f} attempts/s = "
+        f"{cycle:.0f} ms per client cycle (next_slot + booking{think}; closed loop; "
+        f"{os.cpu_count()} cores; each client a process)"
+    )
+    for error in conc["errors"][:5] + seq["errors"][:5]:
+        print(f"     ERROR {error}")
 
 
 def profile(data: dict[str, Any], next_samples: list, mdt: list) -> None:
@@ -794,9 +838,11 @@ def child(args: argparse.Namespace) -> None:
                 cursor.execute("CHECKPOINT")
         else:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    import gc
-
+    # The fixture objects this process holds (thousands of patients and clinicians) are not in
+    # a web worker; keep the garbage collector from re-scanning them on every collection, as
+    # a server does with what it loads at start-up (gc.freeze after preload).
     gc.collect()
+    gc.freeze()
 
     one = select_one()
     print(line("SELECT 1 (baseline)", one))
@@ -835,29 +881,9 @@ def child(args: argparse.Namespace) -> None:
 
     seq = measure_booking(data, 1, sizes.sequential, seed=1)
     print(line("   book_appointment, 1 client alone", seq["book"]))
-    conc = measure_booking(data, sizes.clients, sizes.per_client, seed=2, think_ms=args.think_ms)
-    attempts = len(conc["book"]) + len(conc["taken"]) + len(conc["errors"])
-    think = f" (think {args.think_ms:.0f} ms)" if args.think_ms else ""
-    print(
-        line(f"3. book_appointment, {sizes.clients} clients{think}", conc["book"], TARGET_BOOK_MS)
-    )
-    print(line("   next_slot under that load", conc["find"]))
-    if conc["taken"]:
-        print(line("   SlotTaken answers", conc["taken"]))
-    print(
-        f"     attempts {attempts}: booked {len(conc['book'])}, SlotTaken {len(conc['taken'])}, "
-        f"other errors {len(conc['errors'])}, no slot {conc['no_slot']};  "
-        f"{len(conc['book']) / conc['seconds']:.0f} bookings/s;  concurrent p50 / alone p50 = "
-        f"{percentile(conc['book'], 0.5) / percentile(seq['book'], 0.5):.1f}x"
-    )
-    cycle = sizes.clients / (attempts / conc["seconds"]) * 1000
-    print(
-        f"     {sizes.clients} clients / {attempts / conc['seconds']:.0f} attempts/s = "
-        f"{cycle:.0f} ms per client cycle (next_slot + booking{think or ', no think time'};"
-        f" closed loop; the threads share one interpreter and {os.cpu_count()} cores)"
-    )
-    for error in conc["errors"][:5] + seq["errors"][:5]:
-        print(f"     ERROR {error}")
+    loads = [(2, 0.0), (3, args.pace_ms)] if args.think_ms == 0 else [(2, args.think_ms)]
+    for seed, think_ms in loads:
+        report_booking(data, sizes, seq, seed=seed, think_ms=think_ms)
     print(f"  rows after: {row_counts()}")
     if args.profile:
         profile(data, samples, mdt)
@@ -880,7 +906,13 @@ def main() -> None:
         "--think-ms",
         type=float,
         default=0.0,
-        help="mean pause of each booking client between bookings (default 0: back to back)",
+        help="mean pause of each booking client between bookings (default 0: run both loads)",
+    )
+    parser.add_argument(
+        "--pace-ms",
+        type=float,
+        default=1000.0,
+        help="the paced load's mean pause between a client's bookings (default 1000)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -892,7 +924,7 @@ def main() -> None:
     base = pg.rsplit("/", 1)[0]
     status = 0
     flags = ["--quick"] * args.quick + ["--profile"] * args.profile
-    flags += ["--think-ms", str(args.think_ms)]
+    flags += ["--think-ms", str(args.think_ms), "--pace-ms", str(args.pace_ms)]
     for backend in backends:
         scratch = tempfile.mkdtemp(prefix="medcenter-sched-bench-")
         if backend == "sqlite":

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "medcenter.directory",
     "medcenter.oncology",
     "medcenter.scheduling",
+    "medcenter.trials",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "medcenter.core.middleware.request_log_middleware",
+    "medcenter.core.middleware.reject_nul_bytes_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -294,6 +296,10 @@ REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
 # Where referral documents are kept, encrypted (R19).
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
+# --- Clinical trials ---------------------------------------------------------------------------
+# Pre-screen contact requests accepted per hour from one connection, and from one address.
+TRIAL_REQUESTS_PER_HOUR = env.int("TRIAL_REQUESTS_PER_HOUR", default=5)
 
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.directory.urls")),
     path("", include("medcenter.oncology.urls")),
     path("", include("medcenter.scheduling.urls")),
+    path("", include("medcenter.trials.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

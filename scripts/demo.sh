@@ -19,6 +19,9 @@ worker=$!
 # The periodic sweep: lapsed offers and holds, reminders that are due (R28's safety net).
 .venv/bin/python manage.py scheduling_sweep --every 60 > var/sweep.log 2>&1 &
 sweeper=$!
-trap 'kill $worker $sweeper 2>/dev/null' EXIT INT TERM
+# Trial matching: patients whose record or the trial catalogue changed get re-matched.
+.venv/bin/python manage.py trials_rematch --every 300 > var/trials.log 2>&1 &
+matcher=$!
+trap 'kill $worker $sweeper $matcher 2>/dev/null' EXIT INT TERM
 .venv/bin/gunicorn medcenter.wsgi:application --bind "127.0.0.1:${PORT}" \
   --workers "${WEB_WORKERS:-2}" --access-logfile - --log-level warning

@@ -42,6 +42,7 @@ ONCOLOGY_WRITE = tuple(
 SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")
 SCHEDULE_WRITE = ("scheduling.add_appointment", "scheduling.change_appointment")
 REFERRAL_WORK = ("scheduling.view_referral", "scheduling.triage_referral")
+TRIAL_WORK = ("trials.view_trial", "trials.prescreen_trial", "trials.manage_trial")
 
 ROLES = (
     Role(
@@ -85,6 +86,7 @@ ROLES = (
             *ONCOLOGY_READ,
             *ONCOLOGY_WRITE,
             *SCHEDULE_READ,
+            "trials.view_trial",
         ),
         clinical=True,
         may_break_glass=True,
@@ -100,7 +102,11 @@ ROLES = (
             *SCHEDULE_WRITE,
         ),
     ),
-    Role("trial_coordinator", _("Trial coordinator"), (*PATIENT_READ, *ONCOLOGY_READ)),
+    Role(
+        "trial_coordinator",
+        _("Trial coordinator"),
+        (*PATIENT_READ, *ONCOLOGY_READ, *TRIAL_WORK),
+    ),
     Role("giving_officer", _("Giving officer"), ()),
     Role("quality_analyst", _("Quality analyst"), ()),
     Role(

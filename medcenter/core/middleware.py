@@ -4,6 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("medcenter.request")
@@ -37,6 +38,24 @@ def request_log_middleware(get_response: Handler) -> Handler:
             },
         )
         return response
+
+    return middleware
+
+
+def reject_nul_bytes_middleware(get_response: Handler) -> Handler:
+    """A NUL byte in the path or the query string is a 400, before any view sees it.
+
+    No legitimate link carries one, and PostgreSQL refuses NUL in text: a search parameter
+    holding one would otherwise reach a query and fail as a 500.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise SuspiciousOperation("NUL byte in the request")
+        return get_response(request)
 
     return middleware
 

@@ -8,6 +8,12 @@ file or two files swapped on disk all fail to decrypt, and such a document is ne
 The encryption key is settings.DOCUMENT_ENCRYPTION_KEY (url-safe base64 of 32 bytes) when
 set, otherwise derived from SECRET_KEY; documents written under an older SECRET_KEY stay
 readable while it is listed in SECRET_KEY_FALLBACKS.
+
+A document is written before the row that names it commits, so a transaction that rolls back
+(or a row deleted later) leaves a file no row names. `sweep_orphans` removes those once they
+are older than a grace period, which keeps an upload still in flight. The models whose rows
+name documents are listed in REFERENCES: a model that stores in the vault must be listed
+there, or the sweep would take its documents for orphans.
 """
 
 import base64
@@ -17,6 +23,9 @@ import os
 import re
 import secrets
 import tempfile
+import time
+from collections.abc import Callable, Collection, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -33,6 +42,15 @@ HKDF_INFO = b"medcenter documents v1"
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
 _KEY_FORMAT = re.compile(r"[0-9a-f]{32}")
+_TEMPORARY_PREFIX = ".tmp-"
+
+# Every field that names a vault document, as "app_label.Model.field" (the one list; a test
+# fails for a model field called *vault* that is missing here).
+REFERENCES: tuple[str, ...] = ("scheduling.ReferralDocument.vault_key",)
+# Far longer than any upload's transaction, so a document whose row is about to commit is
+# never taken for an orphan.
+ORPHAN_GRACE = timedelta(hours=1)
+_QUERY_CHUNK = 500
 
 
 class VaultError(Exception):
@@ -80,12 +98,81 @@ def delete(*, key: str) -> None:
         raise VaultError(f"document {key} cannot be removed") from error
 
 
+def referenced_keys(keys: Collection[str]) -> set[str]:
+    """Those of `keys` that a row of a model in REFERENCES still names."""
+    from django.apps import apps
+
+    wanted = sorted(set(keys))
+    named: set[str] = set()
+    for reference in REFERENCES:
+        label, _, field = reference.rpartition(".")
+        # The base manager: a row some default manager hides still names its document.
+        rows = apps.get_model(label)._base_manager
+        for start in range(0, len(wanted), _QUERY_CHUNK):
+            chunk = wanted[start : start + _QUERY_CHUNK]
+            named.update(rows.filter(**{f"{field}__in": chunk}).values_list(field, flat=True))
+    return named
+
+
+def sweep_orphans(
+    *, referenced: Callable[[Collection[str]], Collection[str]], older_than: timedelta
+) -> int:
+    """Delete documents older than `older_than` that no row names (and temporary files a
+    killed writer left); return how many files were removed.
+
+    `referenced(keys)` answers which of `keys` are still named, e.g. `referenced_keys`.
+    """
+    if older_than < timedelta(0):
+        raise ValueError("older_than must not be negative")
+    cutoff = time.time() - older_than.total_seconds()
+    candidates: dict[str, Path] = {}
+    temporaries: list[Path] = []
+    for path, modified in _stored_files():
+        if modified >= cutoff:
+            continue
+        if path.name.startswith(_TEMPORARY_PREFIX):
+            temporaries.append(path)
+        elif _KEY_FORMAT.fullmatch(path.parent.name + path.name):
+            candidates[path.parent.name + path.name] = path
+    # Asked only now, after listing: a row committed before this point is seen, and a document
+    # written after the listing began is too young to be a candidate.
+    named = set(referenced(list(candidates))) if candidates else set()
+    removed = 0
+    for key in sorted(set(candidates) - named):
+        delete(key=key)
+        logger.info("orphaned document removed", extra={"document": key})
+        removed += 1
+    for path in temporaries:
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _stored_files() -> Iterator[tuple[Path, float]]:
+    """Each regular file two levels under the root (where `store` writes), with its mtime."""
+    root = _root()
+    if not root.is_dir():
+        return
+    with os.scandir(root) as folders:
+        for folder in folders:
+            if len(folder.name) != 2 or not folder.is_dir(follow_symlinks=False):
+                continue
+            with os.scandir(folder.path) as files:
+                for entry in files:
+                    if entry.is_file(follow_symlinks=False):
+                        yield Path(entry.path), entry.stat(follow_symlinks=False).st_mtime
+
+
+def _root() -> Path:
+    root = getattr(settings, "DOCUMENT_ROOT", None) or Path(settings.VAR_DIR) / "documents"
+    return Path(os.fspath(root))
+
+
 def _path(key: str) -> Path:
     # Checked before any file-system call: a key is never allowed to steer the path.
     if not isinstance(key, str) or not _KEY_FORMAT.fullmatch(key):
         raise VaultError("not a document key")
-    root = getattr(settings, "DOCUMENT_ROOT", None) or Path(settings.VAR_DIR) / "documents"
-    return Path(os.fspath(root)) / key[:2] / key[2:]
+    return _root() / key[:2] / key[2:]
 
 
 def _associated_data(key: str) -> bytes:
@@ -118,7 +205,7 @@ def _derive(secret: str) -> bytes:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     # A reader sees the old file or the whole new one, never half; mkstemp makes it 0o600.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY_PREFIX)
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)

@@ -12,10 +12,12 @@ Ids (FHIR ids are at most 64 characters of [A-Za-z0-9-.]; integer keys never app
   the pairs the owner's rules offer (a handful), so the id needs no lookup table.
 - Appointment and ServiceRequest (a referral): the row's public id.
 
-Schedule and Slot are public, like the directory. Appointments are patient data, read through
-`get_patient_for` (audited per patient). ServiceRequests are for staff who work referrals;
-every one served is audited. Resources validate with fhir.resources' R4B models, which are
-the same as R4 (4.0.1) for these four types.
+Schedule and Slot are public, like the directory, and served through the generic routes.
+Appointments are patient data, read through `get_patient_for` (audited per patient).
+ServiceRequests are for staff who work referrals (every one served is audited); a referral
+linked to a registered patient needs the usual basis for that patient. Both have their own
+routes, registered as patient-data routes in views.py. Resources validate with
+fhir.resources' R4B models, which are the same as R4 (4.0.1) for these four types.
 """
 
 from __future__ import annotations
@@ -93,17 +95,21 @@ REQUEST_STATUSES = ("draft", "active", "on-hold", "revoked", "completed", "enter
 
 
 class Refused(Exception):
-    """A request answered with an OperationOutcome: bad parameters, no sign-in, no access."""
+    """A request answered with an OperationOutcome: bad parameters, no sign-in, no access.
 
-    def __init__(self, status: int, code: str, text: str) -> None:
+    `audited` says the refusal already left an audit event (`get_patient_for` records the
+    denials it makes), so the route does not record a second one."""
+
+    def __init__(self, status: int, code: str, text: str, *, audited: bool = False) -> None:
         super().__init__(text)
         self.status = status
         self.code = code
         self.text = text
+        self.audited = audited
 
 
-def _not_found() -> Refused:
-    return Refused(404, "not-found", "No such resource.")
+def _not_found(*, audited: bool = False) -> Refused:
+    return Refused(404, "not-found", "No such resource.", audited=audited)
 
 
 def _invalid(text: str) -> Refused:
@@ -141,8 +147,19 @@ def _whole(params: QueryDict, name: str, *, default: int, low: int, high: int) -
     return value
 
 
-def _count(params: QueryDict, cap: int) -> int:
-    return _whole(params, "_count", default=min(DEFAULT_COUNT, cap), low=1, high=cap)
+def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> int:
+    """`_count`: a whole number of at least 1; more than `cap` is served as `cap`, since FHIR
+    lets a server return fewer than asked (R30 caps the page either way)."""
+    raw = params.get("_count")
+    if raw is None:
+        return min(default, cap)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _invalid("_count must be a whole number.") from None
+    if value < 1:
+        raise _invalid("_count must be at least 1.")
+    return min(value, cap)
 
 
 def _offset(params: QueryDict) -> int:
@@ -264,7 +281,7 @@ def _paged(
     queryset: QuerySet[Any],
     mapper: Callable[[Any], dict[str, Any]],
 ) -> dict[str, Any]:
-    count, offset = _count(request.GET, MAX_COUNT), _offset(request.GET)
+    count, offset = page_size(request.GET, cap=MAX_COUNT), _offset(request.GET)
     total = queryset.count()
     entries = [mapper(obj) for obj in queryset[offset : offset + count]]
     next_query = None
@@ -401,7 +418,7 @@ def read_schedule(request: HttpRequest, resource_id: str) -> dict[str, Any]:
 def search_schedules(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("actor", "service-type", "_offset"))
-    count, offset = _count(params, MAX_COUNT), _offset(params)
+    count, offset = page_size(params, cap=MAX_COUNT), _offset(params)
     rules = _current_rules()
     actor = _one(params, "actor")
     if actor is not None:
@@ -483,7 +500,7 @@ def search_slots(request: HttpRequest) -> dict[str, Any]:
         raise _invalid(
             "Slot search needs schedule (Schedule/<id>) and service-type (a visit type code)."
         )
-    count = _count(params, MAX_SLOTS)
+    count = page_size(params, cap=MAX_SLOTS)
     low, high = _date_bounds(params.getlist("start"), "start")
     kind, _, schedule_id = schedule_ref.rpartition("/")
     owner = _owner(schedule_id) if kind in ("", "Schedule") else None
@@ -585,6 +602,7 @@ def read_slot(request: HttpRequest, resource_id: str) -> dict[str, Any]:
 
 # --- Appointment ------------------------------------------------------------------------------
 
+APPOINTMENT_READ = "fhir.appointment.read"
 APPOINTMENT_STATUSES = (
     "proposed", "pending", "booked", "arrived", "fulfilled", "cancelled", "noshow",
     "entered-in-error", "checked-in", "waitlist",
@@ -600,7 +618,9 @@ PRIMARY_PERFORMER = {
 }
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def signed_in(request: HttpRequest) -> Any:
+    """The signed-in user; 401 without a sign-in, or before the second factor for those who
+    have one."""
     user: Any = request.user
     if not user.is_authenticated:
         raise Refused(401, "login", "Sign in first.")
@@ -610,24 +630,36 @@ def _signed_in(request: HttpRequest) -> Any:
 
 
 def _appointment_reader(request: HttpRequest) -> Any:
-    user = _signed_in(request)
+    user = signed_in(request)
     if user.is_staff and not user.has_perm("scheduling.view_appointment"):
         raise Refused(403, "forbidden", "Your role does not include appointments.")
     return user
 
 
-def _appointment_access(user: Any, request: HttpRequest, public_id: uuid.UUID) -> PatientAccess:
+def _patient_access(
+    user: Any,
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    *,
+    action: str,
+    scope: str | None = None,
+    staff_only: bool = False,
+) -> PatientAccess:
     """The user's access to the patient, audited; 404 without it, so ids cannot be probed."""
     try:
         return get_patient_for(
             user,
             public_id=public_id,
             request=request,
-            action="fhir.appointment.read",
-            scope="appointments",
+            action=action,
+            scope=scope,
+            staff_only=staff_only,
         )
     except (PatientAccessDenied, Http404):
-        raise _not_found() from None
+        # get_patient_for audited the denial if the patient exists; an unknown id is left to
+        # the route to audit.
+        known = Patient.objects.filter(public_id=public_id).exists()
+        raise _not_found(audited=known) from None
 
 
 def _codes(params: QueryDict, name: str, allowed: Iterable[str]) -> list[str] | None:
@@ -717,7 +749,9 @@ def read_appointment(request: HttpRequest, resource_id: str) -> dict[str, Any]:
     found = _appointments().filter(public_id=public_id).first() if public_id else None
     if found is None or found.patient is None:
         raise _not_found()
-    access = _appointment_access(user, request, found.patient.public_id)
+    access = _patient_access(
+        user, request, found.patient.public_id, action=APPOINTMENT_READ, scope="appointments"
+    )
     return appointment(found, confidential=access.sees_confidential)
 
 
@@ -725,7 +759,7 @@ def search_appointments(request: HttpRequest) -> dict[str, Any]:
     user = _appointment_reader(request)
     params = request.GET
     _check_names(params, ("patient", "date", "status", "_offset"))
-    _count(params, MAX_COUNT)  # bad paging is refused before any patient data is read
+    page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
     _offset(params)
     low, high = _date_bounds(params.getlist("date"), "date")
     statuses = _codes(params, "status", APPOINTMENT_STATUSES)
@@ -739,7 +773,9 @@ def search_appointments(request: HttpRequest) -> dict[str, Any]:
         if own is None:
             raise _invalid("Say whose appointments: patient=Patient/<id>.")
         public_id = own.public_id
-    access = _appointment_access(user, request, public_id)
+    access = _patient_access(
+        user, request, public_id, action=APPOINTMENT_READ, scope="appointments"
+    )
     appointments = selectors.appointments_for_patient(access.patient).select_related(
         "patient", "referral"
     )
@@ -767,10 +803,13 @@ REFERRAL_CODE = {
 }
 
 
+REFERRALS_FOR_STAFF = "Referrals are shown to staff who work them."
+
+
 def _referral_reader(request: HttpRequest) -> Any:
-    user = _signed_in(request)
+    user = signed_in(request)
     if not (user.is_staff and is_mfa_verified(user) and user.has_perm("scheduling.view_referral")):
-        raise Refused(403, "forbidden", "Referrals are shown to staff who work them.")
+        raise Refused(403, "forbidden", REFERRALS_FOR_STAFF)
     return user
 
 
@@ -851,18 +890,29 @@ def _served(request: HttpRequest, user: Any, referral: Referral) -> dict[str, An
 
 
 def read_service_request(request: HttpRequest, resource_id: str) -> dict[str, Any]:
+    """One referral. Once it is a registered patient's it is their record, so the usual basis
+    (care relationship or break-the-glass) applies, as on the staff referral page."""
     user = _referral_reader(request)
     public_id = _uuid(resource_id)
-    found = _referrals().filter(public_id=public_id).first() if public_id else None
-    if found is None:
+    if public_id is None or not Referral.objects.filter(public_id=public_id).exists():
         raise _not_found()
-    return _served(request, user, found)
+    try:
+        found = selectors.get_referral_for(
+            user, public_id=public_id, request=request, action="fhir.servicerequest.read"
+        )
+    except (PatientAccessDenied, Http404):
+        raise _not_found(audited=True) from None  # get_patient_for audited the denial
+    return service_request(found)
 
 
 def search_service_requests(request: HttpRequest) -> dict[str, Any]:
+    """Referrals, as the triage queue shows them to staff who work referrals; a search naming
+    a patient needs the usual basis for that patient."""
     user = _referral_reader(request)
     params = request.GET
     _check_names(params, ("status", "patient", "_offset"))
+    page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
+    _offset(params)
     referrals = _referrals()
     statuses = _codes(params, "status", REQUEST_STATUSES)
     if statuses is not None:
@@ -871,9 +921,13 @@ def search_service_requests(request: HttpRequest) -> dict[str, Any]:
     reference = _one(params, "patient")
     if reference is not None:
         public_id = _reference_id(reference, "Patient")
-        referrals = (
-            referrals.filter(patient__public_id=public_id) if public_id else referrals.none()
-        )
+        if public_id is None:
+            referrals = referrals.none()
+        else:
+            _patient_access(
+                user, request, public_id, action="fhir.servicerequest.search", staff_only=True
+            )
+            referrals = referrals.filter(patient__public_id=public_id)
     return _paged(
         request,
         "ServiceRequest",
@@ -884,28 +938,26 @@ def search_service_requests(request: HttpRequest) -> dict[str, Any]:
 
 # --- Dispatch and capabilities ----------------------------------------------------------------
 
+# Only the public types go through the generic (public) routes; Appointment and ServiceRequest
+# are answered by their own patient-data routes (views.py), never by these.
 READERS: dict[str, Callable[[HttpRequest, str], dict[str, Any]]] = {
     "Schedule": read_schedule,
     "Slot": read_slot,
-    "Appointment": read_appointment,
-    "ServiceRequest": read_service_request,
 }
 SEARCHES: dict[str, Callable[[HttpRequest], dict[str, Any]]] = {
     "Schedule": search_schedules,
     "Slot": search_slots,
-    "Appointment": search_appointments,
-    "ServiceRequest": search_service_requests,
 }
 SERVED = frozenset(READERS)
 
 
 def read(request: HttpRequest, resource_type: str, resource_id: str) -> dict[str, Any]:
-    """One resource; raises Refused for an OperationOutcome answer."""
+    """One public resource; raises Refused for an OperationOutcome answer."""
     return READERS[resource_type](request, resource_id)
 
 
 def search(request: HttpRequest, resource_type: str) -> dict[str, Any]:
-    """A searchset Bundle; raises Refused for an OperationOutcome answer."""
+    """A searchset Bundle of a public type; raises Refused for an OperationOutcome answer."""
     return SEARCHES[resource_type](request)
 
 

@@ -7,6 +7,21 @@ app_name = "fhir"
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
     path("Patient/<uuid:public_id>/$mcode", views.mcode_export, name="mcode_export"),
+    # Patient data: own routes, registered as such, ahead of the generic (public) ones.
+    path("Appointment", views.appointment_search, name="appointment_search"),
+    path("Appointment/<str:resource_id>", views.appointment_read, name="appointment_read"),
+    path("ServiceRequest", views.service_request_search, name="service_request_search"),
+    path(
+        "ServiceRequest/<str:resource_id>",
+        views.service_request_read,
+        name="service_request_read",
+    ),
+    path("ResearchSubject", views.research_subject_search, name="research_subject_search"),
+    path(
+        "ResearchSubject/<str:resource_id>",
+        views.research_subject_read,
+        name="research_subject_read",
+    ),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]

@@ -1,27 +1,32 @@
 """FHIR R4 read and search for the public directory: application/fhir+json, Bundle searchsets,
 OperationOutcome errors, a CapabilityStatement at /fhir/R4/metadata. Schedule, Slot,
-Appointment and ServiceRequest are answered by fhir/scheduling.py, which checks access itself."""
+Appointment and ServiceRequest are answered by fhir/scheduling.py, which checks access itself;
+Appointment and ServiceRequest carry patient data, so they have routes of their own, registered
+as patient-data routes, and the generic (public) routes never serve them."""
 
 import json
 from collections.abc import Callable
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from medcenter.core.routes import patient_data_route, public_route
+from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers, scheduling
+from medcenter.fhir import mappers, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 MAX_COUNT = 100
 DEFAULT_COUNT = 20
+V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 def _response(data: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -64,6 +69,98 @@ def _scheduling(answer: Callable[[], dict[str, Any]]) -> HttpResponse:
         return _response(answer())
     except scheduling.Refused as refused:
         return _outcome(refused.status, refused.code, refused.text)
+
+
+def fhir_patient_data_route(
+    *,
+    model: str,
+    kwargs: tuple[str, ...] = (),
+    permission: str | None = None,
+    forbidden: str = "You may not read this.",
+) -> Callable[[V], V]:
+    """`patient_data_route` for a FHIR client, which is answered in OperationOutcomes.
+
+    The registry's own sign-in check answers a browser with a redirect to the login page; a
+    FHIR client without a sign-in gets 401 here first, and the registry's 403 (for a missing
+    `permission`) becomes an OperationOutcome. (A signed-in user who has not passed the second
+    factor is stopped before this by the site's gate, SecondFactorMiddleware, as on every
+    patient-data route.) Every refusal is audited once: the registry and the gate audit their
+    own, `get_patient_for` the denials it makes, and this wrapper the rest (no sign-in, a role
+    without the right, an unknown id, bad parameters). Only GET and HEAD are served: a write
+    method is 405 whoever asks, as on the generic routes.
+
+    A search names its patient in the query (`patient=`), not in the path, so its `kwargs`
+    are empty: the access matrix asks for patient B's data with `?patient=Patient/<B>`.
+    """
+
+    def decorator(view: V) -> V:
+        registered = patient_data_route(model=model, kwargs=kwargs, permission=permission)(view)
+
+        @wraps(registered)
+        def wrapper(request: HttpRequest, **url_kwargs: Any) -> HttpResponse:
+            try:
+                scheduling.signed_in(request)
+                response: HttpResponse = registered(request, **url_kwargs)
+            except PermissionDenied:
+                return _outcome(403, "forbidden", forbidden)  # audited by the registry
+            except scheduling.Refused as refused:
+                if not refused.audited:
+                    audit_refusal(request, url_kwargs)
+                return _outcome(refused.status, refused.code, refused.text)
+            return response
+
+        return require_safe(wrapper)  # type: ignore[return-value]
+
+    return decorator
+
+
+@fhir_patient_data_route(model="scheduling.appointment")
+def appointment_search(request: HttpRequest) -> HttpResponse:
+    """One patient's appointments (the user's own when no patient is named)."""
+    return _response(scheduling.search_appointments(request))
+
+
+@fhir_patient_data_route(model="scheduling.appointment", kwargs=("resource_id",))
+def appointment_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(scheduling.read_appointment(request, resource_id))
+
+
+@fhir_patient_data_route(
+    model="trials.candidate", permission="trials.view_trial", forbidden=trials.FOR_STAFF
+)
+def research_subject_search(request: HttpRequest) -> HttpResponse:
+    """One patient's trial candidacies (staff who work with trials)."""
+    return _response(trials.search_subjects(request))
+
+
+@fhir_patient_data_route(
+    model="trials.candidate",
+    kwargs=("resource_id",),
+    permission="trials.view_trial",
+    forbidden=trials.FOR_STAFF,
+)
+def research_subject_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(trials.read_subject(request, resource_id))
+
+
+@fhir_patient_data_route(
+    model="scheduling.referral",
+    permission="scheduling.view_referral",
+    forbidden=scheduling.REFERRALS_FOR_STAFF,
+)
+def service_request_search(request: HttpRequest) -> HttpResponse:
+    """Referrals as ServiceRequests, for staff who work them."""
+    return _response(scheduling.search_service_requests(request))
+
+
+@fhir_patient_data_route(
+    model="scheduling.referral",
+    kwargs=("resource_id",),
+    permission="scheduling.view_referral",
+    forbidden=scheduling.REFERRALS_FOR_STAFF,
+)
+def service_request_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(scheduling.read_service_request(request, resource_id))
 
 
 def _clinicians() -> QuerySet[Clinician]:
@@ -117,6 +214,12 @@ RESOURCES: dict[str, dict[str, Any]] = {
             "address-postalcode": lambda qs, v: qs.filter(postal_code__startswith=v),
         },
     },
+    "ResearchStudy": {
+        "objects": trials.studies,
+        "map": trials.research_study,
+        "key": "public_id",
+        "params": trials.STUDY_SEARCH,
+    },
     "HealthcareService": {
         "objects": lambda: Program.objects.filter(is_published=True),
         "map": mappers.healthcare_service,
@@ -155,6 +258,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
         for kind, spec in RESOURCES.items()
     ]
     resources.extend(scheduling.CAPABILITIES)
+    resources.extend(trials.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
     )
@@ -201,10 +305,12 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
         return _scheduling(lambda: scheduling.search(request, resource_type))
     params = request.GET
     try:
-        count = min(int(params.get("_count", DEFAULT_COUNT)), MAX_COUNT)
+        count = scheduling.page_size(params, cap=MAX_COUNT, default=DEFAULT_COUNT)
         offset = max(int(params.get("_offset", 0)), 0)
+    except scheduling.Refused as refused:
+        return _outcome(refused.status, refused.code, refused.text)
     except ValueError:
-        return _outcome(400, "invalid", "_count and _offset must be whole numbers.")
+        return _outcome(400, "invalid", "_offset must be a whole number.")
     if resource_type == "Organization":
         unknown = set(params) - COMMON - {"name"}
         if unknown:

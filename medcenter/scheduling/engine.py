@@ -49,10 +49,14 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Busy:
-    """A booking, hold or exception: the half-open interval [start, end) in aware datetimes."""
+    """A booking, hold or exception: the half-open interval [start, end) in aware datetimes.
+
+    `blocked` marks an exception (leave, closure, block) as opposed to a booking or hold.
+    """
 
     start: datetime
     end: datetime
+    blocked: bool = False
 
     def __post_init__(self) -> None:
         _require_aware(self.start, "Busy.start")

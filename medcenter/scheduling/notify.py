@@ -16,6 +16,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -66,8 +67,13 @@ def enqueue(
     appointment: Appointment | None = None,
     referral: Referral | None = None,
     offer: SlotOffer | None = None,
+    batch: list[Notification] | None = None,
 ) -> Notification | None:
-    """Add one message to the outbox unless one with the same purpose is already there."""
+    """Add one message to the outbox unless one with the same purpose is already there.
+
+    With `batch`, the caller triggers delivery of all its messages after commit in one go
+    (`trigger_after_commit`), which on SQLite is one write lock instead of one per message.
+    """
     if not to:
         return None
     due_at = due_at or timezone.now()
@@ -86,8 +92,23 @@ def enqueue(
             )
     except IntegrityError:
         return None  # already queued: the database keeps it to one
-    transaction.on_commit(lambda: _trigger(note))
+    if batch is not None:
+        batch.append(note)
+    else:
+        transaction.on_commit(lambda: _trigger(note))
     return note
+
+
+def trigger_after_commit(notes: list[Notification]) -> None:
+    """Queue delivery of these messages once the transaction that wrote them commits."""
+
+    def trigger_all() -> None:
+        with transaction.atomic():
+            for note in notes:
+                _trigger(note)
+
+    if notes:
+        transaction.on_commit(trigger_all)
 
 
 def _trigger(note: Notification) -> None:
@@ -128,6 +149,7 @@ def appointment_booked(appointment: Appointment) -> None:
     if not channels:
         return  # no way to reach them: the scheduler tells them in person or by phone
     language = patient.preferred_language
+    batch: list[Notification] = []
     first = next((c for c in channels if c[0] == Channel.EMAIL), channels[0])
     enqueue(
         kind=NotificationKind.CONFIRMATION,
@@ -136,6 +158,7 @@ def appointment_booked(appointment: Appointment) -> None:
         language=language,
         dedupe_key=f"confirm:{appointment.public_id}",
         appointment=appointment,
+        batch=batch,
     )
     now = timezone.now()
     channel, to = channels[0]
@@ -151,7 +174,9 @@ def appointment_booked(appointment: Appointment) -> None:
             dedupe_key=f"remind:{appointment.public_id}:{int(offset.total_seconds())}",
             due_at=due,
             appointment=appointment,
+            batch=batch,
         )
+    trigger_after_commit(batch)
 
 
 def cancel_pending(appointment: Appointment) -> int:
@@ -318,7 +343,11 @@ def send(note: Notification, message: Message) -> None:
             to=note.to, body=f"{message.subject}. {message.body}"[:600], idempotency_key=key
         )
         return
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "medcenter.invalid"
+    # The address, not the whole setting: "Center <no-reply@x>" would give "<id@x>>", a
+    # malformed Message-ID that mail systems may drop or replace, so a resend would no longer
+    # be recognised as the same message.
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    domain = address.rpartition("@")[2] or "medcenter.invalid"
     email = EmailMessage(
         subject=message.subject,
         body=message.body,

@@ -80,7 +80,10 @@ def _slot_problem(
     )
     if any(slot.start == start for slot in free):
         return None
-    open_calendar = engine.Calendar(owner=owner, rules=calendar.rules, busy=[])
+    # Without the bookings (but with leave and closures): is the time offered at all?
+    open_calendar = engine.Calendar(
+        owner=owner, rules=calendar.rules, busy=[b for b in calendar.busy if b.blocked]
+    )
     offered = engine.free_on_day(
         calendar=open_calendar, visit=spec, day=day, tz=tz, location_id=location.pk
     )
@@ -173,6 +176,7 @@ def _place(
     reason_for_visit: str = "",
     overbook_reason: str = "",
     referral: Any = None,
+    checked: bool = False,
 ) -> Appointment:
     if not visit_type.is_active:
         raise ValidationError({"visit_type": [_("This kind of visit is not offered any more.")]})
@@ -203,12 +207,23 @@ def _place(
     )
     if overbook_reason:
         return _insert(appointment)  # outside the rules and over others, on purpose
+    if not checked:
+        _check_slot(visit_type=visit_type, owner=owner, location=location, start=start)
+    # An expired hold may still be in the way of the database's overlap rule: clear those,
+    # and let the insert decide a race.
+    _release_expired_holds(owner=owner, start=start, end=appointment.reserved_until)
+    return _insert(appointment)
+
+
+def _check_slot(
+    *, visit_type: VisitType, owner: engine.Owner, location: Location, start: datetime
+) -> None:
+    """Refuse a time the rules do not offer, or one a live booking holds (reads only)."""
     problem = _slot_problem(owner=owner, visit_type=visit_type, location=location, start=start)
     if problem == "closed":
         raise ValidationError({"start": [_("This time is not offered for this visit.")]})
-    # "taken" may be a hold that has just expired: clear those, and let the insert decide.
-    _release_expired_holds(owner=owner, start=start, end=appointment.reserved_until)
-    return _insert(appointment)
+    if problem == "taken":
+        raise SlotTaken
 
 
 # --- Holding and booking ----------------------------------------------------------------------
@@ -288,7 +303,6 @@ def confirm_hold(
     return held
 
 
-@transaction.atomic
 def book_appointment(
     *,
     patient: Patient,
@@ -313,32 +327,46 @@ def book_appointment(
         raise ValidationError(
             {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
         )
-    booked = _place(
-        patient=patient,
-        visit_type=visit_type,
-        clinician=clinician,
-        resource=resource,
-        location=location,
-        start=start,
-        channel=channel,
-        actor=actor,
-        status=AppointmentStatus.BOOKED,
-        staff=staff,
-        reason_for_visit=reason_for_visit,
-        overbook_reason=overbook_reason,
-        referral=referral,
-    )
-    if referral is not None:
-        referral_booked(referral=referral, appointment=booked, actor=actor)
-    notify.appointment_booked(booked)
-    audit.record(
-        action="appointment.overbooked" if overbook_reason else "appointment.booked",
-        actor=actor,
-        patient=patient,
-        target=booked,
-        reason=overbook_reason,
-        request=request,
-    )
+    if visit_type.is_active and not overbook_reason:
+        # Read before writing: the rules and the calendar are checked outside the write
+        # transaction, which then holds its locks (SQLite's one writer, the audit chain's
+        # head row) only for the inserts. The database's overlap rule still decides a race.
+        start = start.astimezone(UTC)
+        _check_window(visit_type=visit_type, start=start, staff=staff)
+        _check_slot(
+            visit_type=visit_type,
+            owner=owner_of(clinician=clinician, resource=resource),
+            location=location,
+            start=start,
+        )
+    with transaction.atomic():
+        booked = _place(
+            patient=patient,
+            visit_type=visit_type,
+            clinician=clinician,
+            resource=resource,
+            location=location,
+            start=start,
+            channel=channel,
+            actor=actor,
+            status=AppointmentStatus.BOOKED,
+            staff=staff,
+            reason_for_visit=reason_for_visit,
+            overbook_reason=overbook_reason,
+            referral=referral,
+            checked=True,
+        )
+        if referral is not None:
+            referral_booked(referral=referral, appointment=booked, actor=actor)
+        notify.appointment_booked(booked)
+        audit.record(
+            action="appointment.overbooked" if overbook_reason else "appointment.booked",
+            actor=actor,
+            patient=patient,
+            target=booked,
+            reason=overbook_reason,
+            request=request,
+        )
     return booked
 
 

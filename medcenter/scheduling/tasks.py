@@ -34,12 +34,16 @@ def expire_offer(*, offer_id: int) -> None:
 
 def sweep() -> dict[str, int]:
     """Everything periodic, for `manage.py scheduling_sweep`: lapsed offers, expired holds,
-    messages that are due (including those a dead worker claimed and never sent)."""
-    from medcenter.core import idempotency
+    messages that are due (including those a dead worker claimed and never sent), and
+    uploaded documents whose referral never committed."""
+    from medcenter.core import idempotency, vault
 
     return {
         "offers_expired": services.expire_offers(),
         "holds_released": services.release_expired_holds(),
         "messages_sent": notify.deliver_due(),
         "idempotency_forgotten": idempotency.forget_old(),
+        "orphan_documents_removed": vault.sweep_orphans(
+            referenced=vault.referenced_keys, older_than=vault.ORPHAN_GRACE
+        ),
     }

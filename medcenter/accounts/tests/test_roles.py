@@ -43,6 +43,11 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "appointment_id": uuid.uuid4(),
         "referral_id": uuid.uuid4(),
         "document_id": uuid.uuid4(),
+        "resource_id": str(uuid.uuid4()),  # FHIR ids are strings in the path
+        "request_id": uuid.uuid4(),
+        "candidate_id": uuid.uuid4(),
+        "nct_id": "NCT99000001",
+        "criterion_id": 1,
     }
     checked = unauthorized_successes = 0
     for role in ROLES:
@@ -51,7 +56,12 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         for name, permission in _back_office_routes():
             if permission in role.permissions:
                 continue
-            view_kwargs = {k: v for k, v in values.items() if f"<uuid:{k}>" in _pattern(name)}
+            pattern = _pattern(name)
+            view_kwargs = {
+                k: v
+                for k, v in values.items()
+                if f"<uuid:{k}>" in pattern or f"<str:{k}>" in pattern or f"<int:{k}>" in pattern
+            }
             for method in ("get", "post"):
                 response = getattr(client, method)(reverse(name, kwargs=view_kwargs))
                 checked += 1

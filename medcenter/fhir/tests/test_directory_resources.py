@@ -82,6 +82,8 @@ def test_search_by_name_address_and_identifier(demo_directory, client):
     [
         ("/fhir/R4/Practitioner?bogus=1", 400),
         ("/fhir/R4/Practitioner?_count=ten", 400),
+        ("/fhir/R4/Practitioner?_count=-5", 400),
+        ("/fhir/R4/Practitioner?_count=0", 400),
         ("/fhir/R4/Practitioner/not-an-id", 404),
         ("/fhir/R4/Practitioner/00000000-0000-0000-0000-000000000000", 404),
         ("/fhir/R4/Patient/anything", 404),
@@ -95,6 +97,7 @@ def test_errors_are_operation_outcomes(demo_directory, client, url, status):
 
 def test_count_is_capped(demo_directory, client):
     assert len(_get(client, "/fhir/R4/Practitioner?_count=100000")["entry"]) == 100
+    assert len(_get(client, f"/fhir/R4/Practitioner?_count={10**40}")["entry"]) == 100
 
 
 def test_the_capability_statement_lists_every_served_resource(demo_directory, client):
@@ -111,5 +114,7 @@ def test_the_capability_statement_lists_every_served_resource(demo_directory, cl
         "Slot",
         "Appointment",
         "ServiceRequest",
+        "ResearchStudy",
+        "ResearchSubject",
     }
     assert statement.fhirVersion == "4.0.1"

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 from fhir.resources.R4B.appointment import Appointment as FhirAppointment
 from fhir.resources.R4B.bundle import Bundle
@@ -17,8 +18,9 @@ from fhir.resources.R4B.slot import Slot as FhirSlot
 
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory, sign_in_verified
 from medcenter.core.models import AuditEvent
+from medcenter.core.routes import PATIENT_DATA
 from medcenter.directory.models import Program
-from medcenter.fhir import scheduling
+from medcenter.fhir import scheduling, views
 from medcenter.patients.tests.factories import (
     CareRelationshipFactory,
     PatientFactory,
@@ -321,13 +323,24 @@ def test_staff_read_appointments_of_their_patients_and_proxies_of_children(clini
 
 
 def test_staff_must_verify_their_second_factor(clinic, client):
+    """Appointment is a patient-data route, so the site's second-factor gate answers first:
+    a redirect to the two-step page, or 401 to a client that asks for JSON; audited."""
     patient = PatientFactory()
     nurse = StaffUserFactory(roles=["nurse_navigator"])
     CareRelationshipFactory(staff=nurse, patient=patient)
     booked = _book(clinic, patient, next_weekday_at(9))
     client.force_login(nurse)
+    url = f"/fhir/R4/Appointment/{booked.public_id}"
 
-    _get(client, f"/fhir/R4/Appointment/{booked.public_id}", status=401)
+    redirected = client.get(url)
+    as_json = client.get(url, headers={"Accept": "application/json"})
+
+    assert redirected.status_code == 302
+    assert "/accounts/two-step/" in redirected["Location"]
+    assert as_json.status_code == 401
+    assert str(patient.public_id) not in as_json.content.decode()
+    assert AuditEvent.objects.filter(action="patient_data.refused").count() == 2
+    assert not AuditEvent.objects.filter(action="fhir.appointment.read").exists()
 
 
 def test_appointment_search_by_patient_and_date(clinic, client):
@@ -439,6 +452,7 @@ def test_a_scheduler_reads_a_referral_as_a_service_request(client):
     referral.program = Program.objects.create(slug="bone-test", name="Bone Program")
     referral.save()
     scheduler = StaffUserFactory(roles=["scheduler"])
+    CareRelationshipFactory(staff=scheduler, patient=patient)
     sign_in_verified(client, scheduler)
 
     request = _get(client, f"/fhir/R4/ServiceRequest/{referral.public_id}")
@@ -457,7 +471,7 @@ def test_a_scheduler_reads_a_referral_as_a_service_request(client):
     }
     assert request["performer"][0]["reference"] == f"HealthcareService/{referral.program.public_id}"
     assert AuditEvent.objects.filter(
-        action="fhir.servicerequest.read", object_id=str(referral.public_id)
+        action="fhir.servicerequest.read", patient_public_id=str(patient.public_id)
     ).exists()
 
 
@@ -468,6 +482,30 @@ def test_a_referral_not_yet_matched_names_its_patient_in_words(client):
     request = _get(client, f"/fhir/R4/ServiceRequest/{referral.public_id}")
 
     assert request["subject"] == {"display": "Rowan Testfield"}
+    assert AuditEvent.objects.filter(
+        action="fhir.servicerequest.read", object_id=str(referral.public_id)
+    ).exists()
+
+
+def test_a_registered_patients_referral_needs_a_basis_for_that_patient(client):
+    """As on the staff referral page: once linked, the referral is the patient's record."""
+    patient = PatientFactory()
+    linked = _referral(patient)
+    scheduler = StaffUserFactory(roles=["scheduler"])
+    sign_in_verified(client, scheduler)
+
+    _get(client, f"/fhir/R4/ServiceRequest/{linked.public_id}", status=404)
+    _get(client, "/fhir/R4/ServiceRequest", status=404, params={"patient": str(patient.public_id)})
+    denied = AuditEvent.objects.filter(
+        patient_public_id=str(patient.public_id), outcome="denied"
+    ).count()
+    CareRelationshipFactory(staff=scheduler, patient=patient)
+    read = _get(client, f"/fhir/R4/ServiceRequest/{linked.public_id}")
+    theirs = _get(client, "/fhir/R4/ServiceRequest", params={"patient": str(patient.public_id)})
+
+    assert denied == 2
+    assert read["id"] == str(linked.public_id)
+    assert [r["id"] for r in _resources(theirs)] == [str(linked.public_id)]
 
 
 def test_service_requests_are_for_referral_staff_only(client):
@@ -478,11 +516,14 @@ def test_service_requests_are_for_referral_staff_only(client):
     _get(client, url, status=403)
     _get(client, "/fhir/R4/ServiceRequest", status=403)
     client.force_login(StaffUserFactory(roles=["scheduler"]))
-    _get(client, url, status=401)
+    assert "/accounts/two-step/" in client.get(url)["Location"]  # the second-factor gate
     sign_in_verified(client, StaffUserFactory(roles=["content_editor"]))
     _get(client, url, status=403)
     client.logout()
     _get(client, url, status=401)
+    _get(client, "/fhir/R4/ServiceRequest", status=401)
+    assert AuditEvent.objects.filter(action="patient_data.refused").count() == 6
+    assert not AuditEvent.objects.filter(action="fhir.servicerequest.read").exists()
 
 
 def test_service_request_search_by_status_and_patient(client):
@@ -490,7 +531,9 @@ def test_service_request_search_by_status_and_patient(client):
     open_one, other = _referral(patient), _referral()
     closed = _referral(patient)
     set_referral_status(referral=closed, status="declined", actor=None, note="Seen elsewhere")
-    sign_in_verified(client, StaffUserFactory(roles=["scheduler"]))
+    scheduler = StaffUserFactory(roles=["scheduler"])
+    CareRelationshipFactory(staff=scheduler, patient=patient)
+    sign_in_verified(client, scheduler)
     url = "/fhir/R4/ServiceRequest"
 
     active = _get(client, url, params={"status": "active"})
@@ -517,8 +560,8 @@ def test_service_request_search_by_status_and_patient(client):
         {"start": "ge2026-12-01T25:00Z"},
         {"start": "ge9999-12-31"},
         {"start": "lt0001-01-01T00:00+14:00"},
-        {"_count": "100000"},
         {"_count": "0"},
+        {"_count": "-3"},
         {"_count": "ten"},
         {"bogus": "1"},
         {"schedule": None},
@@ -544,7 +587,9 @@ def test_bad_slot_searches_are_refused_with_an_outcome(clinic, client, params):
     [
         {"date": "xx2026-01-01"},
         {"date": "ge2026-02-30"},
-        {"_count": "100000"},
+        {"_count": "-1"},
+        {"_count": "0"},
+        {"_count": "many"},
         {"_offset": "-1"},
         {"status": "bogus"},
         {"patient": ["a", "b"]},
@@ -558,11 +603,89 @@ def test_bad_appointment_searches_are_refused_with_an_outcome(clinic, client, pa
 
 
 def test_bad_schedule_and_service_request_searches_are_refused(client):
-    _get(client, "/fhir/R4/Schedule", status=400, params={"_count": "100000"})
+    _get(client, "/fhir/R4/Schedule", status=400, params={"_count": "-1"})
     _get(client, "/fhir/R4/Schedule", status=400, params={"bogus": "1"})
     sign_in_verified(client, StaffUserFactory(roles=["scheduler"]))
-    _get(client, "/fhir/R4/ServiceRequest", status=400, params={"_count": "100000"})
+    _get(client, "/fhir/R4/ServiceRequest", status=400, params={"_count": "ten"})
     _get(client, "/fhir/R4/ServiceRequest", status=400, params={"status": "open"})
+
+
+def test_a_count_above_the_cap_is_served_as_the_cap(clinic, client, monkeypatch):
+    """As the directory does: FHIR lets a server return fewer than `_count` asks for."""
+    clinician, location, visit = clinic
+    monkeypatch.setattr(scheduling, "MAX_COUNT", 2)
+    monkeypatch.setattr(scheduling, "MAX_SLOTS", 3)
+    _user, patient = _patient_user(client)
+    for hour in (9, 10, 11):
+        _book(clinic, patient, next_weekday_at(hour))
+    for _ in range(2):
+        other = ClinicianFactory()
+        other.locations.add(location)
+        weekly_rules(clinician=other, location=location, visit_types=[visit])
+    huge = {"_count": str(10**40)}
+
+    schedules = _get(client, "/fhir/R4/Schedule", params=huge)
+    appointments = _get(client, "/fhir/R4/Appointment", params=huge)
+    slots = _slots_on(client, clinician, _day(next_weekday_at(9, days_ahead=21)), **huge)
+    sign_in_verified(client, StaffUserFactory(roles=["scheduler"]))
+    for _ in range(3):
+        _referral(patient)
+    referrals = _get(client, "/fhir/R4/ServiceRequest", params=huge)
+
+    assert (schedules["total"], len(_resources(schedules))) == (3, 2)
+    assert (appointments["total"], len(_resources(appointments))) == (3, 2)
+    assert len(_resources(slots)) == 3
+    assert (referrals["total"], len(_resources(referrals))) == (3, 2)
+    next_link = next(link["url"] for link in appointments["link"] if link["relation"] == "next")
+    assert "_offset=2" in next_link
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/fhir/R4/Appointment", "appointment_search"),
+        ("/fhir/R4/Appointment/some-id", "appointment_read"),
+        ("/fhir/R4/ServiceRequest", "service_request_search"),
+        ("/fhir/R4/ServiceRequest/some-id", "service_request_read"),
+    ],
+)
+def test_appointments_and_referrals_have_patient_data_routes_of_their_own(url, name, rf):
+    match = resolve(url)
+
+    assert match.view_name == f"fhir:{name}"
+    assert match.func.route_kind == PATIENT_DATA
+    kind = url.split("/")[3]
+    assert views.search(rf.get(f"/fhir/R4/{kind}"), kind).status_code == 404
+    assert views.read(rf.get(f"/fhir/R4/{kind}/x"), kind, "x").status_code == 404
+
+
+def test_refusals_on_patient_data_routes_are_audited_once(clinic, client):
+    _user, patient = _patient_user()
+    booked = _book(clinic, patient, next_weekday_at(10))
+    stranger_user, _stranger = _patient_user()
+    coordinator = StaffUserFactory(roles=["trial_coordinator"])
+    url = f"/fhir/R4/Appointment/{booked.public_id}"
+
+    def refusals(*, status, **params):
+        before = AuditEvent.objects.count()
+        _get(client, url if not params else "/fhir/R4/Appointment", status=status, params=params)
+        return AuditEvent.objects.count() - before
+
+    anonymous = refusals(status=401)
+    client.force_login(stranger_user)
+    someone_elses = refusals(status=404)
+    unknown_patient = refusals(status=404, patient="Patient/00000000-0000-4000-8000-000000000000")
+    bad_parameters = refusals(status=400, patient=str(patient.public_id), date="xx")
+    sign_in_verified(client, coordinator)
+    wrong_role = refusals(status=403)
+
+    assert (anonymous, someone_elses, unknown_patient, bad_parameters, wrong_role) == (
+        1,
+        1,
+        1,
+        1,
+        1,
+    )
 
 
 def test_unknown_ids_are_not_found(client):

@@ -1,5 +1,7 @@
 """SECURITY.md R1 and R21: patient B's data, requested as everyone else, on every route."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -38,9 +40,28 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_referral(world)[0].public_id
         elif kwarg == "document_id":
             values[kwarg] = _b_referral(world)[1].public_id
+        elif kwarg == "resource_id" and route.model == "scheduling.appointment":
+            values[kwarg] = str(_b_appointment(world)[0].public_id)  # FHIR Appointment id
+        elif kwarg == "resource_id" and route.model == "scheduling.referral":
+            values[kwarg] = str(_b_referral(world)[0].public_id)  # FHIR ServiceRequest id
+        elif kwarg == "resource_id" and route.model == "trials.candidate":
+            values[kwarg] = str(_b_trials(world)[0].public_id)  # FHIR ResearchSubject id
+        elif kwarg == "candidate_id":
+            values[kwarg] = _b_trials(world)[0].public_id
+        elif kwarg == "request_id":
+            values[kwarg] = _b_trials(world)[1].public_id
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
+
+
+def _url_for_b(name, route, world):
+    """The route's URL naming patient B's data: by the object ids in its path, or, for a
+    search with no id in its path (FHIR), by `patient=` in the query."""
+    url = reverse(name, kwargs=_kwargs_for_b(route, world))
+    if not route.kwargs:
+        url += "?" + urlencode({"patient": f"Patient/{world.patient_b.public_id}"})
+    return url
 
 
 def _b_appointment(world):
@@ -125,6 +146,22 @@ def _b_referral(world):
     return referral, document
 
 
+def _b_trials(world):
+    """Patient B as a trial candidate, and a pre-screen contact request linked to B."""
+    from medcenter.trials.models import Candidate, ContactRequest, Trial
+
+    candidate = Candidate.objects.filter(patient=world.patient_b).first()
+    if candidate is not None:
+        return candidate, ContactRequest.objects.get(patient=world.patient_b)
+    trial = Trial.objects.create(nct_id="NCT99000009", brief_title="Matrix trial")
+    candidate = Candidate.objects.create(trial=trial, patient=world.patient_b, score=50.0)
+    b = world.patient_b
+    contact = ContactRequest.objects.create(
+        trial=trial, patient=b, name=f"{b.given_name} {b.family_name}", email=b.email
+    )
+    return candidate, contact
+
+
 def _b_oncology(world):
     """Patient B's diagnosis and genotyping report, made once per test."""
     from medcenter.oncology.models import CancerDiagnosis, GenotypingReport
@@ -183,16 +220,21 @@ def _snapshot(world):
 def test_every_patient_data_route_refuses_patient_b_to_everyone_else(world):
     routes = patient_data_routes()
     assert len(routes) >= 10
+    assert {
+        "fhir:appointment_search",
+        "fhir:appointment_read",
+        "fhir:service_request_search",
+        "fhir:service_request_read",
+    } <= {name for name, _route in routes}
     identities = _identities(world)
     markers = _b_markers(world)
     before = _snapshot(world)
     requests = 0
     leaks = []
     for name, route in routes:
-        kwargs = _kwargs_for_b(route, world)
         for language in LANGUAGES:
             with translation.override(language):
-                url = reverse(name, kwargs=kwargs)
+                url = _url_for_b(name, route, world)
             for who, (client, user) in identities.items():
                 may_break_glass = user is not None and user == world.clinician_a
                 for method in METHODS:
@@ -204,7 +246,8 @@ def test_every_patient_data_route_refuses_patient_b_to_everyone_else(world):
                     ok_status = (
                         response.status_code in (200, 400, 405)
                         if granted_form
-                        else response.status_code in (302, 403, 404, 405)
+                        # 401: FHIR answers an API client rather than redirecting to sign-in
+                        else response.status_code in (302, 401, 403, 404, 405)
                     )
                     if response.status_code == 302:
                         ok_status = "/accounts/" in response["Location"]
@@ -234,6 +277,7 @@ AUTHORIZED = {
     "fhir:mcode_export": "care team",
     "scheduling:staff_book": "care team",
     "scheduling:multidisciplinary": "care team",
+    "trials:patient_trials": "care team",
 }
 
 

@@ -14,7 +14,9 @@ from medcenter.scheduling import selectors, services
 from medcenter.scheduling.models import (
     Appointment,
     AppointmentStatus,
+    AvailabilityException,
     BookingChannel,
+    ExceptionKind,
     Notification,
     NotificationKind,
     NotificationStatus,
@@ -74,6 +76,21 @@ def test_a_time_outside_the_rules_is_refused_as_not_offered(clinic, patient):
     with pytest.raises(ValidationError) as error:
         _book(clinic, patient, next_weekday_at(15))
     assert "not offered" in str(error.value)
+
+
+def test_a_time_during_the_clinicians_leave_is_refused_even_to_staff(clinic, patient):
+    clinician, _location, _visit = clinic
+    start = next_weekday_at(9)
+    AvailabilityException.objects.create(
+        clinician=clinician,
+        kind=ExceptionKind.LEAVE,
+        starts_at=start - timedelta(hours=1),
+        ends_at=start + timedelta(hours=8),
+    )
+    with pytest.raises(ValidationError) as error:
+        _book(clinic, patient, start)
+    assert "not offered" in str(error.value)
+    assert not Appointment.objects.filter(start=start).exists()
 
 
 def test_online_booking_needs_the_visit_types_notice(clinic, patient):

@@ -9,7 +9,10 @@ from medcenter.scheduling.tasks import sweep
 
 
 class Command(BaseCommand):
-    help = "Expire offers and holds and send due messages from the outbox."
+    help = (
+        "Expire offers and holds, send due messages from the outbox, and remove uploaded "
+        "documents that no row names (older than an hour)."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds.")

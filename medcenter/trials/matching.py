@@ -1,0 +1,621 @@
+"""Patient-trial matching: every criterion met, not met or unknown, with the evidence used.
+
+Pure Python over plain data: a `Profile` (what is known about a patient) and `TrialRules`
+(a trial's structured criteria, compiled once). Hard exclusions filter — one criterion
+not met and the trial is out; unknowns lower the score but keep it. `Population` pre-filters
+many patients against many trials with numpy (age, sex, tumour tissue) so that full criterion
+evaluation runs only on the pairs that could match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from medcenter.oncology.genomics.oncotree import SOLID_TUMOR, OncoTree, load_oncotree
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+INCLUSION, EXCLUSION = "inclusion", "exclusion"
+
+# How much each kind of criterion counts towards the score. Text the parser could not read
+# counts a little, so a trial with much unread text ranks below one read whole.
+WEIGHTS = {
+    "diagnosis": 4.0,
+    "biomarker": 4.0,
+    "stage": 1.5,
+    "age": 1.0,
+    "sex": 1.0,
+    "performance": 1.0,
+    "brain_metastases": 1.0,
+    "prior_therapy": 1.0,
+    "prior_lines": 1.0,
+    "lab": 0.5,
+    "pregnancy": 0.3,
+    "text": 0.15,
+}
+UNKNOWN_CREDIT = 0.45  # an unknown is worth a bit under half a met criterion
+PRIOR_WEIGHT = 4.0  # what a trial must earn before its score means much
+ROMAN = ("0", "I", "II", "III", "IV")
+# ECOG grade ↔ Karnofsky range (Oken et al. 1982), to read one scale from the other.
+ECOG_FROM_KARNOFSKY = {100: 0, 90: 0, 80: 1, 70: 1, 60: 2, 50: 2, 40: 3, 30: 3, 20: 4, 10: 4}
+
+
+@dataclass
+class Biomarker:
+    gene: str
+    classes: frozenset[str]
+    present: bool = True
+    source: str = ""
+
+
+@dataclass
+class Profile:
+    """What is known about one patient. None means unknown, never "no"."""
+
+    age: float | None = None
+    sex: str | None = None  # "female" | "male"
+    oncotree: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    stage: str | None = None  # "IIIB", "IV"
+    metastatic: bool | None = None
+    biomarkers: list[Biomarker] = field(default_factory=list)
+    tested_genes: frozenset[str] = frozenset()  # genes a panel covered: absence is known
+    ecog: int | None = None
+    karnofsky: int | None = None
+    prior_therapies: frozenset[str] = frozenset()
+    therapies_known: bool = False  # True when the list is complete (an empty list means none)
+    prior_lines: int | None = None
+    brain_metastases: bool | None = None
+    brain_qualifiers: frozenset[str] = frozenset()
+    labs: dict[str, float] = field(default_factory=dict)
+    pregnant: bool | None = None
+    note: str = ""
+    # What the person said they do not have (the pre-screen's "no" answers).
+    not_diagnoses: frozenset[str] = frozenset()
+    not_therapies: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    section: str
+    kind: str
+    source: str
+    outcome: str  # met | not_met | unknown
+    evidence: str
+
+    @property
+    def criterion(self) -> str:
+        return self.source
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "section": self.section,
+            "kind": self.kind,
+            "criterion": self.source,
+            "outcome": self.outcome,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class Match:
+    trial_id: int
+    score: float
+    eligible: bool  # no criterion not met
+    verdicts: list[Verdict]
+
+    @property
+    def met(self) -> int:
+        return sum(v.outcome == MET for v in self.verdicts)
+
+    @property
+    def not_met(self) -> int:
+        return sum(v.outcome == NOT_MET for v in self.verdicts)
+
+    @property
+    def unknown(self) -> int:
+        return sum(v.outcome == UNKNOWN for v in self.verdicts)
+
+
+# --- Reading one criterion ---------------------------------------------------------------------
+
+Condition = tuple[bool | None, str]  # (is the stated condition true of the patient?, evidence)
+
+
+@cache
+def oncotree() -> OncoTree:
+    return load_oncotree()
+
+
+def _codes_known(codes: Iterable[str]) -> list[str]:
+    tree = oncotree()
+    return [found for code in codes if (found := tree.find(code)) is not None]
+
+
+def _diagnosis(c: dict[str, Any], p: Profile) -> Condition:
+    wanted = _codes_known(c.get("oncotree") or [])
+    if not wanted:
+        return None, "no diagnosis code to compare"
+    if not p.oncotree:
+        if p.not_diagnoses and set(wanted) <= p.not_diagnoses:
+            return False, "not this diagnosis (your answer)"
+        if p.terms:
+            return None, f"diagnosis given as text only ({', '.join(p.terms[:2])})"
+        return None, "no diagnosis recorded"
+    tree = oncotree()
+    names = ", ".join(tree.name(w) for w in wanted[:3])
+    for code in _codes_known(p.oncotree):
+        lineage = tree.lineage(code)
+        for want in wanted:
+            if want in lineage:
+                return True, f"{tree.name(code)} ({code}) is within {tree.name(want)}"
+    for code in _codes_known(p.oncotree):
+        for want in wanted:
+            if code in tree.lineage(want):  # the record is less specific than the trial
+                return None, f"{tree.name(code)} ({code}): subtype not recorded, {names} wanted"
+    mine = ", ".join(f"{tree.name(c)} ({c})" for c in _codes_known(p.oncotree)[:2])
+    return False, f"{mine}, not {names}"
+
+
+def _group(stage: str) -> str:
+    text = stage.strip().upper().removeprefix("STAGE").strip()
+    for roman in ("IV", "III", "II", "I", "0"):
+        if text.startswith(roman):
+            return roman
+    return ""
+
+
+def _stage(c: dict[str, Any], p: Profile) -> Condition:
+    outcomes: list[Condition] = []
+    stages = [s for s in c.get("stages") or [] if s in ROMAN]
+    detail = [str(s).upper() for s in c.get("detail") or []]
+    if stages:
+        if p.stage is None:
+            outcomes.append((None, "stage not recorded"))
+        else:
+            group = _group(p.stage)
+            exact = p.stage.strip().upper()
+            ok = group in stages
+            if ok and detail and exact != group and any(d.startswith(group) for d in detail):
+                ok = exact in detail
+            outcomes.append((ok, f"stage {p.stage}"))
+    if c.get("metastatic"):
+        if p.metastatic is not None:
+            outcomes.append((p.metastatic, "metastatic" if p.metastatic else "not metastatic"))
+        elif p.stage is not None:
+            outcomes.append((_group(p.stage) == "IV", f"stage {p.stage}"))
+        else:
+            outcomes.append((None, "spread not recorded"))
+    if c.get("locally_advanced"):
+        if p.stage is not None:
+            outcomes.append((_group(p.stage) in ("III", "IV"), f"stage {p.stage}"))
+        else:
+            outcomes.append((None, "stage not recorded"))
+    if c.get("unresectable"):
+        outcomes.append((None, "resectability not recorded"))
+    return _any_of(outcomes)
+
+
+def _any_of(outcomes: Sequence[Condition]) -> Condition:
+    """Alternatives: true if one is, false if all are, else unknown."""
+    if not outcomes:
+        return None, "nothing to compare"
+    for outcome in outcomes:
+        if outcome[0] is True:
+            return outcome
+    if all(outcome[0] is False for outcome in outcomes):
+        return False, "; ".join(dict.fromkeys(o[1] for o in outcomes))
+    return None, "; ".join(dict.fromkeys(o[1] for o in outcomes if o[0] is None))
+
+
+def _biomarker(c: dict[str, Any], p: Profile) -> Condition:
+    gene = str(c.get("gene") or "").upper()
+    wanted = {str(k) for k in c.get("classes") or []} or {"mutation"}
+    if not gene:
+        return None, "no gene named"
+    found = [
+        b
+        for b in p.biomarkers
+        if b.gene.upper() == gene and b.present and wanted.intersection(b.classes)
+    ]
+    label = f"{gene} {' or '.join(sorted(wanted))}"
+    if found:
+        first = found[0]
+        shown = sorted(wanted.intersection(first.classes))[0]
+        where = f" ({first.source})" if first.source else ""
+        return True, f"{gene} {shown} found{where}"
+    denied = [
+        b
+        for b in p.biomarkers
+        if b.gene.upper() == gene and not b.present and wanted.intersection(b.classes)
+    ]
+    if denied:
+        return False, f"{label} reported absent"
+    if gene in p.tested_genes:
+        others = [b for b in p.biomarkers if b.gene.upper() == gene and b.present]
+        if others:
+            seen = ", ".join(sorted(others[0].classes - {"mutation", "oncogenic mutation"})[:2])
+            return False, f"{gene} tested: {seen or 'other change'}, not {' or '.join(wanted)}"
+        return False, f"{gene} tested, no {' or '.join(sorted(wanted))} found"
+    return None, f"{gene} not tested"
+
+
+def _performance(c: dict[str, Any], p: Profile) -> Condition:
+    scale = c.get("scale")
+    if scale == "ecog":
+        ecog, how = p.ecog, "ECOG"
+        if ecog is None and p.karnofsky is not None:
+            ecog = ECOG_FROM_KARNOFSKY.get(int(round(p.karnofsky, -1)))
+            how = f"ECOG from Karnofsky {p.karnofsky}"
+        if ecog is None:
+            return None, "performance status not recorded"
+        low, high = c.get("min"), c.get("max")
+        ok = (low is None or ecog >= low) and (high is None or ecog <= high)
+        return ok, f"{how} {ecog}"
+    if scale in ("karnofsky", "lansky"):
+        if p.karnofsky is None:
+            if p.ecog is None:
+                return None, "performance status not recorded"
+            # Karnofsky from ECOG is a range: decide only when the whole range agrees.
+            band = [k for k, e in ECOG_FROM_KARNOFSKY.items() if e == p.ecog]
+            results = {_within(k, c) for k in band}
+            if len(results) == 1:
+                return results.pop(), f"ECOG {p.ecog} (Karnofsky {min(band)}-{max(band)})"
+            return None, f"ECOG {p.ecog} (Karnofsky {min(band)}-{max(band)})"
+        return _within(p.karnofsky, c), f"Karnofsky {p.karnofsky}"
+    return None, "unknown scale"
+
+
+def _within(value: float, c: dict[str, Any]) -> bool:
+    low, high = c.get("min"), c.get("max")
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _age(c: dict[str, Any], p: Profile) -> Condition:
+    if p.age is None:
+        return None, "age not known"
+    low, high = c.get("min_years"), c.get("max_years")
+    ok = (low is None or p.age >= low) and (high is None or p.age <= high)
+    return ok, f"age {p.age:g}"
+
+
+def _sex(c: dict[str, Any], p: Profile) -> Condition:
+    if p.sex is None:
+        return None, "sex not known"
+    return p.sex == c.get("sex"), p.sex
+
+
+def _prior_therapy(c: dict[str, Any], p: Profile) -> Condition:
+    therapy = str(c.get("therapy") or "").lower()
+    if not therapy:
+        return None, "no therapy named"
+    if therapy in p.prior_therapies:
+        return True, f"prior {therapy} recorded"
+    if p.therapies_known or therapy in p.not_therapies:
+        return False, f"no {therapy} among prior treatments"
+    return None, "prior treatments not recorded"
+
+
+def _prior_lines(c: dict[str, Any], p: Profile) -> Condition:
+    if p.prior_lines is None:
+        return None, "prior lines of treatment not recorded"
+    return _within(p.prior_lines, c), f"{p.prior_lines} prior lines"
+
+
+def _brain(c: dict[str, Any], p: Profile) -> Condition:
+    if p.brain_metastases is None:
+        return None, "brain metastases not recorded"
+    if not p.brain_metastases:
+        return False, "no brain metastases"
+    qualifier = c.get("qualifier")
+    if not qualifier or qualifier in p.brain_qualifiers:
+        return True, " ".join(["brain metastases", *sorted(p.brain_qualifiers)])
+    opposite = {"untreated": "treated", "treated": "untreated", "active": "stable"}
+    if opposite.get(qualifier) in p.brain_qualifiers:
+        return False, f"brain metastases, {opposite[qualifier]}"
+    return None, f"brain metastases; whether {qualifier} is not recorded"
+
+
+def _lab(c: dict[str, Any], p: Profile) -> Condition:
+    test = c.get("test")
+    value = p.labs.get(str(test))
+    if value is None or c.get("uln_multiple") is not None:
+        return None, f"{test} not recorded"
+    op, limit = c.get("op"), float(c.get("value") or 0)
+    result = {
+        ">=": value >= limit,
+        ">": value > limit,
+        "<=": value <= limit,
+        "<": value < limit,
+    }.get(str(op))
+    return result, f"{test} {value:g}"
+
+
+def _pregnancy(c: dict[str, Any], p: Profile) -> Condition:
+    if p.sex == "male":
+        return False, "male"
+    if p.pregnant is None:
+        return None, "pregnancy not recorded"
+    return p.pregnant, "pregnant" if p.pregnant else "not pregnant"
+
+
+def _text(c: dict[str, Any], p: Profile) -> Condition:
+    alternatives = c.get("alternatives") or []
+    if alternatives:
+        return _any_of([condition_of(a, p) for a in alternatives])
+    return None, "not read automatically: to check"
+
+
+READERS: dict[str, Callable[[dict[str, Any], Profile], Condition]] = {
+    "diagnosis": _diagnosis,
+    "stage": _stage,
+    "biomarker": _biomarker,
+    "performance": _performance,
+    "age": _age,
+    "sex": _sex,
+    "prior_therapy": _prior_therapy,
+    "prior_lines": _prior_lines,
+    "brain_metastases": _brain,
+    "lab": _lab,
+    "pregnancy": _pregnancy,
+    "text": _text,
+}
+
+
+def condition_of(criterion: dict[str, Any], profile: Profile) -> Condition:
+    """Whether the criterion's condition holds for the patient (None: unknown)."""
+    reader = READERS.get(str(criterion.get("kind")), _text)
+    value, evidence = reader(criterion, profile)
+    if value is not None and criterion.get("present") is False:
+        value = not value  # "no history of X", "EGFR wild-type"
+    return value, evidence
+
+
+def verdict(criterion: dict[str, Any], profile: Profile) -> Verdict:
+    value, evidence = condition_of(criterion, profile)
+    section = criterion.get("section", INCLUSION)
+    if value is None:
+        outcome = UNKNOWN
+    elif section == EXCLUSION:
+        outcome = NOT_MET if value else MET
+    else:
+        outcome = MET if value else NOT_MET
+    return Verdict(
+        section=section,
+        kind=str(criterion.get("kind", "text")),
+        source=str(criterion.get("source", "")),
+        outcome=outcome,
+        evidence=evidence,
+    )
+
+
+# --- A trial's rules ----------------------------------------------------------------------
+
+
+@dataclass
+class TrialRules:
+    """A trial's criteria, compiled for matching: the registry's structured fields (ages,
+    sex, conditions) first, then the parsed and corrected criteria, then the team's
+    biomarker requirements."""
+
+    trial_id: int
+    criteria: list[dict[str, Any]]
+    min_age: float | None = None
+    max_age: float | None = None
+    sex: str | None = None  # "female" | "male" | None (all)
+    tissues: frozenset[str] = frozenset()  # OncoTree tissues a diagnosis criterion allows
+    text_weight: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.structured = [c for c in self.criteria if c.get("kind") != "text"]
+        texts = [c for c in self.criteria if c.get("kind") == "text"]
+        self.unread = texts
+        self.text_weight = WEIGHTS["text"] * len(texts)
+
+    def match(self, profile: Profile, *, explain: bool = True) -> Match:
+        """Every criterion's verdict and the score (0-100); not eligible if one is not met.
+
+        The score is the weight of the criteria met against that plus the doubt left by the
+        unknown ones plus a constant: a trial whose diagnosis, biomarker and stage criteria
+        are all met ranks above one that merely states nothing the patient fails.
+        """
+        verdicts = [verdict(c, profile) for c in self.structured]
+        met_weight = 0.0
+        doubt = self.text_weight * (1 - UNKNOWN_CREDIT)
+        eligible = True
+        for item in verdicts:
+            weight = WEIGHTS.get(item.kind, 1.0)
+            if item.outcome == MET:
+                met_weight += weight
+            elif item.outcome == UNKNOWN:
+                doubt += weight * (1 - UNKNOWN_CREDIT)
+            else:
+                eligible = False
+        score = 100.0 * met_weight / (met_weight + doubt + PRIOR_WEIGHT)
+        if explain:
+            for c in self.unread:
+                verdicts.append(verdict(c, profile))
+        return Match(
+            trial_id=self.trial_id, score=round(score, 1), eligible=eligible, verdicts=verdicts
+        )
+
+
+def tissue_of(code: str) -> str | None:
+    tree = oncotree()
+    found = tree.find(code)
+    if found is None:
+        return None
+    for node in tree.lineage(found):
+        if node in tree.parents and tree.parents[node] is None:
+            return node
+    return None
+
+
+def compile_rules(
+    *,
+    trial_id: int,
+    criteria: Sequence[dict[str, Any]],
+    min_age: float | None,
+    max_age: float | None,
+    sex: str,
+    condition_codes: Sequence[str] = (),
+    conditions_text: str = "",
+    biomarker_requirements: Sequence[dict[str, Any]] = (),
+) -> TrialRules:
+    """Put a trial's registry fields, parsed criteria and local requirements in one list."""
+    rules: list[dict[str, Any]] = []
+    if min_age is not None or max_age is not None:
+        rules.append(
+            {
+                "section": INCLUSION,
+                "kind": "age",
+                "min_years": min_age,
+                "max_years": max_age,
+                "source": _age_text(min_age, max_age),
+            }
+        )
+    wanted_sex = {"FEMALE": "female", "MALE": "male"}.get(sex.upper())
+    if wanted_sex:
+        rules.append(
+            {"section": INCLUSION, "kind": "sex", "sex": wanted_sex, "source": f"Sex: {sex}"}
+        )
+    parsed_codes = [
+        code
+        for c in criteria
+        if c.get("kind") == "diagnosis" and c.get("section") == INCLUSION and c.get("present", True)
+        for code in c.get("oncotree") or []
+    ]
+    known = _codes_known(condition_codes)
+    if known and not parsed_codes:
+        rules.append(
+            {
+                "section": INCLUSION,
+                "kind": "diagnosis",
+                "oncotree": known,
+                "present": True,
+                "source": f"Conditions: {conditions_text}"[:500],
+            }
+        )
+    for c in criteria:
+        if c.get("kind") == "age" and min_age is not None and c.get("section") == INCLUSION:
+            continue  # the registry's age fields already say it
+        if c.get("kind") == "sex" and wanted_sex and c.get("section") == INCLUSION:
+            continue
+        rules.append(dict(c))
+    for requirement in biomarker_requirements:
+        rules.append(
+            {
+                "section": INCLUSION,
+                "kind": "biomarker",
+                "gene": requirement.get("gene", ""),
+                "classes": list(requirement.get("classes") or ["mutation"]),
+                "present": requirement.get("present", True),
+                "source": requirement.get("source")
+                or f"Trial team: {requirement.get('gene', '')} "
+                f"{' or '.join(requirement.get('classes') or ['mutation'])}",
+            }
+        )
+    allowed = [
+        code
+        for c in rules
+        if c.get("kind") == "diagnosis" and c.get("section") == INCLUSION and c.get("present", True)
+        for code in c.get("oncotree") or []
+    ]
+    tree = oncotree()
+    if any(tree.find(code) == SOLID_TUMOR for code in allowed):
+        tissues: frozenset[str] = frozenset()  # "any solid tumour": no tissue restriction
+    else:
+        tissues = frozenset(t for code in allowed if (t := tissue_of(code)) is not None)
+    return TrialRules(
+        trial_id=trial_id,
+        criteria=rules,
+        min_age=min_age,
+        max_age=max_age,
+        sex=wanted_sex,
+        tissues=tissues,
+    )
+
+
+def _age_text(low: float | None, high: float | None) -> str:
+    def years(value: float) -> str:
+        return f"{value:g} years"
+
+    if low is not None and high is not None:
+        return f"Ages {years(low)} to {years(high)}"
+    if low is not None:
+        return f"Ages {years(low)} and older"
+    return f"Ages up to {years(high or 0)}"
+
+
+def rank(
+    profile: Profile, rules: Iterable[TrialRules], *, include_ineligible: bool = False
+) -> list[Match]:
+    """Matches for one patient, best first; trials with a criterion not met are left out
+    unless asked for (then they come after every eligible one)."""
+    matches = [r.match(profile) for r in rules]
+    if not include_ineligible:
+        matches = [m for m in matches if m.eligible]
+    matches.sort(key=lambda m: (not m.eligible, -m.score, -m.met, m.trial_id))
+    return matches
+
+
+# --- Many patients at once -------------------------------------------------------------------
+
+SEX_CODE = {None: 0, "female": 1, "male": 2}
+
+
+@dataclass
+class Population:
+    """Trials as arrays, for a vectorised pre-filter of whole patient populations."""
+
+    rules: list[TrialRules]
+
+    def __post_init__(self) -> None:
+        tree = oncotree()
+        roots = sorted(code for code, parent in tree.parents.items() if parent is None)
+        self.tissue_bit = {code: 1 << i for i, code in enumerate(roots)}
+        nan = np.nan
+        self.min_age = np.array([r.min_age if r.min_age is not None else nan for r in self.rules])
+        self.max_age = np.array([r.max_age if r.max_age is not None else nan for r in self.rules])
+        self.sex = np.array([SEX_CODE.get(r.sex, 0) for r in self.rules], dtype=np.int8)
+        self.tissue = np.array(
+            [self.mask(r.tissues) if r.tissues else -1 for r in self.rules], dtype=np.int64
+        )
+
+    def mask(self, tissues: Iterable[str]) -> int:
+        value = 0
+        for tissue in tissues:
+            value |= self.tissue_bit.get(tissue, 0)
+        return value
+
+    def profile_mask(self, profile: Profile) -> int:
+        return self.mask(t for code in profile.oncotree if (t := tissue_of(code)) is not None)
+
+    def candidates(self, ages: np.ndarray, sexes: np.ndarray, tissues: np.ndarray) -> np.ndarray:
+        """A (patients x trials) boolean matrix: the pairs that pass age, sex and tissue.
+
+        Unknown values pass (NaN age, sex 0, tissue mask 0 or -1 on the trial side).
+        """
+        age = ages[:, None]
+        ok = ~(age < self.min_age[None, :])  # NaN compares false: unknown passes
+        ok &= ~(age > self.max_age[None, :])
+        sex = sexes[:, None]
+        ok &= (self.sex[None, :] == 0) | (sex == 0) | (self.sex[None, :] == sex)
+        tissue = tissues[:, None]
+        ok &= (self.tissue[None, :] == -1) | (tissue == 0) | ((self.tissue[None, :] & tissue) != 0)
+        return ok
+
+    def rank(self, profile: Profile, *, limit: int | None = None) -> list[Match]:
+        """One patient against every trial: pre-filter, then full evaluation of the rest."""
+        ok = self.candidates(
+            np.array([profile.age if profile.age is not None else np.nan]),
+            np.array([SEX_CODE.get(profile.sex, 0)], dtype=np.int8),
+            np.array([self.profile_mask(profile)], dtype=np.int64),
+        )[0]
+        chosen = [self.rules[i] for i in np.flatnonzero(ok)]
+        found = rank(profile, chosen)
+        return found[:limit] if limit else found

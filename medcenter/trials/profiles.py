@@ -1,0 +1,315 @@
+"""What the matcher knows about a patient: from the oncology record, an API profile, a note."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from medcenter.oncology.models import (
+    CancerDiagnosis,
+    ClinicalStatus,
+    DiagnosisKind,
+    GenotypingReport,
+    PerformanceScale,
+    PerformanceStatus,
+    StageAssessment,
+    TumorMarker,
+    Variant,
+)
+from medcenter.patients.models import Patient
+from medcenter.trials import eligibility, vocabulary
+from medcenter.trials.matching import Biomarker, Profile
+
+# Receptor tests recorded as tumour markers, read as the biomarker classes criteria use.
+MARKER_GENES = {
+    "er": ("ESR1", "overexpression"),
+    "estrogen receptor": ("ESR1", "overexpression"),
+    "oestrogen receptor": ("ESR1", "overexpression"),
+    "pr": ("PGR", "overexpression"),
+    "progesterone receptor": ("PGR", "overexpression"),
+    "her2": ("ERBB2", "overexpression"),
+    "pd-l1": ("CD274", "overexpression"),
+}
+POSITIVE = ("positive", "pos", "detected", "high", "3+")
+NEGATIVE = ("negative", "neg", "not detected", "0", "1+")
+
+
+def profile_for_patient(patient: Patient) -> Profile:
+    """Read a patient's demographics and oncology record (a few queries, no writes)."""
+    return profiles_for_patients([patient])[patient.pk]
+
+
+def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
+    """Profiles for many patients in seven queries, whatever their number (re-matching)."""
+    today = timezone.localdate()
+    ids = [p.pk for p in patients]
+    found = {
+        p.pk: Profile(
+            age=float(p.age_on(today)),
+            sex=p.sex if p.sex in ("female", "male") else None,
+        )
+        for p in patients
+    }
+    primaries: dict[int, int] = {}  # diagnosis id -> patient id
+    secondary_sites: dict[int, list[str]] = defaultdict(list)
+    for pk, patient_id, kind, code, description, site in (
+        CancerDiagnosis.objects.filter(patient_id__in=ids)
+        .exclude(clinical_status=ClinicalStatus.RESOLVED)
+        .order_by("pk")
+        .values_list("pk", "patient_id", "kind", "oncotree_code", "description", "body_site")
+    ):
+        profile = found[patient_id]
+        if kind == DiagnosisKind.PRIMARY:
+            primaries[pk] = patient_id
+            if code and code not in profile.oncotree:
+                profile.oncotree.append(code)
+            profile.terms.append(description)
+        else:
+            secondary_sites[patient_id].append(f"{site} {description}".lower())
+    for patient_id, sites in secondary_sites.items():
+        found[patient_id].metastatic = True
+        if any("brain" in s or "cerebr" in s for s in sites):
+            found[patient_id].brain_metastases = True
+    staged: set[int] = set()
+    for diagnosis_id, group, m in (
+        StageAssessment.objects.filter(diagnosis_id__in=list(primaries))
+        .order_by("-assessed_on", "-pk")
+        .values_list("diagnosis_id", "stage_group", "m")
+    ):
+        patient_id = primaries[diagnosis_id]
+        if patient_id in staged or not group:
+            continue  # the latest stage of any primary, per patient
+        staged.add(patient_id)
+        profile = found[patient_id]
+        profile.stage = group
+        if m.upper().startswith("M1"):
+            profile.metastatic = True
+        elif m.upper().startswith("M0") and profile.metastatic is None:
+            profile.metastatic = False
+    seen_scale: set[tuple[int, str]] = set()
+    for patient_id, scale, value in (
+        PerformanceStatus.objects.filter(patient_id__in=ids)
+        .order_by("-observed_on", "-pk")
+        .values_list("patient_id", "scale", "value")
+    ):
+        if (patient_id, scale) in seen_scale:
+            continue
+        seen_scale.add((patient_id, scale))
+        if scale == PerformanceScale.ECOG:
+            found[patient_id].ecog = value
+        else:
+            found[patient_id].karnofsky = value
+    tested: dict[int, set[str]] = defaultdict(set)
+    reports = {}
+    for report in GenotypingReport.objects.filter(patient_id__in=ids).order_by("-reported_on"):
+        reports[report.pk] = report
+        tested[report.patient_id].update(str(g).upper() for g in report.genes_covered or [])
+    for variant in Variant.objects.filter(report_id__in=list(reports)).order_by("pk"):
+        report = reports[variant.report_id]
+        gene = variant.gene.upper()
+        tested[report.patient_id].add(gene)
+        # Stored as "EGFR L858R", "EGFR exon 21 mutation": the class names follow the gene.
+        classes = {str(c).removeprefix(f"{variant.gene} ") for c in variant.classes or []}
+        if variant.protein_short:
+            classes.add(variant.protein_short)
+        found[report.patient_id].biomarkers.append(
+            Biomarker(
+                gene=gene,
+                classes=frozenset(classes),
+                source=f"{report.test_name}, {report.reported_on:%Y-%m-%d}",
+            )
+        )
+    for marker in TumorMarker.objects.filter(patient_id__in=ids).order_by("-observed_on", "pk"):
+        read = _marker(marker)
+        if read is not None:
+            tested[marker.patient_id].add(read.gene)
+            found[marker.patient_id].biomarkers.append(read)
+    for patient_id, genes in tested.items():
+        found[patient_id].tested_genes = frozenset(genes)
+    return found
+
+
+def _marker(marker: TumorMarker) -> Biomarker | None:
+    """A receptor test recorded as a tumour marker (ER, PR, HER2, PD-L1), as a biomarker."""
+    known = MARKER_GENES.get(marker.name.strip().lower())
+    if known is None:
+        return None
+    gene, name = known
+    reading = f"{marker.value} {marker.interpretation}".strip().lower()
+    if any(word in reading for word in POSITIVE):
+        present = True
+    elif any(reading.startswith(word) or f" {word}" in reading for word in NEGATIVE):
+        present = False
+    else:
+        return None
+    return Biomarker(
+        gene=gene,
+        classes=frozenset({name, "amplification"} if gene == "ERBB2" else {name}),
+        present=present,
+        source=f"{marker.name} {marker.value}",
+    )
+
+
+def _therapies(names: Any) -> frozenset[str]:
+    found: set[str] = set()
+    for name in names or []:
+        text = str(name).strip().lower()
+        if not text:
+            continue
+        normal = vocabulary.normalize_therapy(text) or text
+        found.add(normal)
+        found.update(vocabulary.therapy_classes(normal))
+    return frozenset(found)
+
+
+def profile_from_payload(data: dict[str, Any]) -> Profile:
+    """A profile from the API's fields; a free-text note fills in what the fields leave out."""
+    note = str(data.get("note") or "")
+    profile = profile_from_note(note) if note.strip() else Profile()
+    if data.get("age") is not None:
+        profile.age = float(data["age"])
+    if data.get("sex"):
+        profile.sex = str(data["sex"]).lower() if data["sex"] in ("female", "male") else None
+    codes = [str(c).upper() for c in data.get("diagnosis_codes") or []]
+    if codes:
+        onco: list[str] = []
+        other: list[str] = []
+        for code in codes:
+            (onco if matching_oncotree_code(code) else other).append(code)
+        if onco:
+            profile.oncotree = onco
+        for code in other:  # ICD-10: the directory's conditions vocabulary maps a few
+            mapped = _icd_to_oncotree(code)
+            if mapped and mapped not in profile.oncotree:
+                profile.oncotree.append(mapped)
+    if data.get("stage"):
+        profile.stage = str(data["stage"]).upper().removeprefix("STAGE").strip()
+        if profile.stage.startswith("IV"):
+            profile.metastatic = True
+    if data.get("metastatic") is not None:
+        profile.metastatic = bool(data["metastatic"])
+    biomarkers = data.get("biomarkers")
+    if biomarkers:
+        profile.biomarkers = [
+            Biomarker(
+                gene=str(b.get("gene", "")).upper(),
+                classes=frozenset(_classes_for(str(b.get("gene", "")), b)),
+                present=bool(b.get("present", True)),
+                source="given",
+            )
+            for b in biomarkers
+        ]
+    if data.get("tested_genes"):
+        profile.tested_genes = frozenset(str(g).upper() for g in data["tested_genes"])
+    else:
+        profile.tested_genes = frozenset(b.gene for b in profile.biomarkers if not b.present)
+    if data.get("ecog") is not None:
+        profile.ecog = int(data["ecog"])
+    if data.get("karnofsky") is not None:
+        profile.karnofsky = int(data["karnofsky"])
+    if data.get("prior_therapies") is not None:
+        profile.prior_therapies = _therapies(data["prior_therapies"])
+        profile.therapies_known = True
+    if data.get("prior_lines") is not None:
+        profile.prior_lines = int(data["prior_lines"])
+    if data.get("brain_metastases") is not None:
+        profile.brain_metastases = bool(data["brain_metastases"])
+    if data.get("pregnant") is not None:
+        profile.pregnant = bool(data["pregnant"])
+    profile.note = note
+    return profile
+
+
+def _classes_for(gene: str, item: dict[str, Any]) -> set[str]:
+    """The classes of a biomarker as given: an explicit list, or read from the alteration."""
+    classes = {str(c) for c in item.get("classes") or []}
+    alteration = str(item.get("alteration") or "").strip()
+    if alteration:
+        read = eligibility.profile_from_note(f"{gene} {alteration}").get("biomarkers") or []
+        for found in read:
+            if str(found.get("gene", "")).upper() == gene.upper():
+                classes.update(found.get("classes") or [])
+        classes.add(alteration)
+    return classes or {"mutation"}
+
+
+def matching_oncotree_code(code: str) -> bool:
+    from medcenter.trials.matching import oncotree
+
+    return oncotree().find(code) is not None and not _looks_like_icd(code)
+
+
+def _looks_like_icd(code: str) -> bool:
+    return len(code) >= 3 and code[0].isalpha() and code[1:3].isdigit()
+
+
+def _icd_to_oncotree(code: str) -> str | None:
+    """The OncoTree code of the directory condition whose ICD-10-CM codes cover `code`."""
+    from medcenter.directory.models import Condition
+
+    wanted = code.upper().replace(".", "")
+    best: tuple[int, str] | None = None
+    for oncotree_code, icd_codes in Condition.objects.exclude(oncotree_code="").values_list(
+        "oncotree_code", "icd10_codes"
+    ):
+        for icd in icd_codes or []:
+            listed = str(icd).upper().replace(".", "")
+            if listed and wanted.startswith(listed) and (best is None or len(listed) > best[0]):
+                best = (len(listed), oncotree_code)
+    return best[1] if best else None
+
+
+def profile_from_note(note: str) -> Profile:
+    """A profile read from a free-text note (age, sex, diagnosis, biomarkers, ECOG, ...)."""
+    read = eligibility.profile_from_note(note)
+    profile = Profile(
+        age=read.get("age"),
+        sex=read.get("sex"),
+        oncotree=list(read.get("oncotree") or []),
+        terms=list(read.get("terms") or []),
+        stage=read.get("stage_detail") or read.get("stage"),
+        metastatic=read.get("metastatic"),
+        ecog=read.get("ecog"),
+        karnofsky=read.get("karnofsky"),
+        brain_metastases=read.get("brain_metastases"),
+        pregnant=read.get("pregnant"),
+        note=note,
+    )
+    profile.biomarkers = [
+        Biomarker(
+            gene=str(b.get("gene", "")).upper(),
+            classes=frozenset(b.get("classes") or ["mutation"]),
+            present=bool(b.get("present", True)),
+            source="from the note",
+        )
+        for b in read.get("biomarkers") or []
+    ]
+    profile.tested_genes = frozenset(b.gene for b in profile.biomarkers if not b.present)
+    therapies = read.get("prior_therapies") or []
+    if therapies:
+        profile.prior_therapies = _therapies(therapies)
+    return profile
+
+
+def describe(profile: Profile) -> dict[str, Any]:
+    """What the matcher knows, as plain data (for the API's answer and the pages)."""
+    return {
+        "age": profile.age,
+        "sex": profile.sex,
+        "diagnosis_codes": profile.oncotree,
+        "diagnosis_terms": profile.terms,
+        "stage": profile.stage,
+        "metastatic": profile.metastatic,
+        "biomarkers": [
+            {"gene": b.gene, "classes": sorted(b.classes), "present": b.present}
+            for b in profile.biomarkers
+        ],
+        "ecog": profile.ecog,
+        "karnofsky": profile.karnofsky,
+        "prior_therapies": sorted(profile.prior_therapies),
+        "brain_metastases": profile.brain_metastases,
+        "pregnant": profile.pregnant,
+    }

@@ -1,0 +1,302 @@
+"""Reads for trials: the compiled catalogue for matching, search, queues."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from medcenter.trials import vocabulary
+from medcenter.trials.matching import Match, Profile, TrialRules, compile_rules
+from medcenter.trials.models import (
+    Candidate,
+    CandidateStatus,
+    ContactRequest,
+    Criterion,
+    RequestStatus,
+    Trial,
+)
+from medcenter.trials.population import CompiledTrials
+
+# --- The compiled catalogue -----------------------------------------------------------------
+
+_lock = threading.Lock()
+_compiled: dict[str, Any] = {"version": None, "population": None}
+
+
+def catalogue_version() -> tuple[int, Any]:
+    """Changes whenever a trial or its criteria change (services touch the trial's row)."""
+    found = Trial.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return found["n"], found["last"]
+
+
+def condition_codes(conditions: list[str]) -> list[str]:
+    """OncoTree codes named by a trial's registry conditions ("Non-small Cell Lung Cancer")."""
+    codes: list[str] = []
+    for condition in conditions:
+        for mention in vocabulary.find_cancer_terms(condition):
+            codes.extend(c for c in mention.codes if c not in codes)
+    return codes
+
+
+def compile_trials(trials: QuerySet[Trial]) -> list[TrialRules]:
+    """Rules for each trial, in two queries."""
+    rows = list(
+        trials.values_list(
+            "pk",
+            "minimum_age_years",
+            "maximum_age_years",
+            "sex",
+            "conditions",
+            "biomarker_requirements",
+        )
+    )
+    criteria: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for trial_id, section, kind, params, source in (
+        Criterion.objects.filter(trial_id__in=[r[0] for r in rows], is_active=True)
+        .order_by("trial_id", "position")
+        .values_list("trial_id", "section", "kind", "params", "source")
+    ):
+        criteria[trial_id].append({**params, "section": section, "kind": kind, "source": source})
+    return [
+        compile_rules(
+            trial_id=pk,
+            criteria=criteria[pk],
+            min_age=low,
+            max_age=high,
+            sex=sex,
+            condition_codes=condition_codes(conditions or []),
+            conditions_text=", ".join(conditions or []),
+            biomarker_requirements=requirements or [],
+        )
+        for pk, low, high, sex, conditions, requirements in rows
+    ]
+
+
+def open_population() -> CompiledTrials:
+    """Every open trial, compiled for fast matching; rebuilt only when the catalogue changes."""
+    version = catalogue_version()
+    with _lock:
+        if _compiled["version"] == version and _compiled["population"] is not None:
+            return _compiled["population"]  # type: ignore[no-any-return]
+    population = CompiledTrials(compile_trials(Trial.objects.open()))
+    with _lock:
+        _compiled["version"], _compiled["population"] = version, population
+    return population
+
+
+@dataclass
+class Ranked:
+    trial: Trial
+    match: Match
+
+
+def rank_open_trials(profile: Profile, *, limit: int = 20) -> list[Ranked]:
+    """The open trials for a patient profile, best first, each with its explanation."""
+    matches = open_population().rank(profile, limit=limit)
+    trials = Trial.objects.select_related("program").in_bulk([m.trial_id for m in matches])
+    return [Ranked(trials[m.trial_id], m) for m in matches if m.trial_id in trials]
+
+
+def explain(trial: Trial, profile: Profile) -> Match:
+    """Every criterion of one trial for one profile (eligible or not)."""
+    [rules] = compile_trials(Trial.objects.filter(pk=trial.pk))
+    return rules.match(profile)
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchQuery:
+    text: str = ""
+    condition: str = ""  # a lay or clinical term, or an OncoTree code
+    gene: str = ""
+    phase: str = ""
+    status: str = "open"  # open | all
+    age: float | None = None
+    program: str = ""  # program slug
+    new_this_month: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    miles: float | None = None
+
+
+def search_trials(query: SearchQuery) -> list[Trial]:
+    """Trials matching the filters; distance keeps trials with a site within range."""
+    qs = Trial.objects.select_related("program")
+    qs = qs.open() if query.status == "open" else qs
+    if query.text:
+        for word in query.text.split()[:8]:
+            qs = qs.filter(
+                Q(brief_title__icontains=word)
+                | Q(nct_id__iexact=word)
+                | Q(acronym__iexact=word)
+                | Q(keywords__icontains=word)
+                | Q(conditions__icontains=word)
+            )
+    if query.gene:
+        gene = query.gene.strip().upper()
+        qs = qs.filter(
+            Q(criteria__kind="biomarker", criteria__params__gene=gene, criteria__is_active=True)
+            | Q(biomarker_requirements__icontains=gene)
+            | Q(brief_title__icontains=gene)
+        )
+    if query.phase:
+        qs = qs.filter(phases__icontains=query.phase)
+    if query.age is not None:
+        qs = qs.filter(
+            Q(minimum_age_years__isnull=True) | Q(minimum_age_years__lte=query.age),
+            Q(maximum_age_years__isnull=True) | Q(maximum_age_years__gte=query.age),
+        )
+    if query.program:
+        qs = qs.filter(program__slug=query.program)
+    if query.new_this_month:
+        qs = qs.filter(first_posted__gte=timezone.localdate() - timedelta(days=31))
+    trials = list(qs.distinct().order_by("-first_posted", "nct_id")[:500])
+    if query.condition:
+        wanted = set(condition_codes([query.condition])) | directory_codes(query.condition)
+        code = query.condition.strip().upper()
+        from medcenter.trials.matching import oncotree
+
+        if oncotree().find(code):
+            wanted.add(oncotree().find(code) or code)
+        diagnosed = diagnosis_codes_of([t.pk for t in trials])
+        trials = [t for t in trials if _about(t, wanted, query.condition, diagnosed.get(t.pk, []))]
+    if query.latitude is not None and query.longitude is not None and query.miles:
+        trials = [
+            t
+            for t in trials
+            if any(
+                s.get("lat") is not None
+                and miles_between(query.latitude, query.longitude, s["lat"], s["lon"])
+                <= query.miles
+                for s in t.sites
+            )
+            or not t.sites  # a trial with only this center's site (no registry sites)
+        ]
+    return trials
+
+
+def _about(trial: Trial, wanted: set[str], term: str, diagnosed: list[str]) -> bool:
+    from medcenter.trials.matching import oncotree
+
+    tree = oncotree()
+    if wanted:
+        for code in condition_codes(trial.conditions) + diagnosed:
+            lineage = tree.lineage(code) if tree.find(code) else frozenset()
+            if wanted & lineage or any(code in tree.lineage(w) for w in wanted if tree.find(w)):
+                return True
+    lowered = term.lower()
+    return (
+        any(lowered in c.lower() for c in trial.conditions) or lowered in trial.brief_title.lower()
+    )
+
+
+def directory_codes(term: str) -> set[str]:
+    """OncoTree codes of the directory's conditions named by a term in any site language
+    ("sarcoma de Ewing", "cáncer de pulmón", "bone cancer")."""
+    from medcenter.directory.models import Condition, ConditionTerm
+
+    text = " ".join(term.split()).strip()
+    if len(text) < 3:
+        return set()
+    exact = set(
+        ConditionTerm.objects.filter(term__iexact=text).values_list(
+            "condition__oncotree_code", flat=True
+        )
+    )
+    if not exact:
+        exact = set(
+            ConditionTerm.objects.filter(term__icontains=text).values_list(
+                "condition__oncotree_code", flat=True
+            )[:20]
+        )
+        exact |= set(
+            Condition.objects.filter(name__icontains=text).values_list("oncotree_code", flat=True)
+        )
+    return {code for code in exact if code}
+
+
+def diagnosis_codes_of(trial_ids: list[int]) -> dict[int, list[str]]:
+    """The OncoTree codes each trial's inclusion diagnosis criteria name, in one query."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    for trial_id, params in Criterion.objects.filter(
+        trial_id__in=trial_ids, kind="diagnosis", section="inclusion", is_active=True
+    ).values_list("trial_id", "params"):
+        codes[trial_id].extend(params.get("oncotree") or [])
+    return codes
+
+
+def miles_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in miles."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 3958.8 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- Queues ---------------------------------------------------------------------------------
+
+
+def request_queue(
+    *, trial: Trial | None = None, status: str | None = None
+) -> QuerySet[ContactRequest]:
+    qs = ContactRequest.objects.select_related("trial")
+    if trial is not None:
+        qs = qs.filter(trial=trial)
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(
+            status__in=(RequestStatus.NEW, RequestStatus.CONTACTED, RequestStatus.SCREENING)
+        )
+    return qs.order_by("created_at")
+
+
+def candidate_queue(*, trial: Trial, status: str | None = None) -> QuerySet[Candidate]:
+    qs = Candidate.objects.filter(trial=trial).select_related("patient")
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(is_current=True).exclude(
+            status__in=(CandidateStatus.INELIGIBLE, CandidateStatus.DECLINED)
+        )
+    return qs.order_by("-score")
+
+
+def trial_text(trial: Trial) -> Any:
+    from medcenter.trials.textmatch import TrialText
+
+    def years(value: float | None) -> str:
+        return f"{value:g} Years" if value is not None else ""
+
+    return TrialText(
+        nct_id=trial.nct_id,
+        title=trial.brief_title,
+        summary=trial.brief_summary,
+        conditions=tuple(trial.conditions),
+        criteria=trial.eligibility_criteria,
+        sex=trial.sex,
+        minimum_age=years(trial.minimum_age_years),
+        maximum_age=years(trial.maximum_age_years),
+    )
+
+
+def note_relevance(note: str, trials: list[Trial]) -> dict[int, float]:
+    """How well each trial's text fits a free-text note, 0-100 within these trials
+    (textmatch: the scorer bench/trials_quality.py measures on the TrialGPT cohorts)."""
+    from medcenter.trials.textmatch import score_trials
+
+    if not note.strip() or not trials:
+        return {}
+    scores = score_trials(note, [trial_text(t) for t in trials])
+    low, high = min(scores), max(scores)
+    spread = (high - low) or 1.0
+    return {t.pk: round(100.0 * (s - low) / spread, 1) for t, s in zip(trials, scores, strict=True)}

@@ -1,0 +1,536 @@
+"""Writes for trials: structured criteria and their corrections, matching results, contact
+requests from the pre-screen, and the coordinator's decisions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medcenter.core import audit
+from medcenter.patients.models import Patient
+from medcenter.trials import eligibility
+from medcenter.trials.models import (
+    Candidate,
+    CandidateStatus,
+    ContactRequest,
+    Criterion,
+    CriterionOrigin,
+    EnrollmentEvent,
+    MatchState,
+    RequestStatus,
+    Trial,
+)
+
+KINDS = (
+    "age",
+    "sex",
+    "diagnosis",
+    "stage",
+    "biomarker",
+    "performance",
+    "prior_therapy",
+    "prior_lines",
+    "brain_metastases",
+    "lab",
+    "pregnancy",
+    "text",
+)
+SECTIONS = ("inclusion", "exclusion")
+PARAM_KEYS = {"section", "kind", "source"}
+
+
+class Throttled(Exception):
+    """Too many contact requests from one connection or address (HTTP 429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(_("Too many requests. Please try again later or call us."))
+        self.retry_after = retry_after
+
+
+# --- Structured criteria ------------------------------------------------------------------
+
+
+def criterion_key(section: str, source: str, kind: str, ordinal: int) -> str:
+    """Identify a parsed criterion by its sentence, so a correction finds it after re-import."""
+    text = re.sub(r"\W+", " ", source.lower()).strip()
+    return hashlib.sha256(f"{section}|{text}|{kind}|{ordinal}".encode()).hexdigest()
+
+
+@transaction.atomic
+def refresh_criteria(*, trial: Trial) -> dict[str, int]:
+    """Re-read the eligibility text; the team's corrections win over the parser's reading."""
+    parsed = eligibility.parse_criteria(trial.eligibility_criteria)
+    kept = {
+        c.key: c
+        for c in trial.criteria.filter(origin=CriterionOrigin.COORDINATOR).exclude(
+            key__startswith="manual:"
+        )
+    }
+    manual = list(trial.criteria.filter(key__startswith="manual:"))
+    trial.criteria.filter(origin=CriterionOrigin.PARSER).delete()
+    seen: Counter[tuple[str, str, str]] = Counter()
+    rows: list[Criterion] = []
+    used: set[str] = set()
+    position = 0
+    for item in parsed:
+        section = str(item.get("section", "inclusion"))
+        kind = str(item.get("kind", "text"))
+        source = str(item.get("source", ""))
+        ordinal = seen[(section, source, kind)]
+        seen[(section, source, kind)] += 1
+        key = criterion_key(section, source, kind, ordinal)
+        position += 1
+        if key in kept:
+            correction = kept[key]
+            correction.position = position
+            correction.save(update_fields=["position"])
+            used.add(key)
+            continue
+        rows.append(
+            Criterion(
+                trial=trial,
+                position=position,
+                section=section,
+                kind=kind,
+                params={k: v for k, v in item.items() if k not in PARAM_KEYS},
+                source=source[:2000],
+                key=key,
+            )
+        )
+    Criterion.objects.bulk_create(rows)
+    # A correction whose sentence left the registry's text no longer applies; keep it off.
+    stale = [key for key in kept if key not in used]
+    Criterion.objects.filter(trial=trial, key__in=stale).update(is_active=False)
+    for extra in manual:
+        position += 1
+        extra.position = position
+        extra.save(update_fields=["position"])
+    Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
+    return {"parsed": len(parsed), "corrections_kept": len(used), "stale": len(stale)}
+
+
+def clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Check a coordinator's structured criterion; ValidationError names the field."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": [_("Choose a kind of criterion.")]})
+    clean: dict[str, Any] = {}
+
+    def number(name: str, *, whole: bool = False, low: float = 0, high: float = 1e6) -> None:
+        value: Any = params.get(name)
+        if value is None or value == "":
+            return
+        try:
+            parsed = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError({name: [_("Enter a number.")]}) from None
+        if not low <= parsed <= high or (whole and parsed != int(parsed)):
+            raise ValidationError(
+                {name: [_("Enter a number from %(low)g to %(high)g.") % {"low": low, "high": high}]}
+            )
+        clean[name] = int(parsed) if whole else parsed
+
+    def words(name: str) -> list[str]:
+        value = params.get(name) or []
+        items = value if isinstance(value, list) else re.split(r"[,;\n]", str(value))
+        return [str(v).strip() for v in items if str(v).strip()]
+
+    if kind == "age":
+        number("min_years", high=120)
+        number("max_years", high=120)
+        if not clean:
+            raise ValidationError({"min_years": [_("Give a minimum or a maximum age.")]})
+    elif kind == "sex":
+        if params.get("sex") not in ("female", "male"):
+            raise ValidationError({"sex": [_("Choose female or male.")]})
+        clean["sex"] = params["sex"]
+    elif kind == "diagnosis":
+        from medcenter.trials.matching import oncotree
+
+        codes = [c.upper() for c in words("oncotree")]
+        unknown = [c for c in codes if oncotree().find(c) is None]
+        if not codes or unknown:
+            raise ValidationError(
+                {
+                    "oncotree": [
+                        _("Use OncoTree codes, such as NSCLC or ES. Unknown: %(codes)s")
+                        % {"codes": ", ".join(unknown) or "—"}
+                    ]
+                }
+            )
+        clean["oncotree"] = [oncotree().find(c) for c in codes]
+    elif kind == "stage":
+        stages = [s.upper() for s in words("stages")]
+        if any(s not in ("0", "I", "II", "III", "IV") for s in stages):
+            raise ValidationError({"stages": [_("Use stage groups 0, I, II, III or IV.")]})
+        clean["stages"] = stages
+        for flag in ("metastatic", "locally_advanced", "unresectable"):
+            if params.get(flag):
+                clean[flag] = True
+        if not stages and len(clean) == 1:
+            raise ValidationError({"stages": [_("Give stage groups or a flag.")]})
+    elif kind == "biomarker":
+        gene = str(params.get("gene") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z0-9-]{2,15}", gene):
+            raise ValidationError({"gene": [_("Enter a gene symbol, such as EGFR.")]})
+        clean["gene"] = gene
+        clean["classes"] = words("classes") or ["mutation"]
+    elif kind == "performance":
+        scale = params.get("scale")
+        if scale not in ("ecog", "karnofsky", "lansky"):
+            raise ValidationError({"scale": [_("Choose ECOG, Karnofsky or Lansky.")]})
+        clean["scale"] = scale
+        top = 5 if scale == "ecog" else 100
+        number("min", whole=True, high=top)
+        number("max", whole=True, high=top)
+        if len(clean) == 1:
+            raise ValidationError({"max": [_("Give a minimum or a maximum.")]})
+    elif kind == "prior_therapy":
+        therapy = str(params.get("therapy") or "").strip().lower()
+        if not therapy:
+            raise ValidationError({"therapy": [_("Name the treatment.")]})
+        clean["therapy"] = therapy
+    elif kind == "prior_lines":
+        number("min", whole=True, high=20)
+        number("max", whole=True, high=20)
+        if not clean:
+            raise ValidationError({"max": [_("Give a minimum or a maximum.")]})
+    elif kind == "brain_metastases":
+        qualifier = params.get("qualifier") or None
+        if qualifier not in (None, *eligibility.BRAIN_QUALIFIERS):
+            raise ValidationError({"qualifier": [_("Choose a qualifier from the list.")]})
+        clean["qualifier"] = qualifier
+    elif kind == "lab":
+        if params.get("test") not in eligibility.LAB_TESTS:
+            raise ValidationError({"test": [_("Choose a laboratory test from the list.")]})
+        if params.get("op") not in (">=", ">", "<=", "<"):
+            raise ValidationError({"op": [_("Choose a comparison.")]})
+        clean["test"], clean["op"] = params["test"], params["op"]
+        number("value", low=-1e6)
+        number("uln_multiple", high=100)
+        if "value" not in clean and "uln_multiple" not in clean:
+            raise ValidationError({"value": [_("Give a value or a multiple of the upper limit.")]})
+        clean["unit"] = str(params.get("unit") or "")[:20]
+    if kind in ("diagnosis", "biomarker", "prior_therapy", "brain_metastases", "pregnancy"):
+        clean["present"] = params.get("present", True) not in (False, "false", "0", "")
+    return clean
+
+
+@transaction.atomic
+def correct_criterion(
+    *,
+    criterion: Criterion,
+    section: str,
+    kind: str,
+    params: dict[str, Any],
+    is_active: bool,
+    actor: Any,
+) -> Criterion:
+    """Record the team's reading of a criterion; it outlives re-imports of the trial."""
+    if section not in SECTIONS:
+        raise ValidationError({"section": [_("Choose inclusion or exclusion.")]})
+    criterion.section = section
+    criterion.kind = kind
+    criterion.params = clean_params(kind, params) if kind != "text" else {}
+    criterion.is_active = is_active
+    criterion.origin = CriterionOrigin.COORDINATOR
+    criterion.reviewed_by = actor
+    criterion.reviewed_at = timezone.now()
+    criterion.save()
+    Trial.objects.filter(pk=criterion.trial_id).update(updated_at=timezone.now())
+    return criterion
+
+
+@transaction.atomic
+def add_criterion(
+    *, trial: Trial, section: str, kind: str, params: dict[str, Any], source: str, actor: Any
+) -> Criterion:
+    """A criterion the team adds (the text does not state it, or not readably)."""
+    if section not in SECTIONS:
+        raise ValidationError({"section": [_("Choose inclusion or exclusion.")]})
+    if not source.strip():
+        raise ValidationError({"source": [_("Say in words what the criterion is.")]})
+    import uuid
+
+    last = trial.criteria.order_by("-position").values_list("position", flat=True).first() or 0
+    criterion = Criterion.objects.create(
+        trial=trial,
+        position=last + 1,
+        section=section,
+        kind=kind,
+        params=clean_params(kind, params) if kind != "text" else {},
+        source=source.strip()[:2000],
+        key=f"manual:{uuid.uuid4()}",
+        origin=CriterionOrigin.COORDINATOR,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+    )
+    Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
+    return criterion
+
+
+# --- Matching results -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def store_candidates(*, patient: Patient, matches: list[Any]) -> int:
+    """Keep the matcher's current candidates for a patient; decided ones stay for the log."""
+    now = timezone.now()
+    wanted = {m.trial_id: m for m in matches}
+    existing = {c.trial_id: c for c in Candidate.objects.filter(patient=patient)}
+    changed = 0
+    for trial_id, match in wanted.items():
+        explanation = [v.as_dict() for v in match.verdicts]
+        row = existing.get(trial_id)
+        if row is None:
+            Candidate.objects.create(
+                trial_id=trial_id,
+                patient=patient,
+                score=match.score,
+                met=match.met,
+                unknown=match.unknown,
+                explanation=explanation,
+                matched_at=now,
+            )
+            changed += 1
+        elif row.score != match.score or row.explanation != explanation or not row.is_current:
+            row.score, row.met, row.unknown = match.score, match.met, match.unknown
+            row.explanation, row.matched_at, row.is_current = explanation, now, True
+            row.save(
+                update_fields=[
+                    "score",
+                    "met",
+                    "unknown",
+                    "explanation",
+                    "matched_at",
+                    "is_current",
+                    "updated_at",
+                ]
+            )
+            changed += 1
+    gone = [c.pk for t, c in existing.items() if t not in wanted and c.is_current]
+    Candidate.objects.filter(pk__in=gone, status=CandidateStatus.NEW).delete()
+    Candidate.objects.filter(pk__in=gone).exclude(status=CandidateStatus.NEW).update(
+        is_current=False
+    )
+    return changed + len(gone)
+
+
+@transaction.atomic
+def decide_candidate(
+    *,
+    candidate: Candidate,
+    status: str,
+    reason: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Candidate:
+    """Record the coordinator's decision on a candidate; "not eligible" needs a reason."""
+    if status not in CandidateStatus.values:
+        raise ValidationError({"status": [_("Choose a decision.")]})
+    reason = reason.strip()[:300]
+    if status in (CandidateStatus.INELIGIBLE, CandidateStatus.DECLINED) and not reason:
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    current.status, current.status_reason = status, reason
+    current.save(update_fields=["status", "status_reason", "updated_at"])
+    EnrollmentEvent.objects.create(candidate=current, status=status, reason=reason, actor=actor)
+    audit.record(
+        action=f"trial_candidate.{status}",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        reason=reason,
+        request=request,
+    )
+    return current
+
+
+# --- Contact requests from the pre-screen -------------------------------------------------------
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{value}".encode()).hexdigest()
+
+
+def check_throttle(*, client_ip: str | None, email: str) -> None:
+    """At most TRIAL_REQUESTS_PER_HOUR requests an hour from one connection or address."""
+    limit = int(getattr(settings, "TRIAL_REQUESTS_PER_HOUR", 5))
+    since = timezone.now() - timedelta(hours=1)
+    recent = ContactRequest.objects.filter(created_at__gt=since)
+    for qs in (
+        recent.filter(sender_hash=_digest(client_ip)) if client_ip else None,
+        recent.filter(email__iexact=email.strip()) if email.strip() else None,
+    ):
+        if qs is None:
+            continue
+        times = list(qs.order_by("created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            wait = times[0] + timedelta(hours=1) - timezone.now()
+            raise Throttled(int(wait.total_seconds()) + 1)
+
+
+@transaction.atomic
+def request_contact(
+    *,
+    trial: Trial,
+    name: str,
+    email: str,
+    phone: str,
+    language: str,
+    answers: dict[str, Any],
+    explanation: list[dict[str, Any]],
+    likely: str,
+    patient: Patient | None = None,
+    client_ip: str | None = None,
+    request: HttpRequest | None = None,
+) -> ContactRequest:
+    """Ask the trial's coordinator to contact this person, with their pre-screen answers."""
+    if not (email.strip() or phone.strip()):
+        raise ValidationError({"email": [_("Give an email address or a phone number.")]})
+    check_throttle(client_ip=client_ip, email=email)
+    contact = ContactRequest.objects.create(
+        trial=trial,
+        patient=patient,
+        name=name.strip()[:200],
+        email=email.strip()[:254],
+        phone=phone.strip()[:40],
+        language=language[:10],
+        answers=answers,
+        explanation=explanation,
+        likely=likely,
+        sender_hash=_digest(client_ip) if client_ip else "",
+    )
+    transaction.on_commit(lambda: _notify_coordinator(contact.pk))
+    if patient is not None:
+        audit.record(
+            action="trial_request.created",
+            actor=getattr(request, "user", None),
+            patient=patient,
+            target=contact,
+            request=request,
+        )
+    return contact
+
+
+def _notify_coordinator(contact_id: int) -> None:
+    from medcenter.core.tasks import send_email
+
+    contact = ContactRequest.objects.select_related("trial", "trial__coordinator").get(
+        pk=contact_id
+    )
+    trial = contact.trial
+    to = trial.coordinator_email or (trial.coordinator.email if trial.coordinator else "")
+    if not to:
+        return
+    link = f"{getattr(settings, 'SITE_URL', '')}/en/staff/trials/requests/{contact.public_id}/"
+    # No personal details in the email: the coordinator signs in to read the request.
+    send_email.enqueue(
+        to=to,
+        subject=f"New pre-screen contact request for {trial.nct_id}",
+        body=f"A person asked to be contacted about {trial.nct_id} ({contact.likely}).\n{link}\n",
+    )
+
+
+@transaction.atomic
+def decide_request(
+    *,
+    contact: ContactRequest,
+    status: str,
+    reason: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> ContactRequest:
+    """Record what the coordinator did with a contact request."""
+    if status not in RequestStatus.values:
+        raise ValidationError({"status": [_("Choose a decision.")]})
+    reason = reason.strip()[:300]
+    if status in (RequestStatus.INELIGIBLE, RequestStatus.DECLINED) and not reason:
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    current = ContactRequest.objects.select_for_update().get(pk=contact.pk)
+    current.status, current.status_reason, current.handled_by = status, reason, actor
+    if status == RequestStatus.CONTACTED and current.contacted_at is None:
+        current.contacted_at = timezone.now()
+    current.save()
+    EnrollmentEvent.objects.create(request=current, status=status, reason=reason, actor=actor)
+    return current
+
+
+def rematch_patient(*, patient: Patient) -> int:
+    """Match one patient against every open trial and keep the candidates for the teams."""
+    return rematch_patients(patient_ids=[patient.pk])
+
+
+def rematch_patients(*, patient_ids: list[int], chunk: int = 500) -> int:
+    """Match many patients: profiles read in bulk, the compiled catalogue, candidates kept."""
+    from medcenter.trials import profiles, selectors
+
+    population = selectors.open_population()
+    changed = 0
+    for start in range(0, len(patient_ids), chunk):
+        patients = list(Patient.objects.filter(pk__in=patient_ids[start : start + chunk]))
+        read = profiles.profiles_for_patients(patients)
+        for patient in patients:
+            matches = population.rank(read[patient.pk], limit=MAX_CANDIDATES_PER_PATIENT)
+            changed += store_candidates(patient=patient, matches=matches)
+            mark_matched(patient=patient)
+    return changed
+
+
+def patients_to_rematch(*, everyone: bool = False) -> list[int]:
+    """Patients with a cancer on record whose record changed since they were last matched
+    (all of them when the catalogue changed or when asked)."""
+    from django.db.models import Max
+
+    from medcenter.oncology.models import (
+        CancerDiagnosis,
+        GenotypingReport,
+        PerformanceStatus,
+        StageAssessment,
+        TumorMarker,
+    )
+
+    with_cancer = set(CancerDiagnosis.objects.values_list("patient_id", flat=True).distinct())
+    if everyone:
+        return sorted(with_cancer)
+    last_match = dict(MatchState.objects.values_list("patient_id", "matched_at"))
+    catalogue_changed = Trial.objects.aggregate(last=Max("updated_at"))["last"]
+    changed: dict[int, Any] = {}
+    for model, path in (
+        (CancerDiagnosis, "patient_id"),
+        (StageAssessment, "diagnosis__patient_id"),
+        (PerformanceStatus, "patient_id"),
+        (GenotypingReport, "patient_id"),
+        (TumorMarker, "patient_id"),
+    ):
+        for patient_id, last in (
+            model.objects.values(path).annotate(last=Max("updated_at")).values_list(path, "last")
+        ):
+            if last is not None and (changed.get(patient_id) is None or last > changed[patient_id]):
+                changed[patient_id] = last
+    due = []
+    for patient_id in with_cancer:
+        matched = last_match.get(patient_id)
+        if (
+            matched is None
+            or (changed.get(patient_id) and changed[patient_id] > matched)
+            or (catalogue_changed and catalogue_changed > matched)
+        ):
+            due.append(patient_id)
+    return sorted(due)
+
+
+MAX_CANDIDATES_PER_PATIENT = 25
+
+
+def mark_matched(*, patient: Patient) -> None:
+    MatchState.objects.update_or_create(patient=patient, defaults={"matched_at": timezone.now()})

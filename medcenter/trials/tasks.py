@@ -1,0 +1,13 @@
+"""Background matching: thin wrappers over services."""
+
+from django_tasks import task
+
+from medcenter.trials import services
+
+
+@task()
+def rematch_patients(*, everyone: bool = False) -> int:
+    """Re-match the patients whose record (or the catalogue) changed since their last match."""
+    due = services.patients_to_rematch(everyone=everyone)
+    services.rematch_patients(patient_ids=due)
+    return len(due)

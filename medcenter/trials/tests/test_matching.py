@@ -1,0 +1,225 @@
+"""Matching realistic synthetic patients against the demo catalogue (and the real EGFR records).
+
+Patients are built through the oncology services as a clinician would record them; the trials
+are the demo center's synthetic studies, imported through the real importer.
+"""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from medcenter.oncology import services as oncology
+from medcenter.oncology.genomics.alterations import make_alteration
+from medcenter.patients.tests.factories import PatientFactory
+from medcenter.trials import matching, profiles, selectors
+from medcenter.trials.demo import STUDIES
+from medcenter.trials.importer import import_paths, import_records
+from medcenter.trials.matching import MET, NOT_MET, UNKNOWN, Profile
+
+pytestmark = pytest.mark.django_db
+
+CTGOV = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "ctgov"
+PANEL = ["EGFR", "KRAS", "ALK", "BRAF", "ERBB2", "IDH1", "IDH2", "NTRK1", "NTRK2", "NTRK3"]
+
+
+@pytest.fixture
+def catalogue():
+    import_records((f"demo:{i}", study) for i, (study, *_rest) in enumerate(STUDIES))
+
+
+def born(age: int) -> date:
+    today = date.today()
+    return (
+        date(today.year - age - 1, 1, 1)
+        if (today.month, today.day) < (1, 2)
+        else date(today.year - age, 1, 1)
+    )
+
+
+def genotype(patient, tumor_type, *changes):
+    oncology.record_genotyping_report(
+        patient=patient,
+        actor=None,
+        test_name="Solid tumor panel",
+        tumor_type=tumor_type,
+        reported_on=date(2026, 10, 1),
+        alterations=[make_alteration(gene=gene, change=change) for gene, change in changes],
+        genes_covered=PANEL,
+    )
+
+
+def by_kind(match, kind, section="inclusion"):
+    return [v for v in match.verdicts if v.kind == kind and v.section == section]
+
+
+def top(profile, n=3):
+    return [(r.trial.nct_id, r.match) for r in selectors.rank_open_trials(profile, limit=n)]
+
+
+@pytest.fixture
+def egfr_patient():
+    patient = PatientFactory(sex="female", date_of_birth=born(62))
+    oncology.record_diagnosis(
+        patient=patient,
+        actor=None,
+        description="Adenocarcinoma of the right upper lobe",
+        oncotree_code="LUAD",
+    )
+    oncology.record_diagnosis(
+        patient=patient,
+        actor=None,
+        kind="secondary",
+        description="Brain metastasis",
+        body_site="Brain",
+    )
+    diagnosis = patient.cancer_diagnoses.get(kind="primary")
+    oncology.record_reported_stage(
+        diagnosis=diagnosis,
+        actor=None,
+        system="AJCC 8",
+        m="M1c",
+        stage_group="IVB",
+        assessed_on=date(2026, 9, 20),
+    )
+    oncology.record_performance_status(
+        patient=patient, actor=None, scale="ecog", value=1, observed_on=date(2026, 10, 2)
+    )
+    genotype(patient, "LUAD", ("EGFR", "L858R"), ("TP53", "R273H"))
+    return patient
+
+
+def test_an_egfr_l858r_lung_cancer_patient_gets_the_egfr_trial_first(catalogue, egfr_patient):
+    profile = profiles.profile_for_patient(egfr_patient)
+    ranked = top(profile, n=10)
+    assert ranked[0][0] == "NCT99001001"
+    best = ranked[0][1]
+    [biomarker] = by_kind(best, "biomarker")
+    assert biomarker.outcome == MET and "L858R" in biomarker.evidence
+    [diagnosis] = by_kind(best, "diagnosis")
+    assert diagnosis.outcome == MET and "LUAD" in diagnosis.evidence
+    assert all(v.outcome == MET for v in by_kind(best, "stage"))
+    [ecog] = by_kind(best, "performance")
+    assert ecog.outcome == MET and "ECOG 1" in ecog.evidence
+    prior = by_kind(best, "prior_therapy", "exclusion")
+    assert prior and prior[0].outcome == UNKNOWN  # the record holds no treatment history
+    shown = [nct for nct, _m in ranked]
+    # KRAS G12C and ALK were on the panel and not found: those trials are ruled out.
+    assert "NCT99001002" not in shown and "NCT99001003" not in shown
+    assert "NCT99003001" not in shown  # a breast cancer trial
+
+
+def test_a_ruled_out_trial_explains_which_criterion_failed(catalogue, egfr_patient):
+    profile = profiles.profile_for_patient(egfr_patient)
+    from medcenter.trials.models import Trial
+
+    kras = selectors.explain(Trial.objects.get(nct_id="NCT99001002"), profile)
+    assert not kras.eligible
+    failed = [v for v in kras.verdicts if v.outcome == NOT_MET]
+    assert any(v.kind == "biomarker" and "KRAS" in v.evidence for v in failed)
+    # Its exclusion "EGFR mutation or ALK rearrangement" is what this patient has.
+    assert any(v.section == "exclusion" and v.kind == "biomarker" for v in failed)
+
+
+def test_a_17_year_old_with_ewing_sarcoma_gets_the_ewing_trial_first(catalogue):
+    patient = PatientFactory(sex="male", date_of_birth=born(17))
+    oncology.record_diagnosis(
+        patient=patient,
+        actor=None,
+        description="Ewing sarcoma of the left femur",
+        oncotree_code="ES",
+    )
+    oncology.record_performance_status(
+        patient=patient, actor=None, scale="karnofsky", value=80, observed_on=date(2026, 10, 2)
+    )
+    profile = profiles.profile_for_patient(patient)
+    ranked = top(profile, n=10)
+    assert ranked[0][0] == "NCT99002001"
+    ewing = ranked[0][1]
+    assert by_kind(ewing, "age")[0].outcome == MET
+    assert by_kind(ewing, "diagnosis")[0].outcome == MET
+    shown = [nct for nct, _m in ranked]
+    assert "NCT99002002" not in shown  # osteosarcoma only
+    assert "NCT99002003" not in shown  # adults with chondrosarcoma
+    assert "NCT99001001" not in shown  # adults with lung cancer
+
+
+def test_an_adult_with_idh1_mutant_chondrosarcoma_gets_the_idh1_trial_first(catalogue):
+    patient = PatientFactory(sex="female", date_of_birth=born(48))
+    oncology.record_diagnosis(
+        patient=patient,
+        actor=None,
+        description="Conventional chondrosarcoma of the pelvis",
+        oncotree_code="CHS",
+    )
+    oncology.record_performance_status(
+        patient=patient, actor=None, scale="ecog", value=0, observed_on=date(2026, 10, 2)
+    )
+    genotype(patient, "CHS", ("IDH1", "R132C"))
+    profile = profiles.profile_for_patient(patient)
+    ranked = top(profile, n=10)
+    assert [nct for nct, _m in ranked[:2]] == ["NCT99002003", "NCT99002004"]
+    idh = ranked[0][1]
+    [biomarker] = by_kind(idh, "biomarker")
+    assert biomarker.outcome == MET and "IDH1" in biomarker.evidence
+    assert "NCT99002001" not in [nct for nct, _m in ranked]  # Ewing, ages 12-39 ok, wrong tumor
+
+
+def test_a_note_alone_is_enough_to_rank(catalogue):
+    profile = profiles.profile_from_payload(
+        {
+            "note": "62-year-old woman with metastatic lung adenocarcinoma, EGFR exon 19 "
+            "deletion, ECOG 1, two small asymptomatic brain metastases."
+        }
+    )
+    assert profile.age == 62 and profile.sex == "female"
+    assert top(profile, n=1)[0][0] == "NCT99001001"
+
+
+def test_unknowns_lower_the_score_but_keep_the_trial(catalogue):
+    known = Profile(age=62, sex="female", oncotree=["LUAD"], stage="IV", ecog=1)
+    known.biomarkers = [matching.Biomarker("EGFR", frozenset({"L858R", "mutation"}))]
+    vague = Profile(age=62, oncotree=["LUAD"])
+    score_known = dict(top(known, 10))["NCT99001001"].score
+    vague_match = dict(top(vague, 10))["NCT99001001"]
+    assert vague_match.eligible and vague_match.score < score_known
+    assert by_kind(vague_match, "biomarker")[0].outcome == UNKNOWN
+
+
+def test_wild_type_stated_in_a_criterion_is_read_as_absence():
+    criterion = {
+        "section": "inclusion",
+        "kind": "biomarker",
+        "gene": "EGFR",
+        "classes": ["mutation"],
+        "present": False,
+        "source": "EGFR wild-type",
+    }
+    mutant = Profile(biomarkers=[matching.Biomarker("EGFR", frozenset({"L858R", "mutation"}))])
+    untested = Profile()
+    tested_clean = Profile(tested_genes=frozenset({"EGFR"}))
+    assert matching.verdict(criterion, mutant).outcome == NOT_MET
+    assert matching.verdict(criterion, untested).outcome == UNKNOWN
+    assert matching.verdict(criterion, tested_clean).outcome == MET
+
+
+@pytest.mark.skipif(not CTGOV.exists(), reason="../shared datasets not present")
+def test_real_egfr_records_rank_the_egfr_mutant_trial_above_the_wild_type_one():
+    import_paths([CTGOV / "biomcp"])
+    from medcenter.trials.models import Trial
+
+    Trial.objects.filter(nct_id="NCT06382129").update(overall_status="RECRUITING")
+    profile = profiles.profile_from_payload(
+        {
+            "age": 58,
+            "sex": "male",
+            "diagnosis_codes": ["LUAD"],
+            "stage": "IV",
+            "biomarkers": [{"gene": "EGFR", "alteration": "L858R"}],
+            "brain_metastases": True,
+        }
+    )
+    shown = [nct for nct, _m in top(profile, 20)]
+    assert "NCT06604689" in shown and "NCT06382129" not in shown
+    wild = selectors.explain(Trial.objects.get(nct_id="NCT06382129"), profile)
+    assert any(v.outcome == NOT_MET and "EGFR" in v.evidence for v in wild.verdicts)
