@@ -35,6 +35,9 @@ class Basis:
     PROXY = "proxy"
     BREAK_GLASS = "break_glass"
     PRIVACY_REVIEW = "privacy_review"
+    # A trial coordinator reviewing a candidate the matcher found for their trial (HIPAA's
+    # "preparatory to research" review): granted by that one page only, with no portal scopes.
+    RESEARCH_PRESCREEN = "research_prescreen"
     # care relationships use their kind: care_team, program, referral, case
 
     LABELS = {
@@ -42,6 +45,7 @@ class Basis:
         "proxy": _("Proxy access"),
         "break_glass": _("Break-the-glass access"),
         "privacy_review": _("Privacy review"),
+        "research_prescreen": _("Trial pre-screening"),
         "care_team": _("Care team member"),
         "program": _("Program assignment"),
         "referral": _("Assigned referral"),

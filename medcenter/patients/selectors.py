@@ -1,5 +1,6 @@
 """Permission-checked reads of patient data. Every read is audited, or refused."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -31,16 +32,28 @@ def get_patient_for(
     action: str = "patient.viewed",
     scope: str | None = None,
     staff_only: bool = False,
+    narrow_basis: Callable[[Any, Patient], PatientAccess | None] | None = None,
 ) -> PatientAccess:
     """Return `user`'s access to the patient, audited; deny (audited) without a basis.
 
     Patients and proxies are told nothing exists (404) for records that are not theirs, so
     an id cannot be probed; staff get 403, with break-the-glass offered if their role has it.
+    `narrow_basis` is a basis that one page grants for itself (a trial coordinator's
+    pre-screening of a candidate): asked only when no general basis exists, only for staff
+    with a verified second factor, and never valid anywhere else.
     """
     patient = Patient.objects.filter(public_id=public_id).first()
     if patient is None:
         raise Http404
     access = resolve_access(user, patient)
+    if (
+        access is None
+        and narrow_basis is not None
+        and getattr(user, "is_staff", False)
+        and getattr(user, "is_active", False)
+        and is_mfa_verified(user)
+    ):
+        access = narrow_basis(user, patient)
     if access is not None and staff_only and not access.is_staff_access:
         access = None
     if access is not None and scope is not None and scope not in access.scopes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from medcenter.patients.access import Basis, PatientAccess
+from medcenter.patients.models import Patient
 from medcenter.trials import vocabulary
 from medcenter.trials.matching import Match, Profile, TrialRules, compile_rules
 from medcenter.trials.models import (
@@ -102,6 +105,26 @@ def rank_open_trials(profile: Profile, *, limit: int = 20) -> list[Ranked]:
     matches = open_population().rank(profile, limit=limit)
     trials = Trial.objects.select_related("program").in_bulk([m.trial_id for m in matches])
     return [Ranked(trials[m.trial_id], m) for m in matches if m.trial_id in trials]
+
+
+def prescreen_basis(candidate: Candidate) -> Callable[[Any, Patient], PatientAccess | None]:
+    """The basis on which a trial's coordinator may review one candidate the matcher found
+    (or one they already decided on): their own trial, the pre-screening permission. It
+    opens this candidate's page only, with no portal scopes and no confidential items."""
+
+    def basis(user: Any, patient: Patient) -> PatientAccess | None:
+        trial = candidate.trial
+        if (
+            candidate.patient_id == patient.pk
+            and trial.coordinator_id is not None
+            and trial.coordinator_id == user.pk
+            and user.has_perm("trials.prescreen_trial")
+            and (candidate.is_current or candidate.status != CandidateStatus.NEW)
+        ):
+            return PatientAccess(patient, Basis.RESEARCH_PRESCREEN, frozenset(), False)
+        return None
+
+    return basis
 
 
 def explain(trial: Trial, profile: Profile) -> Match:

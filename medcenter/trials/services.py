@@ -281,48 +281,88 @@ def add_criterion(
 # --- Matching results -----------------------------------------------------------------------
 
 
-@transaction.atomic
+# (trial id, score, criteria met, criteria unknown) of one eligible trial for a patient
+Found = tuple[int, float, int, int]
+
+
 def store_candidates(*, patient: Patient, matches: list[Any]) -> int:
-    """Keep the matcher's current candidates for a patient; decided ones stay for the log."""
+    """Keep the matcher's current candidates for one patient (matching.Match objects)."""
+    found = [(m.trial_id, m.score, m.met, m.unknown) for m in matches]
+    return _store_found({patient.pk: found})
+
+
+def _store_found(found: dict[int, list[Found]]) -> int:
+    """Keep the candidates of these patients in step with what the matcher found, in bulk.
+
+    New pairs are created, changed ones updated, and pairs no longer found removed, unless a
+    coordinator already decided on them (those stay for the log, no longer current). The
+    explanation is not stored here: the candidate page explains from the record as it is,
+    and a decision keeps the explanation it was made on. Returns the rows changed.
+    """
     now = timezone.now()
-    wanted = {m.trial_id: m for m in matches}
-    existing = {c.trial_id: c for c in Candidate.objects.filter(patient=patient)}
-    changed = 0
-    for trial_id, match in wanted.items():
-        explanation = [v.as_dict() for v in match.verdicts]
-        row = existing.get(trial_id)
-        if row is None:
-            Candidate.objects.create(
-                trial_id=trial_id,
-                patient=patient,
-                score=match.score,
-                met=match.met,
-                unknown=match.unknown,
-                explanation=explanation,
-                matched_at=now,
+    existing: dict[tuple[int, int], tuple[int, float, int, int, bool, str]] = {}
+    for pk, patient_id, trial_id, score, met, unknown, current, status in (
+        Candidate.objects.filter(patient_id__in=list(found))
+        .order_by()
+        .values_list(
+            "pk", "patient_id", "trial_id", "score", "met", "unknown", "is_current", "status"
+        )
+    ):
+        existing[(patient_id, trial_id)] = (pk, score, met, unknown, current, status)
+    create: list[Candidate] = []
+    update: list[Candidate] = []
+    for patient_id, pairs in found.items():
+        for trial_id, score, met, unknown in pairs:
+            row = existing.pop((patient_id, trial_id), None)
+            if row is None:
+                create.append(
+                    Candidate(
+                        trial_id=trial_id,
+                        patient_id=patient_id,
+                        score=score,
+                        met=met,
+                        unknown=unknown,
+                        matched_at=now,
+                    )
+                )
+            elif row[1:5] != (score, met, unknown, True):
+                update.append(
+                    Candidate(
+                        pk=row[0],
+                        score=score,
+                        met=met,
+                        unknown=unknown,
+                        matched_at=now,
+                        is_current=True,
+                        updated_at=now,
+                    )
+                )
+    gone_new = [row[0] for row in existing.values() if row[4] and row[5] == CandidateStatus.NEW]
+    gone_decided = [row[0] for row in existing.values() if row[4] and row[5] != CandidateStatus.NEW]
+    with transaction.atomic():
+        Candidate.objects.bulk_create(create, batch_size=BULK_BATCH)
+        Candidate.objects.bulk_update(
+            update,
+            ["score", "met", "unknown", "matched_at", "is_current", "updated_at"],
+            batch_size=BULK_BATCH,
+        )
+        for start in range(0, len(gone_new), BULK_BATCH):
+            Candidate.objects.filter(pk__in=gone_new[start : start + BULK_BATCH]).delete()
+        for start in range(0, len(gone_decided), BULK_BATCH):
+            Candidate.objects.filter(pk__in=gone_decided[start : start + BULK_BATCH]).update(
+                is_current=False, updated_at=now
             )
-            changed += 1
-        elif row.score != match.score or row.explanation != explanation or not row.is_current:
-            row.score, row.met, row.unknown = match.score, match.met, match.unknown
-            row.explanation, row.matched_at, row.is_current = explanation, now, True
-            row.save(
-                update_fields=[
-                    "score",
-                    "met",
-                    "unknown",
-                    "explanation",
-                    "matched_at",
-                    "is_current",
-                    "updated_at",
-                ]
-            )
-            changed += 1
-    gone = [c.pk for t, c in existing.items() if t not in wanted and c.is_current]
-    Candidate.objects.filter(pk__in=gone, status=CandidateStatus.NEW).delete()
-    Candidate.objects.filter(pk__in=gone).exclude(status=CandidateStatus.NEW).update(
-        is_current=False
-    )
-    return changed + len(gone)
+        MatchState.objects.bulk_create(
+            [MatchState(patient_id=patient_id, matched_at=now) for patient_id in found],
+            update_conflicts=True,
+            unique_fields=["patient"],
+            update_fields=["matched_at"],
+            batch_size=BULK_BATCH,
+        )
+    return len(create) + len(update) + len(gone_new) + len(gone_decided)
+
+
+BULK_BATCH = 500
 
 
 @transaction.atomic
@@ -332,9 +372,11 @@ def decide_candidate(
     status: str,
     reason: str,
     actor: Any,
+    explanation: list[dict[str, Any]] | None = None,
     request: HttpRequest | None = None,
 ) -> Candidate:
-    """Record the coordinator's decision on a candidate; "not eligible" needs a reason."""
+    """Record the coordinator's decision on a candidate; "not eligible" needs a reason.
+    `explanation` is what the coordinator saw (every criterion), kept with the decision."""
     if status not in CandidateStatus.values:
         raise ValidationError({"status": [_("Choose a decision.")]})
     reason = reason.strip()[:300]
@@ -342,7 +384,11 @@ def decide_candidate(
         raise ValidationError({"reason": [_("Give the reason.")]})
     current = Candidate.objects.select_for_update().get(pk=candidate.pk)
     current.status, current.status_reason = status, reason
-    current.save(update_fields=["status", "status_reason", "updated_at"])
+    fields = ["status", "status_reason", "updated_at"]
+    if explanation is not None:
+        current.explanation = explanation
+        fields.append("explanation")
+    current.save(update_fields=fields)
     EnrollmentEvent.objects.create(candidate=current, status=status, reason=reason, actor=actor)
     audit.record(
         action=f"trial_candidate.{status}",
@@ -470,19 +516,30 @@ def rematch_patient(*, patient: Patient) -> int:
     return rematch_patients(patient_ids=[patient.pk])
 
 
-def rematch_patients(*, patient_ids: list[int], chunk: int = 500) -> int:
-    """Match many patients: profiles read in bulk, the compiled catalogue, candidates kept."""
+def rematch_patients(*, patient_ids: list[int], chunk: int = 5000, workers: int = 2) -> int:
+    """Match many patients: profiles read in bulk, the whole chunk ranked at once by the
+    compiled catalogue (in `workers` processes when it is large), candidates kept in bulk."""
     from medcenter.trials import profiles, selectors
 
     population = selectors.open_population()
+    sizes = {rules.trial_id: len(rules.criteria) for rules in population.rules}
     changed = 0
     for start in range(0, len(patient_ids), chunk):
         patients = list(Patient.objects.filter(pk__in=patient_ids[start : start + chunk]))
         read = profiles.profiles_for_patients(patients)
-        for patient in patients:
-            matches = population.rank(read[patient.pk], limit=MAX_CANDIDATES_PER_PATIENT)
-            changed += store_candidates(patient=patient, matches=matches)
-            mark_matched(patient=patient)
+        eligible = population.rematch([read[p.pk] for p in patients], workers=workers)
+        found: dict[int, list[Found]] = {}
+        for index, patient in enumerate(patients):
+            first = int(eligible.offsets[index])
+            stop = min(int(eligible.offsets[index + 1]), first + MAX_CANDIDATES_PER_PATIENT)
+            ids = eligible.ids[eligible.trials[first:stop]].tolist()
+            tenths = eligible.tenths[first:stop].tolist()
+            met = eligible.met[first:stop].tolist()
+            found[patient.pk] = [
+                (trial_id, score / 10, count, sizes[trial_id] - count)
+                for trial_id, score, count in zip(ids, tenths, met, strict=True)
+            ]
+        changed += _store_found(found)
     return changed
 
 
@@ -533,4 +590,5 @@ MAX_CANDIDATES_PER_PATIENT = 25
 
 
 def mark_matched(*, patient: Patient) -> None:
+    """A patient matched with no candidate kept (store_candidates marks the others)."""
     MatchState.objects.update_or_create(patient=patient, defaults={"matched_at": timezone.now()})

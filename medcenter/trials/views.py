@@ -389,9 +389,18 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         request=request,
         staff_only=True,
         action="trial_candidate.viewed",
+        narrow_basis=selectors.prescreen_basis(found),
     )
+    # Explained from the record as it is now; a decision keeps the explanation it was made on.
+    match = selectors.explain(found.trial, profiles.profile_for_patient(access.patient))
     form = DecisionForm(request.POST or None, candidate=True, initial={"status": found.status})
-    if _decided(request, form, services.decide_candidate, candidate=found):
+    if _decided(
+        request,
+        form,
+        services.decide_candidate,
+        candidate=found,
+        explanation=[v.as_dict() for v in match.verdicts],
+    ):
         return redirect("trials:candidate", candidate_id=found.public_id)
     return render(
         request,
@@ -399,6 +408,7 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
         {
             "candidate": found,
             "patient": access.patient,
+            "match": match,
             "form": form,
             "events": found.events.select_related("actor"),
         },
@@ -426,7 +436,6 @@ def patient_trials(request: HttpRequest, public_id: UUID) -> HttpResponse:
     profile = profiles.profile_for_patient(access.patient)
     ranked = selectors.rank_open_trials(profile, limit=25)
     services.store_candidates(patient=access.patient, matches=[r.match for r in ranked])
-    services.mark_matched(patient=access.patient)
     return render(
         request,
         "trials/patient_trials.html",

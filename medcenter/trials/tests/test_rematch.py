@@ -31,7 +31,8 @@ def test_a_patient_is_matched_once_until_the_record_or_catalogue_changes(ewing_p
     assert services.patients_to_rematch() == [ewing_patient.pk]
     services.rematch_patient(patient=ewing_patient)
     ewing = Candidate.objects.get(patient=ewing_patient, trial__nct_id="NCT99002001")
-    assert ewing.is_current and ewing.explanation
+    assert ewing.is_current
+    assert services.rematch_patient(patient=ewing_patient) == 0  # nothing changed, no writes
     assert services.patients_to_rematch() == []
     with time_machine.travel(timezone.now() + timezone.timedelta(minutes=5)):
         oncology.record_performance_status(
@@ -96,3 +97,91 @@ def test_profiles_are_read_in_bulk_with_the_same_answers(
         one = profiles.profile_for_patient(patient)
         assert bulk[patient.pk] == one
     assert bulk[others[2].pk].oncotree == ["LUAD"] and bulk[others[2].pk].ecog == 1
+
+
+def test_bulk_rematching_keeps_what_the_matcher_finds_patient_by_patient(ewing_patient):
+    from medcenter.trials import profiles, selectors
+
+    patients = [ewing_patient]
+    for code, age in (("OS", 15), ("CHS", 52), ("LUAD", 64), ("ES", 25)):
+        patient = PatientFactory(sex="female", date_of_birth=date(date.today().year - age, 2, 1))
+        oncology.record_diagnosis(patient=patient, actor=None, description=code, oncotree_code=code)
+        patients.append(patient)
+    ids = [p.pk for p in patients]
+    changed = services.rematch_patients(patient_ids=ids, chunk=2)  # three chunks
+    assert changed == Candidate.objects.count() > 0
+    for patient in patients:
+        expected = [
+            (m.trial_id, m.score, m.met, m.unknown)
+            for m in selectors.open_population().rank(
+                profiles.profile_for_patient(patient), limit=services.MAX_CANDIDATES_PER_PATIENT
+            )
+        ]
+        stored = sorted(
+            Candidate.objects.filter(patient=patient).values_list(
+                "trial_id", "score", "met", "unknown"
+            )
+        )
+        assert stored == sorted(expected)
+    assert services.patients_to_rematch() == []
+    assert services.rematch_patients(patient_ids=ids, chunk=2) == 0
+
+
+def test_the_candidate_page_explains_from_the_record_and_a_decision_keeps_it(client, ewing_patient):
+    from medcenter.accounts.tests.factories import sign_in_verified
+    from medcenter.patients.models import CareRelationship
+
+    services.rematch_patient(patient=ewing_patient)
+    candidate = Candidate.objects.get(patient=ewing_patient, trial__nct_id="NCT99002001")
+    coordinator = StaffUserFactory(roles=["trial_coordinator"])
+    CareRelationship.objects.create(patient=ewing_patient, staff=coordinator, kind="care_team")
+    sign_in_verified(client, coordinator)
+    url = f"/en/staff/trials/candidates/{candidate.public_id}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["match"].eligible
+    assert "Ewing Sarcoma (ES) is within Ewing Sarcoma" in page.content.decode()
+    saved = client.post(url, {"status": "contacted", "reason": ""})
+    assert saved.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == CandidateStatus.CONTACTED
+    assert any(v["kind"] == "diagnosis" and v["outcome"] == "met" for v in candidate.explanation)
+
+
+def _coordinator_client(client, trial):
+    from medcenter.accounts.tests.factories import sign_in_verified
+
+    coordinator = StaffUserFactory(roles=["trial_coordinator"])
+    Trial.objects.filter(pk=trial.pk).update(coordinator=coordinator)
+    sign_in_verified(client, coordinator)
+    return coordinator
+
+
+def test_a_trials_coordinator_may_review_its_candidate_without_a_care_relationship(
+    client, ewing_patient
+):
+    from medcenter.core.models import AuditEvent
+
+    services.rematch_patient(patient=ewing_patient)
+    candidate = Candidate.objects.get(patient=ewing_patient, trial__nct_id="NCT99002001")
+    _coordinator_client(client, candidate.trial)
+    page = client.get(f"/en/staff/trials/candidates/{candidate.public_id}/")
+    assert page.status_code == 200
+    seen = AuditEvent.objects.filter(action="trial_candidate.viewed").latest("pk")
+    assert seen.purpose == "research_prescreen" and seen.outcome == "success"
+    # The basis opens that page only: not the patient's chart.
+    chart = client.get(f"/en/staff/patients/{ewing_patient.public_id}/")
+    assert chart.status_code == 403
+
+
+def test_another_trials_coordinator_or_a_dropped_candidate_is_refused(client, ewing_patient):
+    services.rematch_patient(patient=ewing_patient)
+    candidate = Candidate.objects.get(patient=ewing_patient, trial__nct_id="NCT99002001")
+    other_trial = Trial.objects.exclude(pk=candidate.trial_id).first()
+    _coordinator_client(client, other_trial)
+    assert client.get(f"/en/staff/trials/candidates/{candidate.public_id}/").status_code == 403
+
+    client.logout()
+    _coordinator_client(client, candidate.trial)
+    Candidate.objects.filter(pk=candidate.pk).update(is_current=False)  # no longer matched
+    assert client.get(f"/en/staff/trials/candidates/{candidate.public_id}/").status_code == 403
