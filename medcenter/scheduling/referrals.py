@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, vault
+from medcenter.core import audit, throttle, vault
 from medcenter.core.uploads import CheckedUpload
 from medcenter.directory.models import Condition, Program
 from medcenter.patients.models import Patient
@@ -57,14 +57,6 @@ FIELDS = (
     "requested_visit_type",
     "condition",
 )
-
-
-class Throttled(Exception):
-    """Too many submissions from one address (HTTP 429)."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(_("Too many requests from this connection. Please call us instead."))
-        self.retry_after = retry_after
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -116,17 +108,14 @@ def route(condition: Condition | None) -> Program | None:
 
 
 def check_throttle(*, client_ip: str | None) -> None:
-    if not client_ip:
-        return
-    limit = int(getattr(settings, "REFERRALS_PER_HOUR", 5))
-    since = timezone.now() - timedelta(hours=1)
-    times = list(
-        Referral.objects.filter(client_ip=client_ip, received_at__gt=since)
-        .order_by("received_at")
-        .values_list("received_at", flat=True)[:limit]
-    )
-    if len(times) >= limit:
-        raise Throttled(int((times[0] + timedelta(hours=1) - timezone.now()).total_seconds()) + 1)
+    """At most REFERRALS_PER_HOUR submissions an hour from one connection."""
+    if client_ip:
+        throttle.check_hourly(
+            Referral.objects.filter(client_ip=client_ip),
+            at="received_at",
+            limit=int(getattr(settings, "REFERRALS_PER_HOUR", 5)),
+            message=_("Too many requests from this connection. Please call us instead."),
+        )
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency
+from medcenter.core import audit, idempotency, throttle
 from medcenter.core.audit import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
@@ -77,7 +77,7 @@ def _submit(
                     client_ip=client_ip(request),
                     request=request,
                 )
-            except referrals.Throttled as throttled:
+            except throttle.Throttled as throttled:
                 return idempotency.Answer(429, {"retry_after": throttled.retry_after})
             return idempotency.Answer(200, {"referral": str(referral.public_id)})
 

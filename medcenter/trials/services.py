@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit
+from medcenter.core import audit, throttle
 from medcenter.patients.models import Patient
 from medcenter.trials import eligibility
 from medcenter.trials.models import (
@@ -47,14 +46,6 @@ KINDS = (
 )
 SECTIONS = ("inclusion", "exclusion")
 PARAM_KEYS = {"section", "kind", "source"}
-
-
-class Throttled(Exception):
-    """Too many contact requests from one connection or address (HTTP 429)."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(_("Too many requests. Please try again later or call us."))
-        self.retry_after = retry_after
 
 
 # --- Structured criteria ------------------------------------------------------------------
@@ -411,18 +402,13 @@ def _digest(value: str) -> str:
 def check_throttle(*, client_ip: str | None, email: str) -> None:
     """At most TRIAL_REQUESTS_PER_HOUR requests an hour from one connection or address."""
     limit = int(getattr(settings, "TRIAL_REQUESTS_PER_HOUR", 5))
-    since = timezone.now() - timedelta(hours=1)
-    recent = ContactRequest.objects.filter(created_at__gt=since)
-    for qs in (
-        recent.filter(sender_hash=_digest(client_ip)) if client_ip else None,
-        recent.filter(email__iexact=email.strip()) if email.strip() else None,
-    ):
-        if qs is None:
-            continue
-        times = list(qs.order_by("created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
-            wait = times[0] + timedelta(hours=1) - timezone.now()
-            raise Throttled(int(wait.total_seconds()) + 1)
+    message = _("Too many requests. Please try again later or call us.")
+    if client_ip:
+        rows = ContactRequest.objects.filter(sender_hash=_digest(client_ip))
+        throttle.check_hourly(rows, at="created_at", limit=limit, message=message)
+    if email.strip():
+        rows = ContactRequest.objects.filter(email__iexact=email.strip())
+        throttle.check_hourly(rows, at="created_at", limit=limit, message=message)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency
+from medcenter.core import audit, idempotency, throttle
 from medcenter.core.audit import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.directory.models import Program
@@ -186,7 +186,7 @@ def contact(request: HttpRequest, nct_id: str) -> HttpResponse:
                     client_ip=client_ip(request),
                     request=request,
                 )
-            except services.Throttled as throttled:
+            except throttle.Throttled as throttled:
                 return idempotency.Answer(429, {"retry_after": throttled.retry_after})
             return idempotency.Answer(200, {"request": str(made.public_id)})
 

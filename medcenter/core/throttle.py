@@ -1,0 +1,26 @@
+"""Hourly limits on public submissions (referrals, trial contact requests): HTTP 429."""
+
+from datetime import timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+
+class Throttled(Exception):
+    """Too many submissions; `retry_after` is in seconds (the Retry-After of the 429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def check_hourly(rows: QuerySet, *, at: str, limit: int, message: str) -> None:  # type: ignore[type-arg]
+    """Raise Throttled if `rows` (one sender's submissions) hold `limit` or more in the last
+    hour, `at` naming their time field; retry when the oldest of them leaves the hour."""
+    since = timezone.now() - timedelta(hours=1)
+    times = list(
+        rows.filter(**{f"{at}__gt": since}).order_by(at).values_list(at, flat=True)[:limit]
+    )
+    if len(times) >= limit:
+        wait = times[0] + timedelta(hours=1) - timezone.now()
+        raise Throttled(message, int(wait.total_seconds()) + 1)
