@@ -104,3 +104,40 @@ def forget_old() -> int:
     cutoff = timezone.now() - RETENTION
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def submit_form_once(
+    form: Any, *, scope: str, payload: dict[str, str], create: Callable[[], dict[str, Any]]
+) -> Answer | None:
+    """A public form's submission, at most once per form key (a hidden field).
+
+    `create` makes the thing and returns what to remember of it. The answer is 200 with that,
+    or 429 with `retry_after` when the sender is throttled; the same key sent again gets the
+    same answer. A refusal (ValidationError) or a key sent with other values is put on the
+    form, whose entries stay as typed, and None is returned.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from medcenter.core.throttle import Throttled
+
+    def action() -> Answer:
+        try:
+            return Answer(200, create())
+        except Throttled as throttled:
+            return Answer(429, {"retry_after": throttled.retry_after})
+
+    key = form.cleaned_data.get("idempotency_key") or ""
+    try:
+        if valid_key(key):
+            return run_once(scope=scope, owner="form", key=key, payload=payload, action=action)
+        return action()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    except (KeyReused, StillRunning):
+        form.add_error(None, _("This form was already sent. Reload the page to send a new one."))
+    return None

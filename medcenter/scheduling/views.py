@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency, throttle
+from medcenter.core import audit, idempotency
 from medcenter.core.audit import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
@@ -65,45 +65,29 @@ def _submit(
     request: HttpRequest, form: Any, *, source: str, template: str, title: str
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data.get("idempotency_key") or ""
 
-        def action() -> idempotency.Answer:
-            try:
-                referral = referrals.submit_referral(
-                    data=form.referral_data(),
-                    source=source,
-                    documents=form.checked_documents,
-                    submitted_by=request.user,
-                    client_ip=client_ip(request),
-                    request=request,
-                )
-            except throttle.Throttled as throttled:
-                return idempotency.Answer(429, {"retry_after": throttled.retry_after})
-            return idempotency.Answer(200, {"referral": str(referral.public_id)})
-
-        try:
-            if idempotency.valid_key(key):
-                payload = {k: str(v) for k, v in form.cleaned_data.items() if k != "documents"}
-                answer = idempotency.run_once(
-                    scope=f"scheduling.{source}",
-                    owner="form",
-                    key=key,
-                    payload=payload,
-                    action=action,
-                )
-            else:
-                answer = action()
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except (idempotency.KeyReused, idempotency.StillRunning):
-            form.add_error(
-                None, _("This form was already sent. Reload the page to send a new one.")
+        def create() -> dict[str, Any]:
+            referral = referrals.submit_referral(
+                data=form.referral_data(),
+                source=source,
+                documents=form.checked_documents,
+                submitted_by=request.user,
+                client_ip=client_ip(request),
+                request=request,
             )
-        else:
-            if answer.status == 429:
-                response = render(request, "scheduling/throttled.html", status=429)
-                response["Retry-After"] = str(answer.body.get("retry_after", 3600))
-                return response
+            return {"referral": str(referral.public_id)}
+
+        answer = idempotency.submit_form_once(
+            form,
+            scope=f"scheduling.{source}",
+            payload={k: str(v) for k, v in form.cleaned_data.items() if k != "documents"},
+            create=create,
+        )
+        if answer is not None and answer.status == 429:
+            response = render(request, "scheduling/throttled.html", status=429)
+            response["Retry-After"] = str(answer.body.get("retry_after", 3600))
+            return response
+        if answer is not None:
             referral = Referral.objects.get(public_id=answer.body["referral"])
             return render(request, "scheduling/received.html", {"referral": referral})
     return render(

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency, throttle
+from medcenter.core import audit, idempotency
 from medcenter.core.audit import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.directory.models import Program
@@ -171,48 +171,33 @@ def contact(request: HttpRequest, nct_id: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
 
-        def action() -> idempotency.Answer:
-            try:
-                made = services.request_contact(
-                    trial=trial,
-                    name=data["name"],
-                    email=data["email"] or "",
-                    phone=data["phone"] or "",
-                    language=get_language() or "en",
-                    answers=answers,
-                    explanation=[v.as_dict() for v in match.verdicts],
-                    likely=likely,
-                    patient=_own_patient(request),
-                    client_ip=client_ip(request),
-                    request=request,
-                )
-            except throttle.Throttled as throttled:
-                return idempotency.Answer(429, {"retry_after": throttled.retry_after})
-            return idempotency.Answer(200, {"request": str(made.public_id)})
-
-        try:
-            key = data.get("idempotency_key") or ""
-            if idempotency.valid_key(key):
-                answer = idempotency.run_once(
-                    scope="trials.contact",
-                    owner="form",
-                    key=key,
-                    payload={k: str(v) for k, v in data.items()},
-                    action=action,
-                )
-            else:
-                answer = action()
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except (idempotency.KeyReused, idempotency.StillRunning):
-            form.add_error(
-                None, _("This form was already sent. Reload the page to send a new one.")
+        def create() -> dict[str, Any]:
+            made = services.request_contact(
+                trial=trial,
+                name=data["name"],
+                email=data["email"] or "",
+                phone=data["phone"] or "",
+                language=get_language() or "en",
+                answers=answers,
+                explanation=[v.as_dict() for v in match.verdicts],
+                likely=likely,
+                patient=_own_patient(request),
+                client_ip=client_ip(request),
+                request=request,
             )
-        else:
-            if answer.status == 429:
-                response = render(request, "trials/throttled.html", {"trial": trial}, status=429)
-                response["Retry-After"] = str(answer.body.get("retry_after", 3600))
-                return response
+            return {"request": str(made.public_id)}
+
+        answer = idempotency.submit_form_once(
+            form,
+            scope="trials.contact",
+            payload={k: str(v) for k, v in data.items()},
+            create=create,
+        )
+        if answer is not None and answer.status == 429:
+            response = render(request, "trials/throttled.html", {"trial": trial}, status=429)
+            response["Retry-After"] = str(answer.body.get("retry_after", 3600))
+            return response
+        if answer is not None:
             return render(request, "trials/contact_sent.html", {"trial": trial})
     return render(
         request,
