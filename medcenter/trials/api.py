@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
-from pydantic import StringConstraints
+from pydantic import StringConstraints, ValidationInfo, field_validator
 
-from medcenter.trials import profiles, selectors
+from medcenter.trials import labunits, profiles, selectors
 from medcenter.trials.importer import NCT_ID
 from medcenter.trials.matching import rank
 from medcenter.trials.models import Trial
@@ -75,6 +75,39 @@ class BiomarkerIn(Schema):
     present: bool = True
 
 
+class LabIn(Schema):
+    test: Literal[
+        "anc",
+        "platelets",
+        "hemoglobin",
+        "creatinine",
+        "creatinine_clearance",
+        "bilirubin",
+        "ast",
+        "alt",
+        "albumin",
+        "inr",
+    ]
+    value: float = Field(..., ge=0, le=1e7)
+    unit: str = Field(
+        "",
+        max_length=20,
+        description='e.g. "g/dL", "10^9/L", "/mm3", "umol/L", "U/L"; empty for INR',
+    )
+    uln: float | None = Field(
+        None, gt=0, le=1e7, description="The lab's upper limit of normal, in the same unit"
+    )
+
+    @field_validator("unit")
+    @classmethod
+    def unit_known(cls, unit: str, info: ValidationInfo) -> str:
+        test = info.data.get("test")
+        if test and labunits.to_canonical(test, 1.0, unit) is None:
+            units = ", ".join(labunits.known_units(test)) or "none"
+            raise ValueError(f"unit {unit!r} is not known for {test}; use one of: {units}")
+        return unit
+
+
 class ProfileIn(Schema):
     age: float | None = Field(None, ge=0, le=120)
     sex: Literal["female", "male"] | None = None
@@ -93,6 +126,7 @@ class ProfileIn(Schema):
     prior_lines: int | None = Field(None, ge=0, le=20)
     brain_metastases: bool | None = None
     pregnant: bool | None = None
+    labs: list[LabIn] = Field(default_factory=list, max_length=20)
     note: str = Field("", max_length=20_000, description="Free text; may be the only field")
     limit: int = Field(20, ge=1, le=MAX_RESULTS)
     include_ineligible: bool = False

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from medcenter.oncology.genomics.oncotree import SOLID_TUMOR, OncoTree, load_oncotree
+from medcenter.trials import labunits
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 INCLUSION, EXCLUSION = "inclusion", "exclusion"
@@ -71,6 +72,7 @@ class Profile:
     prior_lines: int | None = None
     brain_metastases: bool | None = None
     brain_qualifiers: frozenset[str] = frozenset()
+    # canonical units (labunits.CANONICAL); "<test>/uln": the result as a multiple of the ULN
     labs: dict[str, float] = field(default_factory=dict)
     pregnant: bool | None = None
     note: str = ""
@@ -321,18 +323,33 @@ def _brain(c: dict[str, Any], p: Profile) -> Condition:
 
 
 def _lab(c: dict[str, Any], p: Profile) -> Condition:
-    test = c.get("test")
-    value = p.labs.get(str(test))
-    if value is None or c.get("uln_multiple") is not None:
+    """A laboratory limit: a value (converted to the test's canonical unit) or a multiple of
+    the upper limit of normal, against the profile's result (canonical unit, or value/ULN)."""
+    test = str(c.get("test"))
+    op = str(c.get("op"))
+    multiple = c.get("uln_multiple")
+    if multiple is not None:
+        ratio = p.labs.get(f"{test}/uln")
+        if ratio is None:
+            return None, f"{test} (times the upper limit of normal) not recorded"
+        return _compare(ratio, op, float(multiple)), f"{test} {ratio:.3g} x ULN"
+    value = p.labs.get(test)
+    if value is None:
         return None, f"{test} not recorded"
-    op, limit = c.get("op"), float(c.get("value") or 0)
-    result = {
-        ">=": value >= limit,
-        ">": value > limit,
-        "<=": value <= limit,
-        "<": value < limit,
-    }.get(str(op))
-    return result, f"{test} {value:g}"
+    limit = labunits.to_canonical(test, float(c.get("value") or 0), c.get("unit"))
+    if limit is None:
+        return None, f"{test} {value:g}: the criterion's unit ({c.get('unit')}) is not understood"
+    return _compare(value, op, limit), f"{test} {value:g} {labunits.CANONICAL[test]}".strip()
+
+
+def _compare(value: float, op: str, limit: float) -> bool | None:
+    tolerance = 1e-9 * max(abs(limit), 1.0)  # 1.5 x 10^9/L read as 1500/mm3 is 1.5 exactly
+    return {
+        ">=": value >= limit - tolerance,
+        ">": value > limit + tolerance,
+        "<=": value <= limit + tolerance,
+        "<": value < limit - tolerance,
+    }.get(op)
 
 
 def _pregnancy(c: dict[str, Any], p: Profile) -> Condition:

@@ -200,7 +200,7 @@ class _Facets:
             ]
         if name == "lab":
             test = dim[1]
-            return [p.labs.get(test) for p in ps]
+            return [(p.labs.get(test), p.labs.get(f"{test}/uln")) for p in ps]
         if name == "any":
             return list(zip(*(self.values(part) for part in dim[1]), strict=True))
         if name == "const":

@@ -20,7 +20,7 @@ from medcenter.oncology.models import (
     Variant,
 )
 from medcenter.patients.models import Patient
-from medcenter.trials import eligibility, vocabulary
+from medcenter.trials import eligibility, labunits, vocabulary
 from medcenter.trials.matching import Biomarker, Profile
 
 # Receptor tests recorded as tumour markers, read as the biomarker classes criteria use.
@@ -219,6 +219,13 @@ def profile_from_payload(data: dict[str, Any]) -> Profile:
         profile.brain_metastases = bool(data["brain_metastases"])
     if data.get("pregnant") is not None:
         profile.pregnant = bool(data["pregnant"])
+    for lab in data.get("labs") or []:
+        test, value = str(lab.get("test")), float(lab.get("value") or 0)
+        converted = labunits.to_canonical(test, value, lab.get("unit"))
+        if converted is not None:
+            profile.labs[test] = converted
+        if lab.get("uln"):
+            profile.labs[f"{test}/uln"] = value / float(lab["uln"])
     profile.note = note
     return profile
 
@@ -312,4 +319,5 @@ def describe(profile: Profile) -> dict[str, Any]:
         "prior_therapies": sorted(profile.prior_therapies),
         "brain_metastases": profile.brain_metastases,
         "pregnant": profile.pregnant,
+        "labs": {test: round(value, 4) for test, value in sorted(profile.labs.items())},
     }

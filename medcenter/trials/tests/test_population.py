@@ -147,7 +147,10 @@ def random_profile(rng):
         prior_lines=maybe(rng, rng.randint(0, 4)),
         brain_metastases=maybe(rng, rng.random() < 0.3),
         brain_qualifiers=frozenset(rng.sample(QUALIFIERS, rng.randint(0, 2))),
-        labs={t: rng.choice([0.5, 1.5, 2.0, 100.0, 150.0]) for t in rng.sample(LABS, 2)},
+        labs={
+            **{t: rng.choice([0.5, 1.5, 2.0, 100.0, 150.0]) for t in rng.sample(LABS, 2)},
+            **{f"{t}/uln": rng.choice([0.8, 1.5, 3.0]) for t in rng.sample(LABS, 1)},
+        },
         pregnant=maybe(rng, rng.random() < 0.1, 0.4),
         not_diagnoses=frozenset(rng.sample(CODES, 2)) if rng.random() < 0.1 else frozenset(),
         not_therapies=frozenset(rng.sample(THERAPIES[:-1], 1))
