@@ -35,13 +35,12 @@ import gc
 import math
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import line, percentile, run_per_backend, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "medcenter_bench_scheduling"
@@ -50,33 +49,6 @@ TARGET_NEXT_MS, TARGET_MDT_MS, TARGET_BOOK_MS = 20.0, 100.0, 50.0
 
 
 # --- Figures ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-def fmt(value: float) -> str:
-    return f"{value:7.3f}" if value < 1 else f"{value:7.2f}"
-
-
-def line(name: str, times: list[float], target: float | None = None) -> str:
-    text = (
-        f"  {name:<36} n={len(times):<4} p50 {fmt(percentile(times, 0.5))} ms   "
-        f"p95 {fmt(percentile(times, 0.95))} ms   max {fmt(max(times))} ms"
-    )
-    if target is not None:
-        verdict = "OK" if percentile(times, 0.95) < target else "MISSED"
-        text += f"   (target p95 < {target:.0f} ms) {verdict}"
-    return text
-
-
-def timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return (time.perf_counter() - started) * 1000, result
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -893,10 +865,6 @@ def child(args: argparse.Namespace) -> None:
 # --- Driver -----------------------------------------------------------------------------------
 
 
-def psql(base: str, sql: str) -> None:
-    subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True, capture_output=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -919,42 +887,15 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    pg = os.environ.get("DATABASE_URL_POSTGRES", "postgres://postgres@127.0.0.1:5432/medcenter")
-    base = pg.rsplit("/", 1)[0]
-    status = 0
     flags = ["--quick"] * args.quick + ["--profile"] * args.profile
     flags += ["--think-ms", str(args.think_ms), "--pace-ms", str(args.pace_ms)]
-    for backend in backends:
-        scratch = tempfile.mkdtemp(prefix="medcenter-sched-bench-")
-        if backend == "sqlite":
-            url = f"sqlite:///{scratch}/bench.sqlite3"
-        else:
-            check = [sys.executable, str(ROOT / "scripts/pg_reachable.py"), pg]
-            if subprocess.run(check).returncode != 0:
-                print(f"\nPostgreSQL: not reachable at {base}, skipped")
-                shutil.rmtree(scratch, ignore_errors=True)
-                continue
-            psql(base, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            psql(base, f"CREATE DATABASE {PG_NAME}")
-            url = f"{base}/{PG_NAME}"
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "SQLITE_TEST_NAME": f"{scratch}/unused-test.sqlite3",
-        }
-        try:
-            result = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--child", *flags],
-                env=env,
-                cwd=ROOT,
-            )
-            status = status or result.returncode
-        finally:
-            if backend == "postgresql":
-                psql(base, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            shutil.rmtree(scratch, ignore_errors=True)
+    status = run_per_backend(
+        __file__,
+        backend=args.backend,
+        flags=flags,
+        pg_name=PG_NAME,
+        prefix="medcenter-sched-bench-",
+    )
     sys.exit(status)
 
 

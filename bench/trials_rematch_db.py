@@ -63,15 +63,14 @@ import inspect
 import os
 import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from _common import load, run_per_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -87,11 +86,6 @@ PROTEIN = re.compile(r"^[A-Z]\d+[A-Z]?$")  # L858R, G12C, V600E, V600
 
 
 # --- Figures ----------------------------------------------------------------------------------
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 class Clock:
@@ -699,10 +693,6 @@ def child(args: argparse.Namespace) -> None:
 # --- Driver -----------------------------------------------------------------------------------
 
 
-def psql(base: str, sql: str) -> None:
-    subprocess.run(["psql", f"{base}/postgres", "-qc", sql], check=True, capture_output=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
@@ -719,43 +709,16 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    pg = os.environ.get("DATABASE_URL_POSTGRES", "postgres://postgres@127.0.0.1:5432/medcenter")
-    base = pg.rsplit("/", 1)[0]
-    status = 0
     flags = ["--trials", str(args.trials), "--patients", str(args.patients)]
     flags += ["--workers", str(args.workers), "--seed", str(args.seed)]
     flags += ["--chunk", str(args.chunk)] if args.chunk is not None else []
-    for backend in backends:
-        scratch = tempfile.mkdtemp(prefix="medcenter-rematch-bench-")
-        if backend == "sqlite":
-            url = f"sqlite:///{scratch}/bench.sqlite3"
-        else:
-            check = [sys.executable, str(ROOT / "scripts/pg_reachable.py"), pg]
-            if subprocess.run(check).returncode != 0:
-                print(f"\nPostgreSQL: not reachable at {base}, skipped")
-                shutil.rmtree(scratch, ignore_errors=True)
-                continue
-            psql(base, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            psql(base, f"CREATE DATABASE {PG_NAME}")
-            url = f"{base}/{PG_NAME}"
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},
-            "DATABASE_URL": url,
-            "LOG_LEVEL": "WARNING",
-            "SQLITE_TEST_NAME": f"{scratch}/unused-test.sqlite3",
-        }
-        try:
-            result = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--child", *flags],
-                env=env,
-                cwd=ROOT,
-            )
-            status = status or result.returncode
-        finally:
-            if backend == "postgresql":
-                psql(base, f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-            shutil.rmtree(scratch, ignore_errors=True)
+    status = run_per_backend(
+        __file__,
+        backend=args.backend,
+        flags=flags,
+        pg_name=PG_NAME,
+        prefix="medcenter-rematch-bench-",
+    )
     sys.exit(status)
 
 

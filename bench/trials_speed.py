@@ -34,9 +34,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import math
 import multiprocessing
-import os
 import random
 import statistics
 import sys
@@ -46,6 +44,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from _common import line, load, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,38 +58,6 @@ TARGET_ONE_MS, TARGET_ALL_S = 20.0, 120.0
 
 
 # --- Figures ----------------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-def fmt(value: float) -> str:
-    return f"{value:7.3f}" if value < 1 else f"{value:7.2f}"
-
-
-def line(name: str, times: list[float], target: float | None = None) -> str:
-    text = (
-        f"  {name:<44} n={len(times):<4} p50 {fmt(percentile(times, 0.5))} ms   "
-        f"p95 {fmt(percentile(times, 0.95))} ms   max {fmt(max(times))} ms"
-    )
-    if target is not None:
-        verdict = "OK" if percentile(times, 0.95) < target else "MISSED"
-        text += f"   (target p95 < {target:.0f} ms) {verdict}"
-    return text
-
-
-def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return (time.perf_counter() - started) * 1000, result
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 # --- Cancer types ---------------------------------------------------------------------------

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medcenter.core.models import IdempotencyRecord
+from medcenter.core.throttle import Throttled
 
 # A claim whose first try died (a killed worker) is taken over after this long.
 ABANDONED_AFTER = timedelta(seconds=60)
@@ -102,7 +105,7 @@ def _await_answer(*, scope: str, owner: str, key: str, digest: str) -> Answer:
 def forget_old() -> int:
     """Delete answers older than the retention window; returns how many."""
     cutoff = timezone.now() - RETENTION
-    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
 
 
@@ -116,10 +119,6 @@ def submit_form_once(
     same answer. A refusal (ValidationError) or a key sent with other values is put on the
     form, whose entries stay as typed, and None is returned.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from medcenter.core.throttle import Throttled
 
     def action() -> Answer:
         try:

@@ -19,6 +19,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import StringConstraints, ValidationInfo, field_validator
 
 from medcenter.trials import labunits, profiles, selectors
+from medcenter.trials.eligibility.labs import LAB_TESTS
 from medcenter.trials.importer import NCT_ID
 from medcenter.trials.matching import rank
 from medcenter.trials.models import Trial
@@ -76,18 +77,7 @@ class BiomarkerIn(Schema):
 
 
 class LabIn(Schema):
-    test: Literal[
-        "anc",
-        "platelets",
-        "hemoglobin",
-        "creatinine",
-        "creatinine_clearance",
-        "bilirubin",
-        "ast",
-        "alt",
-        "albumin",
-        "inr",
-    ]
+    test: str = Field(..., json_schema_extra={"enum": list(LAB_TESTS)})
     value: float = Field(..., ge=0, le=1e7)
     unit: str = Field(
         "",
@@ -97,6 +87,13 @@ class LabIn(Schema):
     uln: float | None = Field(
         None, gt=0, le=1e7, description="The lab's upper limit of normal, in the same unit"
     )
+
+    @field_validator("test")
+    @classmethod
+    def test_known(cls, test: str) -> str:
+        if test not in LAB_TESTS:
+            raise ValueError(f"unknown test {test!r}; use one of: {', '.join(LAB_TESTS)}")
+        return test
 
     @field_validator("unit")
     @classmethod
