@@ -29,7 +29,8 @@ field (expected differences: "no brain metastases", and "not metastatic" without
 row and read back unknown; HER2 negative by IHC reads as ERBB2 without overexpression or
 amplification; a stage needs a diagnosis to belong to; an unknown age gets a date of birth),
 and after the first re-match the stored rows of a sample of patients are compared with
-CompiledTrials.rank on their profiles (trial, score, criteria met and unknown).
+CompiledTrials.rank on their profiles (trial, score, criteria met and unknown; the trials with
+a diagnosis or biomarker criterion met, Match.anchored, as the pre-screening queue keeps).
 
 It prints, timed with time.perf_counter in the same process:
   1. build times and row counts (trials, criteria, patients, oncology rows);
@@ -513,16 +514,21 @@ def check_stored(ids: list[int], sample: int, rng: random.Random) -> str:
     ):
         stored[row[0]].add(row[1:])
     pairs = wrong_pairs = wrong_counts = 0
+    eligible = kept = 0
     for pk in chosen:
-        ranked = catalogue.rank(read[pk], limit=limit)
+        everything = catalogue.rank(read[pk])
+        ranked = [m for m in everything if m.anchored][:limit]  # what the queue keeps
+        eligible += len(everything)
+        kept += sum(m.anchored for m in everything)
         pairs += len(ranked)
         expected = {(m.trial_id, m.score) for m in ranked}
         wrong_pairs += expected != {row[:2] for row in stored[pk]}
         wrong_counts += {(m.trial_id, m.score, m.met, m.unknown) for m in ranked} != stored[pk]
     return (
-        f"stored rows against CompiledTrials.rank(limit={limit}) for {len(chosen)} patients "
-        f"({pairs:,} pairs): trials or scores differ for {wrong_pairs}, met or unknown counts "
-        f"differ for {wrong_counts}"
+        f"stored rows against CompiledTrials.rank, anchored, best {limit}, for {len(chosen)} "
+        f"patients ({pairs:,} pairs): trials or scores differ for {wrong_pairs}, met or unknown "
+        f"counts differ for {wrong_counts}; per patient {eligible / len(chosen):.1f} trials "
+        f"eligible, {kept / len(chosen):.1f} with a diagnosis or biomarker criterion met"
     )
 
 
@@ -627,8 +633,6 @@ def child(args: argparse.Namespace) -> None:
     clock.wrap(population.CompiledTrials, "rematch", "matching (CompiledTrials.rematch)")
     clock.wrap(population.CompiledTrials, "rank", "matching (CompiledTrials.rank)")
     clock.wrap(services, "_store_found", "storing")
-    clock.wrap(services, "store_candidates", "storing")
-    clock.wrap(services, "mark_matched", "MatchState")
 
     print(f"\n2. First full re-match, no candidates yet ({len(ids):,} patients), {load()}")
     started = time.perf_counter()

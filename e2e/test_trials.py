@@ -61,6 +61,6 @@ def test_a_patient_finds_a_trial_in_spanish_and_the_coordinator_sees_the_request
     assert blocking_violations(page) == []
     page.locator(f"a[href$='/requests/{saved.public_id}/']").click()
     expect(page.locator("table")).to_contain_text("Histologically confirmed Ewing sarcoma")
-    expect(page.locator("table")).to_contain_text("age 17")
+    expect(page.locator("table")).to_contain_text("edad 17")  # evidence in her language
     expect(page.locator("dl")).to_contain_text("Rowan Testa")
     assert blocking_violations(page) == []

@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from medcenter.oncology.genomics.oncotree import SOLID_TUMOR, OncoTree, load_oncotree
 from medcenter.trials import labunits
@@ -39,6 +40,10 @@ WEIGHTS = {
     "text": 0.15,
 }
 UNKNOWN_CREDIT = 0.45  # an unknown is worth a bit under half a met criterion
+# A trial is put in its team's pre-screening queue only when an inclusion criterion this
+# heavy (a diagnosis or a biomarker, or any-of alternatives with one) is met: without it, a
+# patient with little on record would be a candidate for nearly every trial.
+ANCHOR_WEIGHT = 4.0
 PRIOR_WEIGHT = 4.0  # what a trial must earn before its score means much
 ROMAN = ("0", "I", "II", "III", "IV")
 # ECOG grade ↔ Karnofsky range (Oken et al. 1982), to read one scale from the other.
@@ -93,13 +98,22 @@ class Verdict:
     def criterion(self) -> str:
         return self.source
 
-    def as_dict(self) -> dict[str, str]:
+    @property
+    def evidence_shown(self) -> str:
+        """The evidence in the active language."""
+        return shown(self.evidence)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As shown (and kept with a decision): the evidence in the active language, and its
+        parts, so that a later reader sees it in theirs (templatetags.trials.evidence)."""
+        parts = self.evidence.to_parts() if isinstance(self.evidence, Evidence) else None
         return {
             "section": self.section,
             "kind": self.kind,
             "criterion": self.source,
             "outcome": self.outcome,
-            "evidence": self.evidence,
+            "evidence": self.evidence_shown,
+            "evidence_parts": parts,
         }
 
 
@@ -109,6 +123,7 @@ class Match:
     score: float
     eligible: bool  # no criterion not met
     verdicts: list[Verdict]
+    anchored: bool = False  # an inclusion diagnosis or biomarker criterion met (ANCHOR_WEIGHT)
 
     @property
     def met(self) -> int:
@@ -124,6 +139,80 @@ class Match:
 
 
 # --- Reading one criterion ---------------------------------------------------------------------
+
+
+class Evidence(str):
+    """What a criterion was compared with, as text: the English wording is the string itself
+    (tests, logs, the API in English); `translated()` says it in the active language.
+
+    The wording is a msgid marked with gettext_noop and filled by str.format, so this module
+    needs no Django settings and the matcher pays for no translation while it ranks; only the
+    explanations shown are translated.
+    """
+
+    template: str
+    params: dict[str, Any]
+    parts: tuple[Evidence, ...]
+
+    def __new__(cls, template: str, **params: Any) -> Evidence:
+        text = template.format(**params) if params else template
+        made = super().__new__(cls, text)
+        made.template, made.params, made.parts = template, params, ()
+        return made
+
+    @classmethod
+    def joined(cls, parts: Sequence[str]) -> Evidence:
+        """Several pieces of evidence, each once, separated by semicolons."""
+        unique = [p if isinstance(p, Evidence) else cls(p) for p in dict.fromkeys(parts)]
+        made = cls("; ".join(unique))
+        made.parts = tuple(unique)
+        return made
+
+    def translated(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.parts:
+            return "; ".join(part.translated() for part in self.parts)
+        if not self.params:
+            return gettext(self.template) if self.template else ""
+        try:
+            return gettext(self.template).format(**self.params)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+            return str(self)
+
+    def to_parts(self) -> list[list[Any]]:
+        """As JSON (kept with a decision or a contact request): [[template, params], ...]."""
+        return [[part.template, part.params] for part in (self.parts or (self,))]
+
+    @classmethod
+    def from_parts(cls, parts: Any) -> Evidence:
+        """The evidence `to_parts` wrote (ValueError when it is not that)."""
+        if not isinstance(parts, list) or not parts:
+            raise ValueError("no evidence parts")
+        made = []
+        for part in parts:
+            if not (
+                isinstance(part, list)
+                and len(part) == 2
+                and isinstance(part[0], str)
+                and isinstance(part[1], dict)
+            ):
+                raise ValueError("not an evidence part")
+            try:
+                part[0].format(**part[1])  # the template and its values fit together
+                made.append(cls(part[0], **part[1]))
+            except (KeyError, IndexError, TypeError) as error:
+                raise ValueError("evidence part does not fit its template") from error
+        return made[0] if len(made) == 1 else cls.joined(made)
+
+
+E = Evidence
+
+
+def shown(evidence: str) -> str:
+    """Evidence in the active language (plain strings, such as stored snapshots, as they are)."""
+    return evidence.translated() if isinstance(evidence, Evidence) else evidence
+
 
 Condition = tuple[bool | None, str]  # (is the stated condition true of the patient?, evidence)
 
@@ -141,26 +230,37 @@ def _codes_known(codes: Iterable[str]) -> list[str]:
 def _diagnosis(c: dict[str, Any], p: Profile) -> Condition:
     wanted = _codes_known(c.get("oncotree") or [])
     if not wanted:
-        return None, "no diagnosis code to compare"
+        return None, E(gettext_noop("no diagnosis code to compare"))
     if not p.oncotree:
         if p.not_diagnoses and set(wanted) <= p.not_diagnoses:
-            return False, "not this diagnosis (your answer)"
+            return False, E(gettext_noop("not this diagnosis (your answer)"))
         if p.terms:
-            return None, f"diagnosis given as text only ({', '.join(p.terms[:2])})"
-        return None, "no diagnosis recorded"
+            shown = ", ".join(p.terms[:2])
+            return None, E(gettext_noop("diagnosis given as text only ({terms})"), terms=shown)
+        return None, E(gettext_noop("no diagnosis recorded"))
     tree = oncotree()
     names = ", ".join(tree.name(w) for w in wanted[:3])
     for code in _codes_known(p.oncotree):
         lineage = tree.lineage(code)
         for want in wanted:
             if want in lineage:
-                return True, f"{tree.name(code)} ({code}) is within {tree.name(want)}"
+                return True, E(
+                    gettext_noop("{name} ({code}) is within {wanted}"),
+                    name=tree.name(code),
+                    code=code,
+                    wanted=tree.name(want),
+                )
     for code in _codes_known(p.oncotree):
         for want in wanted:
             if code in tree.lineage(want):  # the record is less specific than the trial
-                return None, f"{tree.name(code)} ({code}): subtype not recorded, {names} wanted"
+                return None, E(
+                    gettext_noop("{name} ({code}): subtype not recorded, {wanted} wanted"),
+                    name=tree.name(code),
+                    code=code,
+                    wanted=names,
+                )
     mine = ", ".join(f"{tree.name(c)} ({c})" for c in _codes_known(p.oncotree)[:2])
-    return False, f"{mine}, not {names}"
+    return False, E(gettext_noop("{mine}, not {wanted}"), mine=mine, wanted=names)
 
 
 def _group(stage: str) -> str:
@@ -177,48 +277,53 @@ def _stage(c: dict[str, Any], p: Profile) -> Condition:
     detail = [str(s).upper() for s in c.get("detail") or []]
     if stages:
         if p.stage is None:
-            outcomes.append((None, "stage not recorded"))
+            outcomes.append((None, E(gettext_noop("stage not recorded"))))
         else:
             group = _group(p.stage)
             exact = p.stage.strip().upper()
             ok = group in stages
             if ok and detail and exact != group and any(d.startswith(group) for d in detail):
                 ok = exact in detail
-            outcomes.append((ok, f"stage {p.stage}"))
+            outcomes.append((ok, E(gettext_noop("stage {stage}"), stage=p.stage)))
     if c.get("metastatic"):
         if p.metastatic is not None:
-            outcomes.append((p.metastatic, "metastatic" if p.metastatic else "not metastatic"))
+            spread = gettext_noop("metastatic") if p.metastatic else gettext_noop("not metastatic")
+            outcomes.append((p.metastatic, E(spread)))
         elif p.stage is not None:
-            outcomes.append((_group(p.stage) == "IV", f"stage {p.stage}"))
+            outcomes.append(
+                (_group(p.stage) == "IV", E(gettext_noop("stage {stage}"), stage=p.stage))
+            )
         else:
-            outcomes.append((None, "spread not recorded"))
+            outcomes.append((None, E(gettext_noop("spread not recorded"))))
     if c.get("locally_advanced"):
         if p.stage is not None:
-            outcomes.append((_group(p.stage) in ("III", "IV"), f"stage {p.stage}"))
+            outcomes.append(
+                (_group(p.stage) in ("III", "IV"), E(gettext_noop("stage {stage}"), stage=p.stage))
+            )
         else:
-            outcomes.append((None, "stage not recorded"))
+            outcomes.append((None, E(gettext_noop("stage not recorded"))))
     if c.get("unresectable"):
-        outcomes.append((None, "resectability not recorded"))
+        outcomes.append((None, E(gettext_noop("resectability not recorded"))))
     return _any_of(outcomes)
 
 
 def _any_of(outcomes: Sequence[Condition]) -> Condition:
     """Alternatives: true if one is, false if all are, else unknown."""
     if not outcomes:
-        return None, "nothing to compare"
+        return None, E(gettext_noop("nothing to compare"))
     for outcome in outcomes:
         if outcome[0] is True:
             return outcome
     if all(outcome[0] is False for outcome in outcomes):
-        return False, "; ".join(dict.fromkeys(o[1] for o in outcomes))
-    return None, "; ".join(dict.fromkeys(o[1] for o in outcomes if o[0] is None))
+        return False, Evidence.joined([o[1] for o in outcomes])
+    return None, Evidence.joined([o[1] for o in outcomes if o[0] is None])
 
 
 def _biomarker(c: dict[str, Any], p: Profile) -> Condition:
     gene = str(c.get("gene") or "").upper()
     wanted = {str(k) for k in c.get("classes") or []} or {"mutation"}
     if not gene:
-        return None, "no gene named"
+        return None, E(gettext_noop("no gene named"))
     found = [
         b
         for b in p.biomarkers
@@ -228,48 +333,79 @@ def _biomarker(c: dict[str, Any], p: Profile) -> Condition:
     if found:
         first = found[0]
         shown = sorted(wanted.intersection(first.classes))[0]
-        where = f" ({first.source})" if first.source else ""
-        return True, f"{gene} {shown} found{where}"
+        if first.source:
+            return True, E(
+                gettext_noop("{gene} {change} found ({source})"),
+                gene=gene,
+                change=shown,
+                source=first.source,
+            )
+        return True, E(gettext_noop("{gene} {change} found"), gene=gene, change=shown)
     denied = [
         b
         for b in p.biomarkers
         if b.gene.upper() == gene and not b.present and wanted.intersection(b.classes)
     ]
     if denied:
-        return False, f"{label} reported absent"
+        return False, E(gettext_noop("{wanted} reported absent"), wanted=label)
     if gene in p.tested_genes:
         others = [b for b in p.biomarkers if b.gene.upper() == gene and b.present]
         if others:
             seen = ", ".join(sorted(others[0].classes - {"mutation", "oncogenic mutation"})[:2])
-            return False, f"{gene} tested: {seen or 'other change'}, not {' or '.join(wanted)}"
-        return False, f"{gene} tested, no {' or '.join(sorted(wanted))} found"
-    return None, f"{gene} not tested"
+            if not seen:
+                return False, E(
+                    gettext_noop("{gene} tested: another change, not {wanted}"),
+                    gene=gene,
+                    wanted=" or ".join(wanted),
+                )
+            return False, E(
+                gettext_noop("{gene} tested: {seen}, not {wanted}"),
+                gene=gene,
+                seen=seen,
+                wanted=" or ".join(wanted),
+            )
+        return False, E(
+            gettext_noop("{gene} tested, no {wanted} found"),
+            gene=gene,
+            wanted=" or ".join(sorted(wanted)),
+        )
+    return None, E(gettext_noop("{gene} not tested"), gene=gene)
 
 
 def _performance(c: dict[str, Any], p: Profile) -> Condition:
     scale = c.get("scale")
     if scale == "ecog":
-        ecog, how = p.ecog, "ECOG"
+        ecog = p.ecog
         if ecog is None and p.karnofsky is not None:
             ecog = ECOG_FROM_KARNOFSKY.get(int(round(p.karnofsky, -1)))
-            how = f"ECOG from Karnofsky {p.karnofsky}"
+            if ecog is not None:
+                ok = _within(ecog, c)
+                return ok, E(
+                    gettext_noop("ECOG from Karnofsky {karnofsky} {ecog}"),
+                    karnofsky=p.karnofsky,
+                    ecog=ecog,
+                )
         if ecog is None:
-            return None, "performance status not recorded"
-        low, high = c.get("min"), c.get("max")
-        ok = (low is None or ecog >= low) and (high is None or ecog <= high)
-        return ok, f"{how} {ecog}"
+            return None, E(gettext_noop("performance status not recorded"))
+        return _within(ecog, c), E(gettext_noop("ECOG {ecog}"), ecog=ecog)
     if scale in ("karnofsky", "lansky"):
         if p.karnofsky is None:
             if p.ecog is None:
-                return None, "performance status not recorded"
+                return None, E(gettext_noop("performance status not recorded"))
             # Karnofsky from ECOG is a range: decide only when the whole range agrees.
             band = [k for k, e in ECOG_FROM_KARNOFSKY.items() if e == p.ecog]
             results = {_within(k, c) for k in band}
-            if len(results) == 1:
-                return results.pop(), f"ECOG {p.ecog} (Karnofsky {min(band)}-{max(band)})"
-            return None, f"ECOG {p.ecog} (Karnofsky {min(band)}-{max(band)})"
-        return _within(p.karnofsky, c), f"Karnofsky {p.karnofsky}"
-    return None, "unknown scale"
+            shown = E(
+                gettext_noop("ECOG {ecog} (Karnofsky {low}-{high})"),
+                ecog=p.ecog,
+                low=min(band),
+                high=max(band),
+            )
+            return (results.pop() if len(results) == 1 else None), shown
+        return _within(p.karnofsky, c), E(
+            gettext_noop("Karnofsky {karnofsky}"), karnofsky=p.karnofsky
+        )
+    return None, E(gettext_noop("unknown scale"))
 
 
 def _within(value: float, c: dict[str, Any]) -> bool:
@@ -279,47 +415,56 @@ def _within(value: float, c: dict[str, Any]) -> bool:
 
 def _age(c: dict[str, Any], p: Profile) -> Condition:
     if p.age is None:
-        return None, "age not known"
+        return None, E(gettext_noop("age not known"))
     low, high = c.get("min_years"), c.get("max_years")
     ok = (low is None or p.age >= low) and (high is None or p.age <= high)
-    return ok, f"age {p.age:g}"
+    return ok, E(gettext_noop("age {age}"), age=f"{p.age:g}")
 
 
 def _sex(c: dict[str, Any], p: Profile) -> Condition:
     if p.sex is None:
-        return None, "sex not known"
-    return p.sex == c.get("sex"), p.sex
+        return None, E(gettext_noop("sex not known"))
+    return p.sex == c.get("sex"), E(
+        {"female": gettext_noop("female"), "male": gettext_noop("male")}.get(p.sex, p.sex)
+    )
 
 
 def _prior_therapy(c: dict[str, Any], p: Profile) -> Condition:
     therapy = str(c.get("therapy") or "").lower()
     if not therapy:
-        return None, "no therapy named"
+        return None, E(gettext_noop("no therapy named"))
     if therapy in p.prior_therapies:
-        return True, f"prior {therapy} recorded"
+        return True, E(gettext_noop("prior {therapy} recorded"), therapy=therapy)
     if p.therapies_known or therapy in p.not_therapies:
-        return False, f"no {therapy} among prior treatments"
-    return None, "prior treatments not recorded"
+        return False, E(gettext_noop("no {therapy} among prior treatments"), therapy=therapy)
+    return None, E(gettext_noop("prior treatments not recorded"))
 
 
 def _prior_lines(c: dict[str, Any], p: Profile) -> Condition:
     if p.prior_lines is None:
-        return None, "prior lines of treatment not recorded"
-    return _within(p.prior_lines, c), f"{p.prior_lines} prior lines"
+        return None, E(gettext_noop("prior lines of treatment not recorded"))
+    return _within(p.prior_lines, c), E(gettext_noop("{count} prior lines"), count=p.prior_lines)
 
 
 def _brain(c: dict[str, Any], p: Profile) -> Condition:
     if p.brain_metastases is None:
-        return None, "brain metastases not recorded"
+        return None, E(gettext_noop("brain metastases not recorded"))
     if not p.brain_metastases:
-        return False, "no brain metastases"
+        return False, E(gettext_noop("no brain metastases"))
     qualifier = c.get("qualifier")
     if not qualifier or qualifier in p.brain_qualifiers:
-        return True, " ".join(["brain metastases", *sorted(p.brain_qualifiers)])
+        if not p.brain_qualifiers:
+            return True, E(gettext_noop("brain metastases"))
+        shown = " ".join(sorted(p.brain_qualifiers))
+        return True, E(gettext_noop("brain metastases {qualifiers}"), qualifiers=shown)
     opposite = {"untreated": "treated", "treated": "untreated", "active": "stable"}
     if opposite.get(qualifier) in p.brain_qualifiers:
-        return False, f"brain metastases, {opposite[qualifier]}"
-    return None, f"brain metastases; whether {qualifier} is not recorded"
+        return False, E(
+            gettext_noop("brain metastases, {qualifier}"), qualifier=opposite[qualifier]
+        )
+    return None, E(
+        gettext_noop("brain metastases; whether {qualifier} is not recorded"), qualifier=qualifier
+    )
 
 
 def _lab(c: dict[str, Any], p: Profile) -> Condition:
@@ -331,15 +476,24 @@ def _lab(c: dict[str, Any], p: Profile) -> Condition:
     if multiple is not None:
         ratio = p.labs.get(f"{test}/uln")
         if ratio is None:
-            return None, f"{test} (times the upper limit of normal) not recorded"
-        return _compare(ratio, op, float(multiple)), f"{test} {ratio:.3g} x ULN"
+            return None, E(
+                gettext_noop("{test} (times the upper limit of normal) not recorded"), test=test
+            )
+        shown = E(gettext_noop("{test} {ratio} x ULN"), test=test, ratio=f"{ratio:.3g}")
+        return _compare(ratio, op, float(multiple)), shown
     value = p.labs.get(test)
     if value is None:
-        return None, f"{test} not recorded"
+        return None, E(gettext_noop("{test} not recorded"), test=test)
     limit = labunits.to_canonical(test, float(c.get("value") or 0), c.get("unit"))
     if limit is None:
-        return None, f"{test} {value:g}: the criterion's unit ({c.get('unit')}) is not understood"
-    return _compare(value, op, limit), f"{test} {value:g} {labunits.CANONICAL[test]}".strip()
+        return None, E(
+            gettext_noop("{test} {value}: the criterion's unit ({unit}) is not understood"),
+            test=test,
+            value=f"{value:g}",
+            unit=c.get("unit"),
+        )
+    result = f"{value:g} {labunits.CANONICAL[test]}".strip()
+    return _compare(value, op, limit), E(gettext_noop("{test} {result}"), test=test, result=result)
 
 
 def _compare(value: float, op: str, limit: float) -> bool | None:
@@ -354,17 +508,52 @@ def _compare(value: float, op: str, limit: float) -> bool | None:
 
 def _pregnancy(c: dict[str, Any], p: Profile) -> Condition:
     if p.sex == "male":
-        return False, "male"
+        return False, E(gettext_noop("male"))
     if p.pregnant is None:
-        return None, "pregnancy not recorded"
-    return p.pregnant, "pregnant" if p.pregnant else "not pregnant"
+        return None, E(gettext_noop("pregnancy not recorded"))
+    return p.pregnant, E(gettext_noop("pregnant") if p.pregnant else gettext_noop("not pregnant"))
 
 
 def _text(c: dict[str, Any], p: Profile) -> Condition:
-    alternatives = c.get("alternatives") or []
+    alternatives = read_alternatives(c)
     if alternatives:
         return _any_of([condition_of(a, p) for a in alternatives])
-    return None, "not read automatically: to check"
+    return None, E(gettext_noop("not read automatically: to check"))
+
+
+def read_alternatives(criterion: dict[str, Any]) -> list[dict[str, Any]]:
+    """A text criterion's alternatives when the parser read them all (any one suffices)."""
+    alternatives = criterion.get("alternatives") or []
+    if criterion.get("kind") != "text" or not isinstance(alternatives, list):
+        return []
+    if not all(isinstance(a, dict) for a in alternatives):
+        return []
+    return alternatives
+
+
+def is_read(criterion: dict[str, Any]) -> bool:
+    """Whether the criterion decides eligibility: every structured kind, and text whose
+    alternatives were read ("EGFR-mutant or ALK-positive" with both tested negative is not
+    met). Text read no further is always unknown and only lowers the score a little."""
+    return criterion.get("kind") != "text" or bool(read_alternatives(criterion))
+
+
+def weight_of(criterion: dict[str, Any]) -> float:
+    """How much the criterion counts towards the score (WEIGHTS); read alternatives count as
+    the heaviest of them."""
+    alternatives = read_alternatives(criterion)
+    if alternatives:
+        return max(weight_of(a) for a in alternatives)
+    return WEIGHTS.get(str(criterion.get("kind", "text")), 1.0)
+
+
+def is_anchor(criterion: dict[str, Any]) -> bool:
+    """An inclusion criterion heavy enough that meeting it makes a candidate (ANCHOR_WEIGHT)."""
+    return (
+        criterion.get("section", INCLUSION) == INCLUSION
+        and is_read(criterion)
+        and weight_of(criterion) >= ANCHOR_WEIGHT
+    )
 
 
 READERS: dict[str, Callable[[dict[str, Any], Profile], Condition]] = {
@@ -428,10 +617,11 @@ class TrialRules:
     text_weight: float = 0.0
 
     def __post_init__(self) -> None:
-        self.structured = [c for c in self.criteria if c.get("kind") != "text"]
-        texts = [c for c in self.criteria if c.get("kind") == "text"]
-        self.unread = texts
-        self.text_weight = WEIGHTS["text"] * len(texts)
+        self.structured = [c for c in self.criteria if is_read(c)]
+        self.weights = [weight_of(c) for c in self.structured]
+        self.anchors = [is_anchor(c) for c in self.structured]
+        self.unread = [c for c in self.criteria if not is_read(c)]
+        self.text_weight = WEIGHTS["text"] * len(self.unread)
 
     def match(self, profile: Profile, *, explain: bool = True) -> Match:
         """Every criterion's verdict and the score (0-100); not eligible if one is not met.
@@ -444,10 +634,11 @@ class TrialRules:
         met_weight = 0.0
         doubt = self.text_weight * (1 - UNKNOWN_CREDIT)
         eligible = True
-        for item in verdicts:
-            weight = WEIGHTS.get(item.kind, 1.0)
+        anchored = False
+        for item, weight, anchor in zip(verdicts, self.weights, self.anchors, strict=True):
             if item.outcome == MET:
                 met_weight += weight
+                anchored = anchored or anchor
             elif item.outcome == UNKNOWN:
                 doubt += weight * (1 - UNKNOWN_CREDIT)
             else:
@@ -457,7 +648,11 @@ class TrialRules:
             for c in self.unread:
                 verdicts.append(verdict(c, profile))
         return Match(
-            trial_id=self.trial_id, score=round(score, 1), eligible=eligible, verdicts=verdicts
+            trial_id=self.trial_id,
+            score=round(score, 1),
+            eligible=eligible,
+            verdicts=verdicts,
+            anchored=anchored,
         )
 
 

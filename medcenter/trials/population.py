@@ -46,14 +46,15 @@ import numpy.typing as npt
 
 from medcenter.trials import matching
 from medcenter.trials.matching import (
+    ANCHOR_WEIGHT,
     EXCLUSION,
     INCLUSION,
     PRIOR_WEIGHT,
     UNKNOWN_CREDIT,
-    WEIGHTS,
     Match,
     Profile,
     TrialRules,
+    weight_of,
 )
 
 Dim = tuple[Any, ...]
@@ -90,6 +91,7 @@ KEY_BITS = 63  # a sort key packed in an int64
 DENSE_MAX_CELLS = 32_000_000  # facets by trials in one dense table
 BATCH = 2048  # patients per batch
 PARALLEL_MIN_PAIRS = 20_000_000  # below this, starting workers costs more than it saves
+ANCHOR_UNIT = 1 << 10  # anchors met are counted in the criteria-met sum, above the real count
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -325,6 +327,7 @@ class Eligible:
     ids: IntArray  # trial ids
     tenths: npt.NDArray[np.int16]  # score * 10, exact: the score is tenths / 10
     met: npt.NDArray[np.int16]  # criteria met (matching.Match.met), the tie-break
+    anchored: BoolArray  # matching.Match.anchored: a pre-screening candidate
     stats: Stats
 
     def __len__(self) -> int:
@@ -402,10 +405,13 @@ class CompiledTrials:
         self.slot_x = np.zeros((n, width), dtype=np.int8)  # 3 for exclusion
         self.slot_met_w = np.zeros((n, width), dtype=np.float64)
         self.slot_doubt_w = np.zeros((n, width), dtype=np.float64)
+        self.slot_anchor = np.zeros((n, width), dtype=np.bool_)
         for t, slots in enumerate(structured):
             for j, slot in enumerate(slots):
                 criterion = self.dims[slot[0]].criteria[slot[1]]
-                weight = WEIGHTS.get(str(criterion.get("kind", "text")), 1.0)
+                weight = weight_of(criterion)
+                # (the criterion kept for a condition may be another section's: use the slot's)
+                self.slot_anchor[t, j] = not slot[2] and weight >= ANCHOR_WEIGHT
                 self.slot_dim[t, j] = slot[0]
                 self.slot_local[t, j] = slot[1]
                 self.slot_u[t, j] = global_index(slot)
@@ -540,9 +546,15 @@ def _columns(table: npt.NDArray[Any]) -> list[IntArray]:
     return [np.ascontiguousarray(table[:, j], dtype=np.int64) for j in range(table.shape[1])]
 
 
-# Per batch: pairs per patient, then per pair: trial index, score tenths, criteria met.
+# Per batch: pairs per patient, then per pair: trial index, score tenths, criteria met,
+# anchored.
 _BatchResult = tuple[
-    IntArray, npt.NDArray[np.integer[Any]], npt.NDArray[np.int16], npt.NDArray[np.int16], Stats
+    IntArray,
+    npt.NDArray[np.integer[Any]],
+    npt.NDArray[np.int16],
+    npt.NDArray[np.int16],
+    BoolArray,
+    Stats,
 ]
 _WORKER_JOB: _Job | None = None  # in a worker process: the job it works for
 
@@ -593,11 +605,12 @@ class _Job:
         n_facets = [t.shape[1] for t in tables]
 
         # Outcome tables per (condition, section) as used by the trials, laid end to end:
-        # weight met, doubt added, counts as met, leaves eligible. Entry 0 is a neutral pad.
-        segments: dict[tuple[int, int, int, bool], tuple[int, BoolArray]] = {}
+        # weight met, doubt added, counts as met (plus ANCHOR_UNIT for an anchor met), leaves
+        # eligible. Entry 0 is a neutral pad.
+        segments: dict[tuple[int, int, int, bool, bool], tuple[int, BoolArray]] = {}
         met_w: list[FloatArray] = [np.zeros(1)]
         doubt_w: list[FloatArray] = [np.zeros(1)]
-        counts_met: list[npt.NDArray[np.int8]] = [np.zeros(1, dtype=np.int8)]
+        counts_met: list[npt.NDArray[np.int32]] = [np.zeros(1, dtype=np.int32)]
         ok: list[BoolArray] = [np.ones(1, dtype=np.bool_)]
         size = 1
 
@@ -605,7 +618,8 @@ class _Job:
             dim: int, local: int, x: int, scored: bool, t: int, j: int
         ) -> tuple[int, BoolArray]:
             nonlocal size
-            key = (dim, local, x, scored)
+            anchor = scored and bool(trials.slot_anchor[t, j])
+            key = (dim, local, x, scored, anchor)
             found = segments.get(key)
             if found is None:
                 outcome = _OUTCOME[x + tables[dim][local]]
@@ -618,7 +632,7 @@ class _Job:
                 else:
                     met_w.append(np.zeros(len(outcome)))
                     doubt_w.append(np.zeros(len(outcome)))
-                counts_met.append((outcome == O_MET).astype(np.int8))
+                counts_met.append((outcome == O_MET).astype(np.int32) * (1 + ANCHOR_UNIT * anchor))
                 ok.append(outcome != O_NOT_MET)
                 found = segments[key] = (size, ok[-1])
                 size += len(outcome)
@@ -712,7 +726,7 @@ class _Job:
         total = np.empty(len(trial), dtype=np.complex128)
         total.real = 0.0
         total.imag = trials.base_doubt[trial]
-        count = trials.base_met[trial].astype(np.int16)
+        count = trials.base_met[trial].astype(np.int32)  # + ANCHOR_UNIT per anchor met
         for j, (offsets, dims) in enumerate(
             zip(self.slot_off_cols, self.slot_dim_cols, strict=True)
         ):
@@ -729,9 +743,11 @@ class _Job:
         total, count = total[eligible], count[eligible]
         for offsets, dims in zip(self.count_off_cols, self.count_dim_cols, strict=True):
             count += self.counts_met[offsets[trial] + flat[at + dims[trial]]]
+        anchored = count >= ANCHOR_UNIT
+        met_count = (count % ANCHOR_UNIT).astype(np.int16)
         met, doubt = total.real, total.imag
         tenths = _round(100.0 * met / (met + doubt + PRIOR_WEIGHT))
-        order = self._order(patient, tenths, count, trial, hi - lo)
+        order = self._order(patient, tenths, met_count, trial, hi - lo)
         stats.eligible = len(trial)
         stats.evaluate_s = time.perf_counter() - started
         small = np.int16 if n_trials <= np.iinfo(np.int16).max else np.int32
@@ -739,7 +755,8 @@ class _Job:
             np.bincount(patient, minlength=hi - lo),
             trial[order].astype(small),
             tenths[order],
-            count[order],
+            met_count[order],
+            anchored[order],
             stats,
         )
 
@@ -769,7 +786,7 @@ class _Job:
         started = time.perf_counter()
         stats = self.stats
         for part in parts:
-            stats.add(part[4])
+            stats.add(part[5])
 
         def joined(i: int, dtype: type[np.generic]) -> npt.NDArray[Any]:
             return np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dtype)
@@ -782,6 +799,7 @@ class _Job:
             ids=self.trials.trial_ids,
             tenths=joined(2, np.int16),
             met=joined(3, np.int16),
+            anchored=joined(4, np.bool_),
             stats=stats,
         )
         stats.collect_s = time.perf_counter() - started

@@ -8,14 +8,15 @@ import re
 from collections import Counter
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, throttle
+from medcenter.core import audit, bulkwrite, throttle
 from medcenter.patients.models import Patient
 from medcenter.trials import eligibility
 from medcenter.trials.models import (
@@ -276,66 +277,70 @@ def add_criterion(
 Found = tuple[int, float, int, int]
 
 
-def store_candidates(*, patient: Patient, matches: list[Any]) -> int:
-    """Keep the matcher's current candidates for one patient (matching.Match objects)."""
-    found = [(m.trial_id, m.score, m.met, m.unknown) for m in matches]
-    return _store_found({patient.pk: found})
-
-
 def _store_found(found: dict[int, list[Found]]) -> int:
     """Keep the candidates of these patients in step with what the matcher found, in bulk.
 
     New pairs are created, changed ones updated, and pairs no longer found removed, unless a
     coordinator already decided on them (those stay for the log, no longer current). The
     explanation is not stored here: the candidate page explains from the record as it is,
-    and a decision keeps the explanation it was made on. Returns the rows changed.
+    and a decision keeps the explanation it was made on. Rows are read and written without
+    model instances (core.bulkwrite: COPY on PostgreSQL), as a first fill writes millions.
+    Returns the rows changed.
     """
     now = timezone.now()
+    at = bulkwrite.db_value(Candidate, "matched_at", now)
     existing: dict[tuple[int, int], tuple[int, float, int, int, bool, str]] = {}
-    for pk, patient_id, trial_id, score, met, unknown, current, status in (
-        Candidate.objects.filter(patient_id__in=list(found))
-        .order_by()
-        .values_list(
-            "pk", "patient_id", "trial_id", "score", "met", "unknown", "is_current", "status"
-        )
-    ):
-        existing[(patient_id, trial_id)] = (pk, score, met, unknown, current, status)
-    create: list[Candidate] = []
-    update: list[Candidate] = []
+    table = Candidate._meta.db_table
+    patient_ids = list(found)
+    with connection.cursor() as cursor:
+        for start in range(0, len(patient_ids), BULK_BATCH):
+            some = patient_ids[start : start + BULK_BATCH]
+            cursor.execute(
+                "SELECT patient_id, trial_id, id, score, met, unknown, is_current, status "  # noqa: S608
+                f"FROM {connection.ops.quote_name(table)} "
+                f"WHERE patient_id IN ({', '.join(['%s'] * len(some))})",
+                some,
+            )
+            for patient_id, trial_id, pk, score, met, unknown, current, status in cursor:
+                existing[(patient_id, trial_id)] = (pk, score, met, unknown, bool(current), status)
+    create: list[tuple[Any, ...]] = []
+    update: list[tuple[Any, ...]] = []
     for patient_id, pairs in found.items():
         for trial_id, score, met, unknown in pairs:
             row = existing.pop((patient_id, trial_id), None)
             if row is None:
-                create.append(
-                    Candidate(
-                        trial_id=trial_id,
-                        patient_id=patient_id,
-                        score=score,
-                        met=met,
-                        unknown=unknown,
-                        matched_at=now,
-                    )
-                )
+                create.append((trial_id, patient_id, score, met, unknown))
             elif row[1:5] != (score, met, unknown, True):
-                update.append(
-                    Candidate(
-                        pk=row[0],
-                        score=score,
-                        met=met,
-                        unknown=unknown,
-                        matched_at=now,
-                        is_current=True,
-                        updated_at=now,
-                    )
-                )
+                update.append((score, met, unknown, at, True, at, row[0]))
     gone_new = [row[0] for row in existing.values() if row[4] and row[5] == CandidateStatus.NEW]
     gone_decided = [row[0] for row in existing.values() if row[4] and row[5] != CandidateStatus.NEW]
+    no_explanation = bulkwrite.db_value(Candidate, "explanation", [])
+    ids = bulkwrite.new_uuids(len(create))
     with transaction.atomic():
-        Candidate.objects.bulk_create(create, batch_size=BULK_BATCH)
-        Candidate.objects.bulk_update(
-            update,
-            ["score", "met", "unknown", "matched_at", "is_current", "updated_at"],
-            batch_size=BULK_BATCH,
+        bulkwrite.insert_rows(
+            Candidate,
+            [
+                "public_id",
+                "created_at",
+                "updated_at",
+                "trial",
+                "patient",
+                "score",
+                "met",
+                "unknown",
+                "explanation",
+                "matched_at",
+                "is_current",
+                "status",
+                "status_reason",
+            ],
+            (
+                (public_id, at, at, *row, no_explanation, at, True, CandidateStatus.NEW.value, "")
+                for public_id, row in zip(ids, create, strict=True)
+            ),
+        )
+        bulkwrite.update_rows(
+            Candidate, ["score", "met", "unknown", "matched_at", "is_current", "updated_at"], update
         )
         for start in range(0, len(gone_new), BULK_BATCH):
             Candidate.objects.filter(pk__in=gone_new[start : start + BULK_BATCH]).delete()
@@ -343,12 +348,12 @@ def _store_found(found: dict[int, list[Found]]) -> int:
             Candidate.objects.filter(pk__in=gone_decided[start : start + BULK_BATCH]).update(
                 is_current=False, updated_at=now
             )
-        MatchState.objects.bulk_create(
-            [MatchState(patient_id=patient_id, matched_at=now) for patient_id in found],
-            update_conflicts=True,
-            unique_fields=["patient"],
-            update_fields=["matched_at"],
-            batch_size=BULK_BATCH,
+        bulkwrite.upsert_rows(
+            MatchState,
+            ["patient", "matched_at"],
+            [(patient_id, at) for patient_id in found],
+            unique="patient",
+            update=["matched_at"],
         )
     return len(create) + len(update) + len(gone_new) + len(gone_decided)
 
@@ -502,7 +507,7 @@ def rematch_patient(*, patient: Patient) -> int:
     return rematch_patients(patient_ids=[patient.pk])
 
 
-def rematch_patients(*, patient_ids: list[int], chunk: int = 5000, workers: int = 2) -> int:
+def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: int = 2) -> int:
     """Match many patients: profiles read in bulk, the whole chunk ranked at once by the
     compiled catalogue (in `workers` processes when it is large), candidates kept in bulk."""
     from medcenter.trials import profiles, selectors
@@ -516,11 +521,13 @@ def rematch_patients(*, patient_ids: list[int], chunk: int = 5000, workers: int 
         eligible = population.rematch([read[p.pk] for p in patients], workers=workers)
         found: dict[int, list[Found]] = {}
         for index, patient in enumerate(patients):
-            first = int(eligible.offsets[index])
-            stop = min(int(eligible.offsets[index + 1]), first + MAX_CANDIDATES_PER_PATIENT)
-            ids = eligible.ids[eligible.trials[first:stop]].tolist()
-            tenths = eligible.tenths[first:stop].tolist()
-            met = eligible.met[first:stop].tolist()
+            first, stop = int(eligible.offsets[index]), int(eligible.offsets[index + 1])
+            kept = first + np.flatnonzero(eligible.anchored[first:stop])
+            kept = kept[:MAX_CANDIDATES_PER_PATIENT]
+            ids = eligible.ids[eligible.trials[kept]].tolist()
+            tenths = eligible.tenths[kept].tolist()
+            met = eligible.met[kept].tolist()
+            # Eligible: no criterion is not met, so every one not met is unknown.
             found[patient.pk] = [
                 (trial_id, score / 10, count, sizes[trial_id] - count)
                 for trial_id, score, count in zip(ids, tenths, met, strict=True)
@@ -573,8 +580,3 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
 
 
 MAX_CANDIDATES_PER_PATIENT = 25
-
-
-def mark_matched(*, patient: Patient) -> None:
-    """A patient matched with no candidate kept (store_candidates marks the others)."""
-    MatchState.objects.update_or_create(patient=patient, defaults={"matched_at": timezone.now()})

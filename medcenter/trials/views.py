@@ -420,7 +420,7 @@ def patient_trials(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     profile = profiles.profile_for_patient(access.patient)
     ranked = selectors.rank_open_trials(profile, limit=25)
-    services.store_candidates(patient=access.patient, matches=[r.match for r in ranked])
+    services.rematch_patient(patient=access.patient)
     return render(
         request,
         "trials/patient_trials.html",

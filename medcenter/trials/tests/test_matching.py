@@ -223,3 +223,80 @@ def test_real_egfr_records_rank_the_egfr_mutant_trial_above_the_wild_type_one():
     assert "NCT06604689" in shown and "NCT06382129" not in shown
     wild = selectors.explain(Trial.objects.get(nct_id="NCT06382129"), profile)
     assert any(v.outcome == NOT_MET and "EGFR" in v.evidence for v in wild.verdicts)
+
+
+def test_read_alternatives_decide_eligibility_and_anchor_a_candidate():
+    """ "EGFR-mutant or ALK-positive NSCLC": a panel that found neither rules the trial out;
+    one of them makes the patient a candidate; untested leaves it open but no candidate."""
+    from medcenter.trials.eligibility import parse_criteria
+
+    criteria = parse_criteria(
+        "Inclusion Criteria:\n\n* EGFR-mutant or ALK-positive non-small cell lung cancer\n"
+    )
+    read = [c for c in criteria if c["kind"] == "text" and c.get("alternatives")]
+    assert {a["gene"] for a in read[0]["alternatives"]} == {"EGFR", "ALK"}
+    rules = matching.TrialRules(trial_id=1, criteria=read)
+    assert rules.unread == [] and rules.weights == [matching.WEIGHTS["biomarker"]]
+
+    negative = Profile(tested_genes=frozenset({"EGFR", "ALK"}))
+    found = rules.match(negative)
+    assert not found.eligible and found.verdicts[0].outcome == NOT_MET
+    assert "EGFR" in found.verdicts[0].evidence and "ALK" in found.verdicts[0].evidence
+
+    alk = Profile(
+        tested_genes=frozenset({"EGFR", "ALK"}),
+        biomarkers=[matching.Biomarker("ALK", frozenset({"fusion", "rearrangement"}))],
+    )
+    found = rules.match(alk)
+    assert found.eligible and found.anchored and found.verdicts[0].outcome == MET
+    assert found.score > rules.match(Profile()).score
+
+    untested = rules.match(Profile())
+    assert untested.eligible and not untested.anchored
+    assert untested.verdicts[0].outcome == UNKNOWN and untested.unknown == 1
+
+
+def test_evidence_is_english_text_and_shown_in_the_readers_language():
+    from django.utils import translation
+
+    criterion = {"section": "inclusion", "kind": "biomarker", "gene": "EGFR", "classes": ["L858R"]}
+    verdict = matching.verdict(criterion, Profile(tested_genes=frozenset({"EGFR"})))
+    assert verdict.evidence == "EGFR tested, no L858R found"  # the value itself: English
+    either = {
+        "section": "inclusion",
+        "kind": "text",
+        "alternatives": [criterion, {"kind": "performance", "scale": "ecog", "max": 1}],
+    }
+    both = matching.verdict(either, Profile(age=40))
+    assert both.outcome == UNKNOWN
+    assert both.evidence == "EGFR not tested; performance status not recorded"
+    with translation.override("es"):
+        assert verdict.evidence_shown == "EGFR analizado, sin L858R"
+        assert verdict.as_dict()["evidence"] == "EGFR analizado, sin L858R"
+        assert both.evidence_shown == "EGFR no analizado; estado funcional no registrado"
+    with translation.override("ar"):
+        assert matching.verdict(
+            {"kind": "age", "min_years": 18}, Profile(age=40)
+        ).evidence_shown == ("العمر 40")
+    assert matching.shown("a stored snapshot") == "a stored snapshot"
+
+
+def test_a_kept_explanation_is_shown_in_the_later_readers_language():
+    from django.utils import translation
+
+    from medcenter.trials.templatetags.trials import evidence
+
+    found = matching.verdict({"kind": "age", "min_years": 18, "source": "Adults"}, Profile(age=40))
+    with translation.override("es"):
+        kept = found.as_dict()  # a contact request sent from the Spanish site
+    assert kept["evidence"] == "edad 40"
+    with translation.override("en"):
+        assert evidence(kept) == "age 40"
+        assert evidence(found) == "age 40"
+    with translation.override("ru"):
+        assert evidence(kept) == "возраст 40"
+    # Kept before parts were stored, or altered: the text as it was kept.
+    assert evidence({"evidence": "age 40 (old snapshot)"}) == "age 40 (old snapshot)"
+    for broken in ([["{age} x", {}]], "parts", [["age {age}"]], [[1, {}]]):
+        assert evidence({"evidence": "kept", "evidence_parts": broken}) == "kept"
+    assert evidence(None) == ""

@@ -183,13 +183,22 @@ def test_whole_population_equals_the_pairwise_loop(world):
     found = compiled.rematch(profiles, workers=1, batch=37)
     assert len(found) == len(profiles)
     eligible = 0
+    by_id = {r.trial_id: r for r in rules}
+    anchored = 0
     for i, profile in enumerate(profiles):
         expected = reference(profile, rules)
         assert found.for_patient(i) == expected, i
         assert set(expected) == eligible_pairs(profile, rules)
         eligible += len(expected)
+        # Criteria met and anchors (a diagnosis or biomarker inclusion met) as match says.
+        start, stop = int(found.offsets[i]), int(found.offsets[i + 1])
+        matches = [by_id[trial_id].match(profile) for trial_id, _score in expected]
+        assert found.met[start:stop].tolist() == [m.met for m in matches], i
+        assert found.anchored[start:stop].tolist() == [m.anchored for m in matches], i
+        anchored += sum(m.anchored for m in matches)
     assert found.stats.eligible == eligible
     assert 0 < eligible < len(rules) * len(profiles)  # the cases are not all trivial
+    assert 0 < anchored < eligible
 
 
 def test_one_patient_equals_rank(world):

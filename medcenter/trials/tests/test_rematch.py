@@ -107,16 +107,21 @@ def test_bulk_rematching_keeps_what_the_matcher_finds_patient_by_patient(ewing_p
         patient = PatientFactory(sex="female", date_of_birth=date(date.today().year - age, 2, 1))
         oncology.record_diagnosis(patient=patient, actor=None, description=code, oncotree_code=code)
         patients.append(patient)
+    # A cancer on record with no code: eligible for many trials, a candidate for none.
+    vague = PatientFactory(sex="male", date_of_birth=date(1960, 3, 1))
+    oncology.record_diagnosis(patient=vague, actor=None, description="Cancer, work-up ongoing")
+    patients.append(vague)
     ids = [p.pk for p in patients]
     changed = services.rematch_patients(patient_ids=ids, chunk=2)  # three chunks
     assert changed == Candidate.objects.count() > 0
+    population = selectors.open_population()
+    assert population.rank(profiles.profile_for_patient(vague))  # eligible, only unknowns
+    assert not Candidate.objects.filter(patient=vague).exists()
     for patient in patients:
-        expected = [
-            (m.trial_id, m.score, m.met, m.unknown)
-            for m in selectors.open_population().rank(
-                profiles.profile_for_patient(patient), limit=services.MAX_CANDIDATES_PER_PATIENT
-            )
-        ]
+        ranked = population.rank(profiles.profile_for_patient(patient))
+        expected = [(m.trial_id, m.score, m.met, m.unknown) for m in ranked if m.anchored]
+        expected = expected[: services.MAX_CANDIDATES_PER_PATIENT]
+        assert all(m.not_met == 0 for m in ranked)
         stored = sorted(
             Candidate.objects.filter(patient=patient).values_list(
                 "trial_id", "score", "met", "unknown"
