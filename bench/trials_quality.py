@@ -2,11 +2,17 @@
 
 For each cohort in --data (TrialGPT layout: queries.jsonl, qrels/test.tsv and a corpus of
 trial texts, by default corpus_partial.jsonl), every patient's pool is the set of trials
-judged for that patient that have text in the corpus. Each pool is ranked three ways:
+judged for that patient that have text in the corpus. Each pool is ranked these ways:
   - matcher: medcenter.trials.textmatch.score_trials(note, pool), the patient's whole note;
+  - full:    the product's ranking of a note: the matcher's score plus the structured criteria
+             read from the note (eligibility.profile_from_note) against the trial's parsed
+             criteria (a trial with a criterion not met goes down, not out);
   - BM25:    Okapi BM25 (k1 1.2, b 0.75, IDF over the pool) of the whole note as the query
              against the trial's title + text, the baseline the issue measured;
-  - random:  a seeded shuffle, averaged over --seeds orderings.
+  - random:  a seeded shuffle, averaged over --seeds orderings;
+  - full+Dx: (SIGIR, whose id2queries.json holds search strings its clinicians wrote for each
+             case) the full ranking of the note followed by those strings: the case with its
+             diagnosis named, as a record names it. A separate row, not the target's.
 and scored against the judgments (0 not relevant, 1 excluded / would consider referring,
 2 eligible / highly likely to refer):
   - NDCG@10: gain = grade, discount log2(rank + 1), ideal DCG from all judged trials in the
@@ -124,6 +130,21 @@ class Cohort:
             for row in csv.DictReader(fh, delimiter="\t"):
                 self.qrels.setdefault(row["query-id"], {})[row["corpus-id"]] = int(row["score"])
         self.judged_pairs = sum(len(v) for v in self.qrels.values())
+        # SIGIR 2016 also has the search strings clinicians wrote for each case (Clinician_A
+        # to _D in id2queries.json): the note plus those is the case with its diagnosis named,
+        # as a patient's record names it in the product. Nothing from an LLM is used.
+        self.with_clinicians: dict[str, str] = {}
+        queries = folder / "id2queries.json"
+        if queries.exists():
+            for pid, entry in json.loads(queries.read_text()).items():
+                written = [
+                    str(text)
+                    for key in sorted(entry)
+                    if key.startswith("Clinician_") and isinstance(entry[key], list)
+                    for text in entry[key]
+                ]
+                if written and pid in self.notes:
+                    self.with_clinicians[pid] = self.notes[pid] + "\n" + "\n".join(written)
         # Pools: judged trials with text, for patients with a note and at least one grade > 0.
         self.pools: dict[str, dict[str, int]] = {}
         for pid, judged in self.qrels.items():
@@ -255,9 +276,15 @@ def criteria_pools(cohort: Cohort, minimum: int = 5) -> Pools:
 
 
 def evaluate(
-    cohort: Cohort, pools: Pools, ranker: Ranker | None, seeds: int
+    cohort: Cohort,
+    pools: Pools,
+    ranker: Ranker | None,
+    seeds: int,
+    notes: dict[str, str] | None = None,
 ) -> tuple[dict[str, float], float]:
-    """Mean NDCG@10, P@10 (grade 2) and P@10 (grade >= 1) over patients; seconds taken."""
+    """Mean NDCG@10, P@10 (grade 2) and P@10 (grade >= 1) over patients; seconds taken.
+    `notes` replaces the cohort's notes as the patients' text (every pooled patient's)."""
+    texts = cohort.notes if notes is None else notes
     ndcgs, p2s, p1s = [], [], []
     started = time.perf_counter()
     for pid, pool in sorted(pools.items()):
@@ -270,7 +297,7 @@ def evaluate(
                 random.Random(f"{pid}:{seed}").shuffle(shuffled)  # noqa: S311
                 runs.append([pool[i] for i in shuffled])
         else:
-            runs = [[pool[i] for i in ordered(ids, ranker(cohort.notes[pid], ids, cohort))]]
+            runs = [[pool[i] for i in ordered(ids, ranker(texts[pid], ids, cohort))]]
         ndcgs.append(statistics.fmean(ndcg_at_k(r, grades) for r in runs))
         p2s.append(statistics.fmean(precision_at_k(r, 2) for r in runs))
         p1s.append(statistics.fmean(precision_at_k(r, 1) for r in runs))
@@ -359,6 +386,12 @@ def main() -> None:
                 figures, elapsed = evaluate(cohort, pools, ranker, args.seeds)
                 ms = 1000 * elapsed / max(len(pools), 1)
                 views[view].append((name, label, figures, ms, len(pools), pairs))
+            if cohort.with_clinicians and set(pools) <= set(cohort.with_clinicians):
+                figures, elapsed = evaluate(
+                    cohort, pools, rank_full, args.seeds, cohort.with_clinicians
+                )
+                ms = 1000 * elapsed / max(len(pools), 1)
+                views[view].append((name, "full+Dx", figures, ms, len(pools), pairs))
 
     print()
     table(
@@ -374,6 +407,9 @@ def main() -> None:
         " 1 or 2; both over 10 places.\n"
         f"Random: mean of {args.seeds} seeded shuffles. Ties in a ranking are broken by a hash of "
         "the NCT id. Matcher: medcenter.trials.textmatch, IDF over the cohort's corpus.\n"
+        "full+Dx (SIGIR only): the full ranking of the note followed by the search strings the "
+        "cohort's clinicians wrote for the case (id2queries.json Clinician_A-D), which name the "
+        "diagnosis the note only describes, as the product's record does.\n"
         f"Total {time.perf_counter() - total_start:.1f} s."
     )
 

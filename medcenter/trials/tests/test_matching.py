@@ -300,3 +300,25 @@ def test_a_kept_explanation_is_shown_in_the_later_readers_language():
     for broken in ([["{age} x", {}]], "parts", [["age {age}"]], [[1, {}]]):
         assert evidence({"evidence": "kept", "evidence_parts": broken}) == "kept"
     assert evidence(None) == ""
+
+
+def test_the_matcher_runs_without_django_settings():
+    """matching and population are plain Python: the bench and worker processes use them
+    without settings (evidence wordings are marked, not translated, while ranking)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from medcenter.trials import matching, population\n"
+        "rules = [matching.TrialRules(trial_id=1, criteria=[{'kind': 'text'},"
+        " {'kind': 'age', 'min_years': 18}])]\n"
+        "found = population.CompiledTrials(rules).rank(matching.Profile(age=40))\n"
+        "print(found[0].verdicts[0].evidence)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "age 40"
