@@ -20,10 +20,12 @@ does. The data are trials_speed.py's generators, imported from this folder:
     CancerDiagnosis (OncoTree code, description), a StageAssessment (stage group; M1/M0 when
     metastatic is known), a metastatic-site diagnosis (brain for brain metastases, liver for
     metastatic disease with no stage), PerformanceStatus (ECOG or Karnofsky), a
-    GenotypingReport (genes covered) with a Variant per alteration found, and TumorMarker
-    rows for ER, PR and HER2 by immunohistochemistry. Prior therapies and lines, labs,
-    pregnancy and brain-metastasis qualifiers have no table in the oncology record, so the
-    generated values of those are lost (the agreement check shows which fields came back).
+    GenotypingReport (genes covered) with a Variant per alteration found, TumorMarker
+    rows for ER, PR and HER2 by immunohistochemistry, a TreatmentCourse (the drugs given, one
+    ended course for advanced disease at the patient's line), LabResult rows (recent, in the
+    canonical units) and a PregnancyStatus. Brain-metastasis qualifiers have no place in the
+    record, and a history known to hold no treatment or lines with no drugs cannot be
+    written, so those generated values are lost (the agreement check shows which came back).
 The profiles read back for a sample of patients are compared with the generated ones, field by
 field (expected differences: "no brain metastases", and "not metastatic" without a stage, have no
 row and read back unknown; HER2 negative by IHC reads as ERBB2 without overexpression or
@@ -252,20 +254,31 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
     """A Patient and the oncology rows that say what each generated profile says."""
     from django.db import transaction
 
+    from medcenter.oncology.labunits import CANONICAL
     from medcenter.oncology.models import (
         CancerDiagnosis,
         ClinicalStatus,
         DiagnosisKind,
         GenotypingReport,
+        LabResult,
         PerformanceScale,
         PerformanceStatus,
+        PregnancyState,
+        PregnancyStatus,
         ReportFormat,
         StageAssessment,
         StageClassification,
+        TherapySetting,
+        TreatmentCourse,
         TumorMarker,
         Variant,
     )
     from medcenter.patients.models import Patient
+    from medcenter.trials.vocabulary import normalize_therapy
+
+    drugs_known = {
+        normalize_therapy(d) or d for t in speed_module().TYPES for line in t.drugs for d in line
+    }
 
     today = date.today()
     counts: Counter[str] = Counter()
@@ -307,7 +320,46 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         counts["primary diagnoses"] = len(primaries)
 
         stages, sites, ps_rows, reports, report_variants, markers = [], [], [], [], [], []
+        courses, labs, pregnancies = [], [], []
         for i, (patient, p) in enumerate(zip(patients, people, strict=True)):
+            # Treatment history: the drugs given, as one ended course for advanced disease
+            # at the patient's line; recent labs in the canonical units; pregnancy status.
+            drugs = sorted(p.prior_therapies & drugs_known)
+            if drugs:
+                started = today - timedelta(days=rng.randint(60, 700))
+                courses.append(
+                    TreatmentCourse(
+                        patient_id=patient.pk,
+                        regimen=" + ".join(drugs),
+                        agents=drugs,
+                        setting=TherapySetting.ADVANCED,
+                        line=max(p.prior_lines or 1, 1),
+                        started_on=started,
+                        ended_on=started + timedelta(days=50),
+                    )
+                )
+            drawn = today - timedelta(days=rng.randint(1, 20))
+            for test, value in p.labs.items():
+                if "/" not in test:
+                    labs.append(
+                        LabResult(
+                            patient_id=patient.pk,
+                            test=test,
+                            value=value,
+                            unit=CANONICAL[test],
+                            observed_on=drawn,
+                        )
+                    )
+            if p.pregnant is not None:
+                pregnancies.append(
+                    PregnancyStatus(
+                        patient_id=patient.pk,
+                        status=PregnancyState.PREGNANT
+                        if p.pregnant
+                        else PregnancyState.NOT_PREGNANT,
+                        observed_on=drawn,
+                    )
+                )
             primary = primaries[primary_of[i]] if i in primary_of else None
             if p.stage and primary is not None:
                 m = "M1" if p.metastatic else ("M0" if p.metastatic is False else "")
@@ -399,6 +451,12 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
                     )
                 )
         Variant.objects.bulk_create(variants, batch_size=BATCH)
+        TreatmentCourse.objects.bulk_create(courses, batch_size=BATCH)
+        LabResult.objects.bulk_create(labs, batch_size=BATCH)
+        PregnancyStatus.objects.bulk_create(pregnancies, batch_size=BATCH)
+        counts["treatment courses"] = len(courses)
+        counts["lab results"] = len(labs)
+        counts["pregnancy statuses"] = len(pregnancies)
         counts["metastatic-site diagnoses"] = len(sites)
         counts["stage assessments"] = len(stages)
         counts["performance statuses"] = len(ps_rows)

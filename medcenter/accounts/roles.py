@@ -37,7 +37,15 @@ PATIENT_WRITE = ("patients.add_patient", "patients.change_patient")
 ONCOLOGY_READ = ("oncology.view_oncology_record",)
 ONCOLOGY_WRITE = tuple(
     f"oncology.add_{model}"
-    for model in ("cancerdiagnosis", "stageassessment", "performancestatus", "genotypingreport")
+    for model in (
+        "cancerdiagnosis",
+        "stageassessment",
+        "performancestatus",
+        "genotypingreport",
+        "treatmentcourse",
+        "labresult",
+        "pregnancystatus",
+    )
 )
 SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")
 SCHEDULE_WRITE = ("scheduling.add_appointment", "scheduling.change_appointment")
@@ -69,6 +77,8 @@ ROLES = (
             "patients.break_glass",
             *ONCOLOGY_READ,
             "oncology.add_performancestatus",
+            "oncology.add_labresult",
+            "oncology.add_pregnancystatus",
             *SCHEDULE_READ,
             *SCHEDULE_WRITE,
             *REFERRAL_WORK,

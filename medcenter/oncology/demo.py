@@ -2,7 +2,7 @@
 through the importer, so the demo shows what the product computes."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -63,6 +63,13 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
         scale="ecog",
         value=1,
         observed_on=today - timedelta(days=70),
+    )
+    _labs(talia, clinician, today, creatinine_umol=71, ast=24, alt=19)
+    services.record_pregnancy_status(
+        patient=talia,
+        actor=clinician,
+        status="not_pregnant",
+        observed_on=today - timedelta(days=6),
     )
     services.record_tumor_marker(
         patient=talia,
@@ -128,6 +135,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
         value=80,
         observed_on=today - timedelta(days=35),
     )
+    _labs(oren, clinician, today, creatinine_umol=88, ast=31, alt=35)
     services.import_genotyping_file(
         patient=oren,
         actor=clinician,
@@ -172,4 +180,35 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
             value=90,
             observed_on=today - timedelta(days=18),
         )
+        services.record_treatment_course(
+            patient=mila,
+            actor=clinician,
+            regimen="MAP (methotrexate, doxorubicin, cisplatin)",
+            setting="neoadjuvant",
+            started_on=today - timedelta(days=12),
+        )
+        _labs(mila, clinician, today, creatinine_umol=54, ast=28, alt=22)
     return []
+
+
+def _labs(patient: Patient, actor: object, today: date, **values: float) -> None:
+    """A recent blood count and chemistry panel, in the units a European laboratory uses."""
+    drawn = today - timedelta(days=4)
+    for test, value, unit, upper in (
+        ("anc", 4.1, "10^9/L", None),
+        ("platelets", 245, "10^9/L", None),
+        ("hemoglobin", 12.9, "g/dL", None),
+        ("creatinine", values["creatinine_umol"], "µmol/L", 110),
+        ("bilirubin", 9, "µmol/L", 21),
+        ("ast", values["ast"], "U/L", 40),
+        ("alt", values["alt"], "U/L", 45),
+    ):
+        services.record_lab_result(
+            patient=patient,
+            actor=actor,
+            test=test,
+            value=value,
+            unit=unit,
+            upper_limit=upper,
+            observed_on=drawn,
+        )

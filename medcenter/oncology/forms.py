@@ -10,8 +10,12 @@ from medcenter.oncology import staging
 from medcenter.oncology.models import (
     CancerDiagnosis,
     DiagnosisKind,
+    LabTest,
     PerformanceScale,
+    PregnancyState,
     StageClassification,
+    StopReason,
+    TherapySetting,
 )
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -158,3 +162,54 @@ class GenotypingUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class TreatmentCourseForm(forms.Form):
+    regimen = forms.CharField(
+        label=_("Regimen or drug"),
+        max_length=200,
+        help_text=_("As you would write it, for example: carboplatin + pemetrexed."),
+    )
+    setting = forms.ChoiceField(label=_("Given for"), choices=TherapySetting.choices)
+    line = forms.IntegerField(
+        label=_("Line of therapy"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("For advanced or metastatic disease: 1 for first line, 2 for second …"),
+    )
+    started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(
+        label=_("Stopped"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while the treatment goes on."),
+    )
+    stop_reason = forms.ChoiceField(
+        label=_("Why it stopped"), choices=StopReason.choices, required=False
+    )
+
+
+class LabResultForm(forms.Form):
+    test = forms.ChoiceField(label=_("Test"), choices=LabTest.choices)
+    value = forms.FloatField(label=_("Result"), min_value=0)
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=20,
+        required=False,
+        help_text=_("As the laboratory reported it, for example 10^9/L, g/dL, µmol/L or U/L."),
+    )
+    upper_limit = forms.FloatField(
+        label=_("Upper limit of normal"),
+        required=False,
+        min_value=0,
+        help_text=_("In the same unit, when the report gives it."),
+    )
+    observed_on = forms.DateField(
+        label=_("Sample date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class PregnancyForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PregnancyState.choices)
+    observed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

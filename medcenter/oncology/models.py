@@ -245,3 +245,130 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gene} {self.protein_short or self.kind}"
+
+
+class TherapySetting(models.TextChoices):
+    NEOADJUVANT = "neoadjuvant", _("Neoadjuvant (before surgery)")
+    ADJUVANT = "adjuvant", _("Adjuvant (after surgery)")
+    PERIOPERATIVE = "perioperative", _("Perioperative")
+    ADVANCED = "advanced", _("Advanced or metastatic disease")
+    MAINTENANCE = "maintenance", _("Maintenance")
+
+
+class StopReason(models.TextChoices):
+    NOT_STOPPED = "", _("Not stopped")
+    COMPLETED = "completed", _("Completed as planned")
+    PROGRESSION = "progression", _("Disease progression")
+    TOXICITY = "toxicity", _("Side effects")
+    PATIENT_CHOICE = "patient_choice", _("Patient's choice")
+    OTHER = "other", _("Other reason")
+
+
+class TreatmentCourse(PublicModel):
+    """A course of systemic anticancer therapy: a regimen given over a period (after mCODE's
+    CancerRelatedMedicationAdministration, one row per regimen and line, not per dose).
+
+    `line` numbers the treatments for advanced or metastatic disease (first line, second
+    line, ...); trials ask how many a patient has had and which drugs.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_courses")
+    regimen = models.CharField(max_length=200)  # as written: "carboplatin + pemetrexed"
+    agents = models.JSONField(default=list, blank=True)  # one name per drug of the regimen
+    setting = models.CharField(max_length=20, choices=TherapySetting.choices)
+    line = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="treatment_course_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(line__isnull=True) | models.Q(line__gte=1, line__lte=20),
+                name="treatment_course_line_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regimen} ({self.get_setting_display()})"
+
+
+class LabTest(models.TextChoices):
+    """The laboratory tests trials set limits on (keys of labunits.CANONICAL)."""
+
+    ANC = "anc", _("Absolute neutrophil count")
+    PLATELETS = "platelets", _("Platelets")
+    HEMOGLOBIN = "hemoglobin", _("Hemoglobin")
+    CREATININE = "creatinine", _("Creatinine")
+    CREATININE_CLEARANCE = "creatinine_clearance", _("Creatinine clearance")
+    BILIRUBIN = "bilirubin", _("Total bilirubin")
+    AST = "ast", _("AST (aspartate aminotransferase)")
+    ALT = "alt", _("ALT (alanine aminotransferase)")
+    ALBUMIN = "albumin", _("Albumin")
+    INR = "inr", _("INR")
+
+
+class LabResult(PublicModel):
+    """One laboratory result, in the unit the laboratory reported, with its upper limit of
+    normal when given (trials set liver limits as multiples of it)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="lab_results")
+    test = models.CharField(max_length=30, choices=LabTest.choices)
+    value = models.FloatField()
+    unit = models.CharField(max_length=20, blank=True)
+    upper_limit = models.FloatField(null=True, blank=True)
+    observed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-observed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="lab_result_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(upper_limit__isnull=True) | models.Q(upper_limit__gt=0),
+                name="lab_result_upper_limit_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_test_display()} {self.value:g} {self.unit}".strip()
+
+
+class PregnancyState(models.TextChoices):
+    NOT_PREGNANT = "not_pregnant", _("Not pregnant")
+    PREGNANT = "pregnant", _("Pregnant")
+    BREASTFEEDING = "breastfeeding", _("Breastfeeding")
+
+
+class PregnancyStatus(PublicModel):
+    """Whether the patient is pregnant or breastfeeding, as of a date (most trials exclude
+    both; a status goes stale, so the matcher reads only a recent one)."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="pregnancy_statuses"
+    )
+    status = models.CharField(max_length=20, choices=PregnancyState.choices)
+    observed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-observed_on", "-id"]
+        verbose_name_plural = "pregnancy statuses"
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.observed_on})"

@@ -11,7 +11,10 @@ from medcenter.oncology.genomics.knowledge import LEVEL_RANK
 from medcenter.oncology.models import (
     CancerDiagnosis,
     GenotypingReport,
+    LabResult,
     PerformanceStatus,
+    PregnancyStatus,
+    TreatmentCourse,
     TumorMarker,
 )
 from medcenter.patients.access import PatientAccess
@@ -23,6 +26,9 @@ class OncologySummary:
     performance: list[PerformanceStatus]
     markers: list[TumorMarker]
     reports: list[GenotypingReport]
+    treatments: list[TreatmentCourse]
+    labs: list[LabResult]
+    pregnancy: list[PregnancyStatus]
 
 
 def oncology_summary(access: PatientAccess) -> OncologySummary:
@@ -38,6 +44,9 @@ def oncology_summary(access: PatientAccess) -> OncologySummary:
         diagnoses=diagnoses,
         performance=list(PerformanceStatus.objects.filter(patient=patient)[:20]),
         markers=list(TumorMarker.objects.filter(patient=patient)[:50]),
+        treatments=list(TreatmentCourse.objects.filter(patient=patient)[:50]),
+        labs=list(LabResult.objects.filter(patient=patient)[:60]),
+        pregnancy=list(PregnancyStatus.objects.filter(patient=patient)[:5]),
         reports=reports,
     )
 

@@ -6,16 +6,18 @@ computed rather than one typed in, ranges for performance status.
 """
 
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit
-from medcenter.oncology import staging
+from medcenter.oncology import labunits, staging
 from medcenter.oncology.genomics import (
     Alteration,
     AlterationAnnotation,
@@ -30,10 +32,17 @@ from medcenter.oncology.models import (
     CancerDiagnosis,
     DiagnosisKind,
     GenotypingReport,
+    LabResult,
+    LabTest,
     PerformanceScale,
     PerformanceStatus,
+    PregnancyState,
+    PregnancyStatus,
     ReportFormat,
     StageAssessment,
+    StopReason,
+    TherapySetting,
+    TreatmentCourse,
     TumorMarker,
     Variant,
 )
@@ -238,6 +247,138 @@ def record_performance_status(
         "oncology.performance_recorded", actor=actor, patient=patient, obj=status, request=request
     )
     return status
+
+
+def _not_in_future(day: date | None, field: str, errors: dict[str, list[str]]) -> None:
+    if day is not None and day > timezone.localdate():
+        errors.setdefault(field, []).append(_("The date cannot be in the future."))
+
+
+_AGENT_SPLIT = re.compile(r"\s*(?:\+|,|;|/|\band\b|\bwith\b|\bplus\b)\s*", re.IGNORECASE)
+
+
+def regimen_agents(regimen: str) -> list[str]:
+    """The drugs of a regimen as written: "carboplatin + pemetrexed" -> both names."""
+    return [a for a in (part.strip(" .()") for part in _AGENT_SPLIT.split(regimen)) if a]
+
+
+def record_treatment_course(
+    *,
+    patient: Patient,
+    actor: Any,
+    regimen: str,
+    setting: str,
+    started_on: date,
+    line: int | None = None,
+    ended_on: date | None = None,
+    stop_reason: str = "",
+    request: Any = None,
+) -> TreatmentCourse:
+    """Record a course of systemic therapy. A course for advanced disease needs its line;
+    a reason for stopping needs an end date."""
+    regimen = " ".join(str(regimen or "").split())
+    errors: dict[str, list[str]] = {}
+    if not regimen:
+        errors["regimen"] = [_("Name the regimen or drug.")]
+    elif len(regimen) > 200:
+        errors["regimen"] = [_("Keep the regimen under 200 characters.")]
+    if setting not in TherapySetting.values:
+        errors["setting"] = [_("Choose when the treatment was given.")]
+    if line is not None and not 1 <= line <= 20:
+        errors["line"] = [_("The line of therapy is a number from 1 to 20.")]
+    elif line is None and setting == TherapySetting.ADVANCED:
+        errors["line"] = [_("Give the line of therapy for advanced disease (1 for first line).")]
+    _not_in_future(started_on, "started_on", errors)
+    _not_in_future(ended_on, "ended_on", errors)
+    if ended_on is not None and started_on is not None and ended_on < started_on:
+        errors.setdefault("ended_on", []).append(_("The end date is before the start date."))
+    stop_reason = stop_reason or ""
+    if stop_reason not in StopReason.values:
+        errors["stop_reason"] = [_("Choose why the treatment stopped.")]
+    elif stop_reason and ended_on is None:
+        errors["stop_reason"] = [_("Give the end date too, or leave the reason empty.")]
+    if errors:
+        raise ValidationError(errors)
+    course = TreatmentCourse.objects.create(
+        patient=patient,
+        regimen=regimen,
+        agents=regimen_agents(regimen),
+        setting=setting,
+        line=line,
+        started_on=started_on,
+        ended_on=ended_on,
+        stop_reason=stop_reason,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit("oncology.treatment_recorded", actor=actor, patient=patient, obj=course, request=request)
+    return course
+
+
+def record_lab_result(
+    *,
+    patient: Patient,
+    actor: Any,
+    test: str,
+    value: float,
+    unit: str,
+    observed_on: date,
+    upper_limit: float | None = None,
+    request: Any = None,
+) -> LabResult:
+    """Record a laboratory result in a unit the matcher can convert (labunits)."""
+    unit = str(unit or "").strip()
+    errors: dict[str, list[str]] = {}
+    if test not in LabTest.values:
+        errors["test"] = [_("Choose the test.")]
+    elif not unit and labunits.known_units(test):
+        units = ", ".join(labunits.known_units(test))
+        errors["unit"] = [_("Give the unit: one of %(units)s.") % {"units": units}]
+    elif labunits.to_canonical(test, 1.0, unit) is None:
+        units = ", ".join(u for u in labunits.known_units(test) if u) or "—"
+        errors["unit"] = [
+            _("%(unit)s is not a unit for this test. Use one of: %(units)s.")
+            % {"unit": unit or _("No unit"), "units": units}
+        ]
+    if value is None or value < 0:
+        errors["value"] = [_("Give a result of 0 or more.")]
+    if upper_limit is not None and upper_limit <= 0:
+        errors["upper_limit"] = [_("The upper limit of normal is more than 0.")]
+    _not_in_future(observed_on, "observed_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    result = LabResult.objects.create(
+        patient=patient,
+        test=test,
+        value=float(value),
+        unit=unit,
+        upper_limit=upper_limit,
+        observed_on=observed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit("oncology.lab_recorded", actor=actor, patient=patient, obj=result, request=request)
+    return result
+
+
+def record_pregnancy_status(
+    *, patient: Patient, actor: Any, status: str, observed_on: date, request: Any = None
+) -> PregnancyStatus:
+    """Record whether the patient is pregnant or breastfeeding, as of a date."""
+    errors: dict[str, list[str]] = {}
+    if status not in PregnancyState.values:
+        errors["status"] = [_("Choose a status.")]
+    _not_in_future(observed_on, "observed_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    recorded = PregnancyStatus.objects.create(
+        patient=patient,
+        status=status,
+        observed_on=observed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.pregnancy_recorded", actor=actor, patient=patient, obj=recorded, request=request
+    )
+    return recorded
 
 
 @transaction.atomic

@@ -14,9 +14,12 @@ from medcenter.oncology import selectors, services, staging
 from medcenter.oncology.forms import (
     DiagnosisForm,
     GenotypingUploadForm,
+    LabResultForm,
     PerformanceForm,
+    PregnancyForm,
     SchemeForm,
     StageForm,
+    TreatmentCourseForm,
 )
 from medcenter.oncology.pdf import molecular_report_pdf
 from medcenter.patients.selectors import get_patient_for
@@ -130,22 +133,83 @@ def stage_new(request: AuthedRequest, public_id: UUID, diagnosis_id: UUID) -> Ht
 @patient_data_route(model=PATIENT, permission="oncology.add_performancestatus")
 @offers_break_glass
 def performance_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access = _access(request, public_id, "oncology.performance_form_opened")
-    form = PerformanceForm(request.POST or None)
+    return _record_form(
+        request,
+        public_id,
+        form_class=PerformanceForm,
+        record=services.record_performance_status,
+        opened="oncology.performance_form_opened",
+        done=_("The performance status was recorded."),
+        title=_("Record performance status"),
+    )
+
+
+def _record_form(
+    request: AuthedRequest,
+    public_id: UUID,
+    *,
+    form_class: type[Any],
+    record: Any,
+    opened: str,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """An entry form of the record: the service checks the record's rules, its messages go
+    next to the fields, and what was typed stays in the form."""
+    access = _access(request, public_id, opened)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_performance_status(
-                patient=access.patient, actor=request.user, request=request, **form.cleaned_data
-            )
+            record(patient=access.patient, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The performance status was recorded."))
+            messages.success(request, done)
             return redirect("oncology:summary", public_id=public_id)
     return render(
+        request, "oncology/form.html", {"form": form, "patient": access.patient, "title": title}
+    )
+
+
+@patient_data_route(model=PATIENT, permission="oncology.add_treatmentcourse")
+@offers_break_glass
+def treatment_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    return _record_form(
         request,
-        "oncology/form.html",
-        {"form": form, "patient": access.patient, "title": _("Record performance status")},
+        public_id,
+        form_class=TreatmentCourseForm,
+        record=services.record_treatment_course,
+        opened="oncology.treatment_form_opened",
+        done=_("The treatment was recorded."),
+        title=_("Record a treatment"),
+    )
+
+
+@patient_data_route(model=PATIENT, permission="oncology.add_labresult")
+@offers_break_glass
+def lab_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    return _record_form(
+        request,
+        public_id,
+        form_class=LabResultForm,
+        record=services.record_lab_result,
+        opened="oncology.lab_form_opened",
+        done=_("The laboratory result was recorded."),
+        title=_("Record a laboratory result"),
+    )
+
+
+@patient_data_route(model=PATIENT, permission="oncology.add_pregnancystatus")
+@offers_break_glass
+def pregnancy_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    return _record_form(
+        request,
+        public_id,
+        form_class=PregnancyForm,
+        record=services.record_pregnancy_status,
+        opened="oncology.pregnancy_form_opened",
+        done=_("The pregnancy status was recorded."),
+        title=_("Record pregnancy status"),
     )
 
 

@@ -18,7 +18,8 @@ from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import StringConstraints, ValidationInfo, field_validator
 
-from medcenter.trials import labunits, profiles, selectors
+from medcenter.oncology import labunits
+from medcenter.trials import profiles, selectors
 from medcenter.trials.eligibility.labs import LAB_TESTS
 from medcenter.trials.importer import NCT_ID
 from medcenter.trials.matching import rank

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from medcenter.oncology import labunits
 from medcenter.oncology.models import (
     CancerDiagnosis,
     ClinicalStatus,
     DiagnosisKind,
     GenotypingReport,
+    LabResult,
     PerformanceScale,
     PerformanceStatus,
+    PregnancyState,
+    PregnancyStatus,
     StageAssessment,
+    TherapySetting,
+    TreatmentCourse,
     TumorMarker,
     Variant,
 )
 from medcenter.patients.models import Patient
-from medcenter.trials import eligibility, labunits, vocabulary
+from medcenter.trials import eligibility, vocabulary
 from medcenter.trials.matching import Biomarker, Profile
 
 # Receptor tests recorded as tumour markers, read as the biomarker classes criteria use.
@@ -34,6 +41,9 @@ MARKER_GENES = {
     "pd-l1": ("CD274", "overexpression"),
 }
 POSITIVE = ("positive", "pos", "detected", "high", "3+")
+# Laboratory results and pregnancy status older than this are not read: trials ask for
+# recent values (within 14 to 28 days of enrolment), and an old one would decide wrongly.
+RECENT_DAYS = 30
 NEGATIVE = ("negative", "neg", "not detected", "0", "1+")
 
 
@@ -43,7 +53,7 @@ def profile_for_patient(patient: Patient) -> Profile:
 
 
 def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
-    """Profiles for many patients in seven queries, whatever their number (re-matching)."""
+    """Profiles for many patients in ten queries, whatever their number (re-matching)."""
     today = timezone.localdate()
     ids = [p.pk for p in patients]
     found = {
@@ -129,7 +139,58 @@ def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
             found[marker.patient_id].biomarkers.append(read)
     for patient_id, genes in tested.items():
         found[patient_id].tested_genes = frozenset(genes)
+    _read_treatments(found, ids)
+    _read_recent(found, ids, today - timedelta(days=RECENT_DAYS))
     return found
+
+
+def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:
+    """Prior therapies (drugs and their classes) and prior lines for advanced disease: the
+    highest line among the courses for advanced disease that have ended (a patient on second
+    line has had one). A patient with courses recorded, every drug of them understood, has a
+    known treatment history: a drug not among them was not given."""
+    agents: dict[int, list[str]] = defaultdict(list)
+    lines: dict[int, int] = {}
+    for patient_id, names, setting, line, ended_on in TreatmentCourse.objects.filter(
+        patient_id__in=ids
+    ).values_list("patient_id", "agents", "setting", "line", "ended_on"):
+        agents[patient_id].extend(str(n) for n in names or [])
+        done = line if setting == TherapySetting.ADVANCED and ended_on and line else 0
+        lines[patient_id] = max(lines.get(patient_id, 0), done)
+    for patient_id, names in agents.items():
+        profile = found[patient_id]
+        # A drug the vocabulary does not know could be the one a criterion asks about, so
+        # such a history is not read as complete ("no prior X" stays unknown).
+        profile.prior_therapies, profile.therapies_known = read_therapies(names)
+        profile.prior_lines = lines[patient_id]
+
+
+def _read_recent(found: dict[int, Profile], ids: list[int], since: Any) -> None:
+    """The latest laboratory result of each test, and the latest pregnancy status, since
+    `since` (older ones are left unknown)."""
+    seen: set[tuple[int, str]] = set()
+    for patient_id, test, value, unit, upper_limit in (
+        LabResult.objects.filter(patient_id__in=ids, observed_on__gte=since)
+        .order_by("-observed_on", "-pk")
+        .values_list("patient_id", "test", "value", "unit", "upper_limit")
+    ):
+        if (patient_id, test) in seen:
+            continue
+        seen.add((patient_id, test))
+        converted = labunits.to_canonical(test, value, unit)
+        if converted is not None:
+            found[patient_id].labs[test] = converted
+        if upper_limit:
+            found[patient_id].labs[f"{test}/uln"] = value / upper_limit
+    latest: set[int] = set()
+    for patient_id, status in (
+        PregnancyStatus.objects.filter(patient_id__in=ids, observed_on__gte=since)
+        .order_by("-observed_on", "-pk")
+        .values_list("patient_id", "status")
+    ):
+        if patient_id not in latest:
+            latest.add(patient_id)
+            found[patient_id].pregnant = status != PregnancyState.NOT_PREGNANT
 
 
 def _marker(marker: TumorMarker) -> Biomarker | None:
@@ -154,15 +215,30 @@ def _marker(marker: TumorMarker) -> Biomarker | None:
 
 
 def _therapies(names: Any) -> frozenset[str]:
+    return read_therapies(names)[0]
+
+
+def read_therapies(names: Any) -> tuple[frozenset[str], bool]:
+    """Treatments as written (drugs, classes, regimen acronyms such as FOLFOX) as normalized
+    names with their classes, and whether every name was understood (supportive drugs such
+    as leucovorin are understood and left out)."""
     found: set[str] = set()
+    understood = True
     for name in names or []:
         text = str(name).strip().lower()
-        if not text:
+        if not text or text in vocabulary.SUPPORTIVE_DRUGS:
             continue
-        normal = vocabulary.normalize_therapy(text) or text
-        found.add(normal)
-        found.update(vocabulary.therapy_classes(normal))
-    return frozenset(found)
+        parts = vocabulary.REGIMENS.get(text)
+        if parts is None:
+            normal = vocabulary.normalize_therapy(text)
+            if normal is None:
+                understood = False
+                found.add(text)  # kept as written: "prior <name>" may still say it
+                continue
+            parts = (normal,)
+        for part in parts:
+            found.update(vocabulary.therapy_classes(part))
+    return frozenset(found), understood
 
 
 def profile_from_payload(data: dict[str, Any]) -> Profile:

@@ -544,8 +544,11 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
     from medcenter.oncology.models import (
         CancerDiagnosis,
         GenotypingReport,
+        LabResult,
         PerformanceStatus,
+        PregnancyStatus,
         StageAssessment,
+        TreatmentCourse,
         TumorMarker,
     )
 
@@ -561,6 +564,9 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
         (PerformanceStatus, "patient_id"),
         (GenotypingReport, "patient_id"),
         (TumorMarker, "patient_id"),
+        (TreatmentCourse, "patient_id"),
+        (LabResult, "patient_id"),
+        (PregnancyStatus, "patient_id"),
     ):
         for patient_id, last in (
             model.objects.values(path).annotate(last=Max("updated_at")).values_list(path, "last")

@@ -650,6 +650,50 @@ THERAPIES: tuple[Therapy, ...] = (
 )
 THERAPY_PARENTS: dict[str, tuple[str, ...]] = {t.name: t.parents for t in THERAPIES}
 
+# Regimens written by their acronym in a treatment history, as the anticancer drugs (names
+# in THERAPIES) they give; supportive drugs of a regimen (leucovorin, mesna, prednisone in
+# R-CHOP) are left out, and so are drugs THERAPIES does not know (bleomycin in ABVD).
+REGIMENS: dict[str, tuple[str, ...]] = {
+    "folfox": ("fluorouracil", "oxaliplatin"),
+    "mfolfox6": ("fluorouracil", "oxaliplatin"),
+    "folfiri": ("fluorouracil", "irinotecan"),
+    "folfirinox": ("fluorouracil", "irinotecan", "oxaliplatin"),
+    "mfolfirinox": ("fluorouracil", "irinotecan", "oxaliplatin"),
+    "capox": ("capecitabine", "oxaliplatin"),
+    "xelox": ("capecitabine", "oxaliplatin"),
+    "flot": ("fluorouracil", "docetaxel", "oxaliplatin"),
+    "chop": ("cyclophosphamide", "doxorubicin", "vincristine"),
+    "r-chop": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine"),
+    "ac": ("doxorubicin", "cyclophosphamide"),
+    "ec": ("epirubicin", "cyclophosphamide"),
+    "tc": ("docetaxel", "cyclophosphamide"),
+    "tchp": ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"),
+    "abvd": ("doxorubicin", "vinblastine", "dacarbazine"),
+    "vdc": ("vincristine", "doxorubicin", "cyclophosphamide"),
+    "ie": ("ifosfamide", "etoposide"),
+    "vac": ("vincristine", "cyclophosphamide"),
+    "map": ("methotrexate", "doxorubicin", "cisplatin"),
+}
+# Drugs given with a regimen that are not anticancer therapy: a history naming them is no
+# less complete.
+SUPPORTIVE_DRUGS = frozenset(
+    {
+        "leucovorin",
+        "folinic acid",
+        "levoleucovorin",
+        "mesna",
+        "dexamethasone",
+        "prednisone",
+        "prednisolone",
+        "filgrastim",
+        "pegfilgrastim",
+        "g-csf",
+        "ondansetron",
+        "zoledronic acid",
+        "denosumab",
+    }
+)
+
 # Other ways texts name a treatment or class, mapped to the normalized name. Every name in
 # THERAPIES is also read as itself.
 THERAPY_SYNONYMS: dict[str, str] = {

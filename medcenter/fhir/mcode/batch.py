@@ -12,7 +12,7 @@ from pydantic import ValidationError as SchemaError
 
 from medcenter.fhir.mcode import codes
 from medcenter.fhir.mcode.mapping import cancer_condition_kind, category_axis
-from medcenter.fhir.mcode.reading import Json, code_in, profiles
+from medcenter.fhir.mcode.reading import Json, code_in, extension_value, profiles
 from medcenter.fhir.mcode.report import ImportReport
 from medcenter.oncology.models import DiagnosisKind
 
@@ -30,6 +30,9 @@ class Kind(StrEnum):
     VARIANT = "variant"
     REGION = "region"
     GENOMICS_REPORT = "genomics_report"
+    LAB = "lab"
+    PREGNANCY = "pregnancy"
+    TREATMENT = "treatment"
     WITHDRAWN = "withdrawn"
     OTHER = "other"
 
@@ -137,6 +140,13 @@ def _kind(resource: Json) -> Kind:
         return Kind.PRIMARY if condition_kind == DiagnosisKind.PRIMARY else Kind.SECONDARY
     if resource_type == "Observation":
         kind = _observation_kind(resource, declared, code_in(code, codes.LOINC))
+    elif resource_type == "MedicationStatement":
+        # Ours, with its setting; other medication resources are read but not imported.
+        if extension_value(resource, codes.THERAPY_SETTING_URL) is None:
+            return Kind.OTHER
+        if resource.get("status") == "entered-in-error":
+            return Kind.WITHDRAWN
+        return Kind.TREATMENT
     elif resource_type == "DiagnosticReport" and (
         codes.GENOMICS_REPORT in declared
         or code_in(code, codes.LOINC) == codes.GENOMICS_REPORT_CODE
@@ -164,4 +174,11 @@ def _observation_kind(resource: Json, declared: set[str], loinc: str) -> Kind:
         return Kind.VARIANT
     if codes.GENOMIC_REGION_STUDIED in declared or loinc == codes.REGION_STUDIED_CODE:
         return Kind.REGION
+    if loinc in codes.LAB_TEST_BY_LOINC and "valueQuantity" in resource:
+        return Kind.LAB
+    if (
+        loinc == codes.PREGNANCY_STATUS
+        or code_in(resource.get("code"), codes.BREASTFEEDING_SYSTEM) == codes.BREASTFEEDING
+    ):
+        return Kind.PREGNANCY
     return Kind.OTHER

@@ -66,6 +66,51 @@ SECONDARY_CATEGORY = "128462008"  # Secondary malignant neoplastic disease (diso
 ECOG = "89247-1"
 KARNOFSKY = "89243-0"
 
+# Laboratory tests trials set limits on (oncology.models.LabTest), by LOINC; creatinine and
+# bilirubin have one code for a mass concentration (mg/dL) and one for a molar one (µmol/L).
+LAB_TESTS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "anc": ("751-8", "Neutrophils [#/volume] in Blood by Automated count"),
+        "platelets": ("777-3", "Platelets [#/volume] in Blood by Automated count"),
+        "hemoglobin": ("718-7", "Hemoglobin [Mass/volume] in Blood"),
+        "creatinine": ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma"),
+        "creatinine_clearance": (
+            "2164-2",
+            "Creatinine renal clearance in 24 hour Urine and Serum or Plasma",
+        ),
+        "bilirubin": ("1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma"),
+        "ast": (
+            "1920-8",
+            "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        "alt": (
+            "1742-6",
+            "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        ),
+        "albumin": ("1751-7", "Albumin [Mass/volume] in Serum or Plasma"),
+        "inr": ("6301-6", "INR in Platelet poor plasma by Coagulation assay"),
+    }
+)
+LAB_TESTS_MOLAR: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "creatinine": ("14682-9", "Creatinine [Moles/volume] in Serum or Plasma"),
+        "bilirubin": ("14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma"),
+    }
+)
+LAB_TEST_BY_LOINC: Mapping[str, str] = MappingProxyType(
+    {code: test for table in (LAB_TESTS, LAB_TESTS_MOLAR) for test, (code, _d) in table.items()}
+)
+PREGNANCY_STATUS = "82810-3"  # Pregnancy status, with the LOINC answers below
+PREGNANT = "LA15173-0"
+NOT_PREGNANT = "LA26683-5"
+# Breastfeeding (most trials exclude it with pregnancy), in our own code system.
+BREASTFEEDING_SYSTEM = "https://medcenter.example/fhir/CodeSystem/observation"
+BREASTFEEDING = "breastfeeding-status"
+STOP_REASON_SYSTEM = "https://medcenter.example/fhir/CodeSystem/stop-reason"
+# Line of therapy and setting of a treatment course, which base FHIR has no element for.
+LINE_OF_THERAPY_URL = "https://medcenter.example/fhir/StructureDefinition/line-of-therapy"
+THERAPY_SETTING_URL = "https://medcenter.example/fhir/StructureDefinition/therapy-setting"
+
 CLINICAL_STATUSES: Mapping[str, str] = MappingProxyType(
     {
         "active": "active",

@@ -23,9 +23,14 @@ from medcenter.oncology.models import (
     ClinicalStatus,
     DiagnosisKind,
     GenotypingReport,
+    LabResult,
     PerformanceScale,
     PerformanceStatus,
+    PregnancyState,
+    PregnancyStatus,
     StageAssessment,
+    StopReason,
+    TreatmentCourse,
     TumorMarker,
     Variant,
 )
@@ -68,6 +73,12 @@ def export_mcode(*, patient: Patient) -> dict[str, Any]:
         resources.append(performance_status(status, subject))
     for marker in TumorMarker.objects.filter(patient=patient):
         resources.append(tumor_marker(marker, subject))
+    for result in LabResult.objects.filter(patient=patient):
+        resources.append(lab_result(result, subject))
+    for pregnancy in PregnancyStatus.objects.filter(patient=patient):
+        resources.append(pregnancy_status(pregnancy, subject))
+    for course in TreatmentCourse.objects.filter(patient=patient):
+        resources.append(treatment_course(course, subject))
     reports = GenotypingReport.objects.filter(patient=patient).prefetch_related("variants")
     for genotyping in reports:
         resources.extend(genomics_report(genotyping, subject))
@@ -548,3 +559,91 @@ def genomics_report(genotyping: GenotypingReport, subject: Json) -> list[Json]:
         }
     )
     return [report, *results]
+
+
+def lab_result(result: LabResult, subject: Json) -> Json:
+    """A laboratory Observation: the LOINC code of the test (a molar one for creatinine or
+    bilirubin in µmol/L), the value in the laboratory's unit, the upper limit of normal."""
+    molar = "mol" in result.unit.lower() and result.test in codes.LAB_TESTS_MOLAR
+    loinc, display = (codes.LAB_TESTS_MOLAR if molar else codes.LAB_TESTS)[result.test]
+    quantity: Json = {"value": result.value, **({"unit": result.unit} if result.unit else {})}
+    high = (
+        [{"high": {"value": result.upper_limit, **({"unit": result.unit} if result.unit else {})}}]
+        if result.upper_limit
+        else None
+    )
+    return _validated(
+        {
+            "resourceType": "Observation",
+            "id": str(result.public_id),
+            "status": "final",
+            "category": _category("laboratory"),
+            "code": {"coding": [_coding(codes.LOINC, loinc, display)]},
+            "subject": subject,
+            "effectiveDateTime": result.observed_on.isoformat(),
+            "valueQuantity": quantity,
+            "referenceRange": high,
+        }
+    )
+
+
+def pregnancy_status(recorded: PregnancyStatus, subject: Json) -> Json:
+    """Pregnancy status (LOINC 82810-3 with its LOINC answers); breastfeeding, which that
+    code does not cover, as our own breastfeeding-status observation."""
+    if recorded.status == PregnancyState.BREASTFEEDING:
+        code = _coding(codes.BREASTFEEDING_SYSTEM, codes.BREASTFEEDING, "Breastfeeding status")
+        value: Json = {"valueBoolean": True}
+    else:
+        code = _coding(codes.LOINC, codes.PREGNANCY_STATUS, "Pregnancy status")
+        answer = (
+            (codes.PREGNANT, "Pregnant")
+            if recorded.status == PregnancyState.PREGNANT
+            else (codes.NOT_PREGNANT, "Not pregnant")
+        )
+        value = {"valueCodeableConcept": {"coding": [_coding(codes.LOINC, *answer)]}}
+    return _validated(
+        {
+            "resourceType": "Observation",
+            "id": str(recorded.public_id),
+            "status": "final",
+            "category": _category("survey"),
+            "code": {"coding": [code]},
+            "subject": subject,
+            "effectiveDateTime": recorded.observed_on.isoformat(),
+            **value,
+        }
+    )
+
+
+def treatment_course(course: TreatmentCourse, subject: Json) -> Json:
+    """A course of systemic therapy as a MedicationStatement: the regimen as written, the
+    period, why it stopped; its setting and line in our extensions."""
+    if course.ended_on is None:
+        status = "active"
+    elif course.stop_reason in ("", StopReason.COMPLETED):
+        status = "completed"
+    else:
+        status = "stopped"
+    extensions: list[Json] = [{"url": codes.THERAPY_SETTING_URL, "valueCode": course.setting}]
+    if course.line is not None:
+        extensions.append({"url": codes.LINE_OF_THERAPY_URL, "valueInteger": course.line})
+    period: Json = {"start": course.started_on.isoformat()}
+    if course.ended_on is not None:
+        period["end"] = course.ended_on.isoformat()
+    reason = (
+        [{"coding": [_coding(codes.STOP_REASON_SYSTEM, course.stop_reason)]}]
+        if course.stop_reason
+        else None
+    )
+    return _validated(
+        {
+            "resourceType": "MedicationStatement",
+            "id": str(course.public_id),
+            "extension": extensions,
+            "status": status,
+            "statusReason": reason,
+            "medicationCodeableConcept": {"text": course.regimen},
+            "subject": subject,
+            "effectivePeriod": period,
+        }
+    )

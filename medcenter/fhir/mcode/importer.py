@@ -44,6 +44,7 @@ from medcenter.fhir.mcode.reading import (
     Json,
     code_in,
     effective_date,
+    extension_value,
     parse_date,
     reference_key,
     references,
@@ -53,13 +54,16 @@ from medcenter.fhir.mcode.reading import (
 from medcenter.fhir.mcode.report import (
     DIAGNOSIS,
     GENOTYPING_REPORT,
+    LAB_RESULT,
     PERFORMANCE_STATUS,
+    PREGNANCY_STATUS,
     STAGE,
+    TREATMENT_COURSE,
     TUMOR_MARKER,
     VARIANT,
     ImportReport,
 )
-from medcenter.oncology import services, staging
+from medcenter.oncology import labunits, services, staging
 from medcenter.oncology.genomics import (
     SOLID_TUMOR,
     Alteration,
@@ -69,10 +73,16 @@ from medcenter.oncology.models import (
     CancerDiagnosis,
     DiagnosisKind,
     GenotypingReport,
+    LabResult,
     PerformanceScale,
     PerformanceStatus,
+    PregnancyState,
+    PregnancyStatus,
     ReportFormat,
     StageAssessment,
+    StopReason,
+    TherapySetting,
+    TreatmentCourse,
     TumorMarker,
 )
 from medcenter.patients.models import Patient
@@ -136,6 +146,12 @@ class _Import:
             self._performance(entry)
         for entry in self._of(Kind.TUMOR_MARKER):
             self._tumor_marker(entry)
+        for entry in self._of(Kind.LAB):
+            self._lab(entry)
+        for entry in self._of(Kind.PREGNANCY):
+            self._pregnancy(entry)
+        for entry in self._of(Kind.TREATMENT):
+            self._treatment(entry)
         self._genomics()
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -560,6 +576,125 @@ class _Import:
         )
         if marker is not None:
             self._stored([entry.key], TUMOR_MARKER)
+
+    def _lab(self, entry: Entry) -> None:
+        resource = entry.resource
+        test = codes.LAB_TEST_BY_LOINC[code_in(resource.get("code"), codes.LOINC)]
+        quantity = resource.get("valueQuantity") or {}
+        value = quantity.get("value")
+        unit = str(quantity.get("unit") or quantity.get("code") or "")[:20]
+        observed_on = effective_date(resource)
+        if not isinstance(value, int | float) or observed_on is None:
+            self._skip(entry.key, _("The laboratory result has no number or no date."))
+            return
+        if labunits.known_units(test) and labunits.to_canonical(test, 1.0, unit) is None:
+            self._skip(
+                entry.key,
+                _("%(unit)s is not a unit the record takes for this test.")
+                % {"unit": unit or _("No unit")},
+            )
+            return
+        high = next(
+            (
+                r["high"].get("value")
+                for r in resource.get("referenceRange") or []
+                if isinstance(r, dict) and isinstance(r.get("high"), dict)
+            ),
+            None,
+        )
+        recorded = LabResult.objects.filter(patient=self.patient)
+        if (
+            _recorded(recorded, entry.key)
+            or recorded.filter(test=test, value=value, observed_on=observed_on).exists()
+        ):
+            self._skip(entry.key, _("Already in the record."))
+            return
+        result = self._attempt(
+            [entry.key],
+            lambda: services.record_lab_result(
+                patient=self.patient,
+                actor=self.actor,
+                test=test,
+                value=float(value),
+                unit=unit,
+                upper_limit=float(high) if isinstance(high, int | float) and high > 0 else None,
+                observed_on=observed_on,
+            ),
+        )
+        if result is not None:
+            self._stored([entry.key], LAB_RESULT)
+
+    def _pregnancy(self, entry: Entry) -> None:
+        resource = entry.resource
+        if code_in(resource.get("code"), codes.BREASTFEEDING_SYSTEM) == codes.BREASTFEEDING:
+            if resource.get("valueBoolean") is not True:
+                self._skip(entry.key, _("Only a breastfeeding status of yes is kept."))
+                return
+            status = PregnancyState.BREASTFEEDING
+        else:
+            answer = code_in(resource.get("valueCodeableConcept"), codes.LOINC)
+            found = {codes.PREGNANT: PregnancyState.PREGNANT, codes.NOT_PREGNANT: None}
+            if answer not in found:
+                self._skip(entry.key, _("The pregnancy status is neither pregnant nor not."))
+                return
+            status = found[answer] or PregnancyState.NOT_PREGNANT
+        observed_on = effective_date(resource)
+        if observed_on is None:
+            self._skip(entry.key, _("The pregnancy status has no date."))
+            return
+        recorded = PregnancyStatus.objects.filter(patient=self.patient)
+        if (
+            _recorded(recorded, entry.key)
+            or recorded.filter(status=status, observed_on=observed_on).exists()
+        ):
+            self._skip(entry.key, _("Already in the record."))
+            return
+        kept = self._attempt(
+            [entry.key],
+            lambda: services.record_pregnancy_status(
+                patient=self.patient, actor=self.actor, status=status, observed_on=observed_on
+            ),
+        )
+        if kept is not None:
+            self._stored([entry.key], PREGNANCY_STATUS)
+
+    def _treatment(self, entry: Entry) -> None:
+        resource = entry.resource
+        regimen = text_of(resource.get("medicationCodeableConcept"))
+        period = resource.get("effectivePeriod") or {}
+        started_on = parse_date(period.get("start"))
+        ended_on = parse_date(period.get("end"))
+        setting = str(extension_value(resource, codes.THERAPY_SETTING_URL) or "")
+        line = extension_value(resource, codes.LINE_OF_THERAPY_URL)
+        reason = code_in(
+            (resource.get("statusReason") or [{}])[0] if resource.get("statusReason") else {},
+            codes.STOP_REASON_SYSTEM,
+        )
+        if not regimen or started_on is None or setting not in TherapySetting.values:
+            self._skip(entry.key, _("The treatment has no regimen, start date or setting."))
+            return
+        recorded = TreatmentCourse.objects.filter(patient=self.patient)
+        if (
+            _recorded(recorded, entry.key)
+            or recorded.filter(regimen=regimen[:200], started_on=started_on).exists()
+        ):
+            self._skip(entry.key, _("Already in the record."))
+            return
+        course = self._attempt(
+            [entry.key],
+            lambda: services.record_treatment_course(
+                patient=self.patient,
+                actor=self.actor,
+                regimen=regimen,
+                setting=setting,
+                line=line if isinstance(line, int) else None,
+                started_on=started_on,
+                ended_on=ended_on,
+                stop_reason=reason if reason in StopReason.values and ended_on else "",
+            ),
+        )
+        if course is not None:
+            self._stored([entry.key], TREATMENT_COURSE)
 
     # --- genomics --------------------------------------------------------------------------
 

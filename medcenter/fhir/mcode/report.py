@@ -12,6 +12,9 @@ PERFORMANCE_STATUS = "performance_status"
 TUMOR_MARKER = "tumor_marker"
 GENOTYPING_REPORT = "genotyping_report"
 VARIANT = "variant"
+LAB_RESULT = "lab_result"
+PREGNANCY_STATUS = "pregnancy_status"
+TREATMENT_COURSE = "treatment_course"
 
 RECORD_KINDS = {
     DIAGNOSIS: gettext_lazy("Cancer diagnoses"),
@@ -20,6 +23,9 @@ RECORD_KINDS = {
     TUMOR_MARKER: gettext_lazy("Tumor marker results"),
     GENOTYPING_REPORT: gettext_lazy("Genotyping reports"),
     VARIANT: gettext_lazy("Variants"),
+    LAB_RESULT: gettext_lazy("Laboratory results"),
+    PREGNANCY_STATUS: gettext_lazy("Pregnancy statuses"),
+    TREATMENT_COURSE: gettext_lazy("Treatment courses"),
 }
 
 

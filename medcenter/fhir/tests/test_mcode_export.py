@@ -249,7 +249,7 @@ def test_a_report_annotated_for_any_solid_tumor_exports_like_any_other():
 def test_the_export_takes_the_same_number_of_queries_however_large_the_record(
     record, django_assert_num_queries
 ):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         export_mcode(patient=record)
     lung = record.cancer_diagnoses.get(kind="primary")
     for day in range(2, 6):
@@ -274,8 +274,19 @@ def test_the_export_takes_the_same_number_of_queries_however_large_the_record(
             reported_on=date(2024, 4, day),
             alterations=[make_alteration(gene="KRAS", change="G12C")],
         )
+        services.record_lab_result(
+            patient=record, actor=None, test="alt", value=30, unit="U/L",
+            observed_on=date(2024, 4, day),
+        )  # fmt: skip
+        services.record_pregnancy_status(
+            patient=record, actor=None, status="not_pregnant", observed_on=date(2024, 4, day)
+        )
+        services.record_treatment_course(
+            patient=record, actor=None, regimen=f"Drug {day}", setting="adjuvant",
+            started_on=date(2024, 4, day),
+        )  # fmt: skip
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         export_mcode(patient=record)
 
 
@@ -342,3 +353,103 @@ def test_staff_with_access_download_the_record_as_an_mcode_bundle(client):
     assert "Patient" in kinds and "Condition" in kinds
     assert theirs.status_code == 403
     assert theirs.json()["resourceType"] == "OperationOutcome"
+
+
+def test_treatments_labs_and_pregnancy_export_and_import_into_another_patient(record):
+    services.record_treatment_course(
+        patient=record,
+        actor=None,
+        regimen="Carboplatin + pemetrexed",
+        setting="advanced",
+        line=1,
+        started_on=date(2024, 3, 20),
+        ended_on=date(2024, 7, 1),
+        stop_reason="progression",
+    )
+    services.record_treatment_course(
+        patient=record, actor=None, regimen="Osimertinib", setting="advanced", line=2,
+        started_on=date(2024, 7, 10),
+    )  # fmt: skip
+    services.record_lab_result(
+        patient=record, actor=None, test="creatinine", value=97, unit="µmol/L",
+        upper_limit=110, observed_on=date(2024, 7, 8),
+    )  # fmt: skip
+    services.record_lab_result(
+        patient=record, actor=None, test="anc", value=2.1, unit="10^9/L",
+        observed_on=date(2024, 7, 8),
+    )  # fmt: skip
+    services.record_pregnancy_status(
+        patient=record, actor=None, status="not_pregnant", observed_on=date(2024, 7, 8)
+    )
+    services.record_pregnancy_status(
+        patient=record, actor=None, status="breastfeeding", observed_on=date(2024, 1, 8)
+    )
+    bundle = export_mcode(patient=record)
+    resources = [e["resource"] for e in bundle["entry"]]
+    labs = {
+        r["code"]["coding"][0]["code"]: r
+        for r in resources
+        if r["resourceType"] == "Observation"
+        and r["category"][0]["coding"][0]["code"] == "laboratory"
+        and "meta" not in r
+    }  # fmt: skip
+    assert set(labs) == {"14682-9", "751-8"}  # creatinine in µmol/L: the molar code
+    assert labs["14682-9"]["valueQuantity"] == {"value": 97.0, "unit": "µmol/L"}
+    assert labs["14682-9"]["referenceRange"] == [{"high": {"value": 110.0, "unit": "µmol/L"}}]
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    assert sorted((s["status"], s["medicationCodeableConcept"]["text"]) for s in statements) == [
+        ("active", "Osimertinib"),
+        ("stopped", "Carboplatin + pemetrexed"),
+    ]
+    pregnancy = [
+        r for r in resources if codes_of(r.get("code", {})) & {(c.LOINC, c.PREGNANCY_STATUS)}
+    ]
+    assert codes_of(pregnancy[0]["valueCodeableConcept"]) == {(c.LOINC, c.NOT_PREGNANT)}
+
+    other = PatientFactory()
+    report = import_mcode(resources=bundle, patient=other, actor=None)
+    assert report.ok, report.errors
+    assert report.created["lab_result"] == 2
+    assert report.created["treatment_course"] == 2
+    assert report.created["pregnancy_status"] == 2
+    again = {
+        (t.regimen, t.setting, t.line, t.started_on, t.ended_on, t.stop_reason)
+        for t in other.treatment_courses.all()
+    }
+    assert again == {
+        (t.regimen, t.setting, t.line, t.started_on, t.ended_on, t.stop_reason)
+        for t in record.treatment_courses.all()
+    }
+    assert {(r.test, r.value, r.unit, r.upper_limit) for r in other.lab_results.all()} == {
+        ("creatinine", 97.0, "µmol/L", 110.0),
+        ("anc", 2.1, "10^9/L", None),
+    }
+    assert sorted(p.status for p in other.pregnancy_statuses.all()) == [
+        "breastfeeding",
+        "not_pregnant",
+    ]
+    # Importing the same bundle again adds nothing.
+    assert not import_mcode(resources=bundle, patient=other, actor=None).created
+
+
+def test_a_lab_in_a_unit_the_record_does_not_take_is_skipped_with_the_reason():
+    patient = PatientFactory()
+    observation = {
+        "resourceType": "Observation",
+        "id": "lab-1",
+        "status": "final",
+        "code": {"coding": [{"system": c.LOINC, "code": "718-7"}]},
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2024-05-01",
+        "valueQuantity": {"value": 7.5, "unit": "mmol/mol"},
+    }
+    ucum = {
+        **observation,
+        "id": "lab-2",
+        "code": {"coding": [{"system": c.LOINC, "code": "777-3"}]},
+        "valueQuantity": {"value": 210, "unit": "10*3/uL", "system": c.UCUM, "code": "10*3/uL"},
+    }
+    report = import_mcode(resources=[observation, ucum], patient=patient, actor=None)
+    assert report.ok and report.created["lab_result"] == 1
+    assert "mmol/mol" in report.skipped["Observation/lab-1"]
+    assert patient.lab_results.get().unit == "10*3/uL"

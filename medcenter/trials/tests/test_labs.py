@@ -2,7 +2,7 @@
 
 import pytest
 
-from medcenter.trials import labunits
+from medcenter.oncology import labunits
 from medcenter.trials.eligibility import parse_criteria
 from medcenter.trials.matching import Profile, compile_rules
 from medcenter.trials.profiles import profile_from_payload

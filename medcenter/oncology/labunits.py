@@ -54,6 +54,9 @@ def clean_unit(unit: str | None) -> str:
         .replace("³", "3")
         .replace("⁹", "^9")
         .replace("\u00d7", "x")
+        .replace("10*", "10^")  # UCUM, as FHIR feeds write it: 10*9/L, 10*3/uL
+        .replace("[", "")
+        .replace("]", "")  # UCUM annotations: [IU]/L
     )
 
 
