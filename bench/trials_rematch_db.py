@@ -23,8 +23,8 @@ does. The data are trials_speed.py's generators, imported from this folder:
     GenotypingReport (genes covered) with a Variant per alteration found, TumorMarker
     rows for ER, PR and HER2 by immunohistochemistry, a TreatmentCourse (the drugs given, one
     ended course for advanced disease at the patient's line), LabResult rows (recent, in the
-    canonical units) and a PregnancyStatus. Brain-metastasis qualifiers have no place in the
-    record, and a history known to hold no treatment or lines with no drugs cannot be
+    canonical units), a PregnancyStatus, and a MetastasisAssessment of the brain site with
+    its qualifiers. A history known to hold no treatment, or lines with no drugs, cannot be
     written, so those generated values are lost (the agreement check shows which came back).
 The profiles read back for a sample of patients are compared with the generated ones, field by
 field (expected differences: "no brain metastases", and "not metastatic" without a stage, have no
@@ -261,6 +261,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         DiagnosisKind,
         GenotypingReport,
         LabResult,
+        MetastasisAssessment,
         PerformanceScale,
         PerformanceStatus,
         PregnancyState,
@@ -321,6 +322,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
 
         stages, sites, ps_rows, reports, report_variants, markers = [], [], [], [], [], []
         courses, labs, pregnancies = [], [], []
+        site_status: list[tuple[int, frozenset[str]]] = []  # index into sites, qualifiers
         for i, (patient, p) in enumerate(zip(patients, people, strict=True)):
             # Treatment history: the drugs given, as one ended course for advanced disease
             # at the patient's line; recent labs in the canonical units; pregnancy status.
@@ -376,7 +378,10 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
                 )
             where = []
             if p.brain_metastases:
-                where.append(("brain", "Brain metastasis"))
+                lepto = "leptomeningeal" in p.brain_qualifiers
+                where.append(("brain", "Leptomeningeal disease" if lepto else "Brain metastasis"))
+                if p.brain_qualifiers - {"leptomeningeal"}:
+                    site_status.append((len(sites), p.brain_qualifiers))
             if p.metastatic and not (p.stage and primary is not None) and not where:
                 where.append(("liver", "Liver metastasis"))
             for site, description in where:
@@ -432,6 +437,20 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
                 )
                 report_variants.append(found)
         CancerDiagnosis.objects.bulk_create(sites, batch_size=BATCH)
+        assessments = [
+            MetastasisAssessment(
+                diagnosis_id=sites[index].pk,
+                assessed_on=today - timedelta(days=rng.randint(1, 60)),
+                treatment=next((q for q in ("treated", "untreated") if q in found), ""),
+                activity=(
+                    "progressing" if "active" in found else "stable" if "stable" in found else ""
+                ),
+                symptomatic=True if "symptomatic" in found else None,
+            )
+            for index, found in site_status
+        ]
+        MetastasisAssessment.objects.bulk_create(assessments, batch_size=BATCH)
+        counts["metastatic-site statuses"] = len(assessments)
         StageAssessment.objects.bulk_create(stages, batch_size=BATCH)
         PerformanceStatus.objects.bulk_create(ps_rows, batch_size=BATCH)
         TumorMarker.objects.bulk_create(markers, batch_size=BATCH)

@@ -45,6 +45,7 @@ ONCOLOGY_WRITE = tuple(
         "treatmentcourse",
         "labresult",
         "pregnancystatus",
+        "metastasisassessment",
     )
 )
 SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")

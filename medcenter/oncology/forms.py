@@ -13,6 +13,8 @@ from medcenter.oncology.models import (
     LabTest,
     PerformanceScale,
     PregnancyState,
+    SiteActivity,
+    SiteTreatment,
     StageClassification,
     StopReason,
     TherapySetting,
@@ -213,3 +215,20 @@ class LabResultForm(forms.Form):
 class PregnancyForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PregnancyState.choices)
     observed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SiteAssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    treatment = forms.ChoiceField(
+        label=_("Treated?"), choices=SiteTreatment.choices, required=False
+    )
+    activity = forms.ChoiceField(
+        label=_("Stable or growing?"), choices=SiteActivity.choices, required=False
+    )
+    symptomatic = forms.NullBooleanField(
+        label=_("Causing symptoms?"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Not recorded")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )

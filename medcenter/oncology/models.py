@@ -89,6 +89,41 @@ class CancerDiagnosis(PublicModel):
         return self.description
 
 
+class SiteTreatment(models.TextChoices):
+    NOT_RECORDED = "", _("Not recorded")
+    UNTREATED = "untreated", _("Not treated yet")
+    TREATED = "treated", _("Treated (surgery or radiotherapy)")
+
+
+class SiteActivity(models.TextChoices):
+    NOT_RECORDED = "", _("Not recorded")
+    STABLE = "stable", _("Stable")
+    PROGRESSING = "progressing", _("Growing or new")
+
+
+class MetastasisAssessment(PublicModel):
+    """How a metastatic site stands on a date: treated or not, stable or growing, causing
+    symptoms or not. Trials ask this of brain metastases above all ("treated and stable
+    brain metastases are allowed"). Never overwritten: the rows are the site's history."""
+
+    diagnosis = models.ForeignKey(
+        CancerDiagnosis, on_delete=models.PROTECT, related_name="site_assessments"
+    )
+    assessed_on = models.DateField()
+    treatment = models.CharField(max_length=12, choices=SiteTreatment.choices, blank=True)
+    activity = models.CharField(max_length=12, choices=SiteActivity.choices, blank=True)
+    symptomatic = models.BooleanField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.diagnosis} on {self.assessed_on}"
+
+
 class StageClassification(models.TextChoices):
     CLINICAL = "clinical", _("Clinical (c)")
     PATHOLOGICAL = "pathological", _("Pathological (p)")

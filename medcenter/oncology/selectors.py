@@ -37,7 +37,7 @@ def oncology_summary(access: PatientAccess) -> OncologySummary:
     diagnoses = list(
         CancerDiagnosis.objects.filter(patient=patient)
         .select_related("primary")
-        .prefetch_related("stages")
+        .prefetch_related("stages", "site_assessments")
     )
     reports = list(GenotypingReport.objects.filter(patient=patient).prefetch_related("variants"))
     return OncologySummary(

@@ -34,11 +34,14 @@ from medcenter.oncology.models import (
     GenotypingReport,
     LabResult,
     LabTest,
+    MetastasisAssessment,
     PerformanceScale,
     PerformanceStatus,
     PregnancyState,
     PregnancyStatus,
     ReportFormat,
+    SiteActivity,
+    SiteTreatment,
     StageAssessment,
     StopReason,
     TherapySetting,
@@ -357,6 +360,47 @@ def record_lab_result(
     )
     _audit("oncology.lab_recorded", actor=actor, patient=patient, obj=result, request=request)
     return result
+
+
+def assess_metastatic_site(
+    *,
+    diagnosis: CancerDiagnosis,
+    actor: Any,
+    assessed_on: date,
+    treatment: str = "",
+    activity: str = "",
+    symptomatic: bool | None = None,
+    request: Any = None,
+) -> MetastasisAssessment:
+    """Record how a metastatic site stands: treated or not, stable or growing, symptoms."""
+    errors: dict[str, list[str]] = {}
+    if diagnosis.kind != DiagnosisKind.SECONDARY:
+        errors["__all__"] = [_("Only a metastatic site can be assessed this way.")]
+    if (treatment or "") not in SiteTreatment.values:
+        errors["treatment"] = [_("Choose whether the site was treated.")]
+    if (activity or "") not in SiteActivity.values:
+        errors["activity"] = [_("Choose whether the site is stable.")]
+    if not (treatment or activity or symptomatic is not None):
+        errors.setdefault("__all__", []).append(_("Say at least one thing about the site."))
+    _not_in_future(assessed_on, "assessed_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    assessment = MetastasisAssessment.objects.create(
+        diagnosis=diagnosis,
+        assessed_on=assessed_on,
+        treatment=treatment or "",
+        activity=activity or "",
+        symptomatic=symptomatic,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.site_assessed",
+        actor=actor,
+        patient=diagnosis.patient,
+        obj=assessment,
+        request=request,
+    )
+    return assessment
 
 
 def record_pregnancy_status(

@@ -9,6 +9,11 @@ urlpatterns = [
     path(base, views.summary, name="summary"),
     path(f"{base}diagnoses/new/", views.diagnosis_new, name="diagnosis_new"),
     path(f"{base}diagnoses/<uuid:diagnosis_id>/stage/", views.stage_new, name="stage_new"),
+    path(
+        f"{base}diagnoses/<uuid:diagnosis_id>/site-status/",
+        views.site_assessment_new,
+        name="site_assessment_new",
+    ),
     path(f"{base}performance/new/", views.performance_new, name="performance_new"),
     path(f"{base}treatments/new/", views.treatment_new, name="treatment_new"),
     path(f"{base}labs/new/", views.lab_new, name="lab_new"),

@@ -18,6 +18,7 @@ from medcenter.oncology.forms import (
     PerformanceForm,
     PregnancyForm,
     SchemeForm,
+    SiteAssessmentForm,
     StageForm,
     TreatmentCourseForm,
 )
@@ -127,6 +128,36 @@ def stage_new(request: AuthedRequest, public_id: UUID, diagnosis_id: UUID) -> Ht
         request,
         "oncology/stage_form.html",
         {"form": form, "scheme": scheme, "patient": access.patient, "diagnosis": diagnosis},
+    )
+
+
+@patient_data_route(
+    model=PATIENT,
+    kwargs=("public_id", "diagnosis_id"),
+    permission="oncology.add_metastasisassessment",
+)
+@offers_break_glass
+def site_assessment_new(
+    request: AuthedRequest, public_id: UUID, diagnosis_id: UUID
+) -> HttpResponse:
+    """How a metastatic site stands (treated, stable, symptoms): what trials ask of brain
+    metastases."""
+    access = _access(request, public_id, "oncology.site_form_opened")
+    diagnosis = selectors.diagnosis_of(access, public_id=diagnosis_id)
+    form = SiteAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assess_metastatic_site(
+                diagnosis=diagnosis, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The metastatic site's status was recorded."))
+            return redirect("oncology:summary", public_id=public_id)
+    title = _("Status of %(site)s") % {"site": diagnosis.description}
+    return render(
+        request, "oncology/form.html", {"form": form, "patient": access.patient, "title": title}
     )
 
 

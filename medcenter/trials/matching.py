@@ -464,7 +464,14 @@ def _brain(c: dict[str, Any], p: Profile) -> Condition:
             return True, E(gettext_noop("brain metastases"))
         shown = " ".join(sorted(p.brain_qualifiers))
         return True, E(gettext_noop("brain metastases {qualifiers}"), qualifiers=shown)
-    opposite = {"untreated": "treated", "treated": "untreated", "active": "stable"}
+    opposite = {
+        "untreated": "treated",
+        "treated": "untreated",
+        "active": "stable",
+        "stable": "active",
+        "symptomatic": "asymptomatic",
+        "asymptomatic": "symptomatic",
+    }
     if opposite.get(qualifier) in p.brain_qualifiers:
         return False, E(
             gettext_noop("brain metastases, {qualifier}"), qualifier=opposite[qualifier]

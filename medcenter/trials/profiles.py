@@ -16,10 +16,12 @@ from medcenter.oncology.models import (
     DiagnosisKind,
     GenotypingReport,
     LabResult,
+    MetastasisAssessment,
     PerformanceScale,
     PerformanceStatus,
     PregnancyState,
     PregnancyStatus,
+    SiteActivity,
     StageAssessment,
     TherapySetting,
     TreatmentCourse,
@@ -44,6 +46,7 @@ POSITIVE = ("positive", "pos", "detected", "high", "3+")
 # Laboratory results and pregnancy status older than this are not read: trials ask for
 # recent values (within 14 to 28 days of enrolment), and an old one would decide wrongly.
 RECENT_DAYS = 30
+BRAIN_WORDS = ("brain", "cerebr", "leptomening", "intracranial")
 NEGATIVE = ("negative", "neg", "not detected", "0", "1+")
 
 
@@ -53,7 +56,7 @@ def profile_for_patient(patient: Patient) -> Profile:
 
 
 def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
-    """Profiles for many patients in ten queries, whatever their number (re-matching)."""
+    """Profiles for many patients in eleven queries, whatever their number (re-matching)."""
     today = timezone.localdate()
     ids = [p.pk for p in patients]
     found = {
@@ -65,6 +68,7 @@ def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
     }
     primaries: dict[int, int] = {}  # diagnosis id -> patient id
     secondary_sites: dict[int, list[str]] = defaultdict(list)
+    brain_sites: dict[int, int] = {}  # diagnosis id of a brain metastasis -> patient id
     for pk, patient_id, kind, code, description, site in (
         CancerDiagnosis.objects.filter(patient_id__in=ids)
         .exclude(clinical_status=ClinicalStatus.RESOLVED)
@@ -78,11 +82,17 @@ def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
                 profile.oncotree.append(code)
             profile.terms.append(description)
         else:
-            secondary_sites[patient_id].append(f"{site} {description}".lower())
-    for patient_id, sites in secondary_sites.items():
+            where = f"{site} {description}".lower()
+            secondary_sites[patient_id].append(where)
+            if any(word in where for word in BRAIN_WORDS):
+                brain_sites[pk] = patient_id
+                if "leptomening" in where:
+                    found[patient_id].brain_qualifiers |= {"leptomeningeal"}
+    for patient_id in secondary_sites:
         found[patient_id].metastatic = True
-        if any("brain" in s or "cerebr" in s for s in sites):
-            found[patient_id].brain_metastases = True
+    for patient_id in brain_sites.values():
+        found[patient_id].brain_metastases = True
+    _read_brain_status(found, brain_sites)
     staged: set[int] = set()
     for diagnosis_id, group, m in (
         StageAssessment.objects.filter(diagnosis_id__in=list(primaries))
@@ -142,6 +152,31 @@ def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
     _read_treatments(found, ids)
     _read_recent(found, ids, today - timedelta(days=RECENT_DAYS))
     return found
+
+
+def _read_brain_status(found: dict[int, Profile], brain_sites: dict[int, int]) -> None:
+    """The latest status of each brain metastasis as the matcher's qualifiers: untreated or
+    treated, stable or active (growing or new), symptomatic or asymptomatic."""
+    if not brain_sites:
+        return
+    seen: set[int] = set()
+    for diagnosis_id, treatment, activity, symptomatic in (
+        MetastasisAssessment.objects.filter(diagnosis_id__in=list(brain_sites))
+        .order_by("-assessed_on", "-pk")
+        .values_list("diagnosis_id", "treatment", "activity", "symptomatic")
+    ):
+        if diagnosis_id in seen:
+            continue
+        seen.add(diagnosis_id)
+        qualifiers = set()
+        if treatment:
+            qualifiers.add(str(treatment))  # "untreated" | "treated"
+        if activity:
+            qualifiers.add("active" if activity == SiteActivity.PROGRESSING else "stable")
+        if symptomatic is not None:
+            qualifiers.add("symptomatic" if symptomatic else "asymptomatic")
+        profile = found[brain_sites[diagnosis_id]]
+        profile.brain_qualifiers = frozenset(profile.brain_qualifiers | qualifiers)
 
 
 def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:

@@ -532,8 +532,18 @@ def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: in
                 (trial_id, score / 10, count, sizes[trial_id] - count)
                 for trial_id, score, count in zip(ids, tenths, met, strict=True)
             ]
-        changed += _store_found(found)
+        written = _store_found(found)
+        changed += written
+        if written >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql":
+            # The planner's statistics still describe the table before these rows: without
+            # them the next chunk's read of its candidates scans the whole table (a first
+            # fill of 100,000 patients spent 50 s so). autovacuum would get there, later.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Candidate._meta.db_table)}")
     return changed
+
+
+ANALYZE_AFTER_ROWS = 50_000  # candidate rows written in one chunk
 
 
 def patients_to_rematch(*, everyone: bool = False) -> list[int]:

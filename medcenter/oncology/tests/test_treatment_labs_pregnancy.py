@@ -231,7 +231,7 @@ def test_the_matcher_reads_treatments_recent_labs_and_pregnancy(clinician_and_pa
         matching.MET,  # a complete history without trastuzumab
     ]
 
-    # The bulk reader (background re-matching) reads the same, in ten queries.
+    # The bulk reader (background re-matching) reads the same.
     assert profiles.profiles_for_patients([patient])[patient.pk] == profile
 
 
@@ -272,3 +272,92 @@ def test_a_record_change_makes_the_patient_due_for_rematching(clinician_and_pati
         )  # fmt: skip
         assert trials.patients_to_rematch() == [patient.pk]
     assert PregnancyStatus.objects.count() == 0
+
+
+def test_a_brain_metastasis_status_decides_the_brain_criteria(client, clinician_and_patient):
+    clinician, patient = clinician_and_patient
+    lung = services.record_diagnosis(
+        patient=patient, actor=clinician, description="NSCLC", oncotree_code="LUAD"
+    )
+    brain = services.record_diagnosis(
+        patient=patient,
+        actor=clinician,
+        kind="secondary",
+        primary=lung,
+        description="Brain metastasis",
+        body_site="Left frontal lobe of brain",
+    )
+    for change, field in (
+        (dict(diagnosis=lung, treatment="treated"), "__all__"),  # a primary is not a site
+        (dict(), "__all__"),  # nothing said
+        (dict(treatment="cured"), "treatment"),
+        (dict(treatment="treated", assessed_on=days_ago(-2)), "assessed_on"),
+    ):
+        values = dict(diagnosis=brain, actor=clinician, assessed_on=days_ago(1))
+        values.update(change)
+        with pytest.raises(ValidationError) as refused:
+            services.assess_metastatic_site(**values)
+        assert field in refused.value.message_dict, change
+
+    exclusion = {"section": "exclusion", "kind": "brain_metastases", "present": True}
+    untreated = {**exclusion, "qualifier": "untreated"}
+    symptomatic = {**exclusion, "qualifier": "symptomatic"}
+    profile = profiles.profile_for_patient(patient)
+    assert profile.brain_metastases and profile.brain_qualifiers == frozenset()
+    assert matching.verdict(untreated, profile).outcome == matching.UNKNOWN
+
+    url = reverse("oncology:site_assessment_new", args=[patient.public_id, brain.public_id])
+    assert url in client.get(reverse("oncology:summary", args=[patient.public_id])).content.decode()
+    refused = client.post(url, {"assessed_on": days_ago(1), "symptomatic": "unknown"})
+    assert refused.status_code == 200 and "Say at least one thing" in refused.content.decode()
+    saved = client.post(
+        url,
+        {
+            "assessed_on": days_ago(60),
+            "treatment": "untreated",
+            "activity": "progressing",
+            "symptomatic": "true",
+        },
+    )
+    assert saved.status_code == 302
+    assert matching.verdict(untreated, profiles.profile_for_patient(patient)).outcome == (
+        matching.NOT_MET
+    )
+    # After radiosurgery: treated, stable, no symptoms. The latest status counts.
+    client.post(
+        url,
+        {
+            "assessed_on": days_ago(5),
+            "treatment": "treated",
+            "activity": "stable",
+            "symptomatic": "false",
+        },
+    )
+    profile = profiles.profile_for_patient(patient)
+    assert profile.brain_qualifiers == {"treated", "stable", "asymptomatic"}
+    assert matching.verdict(untreated, profile).outcome == matching.MET
+    assert matching.verdict(symptomatic, profile).outcome == matching.MET
+    active = {**exclusion, "qualifier": "active"}
+    assert matching.verdict(active, profile).outcome == matching.MET
+    assert profiles.profiles_for_patients([patient])[patient.pk] == profile
+    page = client.get(reverse("oncology:summary", args=[patient.public_id])).content.decode()
+    assert "Treated (surgery or radiotherapy)" in page and "Growing or new" in page
+
+
+def test_a_leptomeningeal_site_is_read_as_such(clinician_and_patient):
+    clinician, patient = clinician_and_patient
+    services.record_diagnosis(
+        patient=patient,
+        actor=clinician,
+        kind="secondary",
+        description="Leptomeningeal carcinomatosis",
+    )
+    profile = profiles.profile_for_patient(patient)
+    assert profile.brain_metastases and "leptomeningeal" in profile.brain_qualifiers
+    criterion = {
+        "section": "exclusion",
+        "kind": "brain_metastases",
+        "present": True,
+        "qualifier": "leptomeningeal",
+    }
+    assert matching.verdict(criterion, profile).outcome == matching.NOT_MET

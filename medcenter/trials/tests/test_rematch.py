@@ -91,7 +91,7 @@ def test_profiles_are_read_in_bulk_with_the_same_answers(
         )
         others.append(patient)
     everyone = list(Patient.objects.filter(pk__in=[ewing_patient.pk] + [p.pk for p in others]))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         bulk = profiles.profiles_for_patients(everyone)
     for patient in everyone:
         one = profiles.profile_for_patient(patient)
@@ -190,3 +190,20 @@ def test_another_trials_coordinator_or_a_dropped_candidate_is_refused(client, ew
     _coordinator_client(client, candidate.trial)
     Candidate.objects.filter(pk=candidate.pk).update(is_current=False)  # no longer matched
     assert client.get(f"/en/staff/trials/candidates/{candidate.public_id}/").status_code == 403
+
+
+def test_after_a_large_write_postgresql_statistics_are_refreshed(ewing_patient, monkeypatch):
+    """A first fill writes millions of candidates; the next chunk's read must see them in the
+    planner's statistics, or PostgreSQL scans the whole table for each batch of patients."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER_ROWS", 1)
+    with CaptureQueriesContext(connection) as seen:
+        assert services.rematch_patients(patient_ids=[ewing_patient.pk]) > 0
+    analyzed = [q["sql"] for q in seen.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert len(analyzed) == (1 if connection.vendor == "postgresql" else 0)
+    assert Candidate.objects.filter(patient=ewing_patient, is_current=True).exists()
+    with CaptureQueriesContext(connection) as seen:
+        assert services.rematch_patients(patient_ids=[ewing_patient.pk]) == 0  # nothing written
+    assert not [q for q in seen.captured_queries if q["sql"].startswith("ANALYZE")]
