@@ -24,8 +24,9 @@ does. The data are trials_speed.py's generators, imported from this folder:
     rows for ER, PR and HER2 by immunohistochemistry, a TreatmentCourse (the drugs given, one
     ended course for advanced disease at the patient's line), LabResult rows (recent, in the
     canonical units), a PregnancyStatus, and a MetastasisAssessment of the brain site with
-    its qualifiers. A history known to hold no treatment, or lines with no drugs, cannot be
-    written, so those generated values are lost (the agreement check shows which came back).
+    its qualifiers, and a TreatmentHistoryReview where the history is known complete. Lines
+    with no drugs cannot be written, so those generated values are lost (the agreement check
+    shows which came back).
 The profiles read back for a sample of patients are compared with the generated ones, field by
 field (expected differences: "no brain metastases", and "not metastatic" without a stage, have no
 row and read back unknown; HER2 negative by IHC reads as ERBB2 without overexpression or
@@ -271,6 +272,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         StageClassification,
         TherapySetting,
         TreatmentCourse,
+        TreatmentHistoryReview,
         TumorMarker,
         Variant,
     )
@@ -321,7 +323,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         counts["primary diagnoses"] = len(primaries)
 
         stages, sites, ps_rows, reports, report_variants, markers = [], [], [], [], [], []
-        courses, labs, pregnancies = [], [], []
+        courses, labs, pregnancies, reviews = [], [], [], []
         site_status: list[tuple[int, frozenset[str]]] = []  # index into sites, qualifiers
         for i, (patient, p) in enumerate(zip(patients, people, strict=True)):
             # Treatment history: the drugs given, as one ended course for advanced disease
@@ -338,6 +340,12 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
                         line=max(p.prior_lines or 1, 1),
                         started_on=started,
                         ended_on=started + timedelta(days=50),
+                    )
+                )
+            if p.therapies_known:
+                reviews.append(
+                    TreatmentHistoryReview(
+                        patient_id=patient.pk, reviewed_on=today - timedelta(days=2)
                     )
                 )
             drawn = today - timedelta(days=rng.randint(1, 20))
@@ -471,6 +479,8 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
                 )
         Variant.objects.bulk_create(variants, batch_size=BATCH)
         TreatmentCourse.objects.bulk_create(courses, batch_size=BATCH)
+        TreatmentHistoryReview.objects.bulk_create(reviews, batch_size=BATCH)
+        counts["treatment history reviews"] = len(reviews)
         LabResult.objects.bulk_create(labs, batch_size=BATCH)
         PregnancyStatus.objects.bulk_create(pregnancies, batch_size=BATCH)
         counts["treatment courses"] = len(courses)

@@ -46,6 +46,7 @@ ONCOLOGY_WRITE = tuple(
         "labresult",
         "pregnancystatus",
         "metastasisassessment",
+        "treatmenthistoryreview",
     )
 )
 SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")

@@ -65,6 +65,9 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
         observed_on=today - timedelta(days=70),
     )
     _labs(talia, clinician, today, creatinine_umol=71, ast=24, alt=19)
+    services.confirm_treatment_history(  # not treated yet
+        patient=talia, actor=clinician, reviewed_on=today - timedelta(days=6)
+    )
     services.record_pregnancy_status(
         patient=talia,
         actor=clinician,
@@ -187,6 +190,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
             setting="neoadjuvant",
             started_on=today - timedelta(days=12),
         )
+        services.confirm_treatment_history(patient=mila, actor=clinician, reviewed_on=today)
         _labs(mila, clinician, today, creatinine_umol=54, ast=28, alt=22)
     return []
 

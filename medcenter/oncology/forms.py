@@ -232,3 +232,14 @@ class SiteAssessmentForm(forms.Form):
             choices=[("unknown", _("Not recorded")), ("true", _("Yes")), ("false", _("No"))]
         ),
     )
+
+
+class TreatmentHistoryForm(forms.Form):
+    reviewed_on = forms.DateField(
+        label=_("Reviewed on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Confirm only when the treatments recorded here are all the systemic anticancer "
+            "therapy the patient has had, here or elsewhere (none recorded: never treated)."
+        ),
+    )

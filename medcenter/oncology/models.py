@@ -337,6 +337,26 @@ class TreatmentCourse(PublicModel):
         return f"{self.regimen} ({self.get_setting_display()})"
 
 
+class TreatmentHistoryReview(PublicModel):
+    """A clinician's statement that the recorded treatment courses are the patient's whole
+    history of systemic anticancer therapy as of a date: with none recorded, the patient is
+    treatment-naive, which trials ask ("no prior systemic therapy for advanced disease")."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="treatment_history_reviews"
+    )
+    reviewed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"treatment history complete as of {self.reviewed_on}"
+
+
 class LabTest(models.TextChoices):
     """The laboratory tests trials set limits on (keys of labunits.CANONICAL)."""
 

@@ -15,6 +15,7 @@ from medcenter.oncology.models import (
     PerformanceStatus,
     PregnancyStatus,
     TreatmentCourse,
+    TreatmentHistoryReview,
     TumorMarker,
 )
 from medcenter.patients.access import PatientAccess
@@ -29,6 +30,7 @@ class OncologySummary:
     treatments: list[TreatmentCourse]
     labs: list[LabResult]
     pregnancy: list[PregnancyStatus]
+    history_review: TreatmentHistoryReview | None
 
 
 def oncology_summary(access: PatientAccess) -> OncologySummary:
@@ -47,6 +49,7 @@ def oncology_summary(access: PatientAccess) -> OncologySummary:
         treatments=list(TreatmentCourse.objects.filter(patient=patient)[:50]),
         labs=list(LabResult.objects.filter(patient=patient)[:60]),
         pregnancy=list(PregnancyStatus.objects.filter(patient=patient)[:5]),
+        history_review=TreatmentHistoryReview.objects.filter(patient=patient).first(),
         reports=reports,
     )
 

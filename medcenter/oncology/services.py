@@ -46,6 +46,7 @@ from medcenter.oncology.models import (
     StopReason,
     TherapySetting,
     TreatmentCourse,
+    TreatmentHistoryReview,
     TumorMarker,
     Variant,
 )
@@ -315,6 +316,30 @@ def record_treatment_course(
     )
     _audit("oncology.treatment_recorded", actor=actor, patient=patient, obj=course, request=request)
     return course
+
+
+def confirm_treatment_history(
+    *, patient: Patient, actor: Any, reviewed_on: date, request: Any = None
+) -> TreatmentHistoryReview:
+    """State that the recorded courses are the patient's whole systemic-therapy history as of
+    `reviewed_on` (none recorded: treatment-naive)."""
+    errors: dict[str, list[str]] = {}
+    _not_in_future(reviewed_on, "reviewed_on", errors)
+    if errors:
+        raise ValidationError(errors)
+    review = TreatmentHistoryReview.objects.create(
+        patient=patient,
+        reviewed_on=reviewed_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _audit(
+        "oncology.treatment_history_confirmed",
+        actor=actor,
+        patient=patient,
+        obj=review,
+        request=request,
+    )
+    return review
 
 
 def record_lab_result(

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path(f"{base}performance/new/", views.performance_new, name="performance_new"),
     path(f"{base}treatments/new/", views.treatment_new, name="treatment_new"),
+    path(
+        f"{base}treatments/confirm/",
+        views.treatment_history_confirm,
+        name="treatment_history_confirm",
+    ),
     path(f"{base}labs/new/", views.lab_new, name="lab_new"),
     path(f"{base}pregnancy/new/", views.pregnancy_new, name="pregnancy_new"),
     path(f"{base}genotyping/import/", views.genotyping_upload, name="genotyping_upload"),

@@ -21,6 +21,7 @@ from medcenter.oncology.forms import (
     SiteAssessmentForm,
     StageForm,
     TreatmentCourseForm,
+    TreatmentHistoryForm,
 )
 from medcenter.oncology.pdf import molecular_report_pdf
 from medcenter.patients.selectors import get_patient_for
@@ -213,6 +214,20 @@ def treatment_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         opened="oncology.treatment_form_opened",
         done=_("The treatment was recorded."),
         title=_("Record a treatment"),
+    )
+
+
+@patient_data_route(model=PATIENT, permission="oncology.add_treatmenthistoryreview")
+@offers_break_glass
+def treatment_history_confirm(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    return _record_form(
+        request,
+        public_id,
+        form_class=TreatmentHistoryForm,
+        record=services.confirm_treatment_history,
+        opened="oncology.treatment_history_form_opened",
+        done=_("The treatment history was confirmed complete."),
+        title=_("Confirm the treatment history"),
     )
 
 

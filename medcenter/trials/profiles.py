@@ -25,6 +25,7 @@ from medcenter.oncology.models import (
     StageAssessment,
     TherapySetting,
     TreatmentCourse,
+    TreatmentHistoryReview,
     TumorMarker,
     Variant,
 )
@@ -56,7 +57,7 @@ def profile_for_patient(patient: Patient) -> Profile:
 
 
 def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
-    """Profiles for many patients in eleven queries, whatever their number (re-matching)."""
+    """Profiles for many patients in twelve queries, whatever their number (re-matching)."""
     today = timezone.localdate()
     ids = [p.pk for p in patients]
     found = {
@@ -182,8 +183,9 @@ def _read_brain_status(found: dict[int, Profile], brain_sites: dict[int, int]) -
 def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:
     """Prior therapies (drugs and their classes) and prior lines for advanced disease: the
     highest line among the courses for advanced disease that have ended (a patient on second
-    line has had one). A patient with courses recorded, every drug of them understood, has a
-    known treatment history: a drug not among them was not given."""
+    line has had one). The history is known complete ("no prior X" can be met) only when a
+    clinician confirmed it (TreatmentHistoryReview; with no course, treatment-naive) and
+    every drug of it was understood."""
     agents: dict[int, list[str]] = defaultdict(list)
     lines: dict[int, int] = {}
     for patient_id, names, setting, line, ended_on in TreatmentCourse.objects.filter(
@@ -192,12 +194,18 @@ def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:
         agents[patient_id].extend(str(n) for n in names or [])
         done = line if setting == TherapySetting.ADVANCED and ended_on and line else 0
         lines[patient_id] = max(lines.get(patient_id, 0), done)
-    for patient_id, names in agents.items():
+    confirmed = set(
+        TreatmentHistoryReview.objects.filter(patient_id__in=ids).values_list(
+            "patient_id", flat=True
+        )
+    )
+    for patient_id in set(agents) | confirmed:
         profile = found[patient_id]
         # A drug the vocabulary does not know could be the one a criterion asks about, so
         # such a history is not read as complete ("no prior X" stays unknown).
-        profile.prior_therapies, profile.therapies_known = read_therapies(names)
-        profile.prior_lines = lines[patient_id]
+        profile.prior_therapies, understood = read_therapies(agents.get(patient_id, []))
+        profile.therapies_known = understood and patient_id in confirmed
+        profile.prior_lines = lines.get(patient_id, 0)
 
 
 def _read_recent(found: dict[int, Profile], ids: list[int], since: Any) -> None:

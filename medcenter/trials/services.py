@@ -555,10 +555,12 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
         CancerDiagnosis,
         GenotypingReport,
         LabResult,
+        MetastasisAssessment,
         PerformanceStatus,
         PregnancyStatus,
         StageAssessment,
         TreatmentCourse,
+        TreatmentHistoryReview,
         TumorMarker,
     )
 
@@ -577,6 +579,8 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
         (TreatmentCourse, "patient_id"),
         (LabResult, "patient_id"),
         (PregnancyStatus, "patient_id"),
+        (TreatmentHistoryReview, "patient_id"),
+        (MetastasisAssessment, "diagnosis__patient_id"),
     ):
         for patient_id, last in (
             model.objects.values(path).annotate(last=Max("updated_at")).values_list(path, "last")

@@ -187,6 +187,7 @@ def test_the_matcher_reads_treatments_recent_labs_and_pregnancy(clinician_and_pa
         **record, regimen="carboplatin + pemetrexed", setting="advanced", line=2,
         started_on=days_ago(30),
     )  # fmt: skip
+    services.confirm_treatment_history(**record, reviewed_on=days_ago(2))
     lab = dict(**record, observed_on=days_ago(5))
     services.record_lab_result(**lab, test="anc", value=1800, unit="/mm3")
     services.record_lab_result(**lab, test="creatinine", value=97, unit="µmol/L")
@@ -237,6 +238,7 @@ def test_the_matcher_reads_treatments_recent_labs_and_pregnancy(clinician_and_pa
 
 def test_a_drug_the_vocabulary_does_not_know_leaves_the_history_incomplete(clinician_and_patient):
     clinician, patient = clinician_and_patient
+    services.confirm_treatment_history(patient=patient, actor=clinician, reviewed_on=days_ago(0))
     services.record_treatment_course(
         patient=patient,
         actor=clinician,
@@ -361,3 +363,39 @@ def test_a_leptomeningeal_site_is_read_as_such(clinician_and_patient):
         "qualifier": "leptomeningeal",
     }
     assert matching.verdict(criterion, profile).outcome == matching.NOT_MET
+
+
+def test_only_a_confirmed_history_says_what_was_not_given(client, clinician_and_patient):
+    """Courses alone leave "no prior X" unknown (treatment elsewhere may be missing); the
+    clinician's confirmation makes it decidable, and with no course, treatment-naive."""
+    clinician, patient = clinician_and_patient
+    no_prior_systemic = {
+        "section": "exclusion",
+        "kind": "prior_therapy",
+        "therapy": "systemic therapy",
+        "present": True,
+    }
+    no_prior_tki = {**no_prior_systemic, "therapy": "egfr tki"}
+    profile = profiles.profile_for_patient(patient)
+    assert not profile.therapies_known and profile.prior_lines is None
+    assert matching.verdict(no_prior_systemic, profile).outcome == matching.UNKNOWN
+
+    url = reverse("oncology:treatment_history_confirm", args=[patient.public_id])
+    summary = reverse("oncology:summary", args=[patient.public_id])
+    assert "Not confirmed complete" in client.get(summary).content.decode()
+    refused = client.post(url, {"reviewed_on": days_ago(-1)})
+    assert refused.status_code == 200 and "cannot be in the future" in refused.content.decode()
+    assert client.post(url, {"reviewed_on": days_ago(0)}).status_code == 302
+    assert "Confirmed complete as of" in client.get(summary).content.decode()
+    profile = profiles.profile_for_patient(patient)
+    assert profile.therapies_known and profile.prior_lines == 0 and not profile.prior_therapies
+    assert matching.verdict(no_prior_systemic, profile).outcome == matching.MET  # treatment-naive
+
+    services.record_treatment_course(
+        patient=patient, actor=clinician, regimen="carboplatin + paclitaxel",
+        setting="adjuvant", started_on=days_ago(40), ended_on=days_ago(10),
+    )  # fmt: skip
+    profile = profiles.profile_for_patient(patient)
+    assert matching.verdict(no_prior_systemic, profile).outcome == matching.NOT_MET
+    assert matching.verdict(no_prior_tki, profile).outcome == matching.MET
+    assert profile.prior_lines == 0  # adjuvant: no line for advanced disease

@@ -274,6 +274,7 @@ AUTHORIZED = {
     "oncology:diagnosis_new": "care team",
     "oncology:performance_new": "care team",
     "oncology:treatment_new": "care team",
+    "oncology:treatment_history_confirm": "care team",
     "oncology:lab_new": "care team",
     "oncology:pregnancy_new": "care team",
     "oncology:genotyping_upload": "care team",

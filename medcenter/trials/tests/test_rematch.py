@@ -91,7 +91,7 @@ def test_profiles_are_read_in_bulk_with_the_same_answers(
         )
         others.append(patient)
     everyone = list(Patient.objects.filter(pk__in=[ewing_patient.pk] + [p.pk for p in others]))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         bulk = profiles.profiles_for_patients(everyone)
     for patient in everyone:
         one = profiles.profile_for_patient(patient)
