@@ -170,7 +170,12 @@ class Evidence(str):
     @classmethod
     def joined(cls, parts: Sequence[str]) -> Evidence:
         """Several pieces of evidence, each once, separated by semicolons."""
-        unique = [p if isinstance(p, Evidence) else cls(p) for p in dict.fromkeys(parts)]
+        flat = [
+            piece
+            for p in parts
+            for piece in ((p.parts or (p,)) if isinstance(p, Evidence) else (cls(p),))
+        ]
+        unique = list(dict.fromkeys(flat))
         made = cls("; ".join(unique))
         made.parts = tuple(unique)
         return made

@@ -388,6 +388,7 @@ class CompiledTrials:
         order = sorted(range(len(rules)), key=lambda i: -len(structured[i]))
         self.rules = [rules[i] for i in order]
         self.by_id = {r.trial_id: r for r in self.rules}
+        self.sizes = {r.trial_id: len(r.criteria) for r in self.rules}  # criteria per trial
         structured = [structured[i] for i in order]
         unread = [unread[i] for i in order]
         n = len(self.rules)
@@ -471,6 +472,13 @@ class CompiledTrials:
     def rank_one(self, profile: Profile, limit: int | None = None) -> list[tuple[int, float]]:
         """(trial id, score) of every trial the profile is eligible for, best first: the
         trials, scores and order of `matching.rank(profile, rules)`."""
+        return [(trial_id, score) for trial_id, score, _m, _a in self.found_one(profile, limit)]
+
+    def found_one(
+        self, profile: Profile, limit: int | None = None
+    ) -> list[tuple[int, float, int, bool]]:
+        """`rank_one` with each match's criteria met and whether it is anchored (what the
+        background re-match keeps for one patient, without building a population job)."""
         if not self.rules:
             return []
         values = self.values(profile)
@@ -490,11 +498,20 @@ class CompiledTrials:
         if self.count_u.shape[1]:
             counted = _OUTCOME[self.count_x[eligible] + values[self.count_u[eligible]]]
             count += (counted == O_MET).sum(axis=1)
+        anchored = ((outcome == O_MET) & self.slot_anchor[eligible]).any(axis=1)
         ids = self.trial_ids[eligible]
         order = np.lexsort((ids, -count, -scores))
         if limit is not None:
             order = order[:limit]
-        return list(zip(ids[order].tolist(), (scores[order] / 10).tolist(), strict=True))
+        return list(
+            zip(
+                ids[order].tolist(),
+                (scores[order] / 10).tolist(),
+                count[order].tolist(),
+                anchored[order].tolist(),
+                strict=True,
+            )
+        )
 
     def rank(self, profile: Profile, *, limit: int | None = None) -> list[Match]:
         """Like `matching.Population.rank`: full matches (every verdict) of the best trials."""

@@ -160,40 +160,42 @@ def _read_brain_status(found: dict[int, Profile], brain_sites: dict[int, int]) -
     treated, stable or active (growing or new), symptomatic or asymptomatic."""
     if not brain_sites:
         return
-    seen: set[int] = set()
+    # Each of the three from the latest assessment that says it (one may record symptoms only).
+    latest: dict[tuple[int, str], str] = {}
     for diagnosis_id, treatment, activity, symptomatic in (
         MetastasisAssessment.objects.filter(diagnosis_id__in=list(brain_sites))
         .order_by("-assessed_on", "-pk")
         .values_list("diagnosis_id", "treatment", "activity", "symptomatic")
     ):
-        if diagnosis_id in seen:
-            continue
-        seen.add(diagnosis_id)
-        qualifiers = set()
         if treatment:
-            qualifiers.add(str(treatment))  # "untreated" | "treated"
+            latest.setdefault((diagnosis_id, "treatment"), str(treatment))  # (un)treated
         if activity:
-            qualifiers.add("active" if activity == SiteActivity.PROGRESSING else "stable")
+            shown = "active" if activity == SiteActivity.PROGRESSING else "stable"
+            latest.setdefault((diagnosis_id, "activity"), shown)
         if symptomatic is not None:
-            qualifiers.add("symptomatic" if symptomatic else "asymptomatic")
+            shown = "symptomatic" if symptomatic else "asymptomatic"
+            latest.setdefault((diagnosis_id, "symptoms"), shown)
+    for (diagnosis_id, _field), qualifier in latest.items():
         profile = found[brain_sites[diagnosis_id]]
-        profile.brain_qualifiers = frozenset(profile.brain_qualifiers | qualifiers)
+        profile.brain_qualifiers = frozenset(profile.brain_qualifiers | {qualifier})
 
 
 def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:
     """Prior therapies (drugs and their classes) and prior lines for advanced disease: the
-    highest line among the courses for advanced disease that have ended (a patient on second
-    line has had one). The history is known complete ("no prior X" can be met) only when a
-    clinician confirmed it (TreatmentHistoryReview; with no course, treatment-naive) and
-    every drug of it was understood."""
+    highest line among the courses for advanced disease that have ended, or one less than a
+    line going on (a patient on second line has had one). The history is known complete
+    ("no prior X" can be met) only when a clinician confirmed it (TreatmentHistoryReview;
+    with no course, treatment-naive) and every drug of it was understood."""
     agents: dict[int, list[str]] = defaultdict(list)
     lines: dict[int, int] = {}
     for patient_id, names, setting, line, ended_on in TreatmentCourse.objects.filter(
         patient_id__in=ids
     ).values_list("patient_id", "agents", "setting", "line", "ended_on"):
         agents[patient_id].extend(str(n) for n in names or [])
-        done = line if setting == TherapySetting.ADVANCED and ended_on and line else 0
-        lines[patient_id] = max(lines.get(patient_id, 0), done)
+        if setting == TherapySetting.ADVANCED and line:
+            # Line 2 going on means one line before it, wherever that was given.
+            done = line if ended_on else line - 1
+            lines[patient_id] = max(lines.get(patient_id, 0), done)
     confirmed = set(
         TreatmentHistoryReview.objects.filter(patient_id__in=ids).values_list(
             "patient_id", flat=True
@@ -205,7 +207,9 @@ def _read_treatments(found: dict[int, Profile], ids: list[int]) -> None:
         # such a history is not read as complete ("no prior X" stays unknown).
         profile.prior_therapies, understood = read_therapies(agents.get(patient_id, []))
         profile.therapies_known = understood and patient_id in confirmed
-        profile.prior_lines = lines.get(patient_id, 0)
+        counted = lines.get(patient_id, 0)
+        # No line is "0 prior lines" only for a confirmed history; else it is not known.
+        profile.prior_lines = counted if counted or patient_id in confirmed else None
 
 
 def _read_recent(found: dict[int, Profile], ids: list[int], since: Any) -> None:
@@ -278,6 +282,10 @@ def read_therapies(names: Any) -> tuple[frozenset[str], bool]:
                 understood = False
                 found.add(text)  # kept as written: "prior <name>" may still say it
                 continue
+            if normal in vocabulary.THERAPY_CLASSES:
+                # "chemotherapy", "immunotherapy": which drug is not said, so a history
+                # naming it does not say which drugs were not given.
+                understood = False
             parts = (normal,)
         for part in parts:
             found.update(vocabulary.therapy_classes(part))

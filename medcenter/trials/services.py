@@ -502,9 +502,20 @@ def decide_request(
     return current
 
 
-def rematch_patient(*, patient: Patient) -> int:
-    """Match one patient against every open trial and keep the candidates for the teams."""
-    return rematch_patients(patient_ids=[patient.pk])
+def rematch_patient(*, patient: Patient, profile: Any = None) -> int:
+    """Match one patient against every open trial and keep the candidates for the teams:
+    what `rematch_patients` keeps, from one vectorised pass (`found_one`), so that a page
+    can do it on every view. `profile` is the patient's, when the caller has read it."""
+    from medcenter.trials import profiles, selectors
+
+    population = selectors.open_population()
+    profile = profile if profile is not None else profiles.profile_for_patient(patient)
+    kept = [
+        (trial_id, score, met, population.sizes[trial_id] - met)
+        for trial_id, score, met, anchored in population.found_one(profile)
+        if anchored
+    ]
+    return _store_found({patient.pk: kept[:MAX_CANDIDATES_PER_PATIENT]})
 
 
 def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: int = 2) -> int:
@@ -513,7 +524,7 @@ def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: in
     from medcenter.trials import profiles, selectors
 
     population = selectors.open_population()
-    sizes = {rules.trial_id: len(rules.criteria) for rules in population.rules}
+    sizes = population.sizes
     changed = 0
     for start in range(0, len(patient_ids), chunk):
         patients = list(Patient.objects.filter(pk__in=patient_ids[start : start + chunk]))
@@ -549,6 +560,8 @@ ANALYZE_AFTER_ROWS = 50_000  # candidate rows written in one chunk
 def patients_to_rematch(*, everyone: bool = False) -> list[int]:
     """Patients with a cancer on record whose record changed since they were last matched
     (all of them when the catalogue changed or when asked)."""
+    from datetime import datetime, timedelta
+
     from django.db.models import Max
 
     from medcenter.oncology.models import (
@@ -563,6 +576,7 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
         TreatmentHistoryReview,
         TumorMarker,
     )
+    from medcenter.trials.profiles import RECENT_DAYS
 
     with_cancer = set(CancerDiagnosis.objects.values_list("patient_id", flat=True).distinct())
     if everyone:
@@ -587,6 +601,18 @@ def patients_to_rematch(*, everyone: bool = False) -> list[int]:
         ):
             if last is not None and (changed.get(patient_id) is None or last > changed[patient_id]):
                 changed[patient_id] = last
+    # A laboratory result or pregnancy status stops being read RECENT_DAYS after it was
+    # taken: the start of that day is a change of the record too.
+    today = timezone.localdate()
+    for model, fields in ((LabResult, ("patient_id", "test")), (PregnancyStatus, ("patient_id",))):
+        for row in model.objects.values(*fields).annotate(last=Max("observed_on")):
+            expires = row["last"] + timedelta(days=RECENT_DAYS)
+            if expires > today:
+                continue
+            moment = timezone.make_aware(datetime.combine(expires, datetime.min.time()))
+            patient_id = row["patient_id"]
+            if changed.get(patient_id) is None or moment > changed[patient_id]:
+                changed[patient_id] = moment
     due = []
     for patient_id in with_cancer:
         matched = last_match.get(patient_id)

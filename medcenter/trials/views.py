@@ -420,7 +420,7 @@ def patient_trials(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     profile = profiles.profile_for_patient(access.patient)
     ranked = selectors.rank_open_trials(profile, limit=25)
-    services.rematch_patient(patient=access.patient)
+    services.rematch_patient(patient=access.patient, profile=profile)
     return render(
         request,
         "trials/patient_trials.html",

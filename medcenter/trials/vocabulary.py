@@ -649,10 +649,14 @@ THERAPIES: tuple[Therapy, ...] = (
     Therapy("carmustine", ("chemotherapy",)),
 )
 THERAPY_PARENTS: dict[str, tuple[str, ...]] = {t.name: t.parents for t in THERAPIES}
+# Names that are classes of other therapies ("chemotherapy", "egfr tki"), not one drug.
+THERAPY_CLASSES = frozenset(parent for t in THERAPIES for parent in t.parents)
 
 # Regimens written by their acronym in a treatment history, as the anticancer drugs (names
 # in THERAPIES) they give; supportive drugs of a regimen (leucovorin, mesna, prednisone in
-# R-CHOP) are left out, and so are drugs THERAPIES does not know (bleomycin in ABVD).
+# R-CHOP) are left out. Only acronyms that mean one regimen across cancers are here ("TC" is
+# docetaxel-cyclophosphamide in breast cancer, paclitaxel-carboplatin in ovarian cancer), and
+# only regimens whose every anticancer drug THERAPIES knows (not ABVD: bleomycin).
 REGIMENS: dict[str, tuple[str, ...]] = {
     "folfox": ("fluorouracil", "oxaliplatin"),
     "mfolfox6": ("fluorouracil", "oxaliplatin"),
@@ -664,14 +668,9 @@ REGIMENS: dict[str, tuple[str, ...]] = {
     "flot": ("fluorouracil", "docetaxel", "oxaliplatin"),
     "chop": ("cyclophosphamide", "doxorubicin", "vincristine"),
     "r-chop": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine"),
-    "ac": ("doxorubicin", "cyclophosphamide"),
-    "ec": ("epirubicin", "cyclophosphamide"),
-    "tc": ("docetaxel", "cyclophosphamide"),
     "tchp": ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"),
-    "abvd": ("doxorubicin", "vinblastine", "dacarbazine"),
     "vdc": ("vincristine", "doxorubicin", "cyclophosphamide"),
     "ie": ("ifosfamide", "etoposide"),
-    "vac": ("vincristine", "cyclophosphamide"),
     "map": ("methotrexate", "doxorubicin", "cisplatin"),
 }
 # Drugs given with a regimen that are not anticancer therapy: a history naming them is no

@@ -66,8 +66,9 @@ SECONDARY_CATEGORY = "128462008"  # Secondary malignant neoplastic disease (diso
 ECOG = "89247-1"
 KARNOFSKY = "89243-0"
 
-# Laboratory tests trials set limits on (oncology.models.LabTest), by LOINC; creatinine and
-# bilirubin have one code for a mass concentration (mg/dL) and one for a molar one (µmol/L).
+# Laboratory tests trials set limits on (oncology.models.LabTest), by LOINC; creatinine,
+# bilirubin and hemoglobin have one code for a mass concentration (mg/dL, g/dL) and one for a
+# molar one (µmol/L, mmol/L). Creatinine clearance is the measured one (2164-2).
 LAB_TESTS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "anc": ("751-8", "Neutrophils [#/volume] in Blood by Automated count"),
@@ -95,6 +96,7 @@ LAB_TESTS_MOLAR: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "creatinine": ("14682-9", "Creatinine [Moles/volume] in Serum or Plasma"),
         "bilirubin": ("14631-6", "Bilirubin.total [Moles/volume] in Serum or Plasma"),
+        "hemoglobin": ("59260-0", "Hemoglobin [Moles/volume] in Blood"),
     }
 )
 LAB_TEST_BY_LOINC: Mapping[str, str] = MappingProxyType(

@@ -582,11 +582,19 @@ class _Import:
         test = codes.LAB_TEST_BY_LOINC[code_in(resource.get("code"), codes.LOINC)]
         quantity = resource.get("valueQuantity") or {}
         value = quantity.get("value")
-        unit = str(quantity.get("unit") or quantity.get("code") or "")[:20]
         observed_on = effective_date(resource)
         if not isinstance(value, int | float) or observed_on is None:
             self._skip(entry.key, _("The laboratory result has no number or no date."))
             return
+        if quantity.get("comparator"):
+            self._skip(entry.key, _("The result is a bound (such as < 0.2), not a value."))
+            return
+        # The UCUM code first (10*3/uL), then the unit as displayed (x10E3/uL).
+        spellings = [str(quantity.get(k) or "")[:20] for k in ("code", "unit")]
+        unit = next(
+            (u for u in spellings if u and labunits.to_canonical(test, 1.0, u) is not None),
+            spellings[1] or spellings[0],
+        )
         if labunits.known_units(test) and labunits.to_canonical(test, 1.0, unit) is None:
             self._skip(
                 entry.key,

@@ -453,3 +453,29 @@ def test_a_lab_in_a_unit_the_record_does_not_take_is_skipped_with_the_reason():
     assert report.ok and report.created["lab_result"] == 1
     assert "mmol/mol" in report.skipped["Observation/lab-1"]
     assert patient.lab_results.get().unit == "10*3/uL"
+
+
+def test_a_lab_bound_is_skipped_and_the_ucum_code_is_read_before_the_display_unit():
+    patient = PatientFactory()
+    base = {
+        "resourceType": "Observation",
+        "status": "final",
+        "subject": {"reference": "Patient/p"},
+        "effectiveDateTime": "2024-05-01",
+    }
+    bound = {
+        **base,
+        "id": "bilirubin",
+        "code": {"coding": [{"system": c.LOINC, "code": "1975-2"}]},
+        "valueQuantity": {"value": 0.2, "comparator": "<", "unit": "mg/dL"},
+    }
+    displayed = {
+        **base,
+        "id": "platelets",
+        "code": {"coding": [{"system": c.LOINC, "code": "777-3"}]},
+        "valueQuantity": {"value": 150, "unit": "x10E3/uL", "system": c.UCUM, "code": "10*3/uL"},
+    }
+    report = import_mcode(resources=[bound, displayed], patient=patient, actor=None)
+    assert report.ok and report.created["lab_result"] == 1
+    assert "bound" in report.skipped["Observation/bilirubin"]
+    assert patient.lab_results.get().unit == "10*3/uL"

@@ -399,3 +399,74 @@ def test_only_a_confirmed_history_says_what_was_not_given(client, clinician_and_
     assert matching.verdict(no_prior_systemic, profile).outcome == matching.NOT_MET
     assert matching.verdict(no_prior_tki, profile).outcome == matching.MET
     assert profile.prior_lines == 0  # adjuvant: no line for advanced disease
+
+
+def test_prior_lines_count_a_line_going_on_and_stay_unknown_when_unconfirmed(
+    clinician_and_patient,
+):
+    clinician, patient = clinician_and_patient
+    services.record_treatment_course(
+        patient=patient, actor=clinician, regimen="docetaxel", setting="advanced", line=2,
+        started_on=days_ago(20),
+    )  # fmt: skip
+    assert profiles.profile_for_patient(patient).prior_lines == 1  # line 1 was given before
+    other = PatientFactory()
+    services.record_treatment_course(
+        patient=other, actor=clinician, regimen="capecitabine", setting="adjuvant",
+        started_on=days_ago(300), ended_on=days_ago(120),
+    )  # fmt: skip
+    assert profiles.profile_for_patient(other).prior_lines is None  # not confirmed: unknown
+    services.confirm_treatment_history(patient=other, actor=clinician, reviewed_on=days_ago(0))
+    assert profiles.profile_for_patient(other).prior_lines == 0
+
+
+def test_a_class_or_an_ambiguous_acronym_leaves_the_history_incomplete():
+    for names in (["platinum-based chemotherapy"], ["immunotherapy"], ["TC"], ["ABVD"]):
+        assert profiles.read_therapies(names)[1] is False, names
+    drugs, understood = profiles.read_therapies(["FOLFOX", "leucovorin", "bevacizumab"])
+    assert understood and {"oxaliplatin", "fluorouracil", "bevacizumab"} <= drugs
+
+
+def test_the_status_of_a_brain_site_keeps_what_a_later_partial_record_leaves_out(
+    clinician_and_patient,
+):
+    clinician, patient = clinician_and_patient
+    brain = services.record_diagnosis(
+        patient=patient, actor=clinician, kind="secondary", description="Brain metastases"
+    )
+    services.assess_metastatic_site(
+        diagnosis=brain, actor=clinician, assessed_on=days_ago(60), treatment="treated",
+        activity="stable",
+    )  # fmt: skip
+    services.assess_metastatic_site(
+        diagnosis=brain, actor=clinician, assessed_on=days_ago(5), symptomatic=False
+    )
+    assert profiles.profile_for_patient(patient).brain_qualifiers == {
+        "treated",
+        "stable",
+        "asymptomatic",
+    }
+
+
+def test_a_lab_growing_too_old_to_be_read_makes_the_patient_due(clinician_and_patient):
+    import time_machine
+
+    from medcenter.oncology.services import record_diagnosis
+    from medcenter.trials import services as trials
+
+    clinician, patient = clinician_and_patient
+    record_diagnosis(patient=patient, actor=clinician, description="NSCLC", oncotree_code="LUAD")
+    services.record_lab_result(
+        patient=patient, actor=clinician, test="anc", value=0.9, unit="10^9/L",
+        observed_on=days_ago(3),
+    )  # fmt: skip
+    trials.rematch_patients(patient_ids=[patient.pk])
+    assert profiles.profile_for_patient(patient).labs["anc"] == pytest.approx(0.9)
+    assert trials.patients_to_rematch() == []
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=20)):
+        assert trials.patients_to_rematch() == []  # still read
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=28)):
+        assert trials.patients_to_rematch() == [patient.pk]  # no longer read: match again
+        assert "anc" not in profiles.profile_for_patient(patient).labs
+        trials.rematch_patients(patient_ids=[patient.pk])
+        assert trials.patients_to_rematch() == []

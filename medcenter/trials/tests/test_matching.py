@@ -322,3 +322,21 @@ def test_the_matcher_runs_without_django_settings():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "age 40"
+
+
+def test_nested_evidence_is_translated_part_by_part():
+    from django.utils import translation
+
+    from medcenter.trials.templatetags.trials import evidence
+
+    stage = {"kind": "stage", "stages": ["IV"], "metastatic": True}
+    either = {"section": "inclusion", "kind": "text", "alternatives": [stage, {"kind": "age"}]}
+    found = matching.verdict(either, Profile())
+    assert found.evidence == "stage not recorded; spread not recorded; age not known"
+    with translation.override("es"):
+        kept = found.as_dict()
+        assert (
+            kept["evidence"] == "estadio no registrado; extensión no registrada; edad desconocida"
+        )
+    with translation.override("en"):
+        assert evidence(kept) == "stage not recorded; spread not recorded; age not known"

@@ -195,6 +195,9 @@ def test_whole_population_equals_the_pairwise_loop(world):
         matches = [by_id[trial_id].match(profile) for trial_id, _score in expected]
         assert found.met[start:stop].tolist() == [m.met for m in matches], i
         assert found.anchored[start:stop].tolist() == [m.anchored for m in matches], i
+        one = compiled.found_one(profile)  # the single-patient path keeps the same
+        assert [(t, a) for t, _s, _m, a in one] == [(m.trial_id, m.anchored) for m in matches], i
+        assert [m for _t, _s, m, _a in one] == found.met[start:stop].tolist(), i
         anchored += sum(m.anchored for m in matches)
     assert found.stats.eligible == eligible
     assert 0 < eligible < len(rules) * len(profiles)  # the cases are not all trivial
