@@ -74,6 +74,11 @@ def _audit(action: str, *, actor: Any, patient: Patient, obj: Any, request: Any 
     audit.record(action=action, actor=actor, patient=patient, target=obj, request=request)
 
 
+def _recorder(actor: Any) -> Any:
+    """The user a row is recorded by (None for imports and the demo, which have none)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def _check_codes(*, oncotree_code: str, icd10_code: str) -> None:
     from medcenter.oncology.genomics import load_oncotree
 
@@ -160,7 +165,7 @@ def stage_tumor(
         rule_version=result.rule_version,
         facts={k: v for k, v in (facts or {}).items() if _jsonable(v)},
         assessed_on=assessed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.stage_recorded",
@@ -203,7 +208,7 @@ def record_reported_stage(
         stage_group=stage_group,
         rule_version=f"reported: {system}"[:60],
         assessed_on=assessed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.stage_recorded",
@@ -245,7 +250,7 @@ def record_performance_status(
         scale=scale,
         value=value,
         observed_on=observed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.performance_recorded", actor=actor, patient=patient, obj=status, request=request
@@ -312,7 +317,7 @@ def record_treatment_course(
         started_on=started_on,
         ended_on=ended_on,
         stop_reason=stop_reason,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit("oncology.treatment_recorded", actor=actor, patient=patient, obj=course, request=request)
     return course
@@ -330,7 +335,7 @@ def confirm_treatment_history(
     review = TreatmentHistoryReview.objects.create(
         patient=patient,
         reviewed_on=reviewed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.treatment_history_confirmed",
@@ -381,7 +386,7 @@ def record_lab_result(
         unit=unit,
         upper_limit=upper_limit,
         observed_on=observed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit("oncology.lab_recorded", actor=actor, patient=patient, obj=result, request=request)
     return result
@@ -416,7 +421,7 @@ def assess_metastatic_site(
         treatment=treatment or "",
         activity=activity or "",
         symptomatic=symptomatic,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.site_assessed",
@@ -442,7 +447,7 @@ def record_pregnancy_status(
         patient=patient,
         status=status,
         observed_on=observed_on,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     _audit(
         "oncology.pregnancy_recorded", actor=actor, patient=patient, obj=recorded, request=request
@@ -518,7 +523,7 @@ def record_genotyping_report(
         reported_on=reported_on,
         source_format=source_format,
         knowledge_version=annotator.version,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=_recorder(actor),
     )
     Variant.objects.bulk_create(_variant(report, a) for a in annotations)
     _audit(
