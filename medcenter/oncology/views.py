@@ -56,27 +56,14 @@ def summary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 @patient_data_route(model=PATIENT, permission="oncology.add_cancerdiagnosis")
 @offers_break_glass
 def diagnosis_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access = _access(request, public_id, "oncology.diagnosis_form_opened")
-    form = DiagnosisForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-        try:
-            services.record_diagnosis(
-                patient=access.patient,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                request=request,
-                **data,
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The diagnosis was recorded."))
-            return redirect("oncology:summary", public_id=public_id)
-    return render(
+    return _record_form(
         request,
-        "oncology/form.html",
-        {"form": form, "patient": access.patient, "title": _("Record a diagnosis")},
+        public_id,
+        form_class=DiagnosisForm,
+        record=services.record_diagnosis,
+        opened="oncology.diagnosis_form_opened",
+        done=_("The diagnosis was recorded."),
+        title=_("Record a diagnosis"),
     )
 
 
