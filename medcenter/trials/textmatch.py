@@ -21,6 +21,12 @@ likely eligible for come first. Per (note, trial) it computes:
   in the exclusion criteria against it. Trials without criteria text get the pool's average,
   so that merely having criteria neither helps nor hurts.
 
+Then a second pass (pseudo-relevance feedback): the conditions of the five best trials of the
+first pass join the note's terms and the pool is scored again; the two passes add up, each
+scaled to 0-1. A note often describes a disease without naming it ("cold, tired, constipated"),
+while the trials that match its symptoms best name their condition, so the second pass also
+finds the trials on that condition that share no word with the note.
+
 ``TrialIndex`` prepares trials once (tokens, ages, document frequencies for IDF) and can be
 reused across patients; ``score_trials`` is the one-call form for a pool. The default weights
 are round numbers set by hand; bench/trials_quality.py measures them on the SIGIR 2016 and TREC
@@ -65,6 +71,10 @@ class Weights:
     pregnancy_out: float = 1.0
     healthy: float = 1.0
     first_sentence: float = 2.0  # query weight of the note's first sentence (others: 1)
+    # Pseudo-relevance feedback: the conditions of the `feedback_trials` best trials of a first
+    # pass join the note's terms for a second pass, added with weight `feedback` (0: off).
+    feedback: float = 1.0
+    feedback_trials: int = 5
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -681,7 +691,49 @@ class TrialIndex:
     def score(
         self, note: str, trials: Sequence[TrialText], weights: Weights = DEFAULT_WEIGHTS
     ) -> list[float]:
-        return combine(self.features(note, trials, weights), weights)
+        """One score per trial. With feedback on, two passes: the first pass's best trials'
+        conditions are the diagnoses the note most likely implies (a note describes symptoms
+        that trials on its condition describe too, and names the condition less often), so
+        they join the note's terms for a second pass; the score is the first pass's plus the
+        second's, each scaled to 0-1 over the pool."""
+        terms = read_note(note, weights.first_sentence)
+        first = combine(self.features(terms, trials, weights), weights)
+        k = weights.feedback_trials
+        if not weights.feedback or k <= 0 or len(trials) <= k:
+            return first
+        second = combine(
+            self.features(expanded(terms, best(trials, first, k)), trials, weights), weights
+        )
+        return [
+            a + weights.feedback * b for a, b in zip(scaled(first), scaled(second), strict=True)
+        ]
+
+
+def best(trials: Sequence[TrialText], scores: Sequence[float], k: int) -> list[TrialText]:
+    """The k best-scored trials; ties keep pool order."""
+    order = sorted(range(len(trials)), key=lambda i: -scores[i])
+    return [trials[i] for i in order[:k]]
+
+
+def expanded(terms: NoteTerms, feedback: Sequence[TrialText]) -> NoteTerms:
+    """The note's terms plus the conditions (else the title) of the feedback trials, one
+    weight per mention; nothing else about the note (age, sex, negations) changes."""
+    query = dict(terms.query)
+    for trial in feedback:
+        for phrase in trial.conditions or (trial.title,):
+            for tok in tokens(phrase):
+                if not tok.isdigit() and tok not in DEMOGRAPHIC and tok not in terms.negated:
+                    query[tok] = query.get(tok, 0.0) + 1.0
+    return NoteTerms(
+        query=query, negated=terms.negated, age=terms.age, sex=terms.sex, pregnant=terms.pregnant
+    )
+
+
+def scaled(values: Sequence[float]) -> list[float]:
+    """Min-max to 0-1 over the pool (all 0 when every value is the same)."""
+    low, high = min(values), max(values)
+    spread = high - low
+    return [(v - low) / spread if spread else 0.0 for v in values]
 
 
 def combine(rows: list[dict[str, float]], weights: Weights) -> list[float]:

@@ -11,6 +11,8 @@ from medcenter.trials.textmatch import (
     DEFAULT_WEIGHTS,
     TrialIndex,
     TrialText,
+    Weights,
+    expanded,
     note_age,
     note_sex,
     prepare,
@@ -155,6 +157,76 @@ def test_an_index_built_once_scores_like_the_one_call_form() -> None:
     extra = trial("NCT4", title="Something Else Entirely")
     assert len(index.score(NOTE, [*trials, extra])) == 4
     assert len(index.prepared) == 4
+
+
+SYMPTOMS = (
+    "A 44-year-old woman feels cold all the time, has fatigue and constipation, and gained weight."
+)
+THYROID = (
+    TrialText(nct_id="NCT11", title="Cold Intolerance and Fatigue", conditions=("Hypothyroidism",)),
+    TrialText(nct_id="NCT12", title="Constipation and Weight Gain", conditions=("Hypothyroidism",)),
+    TrialText(nct_id="NCT13", title="Levothyroxine Dosing", conditions=("Hypothyroidism",)),
+    TrialText(nct_id="NCT14", title="Exercise for Fatigue", conditions=("Chronic Fatigue",)),
+    TrialText(
+        nct_id="NCT15", title="Knee Replacement Rehabilitation", conditions=("Arthroplasty",)
+    ),
+    TrialText(nct_id="NCT16", title="Dental Implants", conditions=("Edentulous Jaw",)),
+    # The rest of a catalogue, so that hypothyroidism is as rare as it is in a real one.
+    *(
+        TrialText(nct_id=f"NCT2{n}", title=f"{topic} Study", conditions=(topic,))
+        for n, topic in enumerate(
+            ("Asthma", "Glaucoma", "Psoriasis", "Migraine", "Gout", "Anemia", "Malaria")
+        )
+    ),
+)
+
+
+def order(note: str, trials: tuple[TrialText, ...], weights: Weights) -> list[str]:
+    scores = score_trials(note, list(trials), weights=weights)
+    return [t.nct_id for _, t in sorted(zip(scores, trials, strict=True), key=lambda p: -p[0])]
+
+
+def test_feedback_lifts_a_trial_on_the_condition_the_note_only_describes() -> None:
+    """The note never says hypothyroidism; the trials its symptoms match best do, so the
+    second pass lifts the hypothyroidism trial that shares no word with the note above the
+    fatigue trial that shares one (a second pass weighted twice the first)."""
+    without = order(SYMPTOMS, THYROID, Weights(feedback=0.0))
+    with_feedback = order(SYMPTOMS, THYROID, Weights(feedback=2.0, feedback_trials=2))
+    assert without.index("NCT13") > without.index("NCT14")
+    assert with_feedback.index("NCT13") < with_feedback.index("NCT14")
+    # With the default weight it leaves the trials that share nothing with the note, which
+    # it ties with on the first pass alone.
+    first = dict(
+        zip(
+            THYROID, score_trials(SYMPTOMS, list(THYROID), weights=Weights(feedback=0)), strict=True
+        )
+    )
+    both = dict(
+        zip(
+            THYROID,
+            score_trials(SYMPTOMS, list(THYROID), weights=Weights(feedback_trials=2)),
+            strict=True,
+        )
+    )
+    levo, knee = THYROID[2], THYROID[4]
+    assert first[levo] == first[knee]
+    assert both[levo] > both[knee]
+    assert set(with_feedback[:2]) == {"NCT11", "NCT12"}
+
+
+def test_feedback_adds_condition_terms_and_keeps_the_rest_of_the_note() -> None:
+    terms = read_note("A 30-year-old man with a cough. He denies asthma.")
+    more = expanded(terms, [TrialText(conditions=("Asthma", "Chronic Bronchitis"))])
+    for word in tokens("chronic bronchitis"):
+        assert more.query[word] == 1.0
+    assert tokens("asthma")[0] not in more.query  # denied in the note: not brought back
+    assert (more.age, more.sex, more.negated) == (terms.age, terms.sex, terms.negated)
+    assert more.query[tokens("cough")[0]] == terms.query[tokens("cough")[0]]
+    # A pool no larger than the feedback set is ranked by the first pass alone.
+    small = list(THYROID[:2])
+    assert score_trials(SYMPTOMS, small) == score_trials(
+        SYMPTOMS, small, weights=Weights(feedback=0.0)
+    )
 
 
 @pytest.mark.parametrize(
