@@ -187,14 +187,23 @@ class Evidence(str):
             return "; ".join(part.translated() for part in self.parts)
         if not self.params:
             return gettext(self.template) if self.template else ""
+        params = {k: shown(v) for k, v in self.params.items()}  # a name inside is translated too
         try:
-            return gettext(self.template).format(**self.params)
+            return gettext(self.template).format(**params)
         except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
             return str(self)
 
     def to_parts(self) -> list[list[Any]]:
-        """As JSON (kept with a decision or a contact request): [[template, params], ...]."""
-        return [[part.template, part.params] for part in (self.parts or (self,))]
+        """As JSON (kept with a decision or a contact request): [[template, params], ...];
+        a value that is itself evidence (a lab test's name) is kept as {"evidence": parts}."""
+
+        def value(v: Any) -> Any:
+            return {"evidence": v.to_parts()} if isinstance(v, Evidence) else v
+
+        return [
+            [part.template, {k: value(v) for k, v in part.params.items()}]
+            for part in (self.parts or (self,))
+        ]
 
     @classmethod
     def from_parts(cls, parts: Any) -> Evidence:
@@ -210,9 +219,13 @@ class Evidence(str):
                 and isinstance(part[1], dict)
             ):
                 raise ValueError("not an evidence part")
+            params = {
+                k: cls.from_parts(v["evidence"]) if isinstance(v, dict) and "evidence" in v else v
+                for k, v in part[1].items()
+            }
             try:
-                part[0].format(**part[1])  # the template and its values fit together
-                made.append(cls(part[0], **part[1]))
+                part[0].format(**params)  # the template and its values fit together
+                made.append(cls(part[0], **params))
             except (KeyError, IndexError, TypeError) as error:
                 raise ValueError("evidence part does not fit its template") from error
         return made[0] if len(made) == 1 else cls.joined(made)
@@ -486,24 +499,41 @@ def _brain(c: dict[str, Any], p: Profile) -> Condition:
     )
 
 
+LAB_NAMES = {
+    "anc": gettext_noop("Absolute neutrophil count"),
+    "platelets": gettext_noop("Platelets"),
+    "hemoglobin": gettext_noop("Hemoglobin"),
+    "creatinine": gettext_noop("Creatinine"),
+    "creatinine_clearance": gettext_noop("Creatinine clearance"),
+    "bilirubin": gettext_noop("Total bilirubin"),
+    "ast": gettext_noop("AST (aspartate aminotransferase)"),
+    "alt": gettext_noop("ALT (alanine aminotransferase)"),
+    "albumin": gettext_noop("Albumin"),
+    "inr": gettext_noop("INR"),
+}
+
+
 def _lab(c: dict[str, Any], p: Profile) -> Condition:
     """A laboratory limit: a value (converted to the test's canonical unit) or a multiple of
-    the upper limit of normal, against the profile's result (canonical unit, or value/ULN)."""
-    test = str(c.get("test"))
+    the upper limit of normal, against the profile's result (canonical unit, or value/ULN).
+    The evidence names the test as people read it ("Absolute neutrophil count"), translated
+    where it is shown."""
+    key = str(c.get("test"))
+    test: str = E(LAB_NAMES[key]) if key in LAB_NAMES else key
     op = str(c.get("op"))
     multiple = c.get("uln_multiple")
     if multiple is not None:
-        ratio = p.labs.get(f"{test}/uln")
+        ratio = p.labs.get(f"{key}/uln")
         if ratio is None:
             return None, E(
                 gettext_noop("{test} (times the upper limit of normal) not recorded"), test=test
             )
         shown = E(gettext_noop("{test} {ratio} x ULN"), test=test, ratio=f"{ratio:.3g}")
         return _compare(ratio, op, float(multiple)), shown
-    value = p.labs.get(test)
+    value = p.labs.get(key)
     if value is None:
         return None, E(gettext_noop("{test} not recorded"), test=test)
-    limit = labunits.to_canonical(test, float(c.get("value") or 0), c.get("unit"))
+    limit = labunits.to_canonical(key, float(c.get("value") or 0), c.get("unit"))
     if limit is None:
         return None, E(
             gettext_noop("{test} {value}: the criterion's unit ({unit}) is not understood"),
@@ -511,7 +541,7 @@ def _lab(c: dict[str, Any], p: Profile) -> Condition:
             value=f"{value:g}",
             unit=c.get("unit"),
         )
-    result = f"{value:g} {labunits.CANONICAL[test]}".strip()
+    result = f"{value:g} {labunits.CANONICAL[key]}".strip()
     return _compare(value, op, limit), E(gettext_noop("{test} {result}"), test=test, result=result)
 
 

@@ -66,9 +66,28 @@ def test_results_in_other_units_meet_or_fail_the_criteria():
     assert outcomes["Absolute"] == "not_met"  # 1.2 x 10^9/L is below 1,500/mm3
     assert outcomes["Hemoglobin"] == "met"  # 95 g/L is 9.5 g/dL
     assert outcomes["Serum"] == "met"  # 97 µmol/L is 1.1 mg/dL
-    by_test = {v.evidence.split()[0]: v.outcome for v in found if "ULN" in v.evidence}
-    assert by_test["ast"] == "met"  # 1.5 x ULN
-    assert by_test["alt"] == "not_met"  # 3.75 x ULN
+    by_test = {v.evidence: v.outcome for v in found if "ULN" in v.evidence}
+    # The evidence names each test as people read it, with the patient's value.
+    assert by_test["AST (aspartate aminotransferase) 1.5 x ULN"] == "met"
+    assert by_test["ALT (alanine aminotransferase) 3.75 x ULN"] == "not_met"
+    assert "Absolute neutrophil count 1.2 10^9/L" in [v.evidence for v in found]
+
+
+def test_lab_names_agree_with_the_record_and_are_translated_where_shown():
+    from django.utils import translation
+
+    from medcenter.oncology.models import LabTest
+    from medcenter.trials.matching import LAB_NAMES, Evidence
+
+    assert {value: str(label) for value, label in LabTest.choices} == LAB_NAMES
+    profile = profile_from_payload({"labs": [{"test": "platelets", "value": 80, "unit": "10^9/L"}]})
+    (verdict,) = _lab_verdicts("Inclusion Criteria:\n- Platelets >= 100,000/mm3\n", profile)
+    assert verdict.outcome == "not_met"
+    assert verdict.evidence == "Platelets 80 10^9/L"
+    kept = Evidence.from_parts(verdict.evidence.to_parts())  # as a contact request keeps it
+    with translation.override("es"):
+        assert kept.translated() == verdict.evidence.translated()
+        assert kept.translated().startswith("Plaquetas")
 
 
 def test_a_value_without_its_upper_limit_leaves_a_uln_criterion_unknown():
