@@ -32,7 +32,7 @@ bench:
 lock:
 	@bash scripts/bootstrap.sh
 	.venv/bin/pip install -q uv
-	.venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	.venv/bin/uv pip compile pyproject.toml --extra dev --override requirements-overrides.txt --generate-hashes --python-version 3.11 -o requirements.lock
 
 # Refresh the translation catalogs after changing translatable strings, then compile them.
 messages:

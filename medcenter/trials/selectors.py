@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -312,14 +313,43 @@ def trial_text(trial: Trial) -> Any:
     )
 
 
+def note_similarities(note: str, trials: list[Trial]) -> list[float] | None:
+    """The cosine of the note's sentence embedding with each trial's stored one
+    (trials/semantic.py), or None when any trial has no current vector or the model is not
+    installed: a ranking mixes both signals for every trial of a pool or for none."""
+    from medcenter.trials import semantic
+    from medcenter.trials.models import TrialVector
+    from medcenter.trials.services import trial_document
+
+    if not trials or not semantic.available():
+        return None
+    stored = {
+        trial_id: (key, bytes(vector))
+        for trial_id, key, vector in TrialVector.objects.filter(
+            trial_id__in=[t.pk for t in trials]
+        ).values_list("trial_id", "key", "vector")
+    }
+    rows = []
+    for trial in trials:
+        found = stored.get(trial.pk)
+        if found is None or found[0] != semantic.document_key(trial_document(trial)):
+            return None
+        rows.append(semantic.from_bytes(found[1]))
+    (query,) = semantic.embed([note])
+    return [float(v) for v in np.vstack(rows) @ query]
+
+
 def note_relevance(note: str, trials: list[Trial]) -> dict[int, float]:
     """How well each trial's text fits a free-text note, 0-100 within these trials
-    (textmatch: the scorer bench/trials_quality.py measures on the TrialGPT cohorts)."""
+    (textmatch: the scorer bench/trials_quality.py measures on the TrialGPT cohorts; with
+    the trials' sentence embeddings when every one has a current vector)."""
     from medcenter.trials.textmatch import score_trials
 
     if not note.strip() or not trials:
         return {}
-    scores = score_trials(note, [trial_text(t) for t in trials])
+    scores = score_trials(
+        note, [trial_text(t) for t in trials], semantic=note_similarities(note, trials)
+    )
     low, high = min(scores), max(scores)
     spread = (high - low) or 1.0
     return {t.pk: round(100.0 * (s - low) / spread, 1) for t, s in zip(trials, scores, strict=True)}

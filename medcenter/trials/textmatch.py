@@ -25,7 +25,9 @@ Then a second pass (pseudo-relevance feedback): the conditions of the five best 
 first pass join the note's terms and the pool is scored again; the two passes add up, each
 scaled to 0-1. A note often describes a disease without naming it ("cold, tired, constipated"),
 while the trials that match its symptoms best name their condition, so the second pass also
-finds the trials on that condition that share no word with the note.
+finds the trials on that condition that share no word with the note. A caller that has a
+similarity of meaning per trial (trials/semantic.py: sentence embeddings) passes it in; it
+adds with weight 0.5 and helps pick the feedback trials.
 
 ``TrialIndex`` prepares trials once (tokens, ages, document frequencies for IDF) and can be
 reused across patients; ``score_trials`` is the one-call form for a pool. The default weights
@@ -75,6 +77,9 @@ class Weights:
     # pass join the note's terms for a second pass, added with weight `feedback` (0: off).
     feedback: float = 1.0
     feedback_trials: int = 5
+    # A sentence-embedding cosine per trial (trials/semantic.py), when the caller has one:
+    # scaled 0-1 over the pool, it joins both the choice of the feedback trials and the score.
+    semantic: float = 0.5
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -689,24 +694,41 @@ class TrialIndex:
         return rows
 
     def score(
-        self, note: str, trials: Sequence[TrialText], weights: Weights = DEFAULT_WEIGHTS
+        self,
+        note: str,
+        trials: Sequence[TrialText],
+        weights: Weights = DEFAULT_WEIGHTS,
+        semantic: Sequence[float] | None = None,
     ) -> list[float]:
         """One score per trial. With feedback on, two passes: the first pass's best trials'
         conditions are the diagnoses the note most likely implies (a note describes symptoms
         that trials on its condition describe too, and names the condition less often), so
         they join the note's terms for a second pass; the score is the first pass's plus the
-        second's, each scaled to 0-1 over the pool."""
+        second's, each scaled to 0-1 over the pool. `semantic`, one similarity of meaning per
+        trial, adds in with weight `weights.semantic`, in picking the feedback trials too."""
         terms = read_note(note, weights.first_sentence)
         first = combine(self.features(terms, trials, weights), weights)
+        meaning = (
+            [weights.semantic * v for v in scaled(semantic)]
+            if semantic is not None and weights.semantic and trials
+            else None
+        )
         k = weights.feedback_trials
         if not weights.feedback or k <= 0 or len(trials) <= k:
-            return first
-        second = combine(
-            self.features(expanded(terms, best(trials, first, k)), trials, weights), weights
+            if meaning is None:
+                return first
+            return [a + b for a, b in zip(scaled(first), meaning, strict=True)]
+        lexical = scaled(first)
+        pick = (
+            lexical if meaning is None else [a + b for a, b in zip(lexical, meaning, strict=True)]
         )
-        return [
-            a + weights.feedback * b for a, b in zip(scaled(first), scaled(second), strict=True)
-        ]
+        second = combine(
+            self.features(expanded(terms, best(trials, pick, k)), trials, weights), weights
+        )
+        total = [a + weights.feedback * b for a, b in zip(lexical, scaled(second), strict=True)]
+        if meaning is not None:
+            total = [a + b for a, b in zip(total, meaning, strict=True)]
+        return total
 
 
 def best(trials: Sequence[TrialText], scores: Sequence[float], k: int) -> list[TrialText]:
@@ -766,9 +788,10 @@ def score_trials(
     trials: Sequence[TrialText],
     index: TrialIndex | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
+    semantic: Sequence[float] | None = None,
 ) -> list[float]:
     """One score per trial, higher for a likelier match. IDF comes from ``index`` when given
     (build one over the whole collection and reuse it), else from the pool itself."""
     if not trials:
         return []
-    return (index or TrialIndex(trials)).score(note, trials, weights)
+    return (index or TrialIndex(trials)).score(note, trials, weights, semantic)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from medcenter.trials.importer import import_paths
+from medcenter.trials.services import refresh_trial_vectors
 
 
 class Command(BaseCommand):
@@ -23,3 +24,6 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stderr.write(f"skipped {problem}")
         self.stdout.write(report.summary())
+        embedded = refresh_trial_vectors()  # about 50 ms a trial; trials_rematch does it too
+        if embedded:
+            self.stdout.write(f"embedded {embedded} trial texts for ranking notes by meaning")

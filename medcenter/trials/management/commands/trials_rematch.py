@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, every: int = 0, **options: Any) -> None:
         while True:
+            embedded = services.refresh_trial_vectors()
+            if embedded:
+                self.stdout.write(f"embedded {embedded} trial texts")
             due = services.patients_to_rematch(everyone=options["all"])
             services.rematch_patients(patient_ids=due)
             if due or options.get("verbosity", 1) > 1:
