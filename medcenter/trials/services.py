@@ -4,6 +4,7 @@ requests from the pre-screen, and the coordinator's decisions."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
 from typing import Any
@@ -31,6 +32,8 @@ from medcenter.trials.models import (
     Trial,
     TrialVector,
 )
+
+logger = logging.getLogger(__name__)
 
 KINDS = (
     "age",
@@ -648,6 +651,16 @@ def refresh_trial_vectors(*, batch: int = 256) -> int:
 
     if not semantic.available():
         return 0
+    try:
+        return _refresh_trial_vectors(batch)
+    except Exception:  # a damaged model package: notes are ranked by words, the rest goes on
+        logger.exception("trial vectors could not be made; notes are ranked by words alone")
+        return 0
+
+
+def _refresh_trial_vectors(batch: int) -> int:
+    from medcenter.trials import semantic
+
     stored = dict(TrialVector.objects.values_list("trial_id", "key"))
     due: list[tuple[Trial, str, str]] = []
     for trial in Trial.objects.open().only("pk", "brief_title", "conditions", "brief_summary"):

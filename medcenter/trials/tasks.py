@@ -13,3 +13,9 @@ def rematch_patients(*, everyone: bool = False) -> int:
     due = services.patients_to_rematch(everyone=everyone)
     services.rematch_patients(patient_ids=due)
     return len(due)
+
+
+@task()
+def refresh_trial_vectors() -> int:
+    """Embed the open trials whose text changed (after an import from the admin)."""
+    return services.refresh_trial_vectors()

@@ -722,9 +722,10 @@ class TrialIndex:
         pick = (
             lexical if meaning is None else [a + b for a, b in zip(lexical, meaning, strict=True)]
         )
-        second = combine(
-            self.features(expanded(terms, best(trials, pick, k)), trials, weights), weights
-        )
+        feedback = best(trials, pick, k)
+        if not feedback:  # nothing in the note set any trial apart: nothing to learn from
+            return first if meaning is None else pick
+        second = combine(self.features(expanded(terms, feedback), trials, weights), weights)
         total = [a + weights.feedback * b for a, b in zip(lexical, scaled(second), strict=True)]
         if meaning is not None:
             total = [a + b for a, b in zip(total, meaning, strict=True)]
@@ -732,8 +733,11 @@ class TrialIndex:
 
 
 def best(trials: Sequence[TrialText], scores: Sequence[float], k: int) -> list[TrialText]:
-    """The k best-scored trials; ties keep pool order."""
-    order = sorted(range(len(trials)), key=lambda i: -scores[i])
+    """The k best-scored trials among those scored above the pool's lowest (ties keep pool
+    order): a trial the note did not set apart says nothing about the note, so a note that
+    matched nothing (another script, gibberish) gets no feedback at all."""
+    floor = min(scores, default=0.0)
+    order = sorted((i for i in range(len(trials)) if scores[i] > floor), key=lambda i: -scores[i])
     return [trials[i] for i in order[:k]]
 
 

@@ -120,3 +120,24 @@ def test_the_api_takes_labs_and_refuses_an_unknown_unit_clearly(client):
     assert bad.status_code in (400, 422)
     assert "not known for creatinine" in bad.content.decode()
     assert "umol/l" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        [
+            [
+                "{test} {result}",
+                {"test": {"evidence": [["{x}", {"x": {"evidence": [["a", {}]]}}]]}, "result": "1"},
+            ]
+        ],
+        [["{test}", {"test": {"other": 1}}]],
+        [["{test.nope}", {"test": "anc"}]],
+        [["{test}", {"test": {"evidence": "not parts"}}]],
+    ],
+)
+def test_kept_evidence_that_is_not_what_to_parts_writes_is_refused_clearly(parts):
+    from medcenter.trials.matching import Evidence
+
+    with pytest.raises(ValueError):
+        Evidence.from_parts(parts)

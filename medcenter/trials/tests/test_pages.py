@@ -8,7 +8,7 @@ from django.core import mail
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.trials.demo import STUDIES
 from medcenter.trials.importer import import_records
-from medcenter.trials.models import ContactRequest, Trial
+from medcenter.trials.models import ContactRequest, Trial, TrialVector
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,9 @@ def test_a_clinician_sees_the_trials_for_a_patient_from_the_oncology_record(clie
     assert "Osteosarcoma (OS)" in text  # the evidence for the diagnosis criterion
 
 
-def test_the_admin_imports_an_uploaded_record_and_names_a_bad_one(client, django_user_model):
+def test_the_admin_imports_an_uploaded_record_and_names_a_bad_one(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from medcenter.trials.demo import STUDIES as studies
@@ -180,12 +182,17 @@ def test_the_admin_imports_an_uploaded_record_and_names_a_bad_one(client, django
     )
     from django.conf import settings
 
-    response = client.post(
-        f"/en/{settings.ADMIN_URL}trials/trial/import/", {"file": upload}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/{settings.ADMIN_URL}trials/trial/import/", {"file": upload}, follow=True
+        )
     assert response.status_code == 200
     text = response.content.decode()
     assert "1 created" in text and "designModule.phases" in text
+    # The new trial's text is embedded by a task once the import commits (the tests run
+    # tasks immediately), not in the request.
+    assert Trial.objects.open().filter(nct_id="NCT99009999").exists()
+    assert TrialVector.objects.filter(trial__nct_id="NCT99009999").exists()
     assert Trial.objects.filter(nct_id="NCT99009999").exists()
     assert not Trial.objects.filter(nct_id="NCT99009998").exists()
 

@@ -104,8 +104,14 @@ def test_note_relevance_uses_the_vectors_only_when_every_trial_has_a_current_one
     (query,) = semantic.embed([note])
     assert cosines[0] == pytest.approx(float(stored[trials[0].pk] @ query), abs=1e-6)
     relevance = selectors.note_relevance(note, trials)
-    assert set(relevance) == {t.pk for t in trials}
-    assert max(relevance.values()) == 100.0
+    texts = [selectors.trial_text(t) for t in trials]
+    expected = score_trials(note, texts, semantic=cosines)
+    assert expected != score_trials(note, texts)  # the cosines change the scores ...
+    low, high = min(expected), max(expected)
+    assert relevance == {  # ... and note_relevance is those scores, 0-100
+        t.pk: round(100 * (e - low) / (high - low), 1)
+        for t, e in zip(trials, expected, strict=True)
+    }
     # One stale vector (its trial's text changed): words alone, for every trial of the pool.
     Trial.objects.filter(pk=trials[0].pk).update(brief_title="Renamed")
     trials[0].refresh_from_db()
@@ -122,3 +128,28 @@ def test_without_the_model_package_notes_are_ranked_by_words(monkeypatch) -> Non
     assert services.refresh_trial_vectors() == 0
     assert selectors.note_similarities("Ewing sarcoma", trials) is None
     assert selectors.note_relevance("Ewing sarcoma", trials)
+
+
+@pytest.mark.django_db
+def test_a_damaged_model_package_leaves_ranking_by_words(monkeypatch, caplog) -> None:
+    import_records((f"demo:{i}", study) for i, (study, *_rest) in enumerate(STUDIES))
+    trials = list(Trial.objects.open())
+    services.refresh_trial_vectors()
+
+    def broken(texts, **kwargs):
+        raise OSError("model.safetensors: unexpected end of file")
+
+    monkeypatch.setattr(semantic, "embed", broken)
+    Trial.objects.filter(pk=trials[0].pk).update(brief_title="Renamed")
+    assert services.refresh_trial_vectors() == 0  # logged, not raised
+    assert "ranked by words alone" in caplog.text
+    fresh = list(Trial.objects.filter(pk__in=[t.pk for t in trials[1:]]))
+    assert selectors.note_similarities("Ewing sarcoma", fresh) is None
+    assert selectors.note_relevance("Ewing sarcoma", fresh)
+
+
+def test_a_note_leaves_none_of_its_words_in_the_tokenizer_cache() -> None:
+    semantic.embed(["an unmistakable zygomycosis xylophonist"], remember=False)
+    assert "xylophonist" not in semantic._encoder().tokenizer._pieces
+    semantic.embed(["an unmistakable zygomycosis xylophonist"])
+    assert "xylophonist" in semantic._encoder().tokenizer._pieces

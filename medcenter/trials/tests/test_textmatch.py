@@ -214,6 +214,17 @@ def test_feedback_lifts_a_trial_on_the_condition_the_note_only_describes() -> No
     assert set(with_feedback[:2]) == {"NCT11", "NCT12"}
 
 
+def test_a_note_that_matches_nothing_gets_no_feedback() -> None:
+    """Feedback learns only from trials the note set apart: a note in another script, or one
+    that matches one trial, does not lift the trials that merely come first in the pool."""
+    for note in ("患者有肺癌，咳嗽三个月。", "Пациент с раком лёгкого.", "\u200b", "zzqx"):  # noqa: RUF001
+        assert set(score_trials(note, list(THYROID))) == {0.0}
+    glaucoma = score_trials("Patient has glaucoma.", list(THYROID))
+    top = THYROID.index(next(t for t in THYROID if t.title == "Glaucoma Study"))
+    assert glaucoma[top] == max(glaucoma) > 0
+    assert sorted(glaucoma)[-2] == 0.0  # the one trial it matched, and nothing lifted with it
+
+
 def test_feedback_adds_condition_terms_and_keeps_the_rest_of_the_note() -> None:
     terms = read_note("A 30-year-old man with a cough. He denies asthma.")
     more = expanded(terms, [TrialText(conditions=("Asthma", "Chronic Bronchitis"))])
