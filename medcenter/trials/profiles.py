@@ -123,31 +123,41 @@ def profiles_for_patients(patients: Sequence[Patient]) -> dict[int, Profile]:
             found[patient_id].ecog = value
         else:
             found[patient_id].karnofsky = value
+    # Rows as tuples, not model instances: at 20,000 patients a chunk, building instances
+    # was most of this function's time on PostgreSQL.
     tested: dict[int, set[str]] = defaultdict(set)
-    reports = {}
-    for report in GenotypingReport.objects.filter(patient_id__in=ids).order_by("-reported_on"):
-        reports[report.pk] = report
-        tested[report.patient_id].update(str(g).upper() for g in report.genes_covered or [])
-    for variant in Variant.objects.filter(report_id__in=list(reports)).order_by("pk"):
-        report = reports[variant.report_id]
-        gene = variant.gene.upper()
-        tested[report.patient_id].add(gene)
+    reports: dict[int, tuple[int, str]] = {}  # report id -> (patient id, source)
+    for pk, patient_id, genes, test_name, reported_on in (
+        GenotypingReport.objects.filter(patient_id__in=ids)
+        .order_by("-reported_on")
+        .values_list("pk", "patient_id", "genes_covered", "test_name", "reported_on")
+    ):
+        reports[pk] = (patient_id, f"{test_name}, {reported_on:%Y-%m-%d}")
+        tested[patient_id].update(str(g).upper() for g in genes or [])
+    for report_id, variant_gene, variant_classes, protein_short in (
+        Variant.objects.filter(report_id__in=list(reports))
+        .order_by("pk")
+        .values_list("report_id", "gene", "classes", "protein_short")
+    ):
+        patient_id, source = reports[report_id]
+        gene = variant_gene.upper()
+        tested[patient_id].add(gene)
         # Stored as "EGFR L858R", "EGFR exon 21 mutation": the class names follow the gene.
-        classes = {str(c).removeprefix(f"{variant.gene} ") for c in variant.classes or []}
-        if variant.protein_short:
-            classes.add(variant.protein_short)
-        found[report.patient_id].biomarkers.append(
-            Biomarker(
-                gene=gene,
-                classes=frozenset(classes),
-                source=f"{report.test_name}, {report.reported_on:%Y-%m-%d}",
-            )
+        classes = {str(c).removeprefix(f"{variant_gene} ") for c in variant_classes or []}
+        if protein_short:
+            classes.add(protein_short)
+        found[patient_id].biomarkers.append(
+            Biomarker(gene=gene, classes=frozenset(classes), source=source)
         )
-    for marker in TumorMarker.objects.filter(patient_id__in=ids).order_by("-observed_on", "pk"):
-        read = _marker(marker)
+    for patient_id, name, reading, interpretation in (
+        TumorMarker.objects.filter(patient_id__in=ids)
+        .order_by("-observed_on", "pk")
+        .values_list("patient_id", "name", "value", "interpretation")
+    ):
+        read = _marker(name, reading, interpretation)
         if read is not None:
-            tested[marker.patient_id].add(read.gene)
-            found[marker.patient_id].biomarkers.append(read)
+            tested[patient_id].add(read.gene)
+            found[patient_id].biomarkers.append(read)
     for patient_id, genes in tested.items():
         found[patient_id].tested_genes = frozenset(genes)
     _read_treatments(found, ids)
@@ -240,13 +250,13 @@ def _read_recent(found: dict[int, Profile], ids: list[int], since: Any) -> None:
             found[patient_id].pregnant = status != PregnancyState.NOT_PREGNANT
 
 
-def _marker(marker: TumorMarker) -> Biomarker | None:
+def _marker(marker: str, value: str, interpretation: str) -> Biomarker | None:
     """A receptor test recorded as a tumour marker (ER, PR, HER2, PD-L1), as a biomarker."""
-    known = MARKER_GENES.get(marker.name.strip().lower())
+    known = MARKER_GENES.get(marker.strip().lower())
     if known is None:
         return None
     gene, name = known
-    reading = f"{marker.value} {marker.interpretation}".strip().lower()
+    reading = f"{value} {interpretation}".strip().lower()
     if any(word in reading for word in POSITIVE):
         present = True
     elif any(reading.startswith(word) or f" {word}" in reading for word in NEGATIVE):
@@ -257,7 +267,7 @@ def _marker(marker: TumorMarker) -> Biomarker | None:
         gene=gene,
         classes=frozenset({name, "amplification"} if gene == "ERBB2" else {name}),
         present=present,
-        source=f"{marker.name} {marker.value}",
+        source=f"{marker} {value}",
     )
 
 
