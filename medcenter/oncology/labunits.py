@@ -8,6 +8,26 @@ being compared wrongly. With no unit at all, blood counts and hemoglobin are rea
 size (1,500 is per mm³, 1.5 is 10⁹/L; 9 is g/dL, 90 is g/L), as readers of protocols do.
 """
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a wording for the catalogues; this module needs no Django settings."""
+    return message
+
+
+# The tests as people read them: the record's LabTest labels and the matcher's evidence.
+NAMES = {
+    "anc": gettext_noop("Absolute neutrophil count"),
+    "platelets": gettext_noop("Platelets"),
+    "hemoglobin": gettext_noop("Hemoglobin"),
+    "creatinine": gettext_noop("Creatinine"),
+    "creatinine_clearance": gettext_noop("Creatinine clearance"),
+    "bilirubin": gettext_noop("Total bilirubin"),
+    "ast": gettext_noop("AST (aspartate aminotransferase)"),
+    "alt": gettext_noop("ALT (alanine aminotransferase)"),
+    "albumin": gettext_noop("Albumin"),
+    "inr": gettext_noop("INR"),
+}
+
 CANONICAL = {
     "anc": "10^9/L",
     "platelets": "10^9/L",

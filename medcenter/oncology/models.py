@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.core.models import PublicModel
+from medcenter.oncology import labunits
 from medcenter.patients.models import Patient
 
 
@@ -47,7 +48,19 @@ class ClinicalStatus(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
-class CancerDiagnosis(PublicModel):
+class RecordEntry(PublicModel):
+    """A row of a patient's oncology record, with the user who entered it (none for imports
+    and the demo)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CancerDiagnosis(RecordEntry):
     """A primary cancer, or a metastatic site of one (mCODE Primary/SecondaryCancerCondition)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cancer_diagnoses")
@@ -75,9 +88,6 @@ class CancerDiagnosis(PublicModel):
         _("status"), max_length=12, choices=ClinicalStatus.choices, default=ClinicalStatus.ACTIVE
     )
     source_identifier = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["kind", "-diagnosed_on", "id"]
@@ -101,7 +111,7 @@ class SiteActivity(models.TextChoices):
     PROGRESSING = "progressing", _("Growing or new")
 
 
-class MetastasisAssessment(PublicModel):
+class MetastasisAssessment(RecordEntry):
     """How a metastatic site stands on a date: treated or not, stable or growing, causing
     symptoms or not. Trials ask this of brain metastases above all ("treated and stable
     brain metastases are allowed"). Never overwritten: the rows are the site's history."""
@@ -113,9 +123,6 @@ class MetastasisAssessment(PublicModel):
     treatment = models.CharField(max_length=12, choices=SiteTreatment.choices, blank=True)
     activity = models.CharField(max_length=12, choices=SiteActivity.choices, blank=True)
     symptomatic = models.BooleanField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -131,7 +138,7 @@ class StageClassification(models.TextChoices):
     POST_THERAPY_PATHOLOGICAL = "post_therapy_pathological", _("Post-therapy pathological (yp)")
 
 
-class StageAssessment(PublicModel):
+class StageAssessment(RecordEntry):
     """One staging of one diagnosis: the categories, the group, and the rules that gave them.
 
     Clinical, pathological and post-therapy stages are separate rows; a new assessment never
@@ -150,9 +157,6 @@ class StageAssessment(PublicModel):
     rule_version = models.CharField(max_length=60)
     facts = models.JSONField(default=dict, blank=True)
     assessed_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -166,7 +170,7 @@ class PerformanceScale(models.TextChoices):
     KARNOFSKY = "karnofsky", _("Karnofsky")
 
 
-class PerformanceStatus(PublicModel):
+class PerformanceStatus(RecordEntry):
     """How well the patient manages daily life, over time (ECOG 0-5 or Karnofsky 0-100)."""
 
     patient = models.ForeignKey(
@@ -175,9 +179,6 @@ class PerformanceStatus(PublicModel):
     scale = models.CharField(max_length=10, choices=PerformanceScale.choices)
     value = models.PositiveSmallIntegerField()
     observed_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-observed_on", "-id"]
@@ -218,7 +219,7 @@ class ReportFormat(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
 
 
-class GenotypingReport(PublicModel):
+class GenotypingReport(RecordEntry):
     """One tumor genotyping test: the panel, the specimen, and the alterations it found."""
 
     patient = models.ForeignKey(
@@ -241,9 +242,6 @@ class GenotypingReport(PublicModel):
     reported_on = models.DateField(_("report date"))
     source_format = models.CharField(max_length=10, choices=ReportFormat.choices)
     knowledge_version = models.CharField(max_length=60, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -299,7 +297,7 @@ class StopReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
-class TreatmentCourse(PublicModel):
+class TreatmentCourse(RecordEntry):
     """A course of systemic anticancer therapy: a regimen given over a period (after mCODE's
     CancerRelatedMedicationAdministration, one row per regimen and line, not per dose).
 
@@ -315,9 +313,6 @@ class TreatmentCourse(PublicModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -337,7 +332,7 @@ class TreatmentCourse(PublicModel):
         return f"{self.regimen} ({self.get_setting_display()})"
 
 
-class TreatmentHistoryReview(PublicModel):
+class TreatmentHistoryReview(RecordEntry):
     """A clinician's statement that the recorded treatment courses are the patient's whole
     history of systemic anticancer therapy as of a date: with none recorded, the patient is
     treatment-naive, which trials ask ("no prior systemic therapy for advanced disease")."""
@@ -346,9 +341,6 @@ class TreatmentHistoryReview(PublicModel):
         Patient, on_delete=models.PROTECT, related_name="treatment_history_reviews"
     )
     reviewed_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
@@ -360,19 +352,20 @@ class TreatmentHistoryReview(PublicModel):
 class LabTest(models.TextChoices):
     """The laboratory tests trials set limits on (keys of labunits.CANONICAL)."""
 
-    ANC = "anc", _("Absolute neutrophil count")
-    PLATELETS = "platelets", _("Platelets")
-    HEMOGLOBIN = "hemoglobin", _("Hemoglobin")
-    CREATININE = "creatinine", _("Creatinine")
-    CREATININE_CLEARANCE = "creatinine_clearance", _("Creatinine clearance")
-    BILIRUBIN = "bilirubin", _("Total bilirubin")
-    AST = "ast", _("AST (aspartate aminotransferase)")
-    ALT = "alt", _("ALT (alanine aminotransferase)")
-    ALBUMIN = "albumin", _("Albumin")
-    INR = "inr", _("INR")
+    # Labels from labunits.NAMES, which the trial matcher's evidence uses too.
+    ANC = "anc", _(labunits.NAMES["anc"])
+    PLATELETS = "platelets", _(labunits.NAMES["platelets"])
+    HEMOGLOBIN = "hemoglobin", _(labunits.NAMES["hemoglobin"])
+    CREATININE = "creatinine", _(labunits.NAMES["creatinine"])
+    CREATININE_CLEARANCE = "creatinine_clearance", _(labunits.NAMES["creatinine_clearance"])
+    BILIRUBIN = "bilirubin", _(labunits.NAMES["bilirubin"])
+    AST = "ast", _(labunits.NAMES["ast"])
+    ALT = "alt", _(labunits.NAMES["alt"])
+    ALBUMIN = "albumin", _(labunits.NAMES["albumin"])
+    INR = "inr", _(labunits.NAMES["inr"])
 
 
-class LabResult(PublicModel):
+class LabResult(RecordEntry):
     """One laboratory result, in the unit the laboratory reported, with its upper limit of
     normal when given (trials set liver limits as multiples of it)."""
 
@@ -382,9 +375,6 @@ class LabResult(PublicModel):
     unit = models.CharField(max_length=20, blank=True)
     upper_limit = models.FloatField(null=True, blank=True)
     observed_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-observed_on", "-id"]
@@ -408,7 +398,7 @@ class PregnancyState(models.TextChoices):
     BREASTFEEDING = "breastfeeding", _("Breastfeeding")
 
 
-class PregnancyStatus(PublicModel):
+class PregnancyStatus(RecordEntry):
     """Whether the patient is pregnant or breastfeeding, as of a date (most trials exclude
     both; a status goes stale, so the matcher reads only a recent one)."""
 
@@ -417,9 +407,6 @@ class PregnancyStatus(PublicModel):
     )
     status = models.CharField(max_length=20, choices=PregnancyState.choices)
     observed_on = models.DateField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-observed_on", "-id"]

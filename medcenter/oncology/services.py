@@ -9,10 +9,10 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,6 +70,9 @@ DIAGNOSIS_FIELDS = (
 )
 
 
+_Row = TypeVar("_Row", bound=models.Model)
+
+
 def _audit(action: str, *, actor: Any, patient: Patient, obj: Any, request: Any = None) -> None:
     audit.record(action=action, actor=actor, patient=patient, target=obj, request=request)
 
@@ -77,6 +80,15 @@ def _audit(action: str, *, actor: Any, patient: Patient, obj: Any, request: Any 
 def _recorder(actor: Any) -> Any:
     """The user a row is recorded by (None for imports and the demo, which have none)."""
     return actor if getattr(actor, "pk", None) else None
+
+
+def _add(
+    model: type[_Row], action: str, *, of: Patient, actor: Any, request: Any, **fields: Any
+) -> _Row:
+    """A new row of `of`'s record, by `actor`, audited as `action`."""
+    row: _Row = model._default_manager.create(**fields, recorded_by=_recorder(actor))
+    _audit(action, actor=actor, patient=of, obj=row, request=request)
+    return row
 
 
 def _check_codes(*, oncotree_code: str, icd10_code: str) -> None:
@@ -152,7 +164,12 @@ def stage_tumor(
     result = staging.stage(
         scheme=scheme, classification=classification, categories=categories, facts=facts
     )
-    assessment = StageAssessment.objects.create(
+    return _add(
+        StageAssessment,
+        "oncology.stage_recorded",
+        of=diagnosis.patient,
+        actor=actor,
+        request=request,
         diagnosis=diagnosis,
         scheme=result.scheme,
         classification=result.classification,
@@ -165,16 +182,7 @@ def stage_tumor(
         rule_version=result.rule_version,
         facts={k: v for k, v in (facts or {}).items() if _jsonable(v)},
         assessed_on=assessed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.stage_recorded",
-        actor=actor,
-        patient=diagnosis.patient,
-        obj=assessment,
-        request=request,
-    )
-    return assessment
 
 
 @transaction.atomic
@@ -198,7 +206,12 @@ def record_reported_stage(
     """
     if not (t or n or m or stage_group):
         raise ValidationError({"stage_group": [_("A reported stage needs a group or a category.")]})
-    assessment = StageAssessment.objects.create(
+    return _add(
+        StageAssessment,
+        "oncology.stage_recorded",
+        of=diagnosis.patient,
+        actor=actor,
+        request=request,
         diagnosis=diagnosis,
         scheme="reported",
         classification=classification,
@@ -208,16 +221,7 @@ def record_reported_stage(
         stage_group=stage_group,
         rule_version=f"reported: {system}"[:60],
         assessed_on=assessed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.stage_recorded",
-        actor=actor,
-        patient=diagnosis.patient,
-        obj=assessment,
-        request=request,
-    )
-    return assessment
 
 
 def _jsonable(value: object) -> bool:
@@ -245,17 +249,17 @@ def record_performance_status(
         raise ValidationError(
             {"value": [_("Karnofsky performance status is 0 to 100 in steps of 10.")]}
         )
-    status = PerformanceStatus.objects.create(
+    return _add(
+        PerformanceStatus,
+        "oncology.performance_recorded",
+        of=patient,
+        actor=actor,
+        request=request,
         patient=patient,
         scale=scale,
         value=value,
         observed_on=observed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.performance_recorded", actor=actor, patient=patient, obj=status, request=request
-    )
-    return status
 
 
 def _not_in_future(day: date | None, field: str, errors: dict[str, list[str]]) -> None:
@@ -308,7 +312,12 @@ def record_treatment_course(
         errors["stop_reason"] = [_("Give the end date too, or leave the reason empty.")]
     if errors:
         raise ValidationError(errors)
-    course = TreatmentCourse.objects.create(
+    return _add(
+        TreatmentCourse,
+        "oncology.treatment_recorded",
+        of=patient,
+        actor=actor,
+        request=request,
         patient=patient,
         regimen=regimen,
         agents=regimen_agents(regimen),
@@ -317,10 +326,7 @@ def record_treatment_course(
         started_on=started_on,
         ended_on=ended_on,
         stop_reason=stop_reason,
-        recorded_by=_recorder(actor),
     )
-    _audit("oncology.treatment_recorded", actor=actor, patient=patient, obj=course, request=request)
-    return course
 
 
 def confirm_treatment_history(
@@ -332,19 +338,15 @@ def confirm_treatment_history(
     _not_in_future(reviewed_on, "reviewed_on", errors)
     if errors:
         raise ValidationError(errors)
-    review = TreatmentHistoryReview.objects.create(
+    return _add(
+        TreatmentHistoryReview,
+        "oncology.treatment_history_confirmed",
+        of=patient,
+        actor=actor,
+        request=request,
         patient=patient,
         reviewed_on=reviewed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.treatment_history_confirmed",
-        actor=actor,
-        patient=patient,
-        obj=review,
-        request=request,
-    )
-    return review
 
 
 def record_lab_result(
@@ -379,17 +381,19 @@ def record_lab_result(
     _not_in_future(observed_on, "observed_on", errors)
     if errors:
         raise ValidationError(errors)
-    result = LabResult.objects.create(
+    return _add(
+        LabResult,
+        "oncology.lab_recorded",
+        of=patient,
+        actor=actor,
+        request=request,
         patient=patient,
         test=test,
         value=float(value),
         unit=unit,
         upper_limit=upper_limit,
         observed_on=observed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit("oncology.lab_recorded", actor=actor, patient=patient, obj=result, request=request)
-    return result
 
 
 def assess_metastatic_site(
@@ -415,22 +419,18 @@ def assess_metastatic_site(
     _not_in_future(assessed_on, "assessed_on", errors)
     if errors:
         raise ValidationError(errors)
-    assessment = MetastasisAssessment.objects.create(
+    return _add(
+        MetastasisAssessment,
+        "oncology.site_assessed",
+        of=diagnosis.patient,
+        actor=actor,
+        request=request,
         diagnosis=diagnosis,
         assessed_on=assessed_on,
         treatment=treatment or "",
         activity=activity or "",
         symptomatic=symptomatic,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.site_assessed",
-        actor=actor,
-        patient=diagnosis.patient,
-        obj=assessment,
-        request=request,
-    )
-    return assessment
 
 
 def record_pregnancy_status(
@@ -443,16 +443,16 @@ def record_pregnancy_status(
     _not_in_future(observed_on, "observed_on", errors)
     if errors:
         raise ValidationError(errors)
-    recorded = PregnancyStatus.objects.create(
+    return _add(
+        PregnancyStatus,
+        "oncology.pregnancy_recorded",
+        of=patient,
+        actor=actor,
+        request=request,
         patient=patient,
         status=status,
         observed_on=observed_on,
-        recorded_by=_recorder(actor),
     )
-    _audit(
-        "oncology.pregnancy_recorded", actor=actor, patient=patient, obj=recorded, request=request
-    )
-    return recorded
 
 
 @transaction.atomic

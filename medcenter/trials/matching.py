@@ -505,18 +505,7 @@ def _brain(c: dict[str, Any], p: Profile) -> Condition:
     )
 
 
-LAB_NAMES = {
-    "anc": gettext_noop("Absolute neutrophil count"),
-    "platelets": gettext_noop("Platelets"),
-    "hemoglobin": gettext_noop("Hemoglobin"),
-    "creatinine": gettext_noop("Creatinine"),
-    "creatinine_clearance": gettext_noop("Creatinine clearance"),
-    "bilirubin": gettext_noop("Total bilirubin"),
-    "ast": gettext_noop("AST (aspartate aminotransferase)"),
-    "alt": gettext_noop("ALT (alanine aminotransferase)"),
-    "albumin": gettext_noop("Albumin"),
-    "inr": gettext_noop("INR"),
-}
+LAB_NAMES = labunits.NAMES  # the tests as people read them (the record's LabTest labels)
 
 
 def _lab(c: dict[str, Any], p: Profile) -> Condition:

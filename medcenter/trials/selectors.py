@@ -316,13 +316,19 @@ def trial_text(trial: Trial) -> Any:
     )
 
 
+def trial_document(trial: Trial) -> str:
+    """The text of a trial that trials/semantic.py embeds (title, conditions, summary)."""
+    from medcenter.trials import semantic
+
+    return semantic.trial_document(trial.brief_title, list(trial.conditions), trial.brief_summary)
+
+
 def note_similarities(note: str, trials: list[Trial]) -> list[float] | None:
     """The cosine of the note's sentence embedding with each trial's stored one
     (trials/semantic.py), or None when any trial has no current vector or the model is not
     installed: a ranking mixes both signals for every trial of a pool or for none."""
     from medcenter.trials import semantic
     from medcenter.trials.models import TrialVector
-    from medcenter.trials.services import trial_document
 
     if not trials or not semantic.available():
         return None

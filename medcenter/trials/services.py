@@ -635,13 +635,6 @@ MAX_CANDIDATES_PER_PATIENT = 25
 # --- sentence embeddings of the catalogue ------------------------------------------------------
 
 
-def trial_document(trial: Trial) -> str:
-    """The text of a trial that trials/semantic.py embeds (title, conditions, summary)."""
-    from medcenter.trials import semantic
-
-    return semantic.trial_document(trial.brief_title, list(trial.conditions), trial.brief_summary)
-
-
 def refresh_trial_vectors(*, batch: int = 256) -> int:
     """Embed the open trials that have no vector or one made from other text (the trial or
     the model changed); return how many were embedded. Closed trials keep theirs until they
@@ -659,12 +652,12 @@ def refresh_trial_vectors(*, batch: int = 256) -> int:
 
 
 def _refresh_trial_vectors(batch: int) -> int:
-    from medcenter.trials import semantic
+    from medcenter.trials import selectors, semantic
 
     stored = dict(TrialVector.objects.values_list("trial_id", "key"))
     due: list[tuple[Trial, str, str]] = []
     for trial in Trial.objects.open().only("pk", "brief_title", "conditions", "brief_summary"):
-        text = trial_document(trial)
+        text = selectors.trial_document(trial)
         key = semantic.document_key(text)
         if stored.get(trial.pk) != key:
             due.append((trial, text, key))

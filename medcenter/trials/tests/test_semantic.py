@@ -88,7 +88,7 @@ def test_open_trials_are_embedded_once_and_again_when_their_text_changes() -> No
     assert services.refresh_trial_vectors() == 1
     stored = TrialVector.objects.get(trial=changed)
     changed.refresh_from_db()
-    assert stored.key == semantic.document_key(services.trial_document(changed))
+    assert stored.key == semantic.document_key(selectors.trial_document(changed))
 
 
 @pytest.mark.django_db
