@@ -58,7 +58,7 @@ class SessionTimeoutMiddleware:
             session.setdefault(STARTED, now)
             session.setdefault(LAST_SEEN, now)
             if seconds_left(request, now=now) <= 0:
-                audit.record(action="auth.session_expired", actor=user, request=request)
+                audit.record(action="auth.session_expired", actor=user)
                 logout(request)
                 if wants_json(request):
                     return JsonResponse({"detail": "Your session has ended."}, status=401)

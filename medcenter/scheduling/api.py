@@ -289,7 +289,6 @@ def book(request: HttpRequest, body: BookIn) -> Any:
             access = get_patient_for(
                 user,
                 public_id=body.patient,
-                request=request,
                 action="appointment.booking",
                 scope="appointments",
             )
@@ -333,7 +332,6 @@ def book(request: HttpRequest, body: BookIn) -> Any:
                 resource=resource,
                 reason_for_visit=body.reason_for_visit,
                 overbook_reason=body.overbook_reason,
-                request=request,
             )
         except services.SlotTaken as taken:
             return idempotency.Answer(409, {"detail": str(taken), "code": "slot_taken"})
@@ -364,7 +362,6 @@ def _appointment_for(request: HttpRequest, appointment_id: UUID, action: str) ->
         get_patient_for(
             request.user,
             public_id=appointment.patient.public_id,
-            request=request,
             action=action,
             scope="appointments",
         )
@@ -395,7 +392,7 @@ def cancel(request: HttpRequest, appointment_id: UUID, body: CancelIn) -> Any:
     def action() -> idempotency.Answer:
         try:
             done = services.cancel_appointment(
-                appointment=appointment, actor=request.user, reason=body.reason, request=request
+                appointment=appointment, actor=request.user, reason=body.reason
             )
         except ValidationError as error:
             return idempotency.Answer(400, _problem(error))

@@ -415,9 +415,7 @@ def waitlist() -> QuerySet[WaitlistEntry]:
     )
 
 
-def get_referral_for(
-    user: Any, *, public_id: Any, request: Any, action: str = "referral.viewed"
-) -> Referral:
+def get_referral_for(user: Any, *, public_id: Any, action: str = "referral.viewed") -> Referral:
     """A referral for triage staff (the permission is checked by the route), audited."""
     from django.http import Http404
 
@@ -438,10 +436,9 @@ def get_referral_for(
         get_patient_for(
             user,
             public_id=referral.patient.public_id,
-            request=request,
             staff_only=True,
             action=action,
         )
         return referral
-    audit.record(action=action, actor=user, target=referral, request=request)
+    audit.record(action=action, actor=user, target=referral, read=True)
     return referral

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,7 +238,6 @@ def hold_slot(
     actor: Any,
     clinician: Clinician | None = None,
     resource: Resource | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Hold a slot for the patient for a few minutes while they confirm; one hold at a time."""
     if visit_type.booking_mode != BookingMode.DIRECT:
@@ -265,9 +263,7 @@ def hold_slot(
         status=AppointmentStatus.PENDING,
         staff=False,
     )
-    audit.record(
-        action="appointment.held", actor=actor, patient=patient, target=held, request=request
-    )
+    audit.record(action="appointment.held", actor=actor, patient=patient, target=held)
     return held
 
 
@@ -277,7 +273,6 @@ def confirm_hold(
     appointment: Appointment,
     actor: Any,
     reason_for_visit: str = "",
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Turn the patient's hold into a booking, if it has not run out."""
     held = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -297,9 +292,7 @@ def confirm_hold(
         update_fields=["status", "hold_expires_at", "booked_at", "reason_for_visit", "updated_at"]
     )
     notify.appointment_booked(held)
-    audit.record(
-        action="appointment.booked", actor=actor, patient=held.patient, target=held, request=request
-    )
+    audit.record(action="appointment.booked", actor=actor, patient=held.patient, target=held)
     return held
 
 
@@ -316,7 +309,6 @@ def book_appointment(
     reason_for_visit: str = "",
     overbook_reason: str = "",
     referral: Any = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Book a slot in one step (staff, API); staff may overbook with permission and a reason."""
     staff = bool(getattr(actor, "is_staff", False))
@@ -365,7 +357,6 @@ def book_appointment(
             patient=patient,
             target=booked,
             reason=overbook_reason,
-            request=request,
         )
     return booked
 
@@ -394,9 +385,7 @@ def _check_may_change(appointment: Appointment, actor: Any) -> None:
 
 
 @transaction.atomic
-def cancel_appointment(
-    *, appointment: Appointment, actor: Any, reason: str = "", request: HttpRequest | None = None
-) -> Appointment:
+def cancel_appointment(*, appointment: Appointment, actor: Any, reason: str = "") -> Appointment:
     """Cancel a booking (within the window online; any time by staff) and offer the time on."""
     current = (
         Appointment.objects.select_for_update(of=("self",))
@@ -413,7 +402,6 @@ def cancel_appointment(
         patient=current.patient,
         target=current,
         reason=current.cancel_reason,
-        request=request,
     )
     return current
 
@@ -450,7 +438,6 @@ def reschedule_appointment(
     actor: Any,
     clinician: Clinician | None = None,
     location: Location | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Move a booking to a new time in one transaction: the old time is kept if the new fails."""
     current = (
@@ -491,15 +478,12 @@ def reschedule_appointment(
         actor=actor,
         patient=moved.patient,
         target=moved,
-        request=request,
     )
     return moved
 
 
 @transaction.atomic
-def set_attendance(
-    *, appointment: Appointment, status: str, actor: Any, request: HttpRequest | None = None
-) -> Appointment:
+def set_attendance(*, appointment: Appointment, status: str, actor: Any) -> Appointment:
     """Record check-in, a completed visit or a no-show; a seen referral moves on with it."""
     allowed = {
         AppointmentStatus.ARRIVED: (AppointmentStatus.BOOKED,),
@@ -520,7 +504,6 @@ def set_attendance(
         actor=actor,
         patient=current.patient,
         target=current,
-        request=request,
     )
     return current
 
@@ -537,7 +520,6 @@ def book_multidisciplinary(
     slots: Sequence[engine.Slot],
     actor: Any,
     referral: Any = None,
-    request: HttpRequest | None = None,
 ) -> MultidisciplinaryVisit:
     """Book a sequence of visits on one day together: all of them, or none (SlotTaken)."""
     if not slots:
@@ -575,7 +557,6 @@ def book_multidisciplinary(
         actor=actor,
         patient=patient,
         target=group,
-        request=request,
     )
     return group
 
@@ -589,7 +570,6 @@ def join_waitlist(
     appointment: Appointment,
     actor: Any,
     any_clinician: bool = False,
-    request: HttpRequest | None = None,
 ) -> WaitlistEntry:
     """Ask to be offered an earlier time for this booking if one frees up."""
     if appointment.status != AppointmentStatus.BOOKED or appointment.patient is None:
@@ -611,18 +591,15 @@ def join_waitlist(
         actor=actor,
         patient=appointment.patient,
         target=entry,
-        request=request,
     )
     return entry
 
 
 @transaction.atomic
-def leave_waitlist(*, entry: WaitlistEntry, actor: Any, request: HttpRequest | None = None) -> None:
+def leave_waitlist(*, entry: WaitlistEntry, actor: Any) -> None:
     """Stop offers for this booking."""
     WaitlistEntry.objects.filter(pk=entry.pk).update(is_active=False)
-    audit.record(
-        action="waitlist.left", actor=actor, patient=entry.patient, target=entry, request=request
-    )
+    audit.record(action="waitlist.left", actor=actor, patient=entry.patient, target=entry)
 
 
 def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotOffer | None:
@@ -687,9 +664,7 @@ def _expire_later(offer: SlotOffer) -> None:
 
 
 @transaction.atomic
-def accept_offer(
-    *, offer: SlotOffer, actor: Any, request: HttpRequest | None = None
-) -> Appointment:
+def accept_offer(*, offer: SlotOffer, actor: Any) -> Appointment:
     """Take the offered earlier time: the held slot is booked and the later one released."""
     current = (
         SlotOffer.objects.select_for_update(of=("self",))
@@ -725,15 +700,12 @@ def accept_offer(
         patient=hold.patient,
         target=hold,
         reason=f"earlier than {old_start:%Y-%m-%d %H:%M}",
-        request=request,
     )
     return hold
 
 
 @transaction.atomic
-def decline_offer(
-    *, offer: SlotOffer, actor: Any, expired: bool = False, request: HttpRequest | None = None
-) -> None:
+def decline_offer(*, offer: SlotOffer, actor: Any, expired: bool = False) -> None:
     """Let the offered time go (or let it lapse) and offer it to the next patient in line."""
     current = (
         SlotOffer.objects.select_for_update(of=("self",)).select_related("hold").get(pk=offer.pk)
@@ -756,7 +728,6 @@ def decline_offer(
         actor=actor,
         patient=hold.patient,
         target=current,
-        request=request,
     )
     asked = list(
         SlotOffer.objects.filter(
