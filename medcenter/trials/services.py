@@ -498,6 +498,13 @@ def decide_request(
         current.contacted_at = timezone.now()
     current.save()
     EnrollmentEvent.objects.create(request=current, status=status, reason=reason, actor=actor)
+    audit.record(
+        action=f"trial_request.{status}",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        reason=reason,
+    )
     return current
 
 
