@@ -321,10 +321,10 @@ def _clean_mrn(mrn: str) -> str:
     return "".join(ch for ch in mrn if ch.isdigit())
 
 
-@transaction.atomic
 def break_the_glass(*, user: User, patient: Patient, reason: str) -> BreakGlassGrant:
     """Open a record without a known relationship for 60 minutes; queued for privacy review."""
     if not (user.is_staff and is_mfa_verified(user) and user.has_perm("patients.break_glass")):
+        # Outside the grant's transaction, so the refused attempt stays in the log (R23).
         audit.record(
             action="patient.break_glass",
             outcome=audit.Outcome.DENIED,
@@ -338,20 +338,21 @@ def break_the_glass(*, user: User, patient: Patient, reason: str) -> BreakGlassG
             _("Please give the clinical reason in at least %(count)d characters.")
             % {"count": MIN_BREAK_GLASS_REASON}
         )
-    grant = BreakGlassGrant.objects.create(
-        user=user,
-        patient=patient,
-        reason=reason,
-        expires_at=timezone.now() + BreakGlassGrant.DURATION,
-    )
-    audit.record(
-        action="patient.break_glass",
-        actor=user,
-        patient=patient,
-        target=grant,
-        purpose=Basis.BREAK_GLASS,
-        reason=reason,
-    )
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=user,
+            patient=patient,
+            reason=reason,
+            expires_at=timezone.now() + BreakGlassGrant.DURATION,
+        )
+        audit.record(
+            action="patient.break_glass",
+            actor=user,
+            patient=patient,
+            target=grant,
+            purpose=Basis.BREAK_GLASS,
+            reason=reason,
+        )
     return grant
 
 
