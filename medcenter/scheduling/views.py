@@ -204,7 +204,7 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
 def _bookable_patients(request: HttpRequest) -> list[Any]:
     if not request.user.is_authenticated or request.user.is_staff:
         return []
-    return [a for a in records_for(request.user, request=None) if "appointments" in a.scopes]
+    return [a for a in records_for(request.user) if "appointments" in a.scopes]
 
 
 @public_route

@@ -40,7 +40,7 @@ def functions_of(module: ModuleType) -> Iterator[FunctionType]:
     """The functions defined in the module itself (not imported into it)."""
     for _name, value in vars(module).items():
         if inspect.isfunction(value) and value.__module__ == module.__name__:
-            yield inspect.unwrap(value)  # type: ignore[misc]
+            yield inspect.unwrap(value)
 
 
 def _calls(function: FunctionType) -> tuple[set[str], bool]:

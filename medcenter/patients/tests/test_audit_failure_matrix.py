@@ -37,9 +37,9 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 1, 5)
 
 
-def _verified(user: User) -> User:
+def _verified(user: Any) -> Any:
     """The user as after their second factor (what OTPMiddleware sets on a request)."""
-    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    user.is_verified = lambda: True
     return user
 
 
@@ -118,7 +118,7 @@ def _update_patient(ctx: Ctx) -> Callable[[], Any]:
     )
 
 
-def _unregistered_patient(ctx: Ctx) -> Patient:
+def _unregistered_patient(ctx: Ctx) -> Any:
     patient = PatientFactory(email="new.portal@example.test")
     CareRelationshipFactory(staff=ctx.clinician, patient=patient)
     return patient
@@ -174,7 +174,7 @@ def _complete_signup(ctx: Ctx) -> Callable[[], Any]:
 def _break_the_glass(ctx: Ctx) -> Callable[[], Any]:
     from medcenter.patients.services import break_the_glass
 
-    stranger = PatientFactory()
+    stranger: Any = PatientFactory()
     return lambda: break_the_glass(
         user=ctx.clinician, patient=stranger, reason="Seen in the emergency department tonight"
     )
@@ -183,7 +183,7 @@ def _break_the_glass(ctx: Ctx) -> Callable[[], Any]:
 def _review_break_glass(ctx: Ctx) -> Callable[[], Any]:
     from medcenter.patients.services import review_break_glass
 
-    grant = BreakGlassGrantFactory(patient=ctx.patient)
+    grant: Any = BreakGlassGrantFactory(patient=ctx.patient)
     officer = _verified(StaffUserFactory(roles=["privacy_officer"]))
     return lambda: review_break_glass(
         grant=grant, reviewer=officer, outcome="appropriate", note="Clinically needed."
@@ -214,7 +214,7 @@ def _grant_proxy(ctx: Ctx) -> Callable[[], Any]:
 def _revoke_proxy(ctx: Ctx) -> Callable[[], Any]:
     from medcenter.patients.services import revoke_proxy
 
-    grant = ProxyGrantFactory(patient=ctx.patient)
+    grant: Any = ProxyGrantFactory(patient=ctx.patient)
     return lambda: revoke_proxy(
         access=_self_access(ctx),
         grant_id=grant.public_id,
@@ -228,7 +228,7 @@ def _revoke_proxy(ctx: Ctx) -> Callable[[], Any]:
 def _assign_role(ctx: Ctx) -> Callable[[], Any]:
     from medcenter.accounts.services import assign_role
 
-    user = UserFactory()
+    user: Any = UserFactory()
     return lambda: assign_role(user=user, role="scheduler", assigned_by=ctx.clinician)
 
 
@@ -250,7 +250,7 @@ def _clinic() -> tuple[Any, Any, Any]:
     )
 
     location = LocationFactory()
-    clinician = ClinicianFactory()
+    clinician: Any = ClinicianFactory()
     clinician.locations.add(location)
     visit = VisitTypeFactory(code="matrix-visit", name="Matrix visit")
     weekly_rules(clinician=clinician, location=location, visit_types=[visit])
@@ -263,7 +263,7 @@ def _at(hour: int, *, days_ahead: int = 7) -> datetime.datetime:
     return next_weekday_at(hour, days_ahead=days_ahead)  # type: ignore[no-any-return]
 
 
-def _scheduler() -> User:
+def _scheduler() -> Any:
     return _verified(StaffUserFactory(roles=["scheduler"]))
 
 
@@ -454,7 +454,7 @@ def _referral(ctx: Ctx, **fields: Any) -> Any:
     )
 
 
-def _triager() -> User:
+def _triager() -> Any:
     return _verified(StaffUserFactory(roles=["nurse_navigator", "scheduler"]))
 
 
