@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit
+from medcenter.core.errors import Conflict
 from medcenter.directory.models import Clinician, Location
 from medcenter.patients.models import Patient
 from medcenter.scheduling import engine, notify
@@ -47,8 +48,10 @@ from medcenter.scheduling.selectors import (
 )
 
 
-class SlotTaken(Exception):
+class SlotTaken(Conflict):
     """Someone else has this time: the caller shows other times (HTTP 409)."""
+
+    code = "slot_taken"
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or _("Sorry, this time was just taken. Please choose another."))
@@ -322,7 +325,7 @@ def book_appointment(
     staff = bool(getattr(actor, "is_staff", False))
     overbook_reason = overbook_reason.strip()
     if overbook_reason and not (staff and actor.has_perm("scheduling.overbook_appointment")):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only schedulers may overbook."))
     if not staff and visit_type.booking_mode != BookingMode.DIRECT:
         raise ValidationError(
             {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
