@@ -137,6 +137,12 @@ def test_signing_in_first_is_a_401_problem(client):
     _assert_problem(client.get(f"{BOOK}/{uuid.uuid4()}"), 401, "not_authenticated")
 
 
+def test_staff_who_have_not_passed_the_second_factor_get_a_401_problem(client):
+    client.force_login(StaffUserFactory(roles=["clinician"]))
+
+    _assert_problem(client.get("/api/v1/oncology/schemes"), 401, "second_factor_required")
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/v1/oncology/schemes", "/api/v1/scheduling/multidisciplinary?location=x&specialty=y"],
