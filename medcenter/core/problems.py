@@ -88,8 +88,8 @@ def _field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
 
 def _code(error: DjangoValidationError) -> str:
     parts = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
-    codes = {getattr(e, "code", None) for part in parts for e in part}
-    return codes.pop() if len(codes) == 1 and None not in codes else "invalid"
+    codes = {str(e.code) if e.code else "" for part in parts for e in part}
+    return codes.pop() if len(codes) == 1 and "" not in codes else "invalid"
 
 
 def _input_message(error: dict[str, Any]) -> str:
@@ -222,8 +222,8 @@ HANDLED: tuple[type[Exception], ...] = (
 def install(api: NinjaAPI) -> None:
     """Answer every handled exception on `api` with a problem body."""
 
-    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
-        found = answer_for(exc)
+    def handle(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        found = answer_for(exc) if isinstance(exc, Exception) else None
         if found is None:  # pragma: no cover - HANDLED lists only what answer_for answers
             raise exc
         return response(found)
