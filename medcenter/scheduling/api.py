@@ -164,7 +164,8 @@ def slots(
     else:
         raise ValidationError(_("Say which clinician or resource."))
     if owner is None or owner_row is None:
-        raise ValidationError(_("Unknown clinician or resource."))
+        named = "clinician" if clinician is not None else "resource"
+        raise ValidationError({named: [_("Unknown clinician or resource.")]})
     place = _location(location) if location else None
     begin = start or timezone.now()
     if timezone.is_naive(begin):

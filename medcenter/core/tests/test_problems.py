@@ -96,6 +96,15 @@ def test_a_parameter_outside_the_contract_is_a_400_problem_naming_the_field(clie
     assert field in body["detail"]
 
 
+def test_an_unknown_clinician_is_a_400_problem_on_that_field(clinic, client):
+    response = client.get(
+        "/api/v1/scheduling/slots", {"visit_type": "new-patient", "clinician": str(uuid.uuid4())}
+    )
+
+    body = _assert_problem(response, 400, "invalid")
+    assert body["errors"] == {"clinician": ["Unknown clinician or resource."]}
+
+
 def test_a_refused_trial_profile_is_a_400_problem(client):
     body = _assert_problem(_post(client, "/api/v1/trials/match", {}), 400, "invalid")
 
