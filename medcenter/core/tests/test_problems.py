@@ -264,6 +264,17 @@ def test_the_problem_is_in_the_requests_language(client):
     assert body["detail"] != "No trial with this NCT number."
 
 
+def test_input_errors_are_in_the_requests_language_too(client):
+    response = client.get(
+        "/api/v1/scheduling/slots?visit_type=x&clinician=not-a-uuid",
+        headers={"Accept-Language": "es"},
+    )
+
+    body = _assert_problem(response, 400, "invalid")
+    assert body["errors"] == {"clinician": ["Introduzca un UUID válido."]}
+    assert body["title"] == "Solicitud incorrecta"
+
+
 def test_a_service_validation_error_keeps_every_field_and_message():
     error = ValidationError({"start": ["Too early.", "Closed."], "location": ["Unknown."]})
 
@@ -276,3 +287,17 @@ def test_a_service_validation_error_keeps_every_field_and_message():
 
 def test_a_bug_is_not_answered_as_a_problem():
     assert problems.answer_for(RuntimeError("boom")) is None
+
+
+def test_a_bug_in_an_endpoint_shows_no_stack_trace(monkeypatch, settings):
+    settings.DEBUG = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("medcenter.trials.selectors.search_trials", broken)
+    response = Client(raise_request_exception=False).get("/api/v1/trials/search")
+
+    assert response.status_code == 500
+    assert b"secret internals" not in response.content
+    assert b"Traceback" not in response.content and b'File "' not in response.content
