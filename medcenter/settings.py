@@ -296,6 +296,10 @@ REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
 # Where referral documents are kept, encrypted (R19).
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Where the Noto fonts for PDFs are (Debian's fonts-noto-core and fonts-noto-cjk; ADR 0008).
+PDF_FONT_DIRS = env.list(
+    "PDF_FONT_DIRS", default=["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
+)
 
 # --- Clinical trials ---------------------------------------------------------------------------
 # Pre-screen contact requests accepted per hour from one connection, and from one address.

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
     name = "medcenter.core"
     label = "core"
+
+    def ready(self) -> None:
+        from medcenter.core.documents import check_fonts
+
+        checks.register(check_fonts)

@@ -1,0 +1,216 @@
+"""One way to write a PDF, in every script the product writes (ADR 0008).
+
+fpdf2 draws the text with HarfBuzz shaping (uharfbuzz), so Arabic letters join and run right to
+left, and embeds the subset of glyphs a document uses from the Noto fonts (SIL Open Font License,
+attributed in NOTICE): Noto Sans for Latin and Cyrillic, Noto Sans Arabic, and the Simplified
+Chinese face of Noto Sans CJK. The fonts come from Debian's fonts-noto-core and fonts-noto-cjk,
+which scripts/bootstrap.sh installs; ``PDF_FONT_DIRS`` says where to find them and ``manage.py
+check`` fails with the command to run when one is missing.
+
+A document is written in one language: the caller activates it (``translation.override``) so
+that labels come out in it, and a right-to-left language lays out from the right.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage
+from django.core.checks import Error as CheckError
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
+from fpdf import FPDF
+
+INSTALL_HINT = "apt-get install fonts-noto-core fonts-noto-cjk (make demo and make test do this)"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    style: str  # fpdf2's: "" regular, "B" bold, "I" italic
+    filename: str
+    index: int = 0  # the face inside a font collection (.ttc)
+
+
+BASE, ARABIC, CJK = "noto", "noto-arabic", "noto-cjk"
+FACES = (
+    Face(BASE, "", "NotoSans-Regular.ttf"),
+    Face(BASE, "B", "NotoSans-Bold.ttf"),
+    Face(BASE, "I", "NotoSans-Italic.ttf"),
+    Face(ARABIC, "", "NotoSansArabic-Regular.ttf"),
+    Face(ARABIC, "B", "NotoSansArabic-Bold.ttf"),
+    # Noto Sans CJK is one collection for five regions; face 2 is Simplified Chinese.
+    Face(CJK, "", "NotoSansCJK-Regular.ttc", 2),
+    Face(CJK, "B", "NotoSansCJK-Bold.ttc", 2),
+)
+# A family is loaded only when the text needs it: parsing the CJK collection is the slowest step.
+NEEDS = {
+    ARABIC: re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+    CJK: re.compile(
+        "[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+        "\U00020000-\U0002fa1f]"
+    ),
+}
+# Line breaks: after a space, or between any two CJK characters (which have no spaces).
+TOKENS = re.compile(
+    "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef][ ]*"
+    "|[^ \u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+[ ]*|[ ]+"
+)
+
+
+class FontsMissing(ImproperlyConfigured):
+    """The Noto font files are not installed where PDF_FONT_DIRS says."""
+
+
+@cache
+def _find(filename: str, dirs: tuple[str, ...]) -> Path | None:
+    for folder in dirs:
+        path = Path(folder) / filename
+        if path.is_file():
+            return path
+    return None
+
+
+def font_path(face: Face) -> Path:
+    """The file of one face, or FontsMissing naming what to install."""
+    dirs = tuple(settings.PDF_FONT_DIRS)
+    path = _find(face.filename, dirs)
+    if path is None:
+        raise FontsMissing(
+            f"PDF font {face.filename} not found in {', '.join(dirs)}. Install: {INSTALL_HINT}"
+        )
+    return path
+
+
+def check_fonts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """System check: every face a document may need is installed (at start, not on a download)."""
+    errors: list[CheckMessage] = []
+    for face in FACES:
+        try:
+            font_path(face)
+        except FontsMissing as missing:
+            errors.append(CheckError(str(missing), hint=INSTALL_HINT, id="core.E010"))
+    return errors
+
+
+def site_language(code: str) -> str:
+    """The site language a document is written in for a stored preference ("zh" -> "zh-hans")."""
+    code = {"pt": "pt-br", "zh": "zh-hans"}.get(code, code).lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+class Document:
+    """A PDF in the active language, written top to bottom; ``output()`` gives its bytes."""
+
+    def __init__(self, *, title: str, page_format: str = "Letter", bottom_margin: float = 18):
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
+        self.rtl = translation.get_language_bidi()
+        self.pdf = FPDF(format=page_format)
+        self.pdf.set_auto_page_break(auto=True, margin=bottom_margin)
+        self.pdf.set_title(title)
+        self.pdf.set_lang(self.language)
+        self.pdf.set_text_shaping(True, direction="rtl" if self.rtl else "ltr")
+        self._families: list[str] = []
+        self._widths: dict[tuple[str, str, float], float] = {}
+        self._load(BASE)
+        self._needs(title)
+        self.pdf.add_page()
+
+    @property
+    def pages(self) -> int:
+        return self.pdf.pages_count
+
+    def heading(self, text: str, *, size: float = 14) -> None:
+        self.paragraph(text, size=size, style="B", height=size * 0.55)
+
+    def paragraph(
+        self, text: object, *, size: float = 11, style: str = "", height: float | None = None
+    ) -> None:
+        """Text wrapped to the page width; a newline starts a new line, an empty one a gap."""
+        value = str(text)
+        self._needs(value)
+        self.pdf.set_font(BASE, style, size)
+        height = height or size * 0.5
+        width = self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
+        for line in value.split("\n"):
+            for piece in self._wrap(line, width, style, size) if line.strip() else [""]:
+                # fpdf2 2.8.9 may set a line's first font inside the q/Q it wraps the line in,
+                # then believe the page has it and draw the next line with no font ("No font
+                # in show"); each line is made to set its own.
+                self.pdf.current_font_is_set_on_page = False
+                self.pdf.cell(
+                    width,
+                    height,
+                    piece,
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                    align="R" if self.rtl else "L",
+                )
+
+    def lines(self, texts: Iterable[object], **style: Any) -> None:
+        for text in texts:
+            self.paragraph(text, **style)
+
+    def space(self, height: float) -> None:
+        self.pdf.ln(height)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+    def _load(self, family: str) -> None:
+        for face in FACES:
+            if face.family == family:
+                self.pdf.add_font(
+                    family, face.style, font_path(face), collection_font_number=face.index
+                )
+        self._families.append(family)
+        if len(self._families) > 1:
+            # A style the family lacks (Arabic italic) takes its regular face.
+            self.pdf.set_fallback_fonts(self._families[1:], exact_match=False)
+
+    def _needs(self, text: str) -> None:
+        for family, pattern in NEEDS.items():
+            if family not in self._families and pattern.search(text):
+                self._load(family)
+
+    def _width(self, token: str, style: str, size: float) -> float:
+        key = (token, style, size)
+        if key not in self._widths:
+            self._widths[key] = self.pdf.get_string_width(token)
+        return self._widths[key]
+
+    def _wrap(self, text: str, width: float, style: str, size: float) -> Iterator[str]:
+        """Greedy line breaking on measured words: fpdf2's own multi_cell reshapes the growing
+        line after every character, which made a two-page Arabic letter take seconds."""
+        line, used = "", 0.0
+        for token in self._pieces(text, width, style, size):
+            bare = token.rstrip(" ")
+            if line and used + self._width(bare, style, size) > width:
+                yield line.rstrip(" ")
+                line, used = "", 0.0
+                token = token.lstrip(" ")
+                if not token:
+                    continue
+            line += token
+            used += self._width(token, style, size)
+        if line.strip(" "):
+            yield line.rstrip(" ")
+
+    def _pieces(self, text: str, width: float, style: str, size: float) -> Iterator[str]:
+        """Words, each short enough for a line (a longer one is cut between characters)."""
+        for token in TOKENS.findall(text):
+            if self._width(token.rstrip(" "), style, size) <= width:
+                yield token
+                continue
+            chunk = ""
+            for char in token:
+                if chunk and self._width(chunk + char, style, size) > width:
+                    yield chunk
+                    chunk = ""
+                chunk += char
+            if chunk:
+                yield chunk
