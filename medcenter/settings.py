@@ -339,5 +339,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # fontTools logs every table of every font fpdf2 subsets for a PDF.
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -21,6 +21,14 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# The Noto fonts every PDF embeds (core/documents.py, ADR 0008), from Debian.
+if [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] \
+  || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; then
+  echo "Installing Debian's Noto fonts for PDFs (fonts-noto-core, fonts-noto-cjk)..." >&2
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null \
+    || { echo "Could not install the PDF fonts. As root, run: apt-get install -y fonts-noto-core fonts-noto-cjk" >&2; exit 1; }
+fi
+
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

@@ -115,8 +115,10 @@ class Document:
         self.pdf.set_lang(self.language)
         self.pdf.set_text_shaping(True, direction="rtl" if self.rtl else "ltr")
         self._families: list[str] = []
+        self._styles: set[str] = set()
         self._widths: dict[tuple[str, str, float], float] = {}
         self._load(BASE)
+        self._style("")
         self._needs(title)
         self.pdf.add_page()
 
@@ -133,6 +135,7 @@ class Document:
         """Text wrapped to the page width; a newline starts a new line, an empty one a gap."""
         value = str(text)
         self._needs(value)
+        self._style(style)
         self.pdf.set_font(BASE, style, size)
         height = height or size * 0.5
         width = self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
@@ -162,15 +165,25 @@ class Document:
         return bytes(self.pdf.output())
 
     def _load(self, family: str) -> None:
-        for face in FACES:
-            if face.family == family:
-                self.pdf.add_font(
-                    family, face.style, font_path(face), collection_font_number=face.index
-                )
         self._families.append(family)
+        for style in self._styles | {""}:
+            self._add(family, style)
         if len(self._families) > 1:
-            # A style the family lacks (Arabic italic) takes its regular face.
+            # A style a family lacks (Arabic italic) takes its regular face.
             self.pdf.set_fallback_fonts(self._families[1:], exact_match=False)
+
+    def _style(self, style: str) -> None:
+        """A face is parsed only once a paragraph needs it (tens of ms each)."""
+        if style not in self._styles:
+            self._styles.add(style)
+            for family in self._families:
+                self._add(family, style)
+
+    def _add(self, family: str, style: str) -> None:
+        for face in FACES:
+            key = f"{family.lower()}{style}"  # fpdf2's font key
+            if face.family == family and face.style == style and key not in self.pdf.fonts:
+                self.pdf.add_font(family, style, font_path(face), collection_font_number=face.index)
 
     def _needs(self, text: str) -> None:
         for family, pattern in NEEDS.items():

@@ -19,11 +19,15 @@ def letter_language(referral: Referral) -> str:
 
 def consult_letter_pdf(referral: Referral) -> bytes:
     """Letterhead, the physician, the patient, the visit(s), and the consult summary."""
+    visits = Appointment.objects.filter(
+        referral=referral, status__in=("fulfilled", "arrived")
+    ).select_related("clinician", "visit_type", "location")
     with translation.override(letter_language(referral)):
-        return _letter(referral)
+        return letter_pdf(referral, list(visits))
 
 
-def _letter(referral: Referral) -> bytes:
+def letter_pdf(referral: Referral, visits: list[Appointment]) -> bytes:
+    """The letter in the active language, for the visits given."""
     center = settings.CENTER
     doc = Document(title=_("Consult letter"))
     doc.heading(center["name"])
@@ -47,9 +51,6 @@ def _letter(referral: Referral) -> bytes:
     ]
     if referral.patient is not None:
         lines.append(_("Our MRN: %(mrn)s") % {"mrn": referral.patient.mrn})
-    visits = Appointment.objects.filter(
-        referral=referral, status__in=("fulfilled", "arrived")
-    ).select_related("clinician", "visit_type", "location")
     for visit in visits:
         lines.append(
             _("Seen on %(date)s by %(who)s (%(visit)s) at %(where)s")

@@ -129,3 +129,14 @@ def test_missing_fonts_fail_the_system_check_and_name_the_package(tmp_path):
 )
 def test_a_patients_language_maps_to_the_site_language_a_document_uses(stored, site):
     assert site_language(stored) == site
+
+
+@pytest.mark.parametrize("style", ["I", "B"])
+def test_arabic_in_a_style_the_arabic_face_lacks_still_reads_back(style):
+    text = SAMPLES["ar"]
+    with translation.override("ar"):
+        doc = Document(title="t")
+        doc.paragraph(text, style=style)
+        (line,) = read_lines(doc.output())[0]
+
+    assert line.visual == as_drawn(text, rtl=True)
