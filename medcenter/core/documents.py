@@ -11,19 +11,23 @@ A document is written in one language: the caller activates it (``translation.ov
 that labels come out in it, and a right-to-left language lays out from the right.
 """
 
+import copy
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.checks import CheckMessage
 from django.core.checks import Error as CheckError
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 INSTALL_HINT = "apt-get install fonts-noto-core fonts-noto-cjk (make demo and make test do this)"
 
@@ -47,6 +51,7 @@ FACES = (
     Face(CJK, "", "NotoSansCJK-Regular.ttc", 2),
     Face(CJK, "B", "NotoSansCJK-Bold.ttc", 2),
 )
+LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "JSTF", "BASE", "MATH")
 # A family is loaded only when the text needs it: parsing the CJK collection is the slowest step.
 NEEDS = {
     ARABIC: re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
@@ -60,6 +65,38 @@ TOKENS = re.compile(
     "[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef][ ]*"
     "|[^ \u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+[ ]*|[ ]+"
 )
+
+
+_PARSED: dict[tuple[Face, Path], TTFFont] = {}
+_PARSING = threading.Lock()
+
+
+def _instance(pdf: FPDF, face: Face, path: Path) -> TTFFont:
+    """The face for one document, from a parse shared by the process.
+
+    fpdf2's add_font reads the cmap and every glyph's width on each call (tens of ms a face, most
+    of a second for the CJK collection), and its output subsets the font in place, so a parsed
+    font cannot simply be reused: each document gets the shared, read-only tables (cmap, widths,
+    HarfBuzz's face) and its own fontTools file, subset map and descriptor."""
+    with _PARSING:
+        template = _PARSED.get((face, path))
+        if template is None:
+            scratch = FPDF()
+            scratch.add_font(face.family, face.style, path, collection_font_number=face.index)
+            template = cast(TTFFont, scratch.fonts[f"{face.family}{face.style}"])
+            template.hbfont  # noqa: B018 - HarfBuzz reads the file once, here
+            _PARSED[(face, path)] = template
+    font = copy.copy(template)
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=face.index, lazy=True)
+    font.ttfont.setGlyphOrder(template.ttfont.getGlyphOrder())
+    font.cw = template.cw.copy()
+    font.glyph_ids = dict(template.glyph_ids)
+    font.missing_glyphs = []
+    font.subset = SubsetMap(font)
+    font.desc = copy.copy(template.desc)
+    font.biggest_size_pt = 0
+    return font
 
 
 class FontsMissing(ImproperlyConfigured):
@@ -116,7 +153,8 @@ class Document:
         self.pdf.set_text_shaping(True, direction="rtl" if self.rtl else "ltr")
         self._families: list[str] = []
         self._styles: set[str] = set()
-        self._widths: dict[tuple[str, str, float], float] = {}
+        self._fallbacks: list[str] = []
+        self._widths: dict[tuple[str, str, str, float], float] = {}
         self._load(BASE)
         self._style("")
         self._needs(title)
@@ -136,11 +174,11 @@ class Document:
         value = str(text)
         self._needs(value)
         self._style(style)
-        self.pdf.set_font(BASE, style, size)
+        self.pdf.set_font(self._main(value, style), style, size)
         height = height or size * 0.5
         width = self.pdf.w - self.pdf.l_margin - self.pdf.r_margin
         for line in value.split("\n"):
-            for piece in self._wrap(line, width, style, size) if line.strip() else [""]:
+            for piece in self._wrap(line, width) if line.strip() else [""]:
                 # fpdf2 2.8.9 may set a line's first font inside the q/Q it wraps the line in,
                 # then believe the page has it and draw the next line with no font ("No font
                 # in show"); each line is made to set its own.
@@ -162,15 +200,38 @@ class Document:
         self.pdf.ln(height)
 
     def output(self) -> bytes:
+        for font in self.pdf.fonts.values():
+            # HarfBuzz shaped the text from the font files; the embedded subset drops the layout
+            # tables anyway, but fontTools reads all of Noto's GPOS before dropping it (a third
+            # of an English letter's time).
+            for tag in LAYOUT_TABLES:
+                if isinstance(font, TTFFont) and tag in font.ttfont:
+                    del font.ttfont[tag]
         return bytes(self.pdf.output())
 
     def _load(self, family: str) -> None:
         self._families.append(family)
         for style in self._styles | {""}:
             self._add(family, style)
-        if len(self._families) > 1:
+
+    def _main(self, text: str, style: str) -> str:
+        """The family of the paragraph's own script, the others falling back: with one font for
+        the words and the spaces between them, fpdf2 shapes a line as one fragment rather than
+        one per word (the slowest part of a page)."""
+        main = next(
+            (
+                family
+                for family in (ARABIC, CJK)
+                if NEEDS[family].search(text) and f"{family}{style}" in self.pdf.fonts
+            ),
+            BASE,
+        )
+        fallbacks = [family for family in self._families if family != main]
+        if fallbacks != self._fallbacks:
             # A style a family lacks (Arabic italic) takes its regular face.
-            self.pdf.set_fallback_fonts(self._families[1:], exact_match=False)
+            self.pdf.set_fallback_fonts(fallbacks, exact_match=False)
+            self._fallbacks = fallbacks
+        return main
 
     def _style(self, style: str) -> None:
         """A face is parsed only once a paragraph needs it (tens of ms each)."""
@@ -183,45 +244,50 @@ class Document:
         for face in FACES:
             key = f"{family.lower()}{style}"  # fpdf2's font key
             if face.family == family and face.style == style and key not in self.pdf.fonts:
-                self.pdf.add_font(family, style, font_path(face), collection_font_number=face.index)
+                self.pdf.fonts[key] = _instance(self.pdf, face, font_path(face))
+                if face.filename.endswith(".ttc"):
+                    # As fpdf2's add_font does for CID-keyed CFF (Noto Sans CJK).
+                    self.pdf._set_min_pdf_version("1.6")
 
     def _needs(self, text: str) -> None:
         for family, pattern in NEEDS.items():
             if family not in self._families and pattern.search(text):
                 self._load(family)
 
-    def _width(self, token: str, style: str, size: float) -> float:
-        key = (token, style, size)
+    def _width(self, token: str) -> float:
+        """The width of a word in the current font, measured once per document."""
+        key = (self.pdf.font_family, token, self.pdf.font_style, self.pdf.font_size_pt)
         if key not in self._widths:
             self._widths[key] = self.pdf.get_string_width(token)
         return self._widths[key]
 
-    def _wrap(self, text: str, width: float, style: str, size: float) -> Iterator[str]:
+    def _wrap(self, text: str, width: float) -> Iterator[str]:
         """Greedy line breaking on measured words: fpdf2's own multi_cell reshapes the growing
         line after every character, which made a two-page Arabic letter take seconds."""
         line, used = "", 0.0
-        for token in self._pieces(text, width, style, size):
+        space = self._width(" ")
+        for token in self._pieces(text, width):
             bare = token.rstrip(" ")
-            if line and used + self._width(bare, style, size) > width:
+            if line and used + self._width(bare) > width:
                 yield line.rstrip(" ")
                 line, used = "", 0.0
                 token = token.lstrip(" ")
                 if not token:
                     continue
             line += token
-            used += self._width(token, style, size)
+            used += self._width(token.rstrip(" ")) + space * (len(token) - len(token.rstrip(" ")))
         if line.strip(" "):
             yield line.rstrip(" ")
 
-    def _pieces(self, text: str, width: float, style: str, size: float) -> Iterator[str]:
+    def _pieces(self, text: str, width: float) -> Iterator[str]:
         """Words, each short enough for a line (a longer one is cut between characters)."""
         for token in TOKENS.findall(text):
-            if self._width(token.rstrip(" "), style, size) <= width:
+            if self._width(token.rstrip(" ")) <= width:
                 yield token
                 continue
             chunk = ""
             for char in token:
-                if chunk and self._width(chunk + char, style, size) > width:
+                if chunk and self._width(chunk + char) > width:
                     yield chunk
                     chunk = ""
                 chunk += char
