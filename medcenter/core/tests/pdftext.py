@@ -10,11 +10,11 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from bidi import get_display
 from pypdf import PdfReader
-from pypdf.generic import ContentStream
+from pypdf.generic import ContentStream, DictionaryObject
 
 BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
@@ -45,12 +45,17 @@ def _to_unicode(font: Any) -> dict[int, str]:
     return cmap
 
 
+def _fonts(page: Any) -> DictionaryObject:
+    resources = cast(DictionaryObject, page["/Resources"].get_object())
+    return cast(DictionaryObject, resources["/Font"].get_object())
+
+
 def read_lines(pdf: bytes) -> list[list[Line]]:
     """Per page, each text object (one drawn line) with its glyphs' text."""
     reader = PdfReader(io.BytesIO(pdf))
     pages = []
     for page in reader.pages:
-        fonts = page["/Resources"]["/Font"]
+        fonts = _fonts(page)
         maps = {name: _to_unicode(fonts[name].get_object()) for name in fonts}
         lines: list[Line] = []
         # The font is graphics state: Q restores the one before q, and a page starts with none.
@@ -93,7 +98,7 @@ def embedded_fonts(pdf: bytes) -> dict[str, str]:
     reader = PdfReader(io.BytesIO(pdf))
     found: dict[str, str] = {}
     for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
+        for ref in _fonts(page).values():
             font = ref.get_object()
             descriptor = font
             if "/DescendantFonts" in font:
