@@ -67,7 +67,7 @@ TOKENS = re.compile(
 )
 
 
-_PARSED: dict[tuple[Face, Path], TTFFont] = {}
+_PARSED: dict[tuple[Face, Path], tuple[TTFFont, list[str]]] = {}
 _PARSING = threading.Lock()
 
 
@@ -79,17 +79,21 @@ def _instance(pdf: FPDF, face: Face, path: Path) -> TTFFont:
     font cannot simply be reused: each document gets the shared, read-only tables (cmap, widths,
     HarfBuzz's face) and its own fontTools file, subset map and descriptor."""
     with _PARSING:
-        template = _PARSED.get((face, path))
-        if template is None:
+        parsed = _PARSED.get((face, path))
+        if parsed is None:
             scratch = FPDF()
             scratch.add_font(face.family, face.style, path, collection_font_number=face.index)
             template = cast(TTFFont, scratch.fonts[f"{face.family}{face.style}"])
             template.hbfont  # noqa: B018 - HarfBuzz reads the file once, here
-            _PARSED[(face, path)] = template
+            # The fontTools tables stay out of the cache (about 100 MB for the CJK face).
+            parsed = _PARSED[(face, path)] = (template, template.ttfont.getGlyphOrder())
+            template.ttfont.close()
+            template.ttfont = ttLib.TTFont()
+    template, glyph_order = parsed
     font = copy.copy(template)
     font.i = len(pdf.fonts) + 1
     font.ttfont = ttLib.TTFont(path, recalcTimestamp=False, fontNumber=face.index, lazy=True)
-    font.ttfont.setGlyphOrder(template.ttfont.getGlyphOrder())
+    font.ttfont.setGlyphOrder(glyph_order)
     font.cw = template.cw.copy()
     font.glyph_ids = dict(template.glyph_ids)
     font.missing_glyphs = []
