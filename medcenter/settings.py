@@ -296,7 +296,8 @@ REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
 # Where referral documents are kept, encrypted (R19).
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
-# Where the Noto fonts for PDFs are (Debian's fonts-noto-core and fonts-noto-cjk; ADR 0008).
+# Where `manage.py check` looks for the Noto fonts PDFs embed (Debian's fonts-noto-core and
+# fonts-noto-cjk; ADR 0008). WeasyPrint finds them through fontconfig, as Debian installs them.
 PDF_FONT_DIRS = env.list(
     "PDF_FONT_DIRS", default=["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
 )
@@ -339,7 +340,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
-        # fontTools logs every table of every font fpdf2 subsets for a PDF.
+        # WeasyPrint logs each step of every PDF, and fontTools each table it subsets.
+        "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
 BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
 @dataclass
@@ -42,6 +43,11 @@ def _to_unicode(font: Any) -> dict[int, str]:
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
         for code, text in BFCHAR.findall(block):
             cmap[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for first, last, text in BFRANGE.findall(block):
+            start = int.from_bytes(bytes.fromhex(text.decode()), "big")
+            for offset in range(int(last, 16) - int(first, 16) + 1):
+                cmap[int(first, 16) + offset] = chr(start + offset)
     return cmap
 
 
@@ -51,39 +57,44 @@ def _fonts(page: Any) -> DictionaryObject:
 
 
 def read_lines(pdf: bytes) -> list[list[Line]]:
-    """Per page, each text object (one drawn line) with its glyphs' text."""
+    """Per page, each drawn line (the runs set at one height, left to right) with its glyphs'
+    text."""
     reader = PdfReader(io.BytesIO(pdf))
     pages = []
     for page in reader.pages:
         fonts = _fonts(page)
         maps = {name: _to_unicode(fonts[name].get_object()) for name in fonts}
-        lines: list[Line] = []
+        runs: list[Line] = []
         # The font is graphics state: Q restores the one before q, and a page starts with none.
         current: dict[int, str] | None = None
         saved: list[dict[int, str] | None] = []
-        line = Line(0, 0)
+        run = Line(0, 0)
         for operands, operator in ContentStream(page.get_contents(), reader).operations:
             if operator == b"q":
                 saved.append(current)
             elif operator == b"Q":
                 current = saved.pop()
-            elif operator == b"BT":
-                line = Line(0, 0)
-                lines.append(line)
-            elif operator == b"Td" and not line.glyphs:
-                line.x, line.y = float(operands[0]), float(operands[1])
+            elif operator == b"Tm":
+                run = Line(float(operands[4]), float(operands[5]))
+                runs.append(run)
             elif operator == b"Tf":
                 current = maps[operands[0]]
             elif operator in (b"Tj", b"TJ"):
                 if current is None:
-                    raise AssertionError(f"text drawn with no font set, line {len(lines)}")
+                    raise AssertionError(f"text drawn with no font set, run {len(runs)}")
                 strings = operands[0] if operator == b"TJ" else [operands[0]]
                 for item in strings:
                     if isinstance(item, (bytes, str)):
                         raw = item if isinstance(item, bytes) else item.original_bytes  # type: ignore[attr-defined]
                         for i in range(0, len(raw), 2):
-                            line.glyphs.append(current[int.from_bytes(raw[i : i + 2], "big")])
-        pages.append([line for line in lines if line.glyphs])
+                            run.glyphs.append(current[int.from_bytes(raw[i : i + 2], "big")])
+        lines: list[Line] = []
+        for run in sorted((r for r in runs if r.glyphs), key=lambda r: (round(r.y, 1), r.x)):
+            if lines and abs(lines[-1].y - run.y) < 0.5:
+                lines[-1].glyphs.extend(run.glyphs)
+            else:
+                lines.append(Line(run.x, run.y, list(run.glyphs)))
+        pages.append(lines)
     return pages
 
 
