@@ -154,3 +154,13 @@ def test_documents_written_in_turn_each_read_back():
     for text, (pdf, rtl) in zip(texts, written, strict=True):
         (line,) = read_lines(pdf)[0]
         assert line.visual == as_drawn(text, rtl=rtl)
+
+
+def test_markup_in_a_name_is_drawn_as_text_and_nothing_is_fetched():
+    text = '<img src="file:///etc/passwd"> <b>Ann</b> & <a href="http://127.0.0.1/">x</a>'
+    with translation.override("en"):
+        doc = Document(title="t")
+        doc.paragraph(text)
+        (line,) = read_lines(doc.output())[0]
+
+    assert line.visual == text
