@@ -12,6 +12,7 @@ that labels come out in it, and a right-to-left language lays out from the right
 """
 
 import threading
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -112,6 +113,17 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"documents load no resources ({url[:40]})")
 
 
+def _direction(text: str, *, rtl: bool) -> str:
+    """The Unicode bidi algorithm's paragraph direction (its first strong letter)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "rtl" if rtl else "ltr"
+
+
 class Document:
     """A PDF in the active language, written top to bottom; ``output()`` gives its bytes."""
 
@@ -142,7 +154,12 @@ class Document:
             css += "; font-weight: 700"
         if "I" in style:
             css += "; font-style: italic"
-        self._add(format_html('<p style="{}">{}</p>', css, str(text) or "\u00a0"))
+        value = str(text)
+        # Each paragraph takes the direction of its first letter, as dir="auto" would (which
+        # WeasyPrint ignores): an English address in an Arabic letter reads left to right, set
+        # on the right like the rest.
+        direction = _direction(value, rtl=self.rtl)
+        self._add(format_html('<p dir="{}" style="{}">{}</p>', direction, css, value or "\u00a0"))
 
     def lines(self, texts: Iterable[object], **style: Any) -> None:
         for text in texts:

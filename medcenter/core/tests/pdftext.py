@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from bidi import get_display
+from bidi import get_base_level, get_display
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
@@ -98,10 +98,13 @@ def read_lines(pdf: bytes) -> list[list[Line]]:
     return pages
 
 
-def as_drawn(source: str, *, rtl: bool) -> str:
-    """How a line of source text reads left to right on the page: as written in a left-to-right
-    document; laid out by the Unicode bidi algorithm, from the right, in a right-to-left one."""
-    return get_display(source, base_dir="R") if rtl else source
+def as_drawn(source: str, *, paragraph: str | None = None) -> str:
+    """How a line reads left to right on the page: laid out by the Unicode bidi algorithm in
+    the direction of its paragraph's first letter (as documents set each paragraph), so
+    a line with no right-to-left letter is the source as written. ``paragraph``: the whole
+    paragraph, when the line is one stretch of it."""
+    base = "R" if get_base_level(paragraph or source) == 1 else "L"
+    return get_display(source, base_dir=base)
 
 
 def embedded_fonts(pdf: bytes) -> dict[str, str]:
