@@ -3,6 +3,10 @@ right to left with embedded Noto fonts, and the same letter in English as a base
 one process. Target: the Arabic letter's p95 under 300 ms on 2 cores.
 
     .venv/bin/python bench/documents.py [--runs 40]
+
+Wall times count the waits for a core; on a machine others keep busy, the CPU lines show what
+a document costs, and (as root) `chrt -f 10 .venv/bin/python bench/documents.py` gives the
+benchmark a core, as an idle machine would.
 """
 
 import argparse
