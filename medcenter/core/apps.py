@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "medcenter.core"
     label = "core"
+
+    def ready(self) -> None:
+        from medcenter.core import notices
+
+        notices.register()

@@ -1,10 +1,11 @@
 """Background work that belongs to no domain. Task functions are thin wrappers."""
 
-from django.core.mail import send_mail
 from django_tasks import task
+
+from medcenter.core import outbox
 
 
 @task()
-def send_email(*, subject: str, body: str, to: str) -> None:
-    """Send one plain-text email (verification links, codes): never patient details."""
-    send_mail(subject, body, None, [to])
+def deliver_notification(*, notification_id: int) -> bool:
+    """Send one message from the outbox (a no-op if another worker already has it)."""
+    return outbox.deliver(notification_id)

@@ -1,15 +1,11 @@
-"""Background work for scheduling. Thin wrappers: the logic lives in services and notify."""
+"""Background work for scheduling. Thin wrappers: the logic lives in services; messages are
+delivered by the outbox's own task (core.tasks.deliver_notification)."""
 
 from django_tasks import task
 
-from medcenter.scheduling import notify, services
+from medcenter.core import outbox
+from medcenter.scheduling import services
 from medcenter.scheduling.models import Appointment, SlotOffer
-
-
-@task()
-def deliver_notification(*, notification_id: int) -> bool:
-    """Send one message from the outbox (a no-op if another worker already has it)."""
-    return notify.deliver(notification_id)
 
 
 @task()
@@ -41,7 +37,7 @@ def sweep() -> dict[str, int]:
     return {
         "offers_expired": services.expire_offers(),
         "holds_released": services.release_expired_holds(),
-        "messages_sent": notify.deliver_due(),
+        "messages_sent": outbox.deliver_due(),
         "idempotency_forgotten": idempotency.forget_old(),
         "orphan_documents_removed": vault.sweep_orphans(
             referenced=vault.referenced_keys, older_than=vault.ORPHAN_GRACE
