@@ -103,7 +103,7 @@ def text_engine() -> Engine:
 
 
 def render_template(name: str, variables: Mapping[str, Any]) -> str:
-    return text_engine().get_template(name).render(Context(dict(variables)))
+    return text_engine().get_template(name).render(Context(dict(variables), autoescape=False))
 
 
 def template_exists(name: str) -> bool:
