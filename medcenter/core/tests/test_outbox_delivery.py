@@ -50,10 +50,9 @@ def category_turned_off(notification):
 def test_a_message_enqueued_in_a_transaction_is_sent_once_it_commits(
     django_capture_on_commit_callbacks,
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            note = _enqueue()
-            assert mail.outbox == []  # nothing leaves before the change is committed
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        note = _enqueue()
+        assert mail.outbox == []  # nothing leaves before the change is committed
 
     assert [m.to for m in mail.outbox] == [["rowan@example.test"]]
     assert "R-1" in mail.outbox[0].body
@@ -62,10 +61,13 @@ def test_a_message_enqueued_in_a_transaction_is_sent_once_it_commits(
 
 
 def test_a_rolled_back_transaction_leaves_no_message(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            _enqueue()
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _enqueue()
+        raise RuntimeError("the change failed")
 
     assert not Notification.objects.exists()
     assert mail.outbox == []
