@@ -76,7 +76,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form (same users, same answer whether or not one exists), with the email
     sent through the outbox like every other message instead of by the form itself."""
 
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from medcenter.accounts import services
 
         for user in self.get_users(self.cleaned_data["email"]):

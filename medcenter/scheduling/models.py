@@ -1,4 +1,4 @@
-"""Scheduling: availability as rules, bookings as rows, referrals, waitlist and the outbox.
+"""Scheduling: availability as rules, bookings as rows, referrals and the waitlist.
 
 Slots are never stored: they are computed from `AvailabilityRule` minus `AvailabilityException`
 and the live `Appointment` rows (engine.py). The database itself forbids two live appointments

@@ -4,6 +4,9 @@
 send (preferences can change between enqueue and the due time). The default allows everything;
 the Patient Gateway will plug in the patient's choices. A message held by quiet hours is
 deferred, never dropped: it stays pending with a later due time.
+
+Messages in the "account" category (sign-up codes, password reset, email confirmation) are
+ones the person is waiting for at the screen; a policy should let them through at any hour.
 """
 
 from __future__ import annotations

@@ -95,7 +95,8 @@ def text_engine() -> Engine:
     ("O'Brien" must not become "O&#x27;Brien"); nothing they render is ever shown as HTML."""
     global _engine
     if _engine is None:
-        dirs = [d for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+        templates: list[dict[str, Any]] = settings.TEMPLATES
+        dirs = [d for t in templates for d in t.get("DIRS", [])]
         _engine = Engine(
             dirs=dirs, app_dirs=True, autoescape=False, libraries=get_installed_libraries()
         )
