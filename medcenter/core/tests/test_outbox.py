@@ -90,6 +90,27 @@ def test_a_notification_claimed_by_a_dead_worker_is_sent_once_after_the_lease():
     assert note.attempts == 2
 
 
+def test_a_batch_claimed_by_a_dead_worker_is_sent_once_by_another_after_the_lease():
+    referral = _referral()
+    notes = _due(referral, n=5) + _due(referral, Channel.EMAIL, n=5)
+    token, claimed = outbox.claim_batch(limit=4)  # the worker claims four, then dies
+    assert len(claimed) == 4 and token
+
+    assert outbox.deliver_due() == 6  # another worker sends the rest, not the claimed four
+    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
+        assert outbox.deliver_due() == 4
+        assert outbox.deliver_due() == 0
+
+    texts = sorted(str(n.public_id) for n in notes if n.channel == Channel.SMS)
+    emails = sorted(f"<{n.public_id}@aster-valley.example>" for n in notes if n.channel == "email")
+    assert sorted(MemoryGateway.attempts) == texts
+    assert sorted(_message_ids()) == emails
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    claimed_ids = {n.pk for n in claimed}
+    attempts = dict(Notification.objects.values_list("pk", "attempts"))
+    assert all(attempts[pk] == (2 if pk in claimed_ids else 1) for pk in attempts)
+
+
 def test_a_worker_killed_after_the_gateway_took_the_text_causes_no_second_text(monkeypatch):
     (note,) = _due(_referral())
     real_send = delivery.send
