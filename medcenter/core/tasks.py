@@ -1,11 +1,7 @@
-"""Background work that belongs to no domain. Task functions are thin wrappers."""
+"""Background work that belongs to no domain. Task functions are thin wrappers; the outbox's
+own task (`deliver_notification`) lives beside the code it runs, so the outbox and this module
+do not import each other."""
 
-from django_tasks import task
+from medcenter.core.outbox.delivery import deliver_notification
 
-from medcenter.core import outbox
-
-
-@task()
-def deliver_notification(*, notification_id: int) -> bool:
-    """Send one message from the outbox (a no-op if another worker already has it)."""
-    return outbox.deliver(notification_id)
+__all__ = ["deliver_notification"]

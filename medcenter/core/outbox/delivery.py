@@ -23,15 +23,17 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
+from django_tasks import default_task_backend, task
 
 from medcenter.core.models import Notification, NotificationChannel, NotificationStatus
-from medcenter.core.outbox import policy, sms
+from medcenter.core.outbox.policy import decide
 from medcenter.core.outbox.registry import (
     Message,
     render_template,
     renderer_for,
     template_exists,
 )
+from medcenter.core.outbox.sms import gateway
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +121,6 @@ def trigger_after_commit(notes: list[Notification]) -> None:
 
 
 def _trigger(note: Notification) -> None:
-    from django_tasks import default_task_backend
-
-    from medcenter.core.tasks import deliver_notification
-
     if note.due_at <= timezone.now() + timedelta(seconds=1):
         deliver_notification.enqueue(notification_id=note.pk)
     elif default_task_backend.supports_defer:
@@ -201,7 +199,7 @@ def renderer_forgets(note: Notification) -> bool:
 
 def deliver_claimed(note: Notification, token: str) -> bool:
     """Send one message this worker has claimed and record the outcome; True if it went."""
-    decision = policy.decide(note)
+    decision = decide(note)
     if not decision.send:
         if decision.not_before is not None:  # quiet hours: later, not never
             note.status = NotificationStatus.PENDING
@@ -248,6 +246,12 @@ def deliver(notification_id: int) -> bool:
     return deliver_claimed(Notification.objects.get(pk=notification_id), token)
 
 
+@task()
+def deliver_notification(*, notification_id: int) -> bool:
+    """Send one message from the outbox (a no-op if another worker already has it)."""
+    return deliver(notification_id)
+
+
 def deliver_due(*, limit: int = 500) -> int:
     """Send up to `limit` messages that are due (and reclaim those a dead worker left);
     returns how many were sent."""
@@ -291,7 +295,7 @@ def send(note: Notification, message: Message) -> None:
     key = str(note.public_id)
     if note.channel == NotificationChannel.SMS:
         text = f"{message.subject}. {message.body}" if message.subject else message.body
-        sms.gateway().send(to=note.to, body=text[:600], idempotency_key=key)
+        gateway().send(to=note.to, body=text[:600], idempotency_key=key)
         return
     # The address, not the whole setting: "Center <no-reply@x>" would give "<id@x>>", a
     # malformed Message-ID that mail systems may drop or replace, so a resend would no longer
