@@ -1,5 +1,5 @@
 """Background work for scheduling. Thin wrappers: the logic lives in services; messages are
-delivered by the outbox's own task (core.tasks.deliver_notification)."""
+delivered by the outbox's own task (core.outbox.delivery.deliver_notification)."""
 
 from django_tasks import task
 
