@@ -102,6 +102,10 @@ def test_the_language_is_the_nearest_site_language():
     assert outbox.site_language("") == "en"
 
 
+def no_longer_applies(notification):
+    return None
+
+
 def test_quiet_hours_defer_a_text_without_dropping_it(settings):
     settings.OUTBOX_POLICY = "medcenter.core.tests.test_outbox_delivery.quiet_until_later"
     note = _enqueue(channel=outbox.NotificationChannel.SMS, to="+15555550100")
@@ -128,7 +132,7 @@ def test_a_category_the_recipient_turned_off_is_withdrawn(settings):
 
 
 def test_a_message_that_no_longer_applies_is_withdrawn_not_sent():
-    outbox.register("core.test_obsolete", templates="core/notices/test", context=lambda note: None)
+    outbox.register("core.test_obsolete", templates="core/notices/test", context=no_longer_applies)
     note = _enqueue(kind="core.test_obsolete")
 
     assert outbox.deliver(note.pk) is False
