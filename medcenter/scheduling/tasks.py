@@ -1,31 +1,12 @@
-"""Background work for scheduling. Thin wrappers: the logic lives in services; messages are
-delivered by the outbox's own task (core.outbox.delivery.deliver_notification)."""
-
-from django_tasks import task
+"""Background work for scheduling. The tasks that services queue are defined beside them
+(services.py) and re-exported here; messages are delivered by the outbox's own task
+(core.outbox.delivery.deliver_notification)."""
 
 from medcenter.core import outbox
 from medcenter.scheduling import services
-from medcenter.scheduling.models import Appointment, SlotOffer
+from medcenter.scheduling.services import expire_offer, offer_freed_slot
 
-
-@task()
-def offer_freed_slot(*, appointment_id: int) -> None:
-    """Offer a cancelled appointment's time to the first suitable patient on the waitlist."""
-    freed = (
-        Appointment.objects.select_related("visit_type", "clinician", "location")
-        .filter(pk=appointment_id)
-        .first()
-    )
-    if freed is not None:
-        services.offer_time(freed=freed)
-
-
-@task()
-def expire_offer(*, offer_id: int) -> None:
-    """Let an unanswered offer lapse and pass the time to the next patient."""
-    offer = SlotOffer.objects.filter(pk=offer_id).first()
-    if offer is not None and offer.is_expired:
-        services.decline_offer(offer=offer, actor=None, expired=True)
+__all__ = ["expire_offer", "offer_freed_slot", "sweep"]
 
 
 def sweep() -> dict[str, int]:
