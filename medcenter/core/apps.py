@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from medcenter.core import notices
         from medcenter.core.documents import check_fonts
 
+        notices.register()
         checks.register(check_fonts)
