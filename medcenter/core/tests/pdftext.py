@@ -104,7 +104,7 @@ def as_drawn(source: str, *, paragraph: str | None = None) -> str:
     a line with no right-to-left letter is the source as written. ``paragraph``: the whole
     paragraph, when the line is one stretch of it."""
     base = "R" if get_base_level(paragraph or source) == 1 else "L"
-    return get_display(source, base_dir=base)
+    return str(get_display(source, base_dir=base))
 
 
 def embedded_fonts(pdf: bytes) -> dict[str, str]:
