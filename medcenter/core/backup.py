@@ -301,9 +301,9 @@ def restore_backup(
         tables, documents = target_contents(using=using)
         if (tables or documents) and not replace:
             raise BackupError(
-                f"The target is not empty: the database has {tables} tables and "
-                f"{settings.DOCUMENT_ROOT} holds {documents} documents. Restore into a new "
-                "database and an empty document folder, or pass --replace to overwrite them."
+                f"The target is not empty: the database holds {tables} tables and "
+                f"{vault.root()} holds {documents} documents. Restore into a new, empty "
+                "database and document folder, or pass --replace to overwrite what they hold."
             )
         with tempfile.TemporaryDirectory(prefix="medcenter-restore-") as scratch:
             database = Path(scratch) / manifest["database"]["member"]

@@ -156,6 +156,11 @@ def stored_documents() -> Iterator[tuple[str, Path]]:
             yield key, path
 
 
+def root() -> Path:
+    """The folder documents are stored under (settings.DOCUMENT_ROOT)."""
+    return _root()
+
+
 def put_sealed(*, key: str, blob: bytes) -> None:
     """Write a document exactly as it was stored, still encrypted (restoring a backup)."""
     path = _path(key)
@@ -199,6 +204,12 @@ def _path(key: str) -> Path:
 def _associated_data(key: str) -> bytes:
     # Binding the key means a file copied over another one's name no longer decrypts.
     return bytes([VERSION]) + key.encode("ascii")
+
+
+def encryption_keys() -> list[bytes]:
+    """The keys documents are read with, the first one also written with; raise
+    ImproperlyConfigured for a malformed DOCUMENT_ENCRYPTION_KEY."""
+    return _encryption_keys()
 
 
 def _encryption_keys() -> list[bytes]:

@@ -251,3 +251,16 @@ def test_a_derived_document_key_can_be_pinned(settings, tmp_path):
     settings.DOCUMENT_ENCRYPTION_KEY = vault.encoded_key_for(OLD_SECRET)
 
     assert vault.fetch(key=key) == MARKER
+
+
+@pytest.mark.parametrize(
+    ("value", "errors"),
+    [("", 0), ("not-a-key", 1), ("c2hvcnQ=", 1), (vault.encoded_key_for(OLD_SECRET), 0)],
+    ids=["unset", "not base64 of 32 bytes", "too short", "valid"],
+)
+def test_a_malformed_document_key_stops_the_start(settings, value, errors):
+    from medcenter.core.checks import check_document_key
+
+    settings.DOCUMENT_ENCRYPTION_KEY = value
+
+    assert len(check_document_key()) == errors
