@@ -188,7 +188,7 @@ def _dump_postgresql(using: str, target: Path) -> dict[str, Any]:
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot_id = str(cursor.fetchone()[0])  # type: ignore[index]
-            description = _describe(cursor)  # type: ignore[arg-type]
+            description = _describe(cursor)
             # pg_dump joins this transaction's snapshot, so the dump holds exactly the rows
             # counted above; the transaction stays open until it has finished.
             _run(
@@ -223,7 +223,7 @@ def _describe(cursor: _Cursor) -> dict[str, Any]:
     for reference in vault.REFERENCES:
         label, _, field_name = reference.rpartition(".")
         model = apps.get_model(label)
-        column = model._meta.get_field(field_name).column  # type: ignore[union-attr]
+        column = model._meta.get_field(field_name).column
         cursor.execute(
             f"SELECT {_quote(column)} FROM {_quote(model._meta.db_table)}"  # noqa: S608
             f" WHERE {_quote(column)} <> ''"
