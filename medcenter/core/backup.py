@@ -241,8 +241,9 @@ def _describe(cursor: _Cursor) -> dict[str, Any]:
     }
 
 
-def _table_names(cursor: _Cursor) -> list[str]:
-    if isinstance(cursor, sqlite3.Cursor):
+def _table_names(cursor: _Cursor, *, sqlite: bool | None = None) -> list[str]:
+    """Base tables only (no views; SQLite's own tables left out), the same list on both sides."""
+    if sqlite if sqlite is not None else isinstance(cursor, sqlite3.Cursor):
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
@@ -394,7 +395,7 @@ def _restore_postgresql(using: str, source: Path, *, replace: bool) -> None:
 def _check_tables(manifest: dict[str, Any], using: str) -> Check:
     expected: dict[str, int] = manifest["tables"]
     with connections[using].cursor() as cursor:
-        names = connections[using].introspection.table_names(cursor)
+        names = _table_names(cursor, sqlite=connections[using].vendor == "sqlite")
         found = {name: _count(cursor, name) for name in names}
     differences = [
         f"{name}: {found.get(name, 'missing')} rows, backup {expected.get(name, 'none')}"

@@ -8,6 +8,7 @@ in its environment. On PostgreSQL they need pg_dump and pg_restore (Debian's pos
 which scripts/test.sh installs).
 """
 
+import io
 import json
 import os
 import shutil
@@ -235,6 +236,47 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="no manifest"):
         call_command("restore", str(stray))
+
+
+def _fake_archive(path: Path, *, backend: str, database: bytes, sha256: str) -> Path:
+    from medcenter.core.backup import DATABASE_MEMBERS
+
+    manifest = {
+        "format": 1,
+        "backend": backend,
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "database": {"member": DATABASE_MEMBERS[backend], "sha256": sha256},
+    }
+    with tarfile.open(path, "w") as tar:
+        for name, data in (
+            (DATABASE_MEMBERS[backend], database),
+            ("manifest.json", json.dumps(manifest).encode()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.django_db
+def test_a_backup_of_the_other_database_backend_is_refused(tmp_path):
+    other = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    archive = _fake_archive(tmp_path / "other.tar", backend=other, database=b"x", sha256="0")
+
+    with pytest.raises(CommandError, match=f"restore it into a {other} database"):
+        call_command("restore", str(archive))
+
+
+@pytest.mark.django_db
+def test_a_damaged_database_copy_is_refused_before_anything_is_loaded(tmp_path):
+    archive = _fake_archive(
+        tmp_path / "damaged.tar", backend=connection.vendor, database=b"damaged", sha256="0" * 64
+    )
+    patients = PatientFactory.create_batch(2)
+
+    with pytest.raises(CommandError, match="the archive is damaged"):
+        call_command("restore", str(archive), replace=True)
+    assert Patient.objects.count() == len(patients)
 
 
 def test_a_derived_document_key_can_be_pinned(settings, tmp_path):
