@@ -22,6 +22,7 @@ verify its audit chain, which is why they are kept apart from the backups.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -32,6 +33,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,12 +71,14 @@ class Check:
     name: str
     ok: bool
     detail: str
+    seconds: float = 0.0
 
 
 @dataclass
 class RestoreReport:
     manifest: dict[str, Any]
     checks: list[Check] = field(default_factory=list)
+    load_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -306,6 +310,7 @@ def restore_backup(
                 f"{vault.root()} holds {documents} documents. Restore into a new, empty "
                 "database and document folder, or pass --replace to overwrite what they hold."
             )
+        started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="medcenter-restore-") as scratch:
             database = Path(scratch) / manifest["database"]["member"]
             _extract_checked(tar, manifest, database)
@@ -321,18 +326,20 @@ def restore_backup(
             blob = tar.extractfile(member)
             if blob is not None:
                 vault.put_sealed(key=match[1] + match[2], blob=blob.read())
-    return RestoreReport(manifest=manifest, checks=verify_restore(manifest=manifest, using=using))
+    loaded = time.perf_counter() - started
+    checks = verify_restore(manifest=manifest, using=using)
+    return RestoreReport(manifest=manifest, checks=checks, load_seconds=loaded)
 
 
 def verify_restore(*, manifest: dict[str, Any], using: str = "default") -> list[Check]:
     """Compare this installation with a backup's manifest: rows per table, the audit chain
     (intact, and as long as it was), every document present and decrypting, migrations."""
-    return [
-        _check_tables(manifest, using),
-        _check_audit(manifest),
-        _check_documents(manifest),
-        _check_migrations(manifest, using),
-    ]
+    checks = []
+    for check in (_check_tables, _check_audit, _check_documents, _check_migrations):
+        started = time.perf_counter()
+        result = check(manifest, using)
+        checks.append(dataclasses.replace(result, seconds=time.perf_counter() - started))
+    return checks
 
 
 def _manifest_of(tar: tarfile.TarFile) -> dict[str, Any]:
@@ -409,7 +416,7 @@ def _check_tables(manifest: dict[str, Any], using: str) -> Check:
     return Check("tables", True, f"{len(found)} tables, {rows:,} rows, as in the backup")
 
 
-def _check_audit(manifest: dict[str, Any]) -> Check:
+def _check_audit(manifest: dict[str, Any], using: str) -> Check:
     report = audit.verify_chain()
     expected = manifest["audit"]
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -432,7 +439,7 @@ def _check_audit(manifest: dict[str, Any]) -> Check:
     return Check("audit chain", True, f"{report.checked:,} events verified, head as in the backup")
 
 
-def _check_documents(manifest: dict[str, Any]) -> Check:
+def _check_documents(manifest: dict[str, Any], using: str) -> Check:
     read = failed = 0
     stored: set[str] = set()
     for key, _path in vault.stored_documents():

@@ -27,12 +27,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         manifest = report.manifest
         self.stdout.write(
-            f"Restored {archive}: {manifest['backend']} backup of {manifest['created_at']}."
+            f"Restored {archive}: {manifest['backend']} backup of {manifest['created_at']} "
+            f"(loaded in {report.load_seconds:.1f} s)."
         )
         for check in report.checks:
-            self.stdout.write(
-                f"  {'OK    ' if check.ok else 'FAILED'} {check.name}: {check.detail}"
-            )
+            verdict = "OK    " if check.ok else "FAILED"
+            self.stdout.write(f"  {verdict} {check.name}: {check.detail} ({check.seconds:.1f} s)")
         if not report.ok:
             raise CommandError("The restore did not pass its checks; do not use this copy yet.")
         self.stdout.write("Restore verified.")
