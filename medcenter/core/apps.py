@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from medcenter.core import checks  # noqa: F401 (registers the system checks)
+        from medcenter.core import checks, notices  # noqa: F401 (checks registers system checks)
+
+        notices.register()
