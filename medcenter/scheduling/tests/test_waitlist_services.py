@@ -5,14 +5,12 @@ Bo cancels an earlier time; it is held for Ada as an offer; she accepts, decline
 lapse, and the time moves on to the next patient in line.
 """
 
-import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
@@ -40,6 +38,7 @@ from medcenter.scheduling.tests.factories import (
     VisitTypeFactory,
     weekly_rules,
 )
+from medcenter.scheduling.tests.races import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -520,28 +519,6 @@ def test_when_every_offer_runs_out_the_freed_time_is_offered_on(
 # --- Races -------------------------------------------------------------------------------------
 
 
-def _at_once(*calls):
-    """Run the calls in threads released together; each gives its result or the exception."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as error:  # recorded, so the test can show it
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_accepts_of_one_offer_at_once_book_it_once(offered):
     """A double click, or the email link and the portal button together."""
@@ -549,7 +526,7 @@ def test_two_accepts_of_one_offer_at_once_book_it_once(offered):
     def accept():
         return services.accept_offer(offer=offered.offer, actor=None)
 
-    results = _at_once(accept, accept)
+    results = at_once(accept, accept)
 
     booked = [r for r in results if isinstance(r, Appointment)]
     refused = [r for r in results if isinstance(r, ValidationError)]
@@ -573,7 +550,7 @@ def test_an_accept_and_a_decline_at_once_leave_one_consistent_answer(offered):
     def decline():
         return services.decline_offer(offer=offered.offer, actor=None)
 
-    accepted, declined = _at_once(accept, decline)
+    accepted, declined = at_once(accept, decline)
 
     assert declined is None, declined
     offer = SlotOffer.objects.get(pk=offered.offer.pk)
