@@ -9,7 +9,7 @@ from django.utils import timezone
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory, sign_in_verified
 from medcenter.core.tests.query_budget import assert_flat_queries
 from medcenter.directory.models import Program
-from medcenter.patients.tests.factories import PatientFactory
+from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
 from medcenter.scheduling import services
 from medcenter.scheduling.models import BookingChannel, Referral, Urgency
 from medcenter.scheduling.tests.conftest import next_weekday_at
@@ -22,6 +22,7 @@ from medcenter.scheduling.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+MORE = 9
 HALF_HOURS = [(9, 0), (9, 30), (10, 0), (10, 30), (11, 0), (11, 30)]
 
 
@@ -231,3 +232,65 @@ def test_the_multidisciplinary_api(clinic):
 
     assert after.status_code == 200
     assert len(after.json()["visits"]) == 3
+
+
+def _patient_of(staff):
+    patient = PatientFactory()
+    CareRelationshipFactory(staff=staff, patient=patient)
+    return patient
+
+
+def test_the_staff_booking_page_with_free_times(clinic):
+    clinician, _location, visit = clinic
+    scheduler = StaffUserFactory(roles=["scheduler"])
+    patient = _patient_of(scheduler)
+    client = Client()
+    sign_in_verified(client, scheduler)
+    url = f"/en/staff/patients/{patient.public_id}/book/"
+    params = {"clinician": clinician.slug, "visit_type": visit.pk}
+
+    def grow():
+        # More clinicians to choose from, and some of this one's times taken.
+        for _ in range(MORE):
+            _other_clinician(clinic)
+        for days in (7, 8):
+            for hour, minute in HALF_HOURS[::2]:
+                _book(clinic, PatientFactory(), next_weekday_at(hour, minute, days_ahead=days))
+
+    before, after = assert_flat_queries(lambda: client.get(url, params), grow)
+
+    assert after.status_code == 200
+    assert after.content.decode().count("<option") > before.content.decode().count("<option")
+
+
+def test_the_multidisciplinary_page(clinic):
+    _clinician, location, _visit = clinic
+    visit = VisitTypeFactory(code="multidisciplinary")
+    specialties = [SpecialtyFactory(slug=slug) for slug in ("surgery", "medicine", "radiation")]
+
+    def member(specialty):
+        clinician = ClinicianFactory()
+        clinician.specialties.add(specialty)
+        weekly_rules(clinician=clinician, location=location, visit_types=[visit])
+
+    for specialty in specialties:
+        member(specialty)
+    navigator = StaffUserFactory(roles=["nurse_navigator"])
+    patient = _patient_of(navigator)
+    client = Client()
+    sign_in_verified(client, navigator)
+    url = f"/en/staff/patients/{patient.public_id}/multidisciplinary/"
+    params = {
+        "location": location.pk,
+        **{key: s.pk for key, s in zip(("first", "second", "third"), specialties, strict=True)},
+    }
+
+    def grow():
+        for specialty in specialties:
+            for _ in range(3):
+                member(specialty)
+
+    _before, after = assert_flat_queries(lambda: client.get(url, params), grow)
+
+    assert after.status_code == 200
+    assert after.content.decode().count("Tester") >= 3
