@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
@@ -127,3 +129,14 @@ def test_a_molecular_report(client, clinician_and_patient):
     html = after.content.decode()
     assert after.status_code == 200
     assert all(gene in html for gene, _change in VARIANTS)
+
+
+def test_the_staging_schemes_api_reads_no_record(client, clinician_and_patient):
+    """The schemes come from code: beyond signing the clinician in, the list reads nothing."""
+    client.get("/api/v1/oncology/schemes")
+    with CaptureQueriesContext(connection) as seen:
+        response = client.get("/api/v1/oncology/schemes")
+
+    assert response.status_code == 200 and len(response.json()) > 1
+    touched = [q["sql"] for q in seen.captured_queries if '"oncology_' in q["sql"]]
+    assert touched == []
