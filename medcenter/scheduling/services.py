@@ -650,6 +650,8 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
     for entry in candidates[:20]:
         try:
             with transaction.atomic():
+                if not _still_waiting(entry):
+                    continue  # another freed time was just offered to them, or they left
                 hold = _place(
                     patient=entry.patient,
                     visit_type=freed.visit_type,
@@ -673,6 +675,15 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
         except (SlotTaken, ValidationError):
             return None  # someone booked the time first: nothing left to offer
     return None
+
+
+def _still_waiting(entry: WaitlistEntry) -> bool:
+    """Lock the entry and check it has no offer out: two times freed at the same moment must
+    not both be held for one patient (they could then accept both and hold two bookings)."""
+    locked = WaitlistEntry.objects.select_for_update().filter(pk=entry.pk, is_active=True)
+    if not list(locked.values_list("pk", flat=True)):
+        return False
+    return not SlotOffer.objects.filter(entry=entry, status=OfferStatus.OFFERED).exists()
 
 
 def _expire_later(offer: SlotOffer) -> None:

@@ -567,3 +567,25 @@ def test_an_accept_and_a_decline_at_once_leave_one_consistent_answer(offered):
         assert hold.status == AppointmentStatus.CANCELLED
         assert offered.later.status == AppointmentStatus.BOOKED
         assert not _events("waitlist.accepted")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_times_freed_at_once_are_not_both_held_for_one_patient(clinic):
+    """Two cancellations a moment apart: the one waiting patient is offered one time, not
+    two (an entry with an offer out is skipped), and the other time stays free."""
+    entry = _waiting(clinic)
+    first = _book(clinic, PatientFactory(), next_weekday_at(10, days_ahead=7))
+    second = _book(clinic, PatientFactory(), next_weekday_at(11, days_ahead=8))
+    # Cancelled without passing the times on, so the race below is the only offer made.
+    Appointment.objects.filter(pk__in=[first.pk, second.pk]).update(status="cancelled")
+    first.refresh_from_db()
+    second.refresh_from_db()
+
+    results = at_once(
+        lambda: services.offer_time(freed=first), lambda: services.offer_time(freed=second)
+    )
+
+    offers = [r for r in results if isinstance(r, SlotOffer)]
+    assert len(offers) == 1 and results.count(None) == 1, results
+    assert SlotOffer.objects.filter(entry=entry, status=OfferStatus.OFFERED).count() == 1
+    assert Appointment.objects.filter(patient=entry.patient, status="pending").count() == 1
