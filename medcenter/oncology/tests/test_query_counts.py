@@ -59,9 +59,7 @@ def _one_of_each(patient, clinician, n):
     record = {"patient": patient, "actor": clinician}
     primary = services.record_diagnosis(
         **record,
-        description=f"Osteosarcoma {n}",
-        oncotree_code="os",
-        icd10_code="c40.21",
+        description=f"Osteosarcoma {n}",  # uncoded: loading the code lists is not the point
         diagnosed_on=_days_ago(300 + n),
     )
     services.stage_tumor(
