@@ -290,12 +290,21 @@ SCHEDULING_OFFER_MINUTES = env.int("SCHEDULING_OFFER_MINUTES", default=120)
 # Reminders go out this many hours before a visit ("168,24" = 7 days and 1 day).
 SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[168, 24])
 # Text messages: a class with send(*, to, body, idempotency_key) -> str (the gateway's id).
-SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.scheduling.sms.ConsoleGateway")
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.core.outbox.sms.ConsoleGateway")
+# Outbox (core.outbox): whether a message may go now (per-category preferences, quiet hours),
+# a function (notification) -> Decision; and after how long another worker takes over a claim.
+OUTBOX_POLICY = env.str("OUTBOX_POLICY", default="medcenter.core.outbox.policy.always_allow")
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Public appointment requests and referrals accepted from one address per hour (R29).
 REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
 # Where referral documents are kept, encrypted (R19).
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Where `manage.py check` looks for the Noto fonts PDFs embed (Debian's fonts-noto-core and
+# fonts-noto-cjk; ADR 0008). WeasyPrint finds them through fontconfig, as Debian installs them.
+PDF_FONT_DIRS = env.list(
+    "PDF_FONT_DIRS", default=["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
+)
 
 # --- Clinical trials ---------------------------------------------------------------------------
 # Pre-screen contact requests accepted per hour from one connection, and from one address.
@@ -335,5 +344,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF, and fontTools each table it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
     name = "medcenter.core"
     label = "core"
+
+    def ready(self) -> None:
+        from medcenter.core import notices
+        from medcenter.core.documents import check_fonts
+
+        notices.register()
+        checks.register(check_fonts)

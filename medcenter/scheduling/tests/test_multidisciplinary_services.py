@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from medcenter.accounts.tests.factories import StaffUserFactory
-from medcenter.core.models import AuditEvent
+from medcenter.core.models import AuditEvent, Notification
 from medcenter.directory.models import Clinician
 from medcenter.patients.tests.factories import PatientFactory
 from medcenter.scheduling import engine, selectors, services
@@ -17,7 +17,6 @@ from medcenter.scheduling.models import (
     AppointmentStatus,
     BookingChannel,
     MultidisciplinaryVisit,
-    Notification,
     NotificationKind,
     Referral,
     ReferralStatus,
@@ -119,7 +118,9 @@ def test_books_every_visit_of_the_chain_as_one_group(team):
     assert {a.booked_by for a in visits} == {team.scheduler}
     # One confirmation per visit, each with its own reminders.
     confirmations = Notification.objects.filter(kind=NotificationKind.CONFIRMATION)
-    assert sorted(n.appointment_id for n in confirmations) == sorted(a.pk for a in visits)
+    assert sorted(n.reference for n in confirmations) == sorted(
+        f"appointment:{a.public_id}" for a in visits
+    )
     assert {n.to for n in confirmations} == {"mdt@example.test"}
     (event,) = AuditEvent.objects.filter(action="appointment.multidisciplinary_booked")
     assert event.object_id == str(group.public_id)

@@ -14,16 +14,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
-from medcenter.core.models import AuditEvent
+from medcenter.core.models import AuditEvent, Notification, NotificationStatus
 from medcenter.patients.tests.factories import PatientFactory
 from medcenter.scheduling import services
 from medcenter.scheduling.models import (
     Appointment,
     AppointmentStatus,
     BookingChannel,
-    Notification,
     NotificationKind,
-    NotificationStatus,
     OfferStatus,
     Referral,
     Resource,
@@ -73,6 +71,11 @@ def _freed(clinic, *, hour=10, days_ahead=7):
     """An earlier time someone else booked and then cancelled."""
     booked = _book(clinic, PatientFactory(), next_weekday_at(hour, days_ahead=days_ahead))
     return services.cancel_appointment(appointment=booked, actor=None, reason="feeling better")
+
+
+def _about(appointment):
+    """How the outbox names the appointment a message is about."""
+    return f"appointment:{appointment.public_id}"
 
 
 def _events(action):
@@ -210,7 +213,8 @@ def test_a_freed_time_is_held_for_the_longest_waiting_patient_and_they_are_told(
     assert offer.expires_at - timezone.now() <= timedelta(minutes=90)
     assert offer.expires_at - timezone.now() > timedelta(minutes=89)
     (note,) = Notification.objects.filter(kind=NotificationKind.OFFER)
-    assert (note.offer, note.appointment, note.to) == (offer, hold, first.patient.email)
+    assert note.context == {"offer": str(offer.public_id)}
+    assert (note.reference, note.to) == (_about(hold), first.patient.email)
     assert note.status == NotificationStatus.PENDING
     (event,) = _events("waitlist.offered")
     assert event.patient_public_id == str(first.patient.public_id)
@@ -226,7 +230,7 @@ def test_the_offer_is_in_the_patients_language(clinic):
 
     offer = services.offer_time(freed=_freed(clinic))
 
-    assert Notification.objects.get(offer=offer).language == "pt-br"
+    assert Notification.objects.get(dedupe_key=f"offer:{offer.public_id}").language == "pt-br"
 
 
 def _unsuitable(case, clinic):
@@ -375,17 +379,21 @@ def test_accepting_books_the_earlier_time_and_releases_the_later_one(offered):
 def test_accepting_confirms_the_new_time_and_withdraws_the_old_reminders(offered):
     booked = services.accept_offer(offer=offered.offer, actor=None)
 
-    confirmation = Notification.objects.get(kind=NotificationKind.CONFIRMATION, appointment=booked)
+    confirmation = Notification.objects.get(
+        kind=NotificationKind.CONFIRMATION, reference=_about(booked)
+    )
     assert confirmation.to == "ada@example.test" and confirmation.language == "pt-br"
     assert Notification.objects.filter(
-        kind=NotificationKind.REMINDER, appointment=booked, status=NotificationStatus.PENDING
+        kind=NotificationKind.REMINDER, reference=_about(booked), status=NotificationStatus.PENDING
     ).exists()
-    old = Notification.objects.filter(appointment=offered.later, kind=NotificationKind.REMINDER)
+    old = Notification.objects.filter(
+        reference=_about(offered.later), kind=NotificationKind.REMINDER
+    )
     assert old.exists()
     assert not old.filter(status=NotificationStatus.PENDING).exists()
     # She moved, she did not cancel: no cancellation notice for the old time.
     assert not Notification.objects.filter(
-        kind=NotificationKind.CANCELLATION, appointment=offered.later
+        kind=NotificationKind.CANCELLATION, reference=_about(offered.later)
     ).exists()
 
 
@@ -536,7 +544,7 @@ def test_two_accepts_of_one_offer_at_once_book_it_once(offered):
     assert len(_events("waitlist.accepted")) == 1
     assert (
         Notification.objects.filter(
-            kind=NotificationKind.CONFIRMATION, appointment=booked[0]
+            kind=NotificationKind.CONFIRMATION, reference=_about(booked[0])
         ).count()
         == 1
     )
