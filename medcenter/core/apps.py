@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from medcenter.core import checks as system_checks  # noqa: F401 (registers the document-key check)
         from medcenter.core import notices
         from medcenter.core.documents import check_fonts
 
