@@ -277,7 +277,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         Variant,
     )
     from medcenter.patients.models import Patient
-    from medcenter.trials.vocabulary import normalize_therapy
+    from medcenter.trials.matcher.vocabulary import normalize_therapy
 
     drugs_known = {
         normalize_therapy(d) or d for t in speed_module().TYPES for line in t.drugs for d in line

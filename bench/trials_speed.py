@@ -50,7 +50,8 @@ from _common import line, load, timed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from medcenter.trials import eligibility, matching, vocabulary  # noqa: E402
+from medcenter.trials import eligibility, matching  # noqa: E402
+from medcenter.trials.matcher import vocabulary  # noqa: E402
 from medcenter.trials.matching import Biomarker, Profile, TrialRules  # noqa: E402
 from medcenter.trials.population import BATCH, CompiledTrials  # noqa: E402
 

@@ -30,7 +30,8 @@ from medcenter.oncology.models import (
     Variant,
 )
 from medcenter.patients.models import Patient
-from medcenter.trials import eligibility, vocabulary
+from medcenter.trials import eligibility
+from medcenter.trials.matcher import vocabulary
 from medcenter.trials.matching import Biomarker, Profile
 
 # Receptor tests recorded as tumour markers, read as the biomarker classes criteria use.

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient
-from medcenter.trials import vocabulary
+from medcenter.trials.matcher import vocabulary
 from medcenter.trials.matching import Match, Profile, TrialRules, compile_rules
 from medcenter.trials.models import (
     Candidate,

@@ -14,7 +14,7 @@ from medcenter.trials.eligibility.demographics import _age_years
 from medcenter.trials.eligibility.genes import _gene_mentions, _orphan_changes, _readings
 from medcenter.trials.eligibility.stage import _STAGE_TOKEN, STAGE_GROUPS, _stage_group
 from medcenter.trials.eligibility.therapies import _AFTER_THERAPY_NOISE, _STRUCTURED_THERAPY_SKIP
-from medcenter.trials.vocabulary import find_cancer_terms, find_therapies, therapy_classes
+from medcenter.trials.matcher.vocabulary import find_cancer_terms, find_therapies, therapy_classes
 
 _NOTE_AGE = re.compile(
     r"\b(?P<n>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|y)"

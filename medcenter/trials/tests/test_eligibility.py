@@ -10,7 +10,7 @@ import pytest
 from medcenter.oncology.genomics.oncotree import load_oncotree
 from medcenter.trials import eligibility
 from medcenter.trials.eligibility import age_bounds, parse_criteria, profile_from_note
-from medcenter.trials.vocabulary import (
+from medcenter.trials.matcher.vocabulary import (
     CANCER_ABBREVIATIONS,
     CANCER_TERMS,
     LAY_TERMS,

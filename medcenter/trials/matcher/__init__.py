@@ -1,0 +1,1 @@
+"""The trial matcher: pure Python over plain data, no database."""
