@@ -151,6 +151,33 @@ def normalize_therapy(text: str) -> str | None:
     return _therapy_lookup().get(_key(text))
 
 
+def read_therapies(names: Any) -> tuple[frozenset[str], bool]:
+    """Treatments as written (drugs, classes, regimen acronyms such as FOLFOX) as normalized
+    names with their classes, and whether every name was understood (supportive drugs such
+    as leucovorin are understood and left out)."""
+    found: set[str] = set()
+    understood = True
+    for name in names or []:
+        text = str(name).strip().lower()
+        if not text or text in SUPPORTIVE_DRUGS:
+            continue
+        parts = REGIMENS.get(text)
+        if parts is None:
+            normal = normalize_therapy(text)
+            if normal is None:
+                understood = False
+                found.add(text)  # kept as written: "prior <name>" may still say it
+                continue
+            if normal in THERAPY_CLASSES:
+                # "chemotherapy", "immunotherapy": which drug is not said, so a history
+                # naming it does not say which drugs were not given.
+                understood = False
+            parts = (normal,)
+        for part in parts:
+            found.update(therapy_classes(part))
+    return frozenset(found), understood
+
+
 def lay_terms() -> dict[str, tuple[str, ...]]:
     """Every cancer word a search box understands (clinical and lay), lower case → codes."""
     terms: dict[str, tuple[str, ...]] = {}
