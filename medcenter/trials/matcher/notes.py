@@ -13,8 +13,9 @@ from medcenter.oncology.genomics.hotspots import load_hotspots
 from medcenter.oncology.genomics.protein import ProteinChangeError
 from medcenter.trials.eligibility.brain import _BRAIN
 from medcenter.trials.eligibility.context import _normalize_symbols
-from medcenter.trials.eligibility.demographics import _age_years
+from medcenter.trials.eligibility.demographics import _AGE_UNIT, _age_years
 from medcenter.trials.eligibility.genes import _gene_mentions, _orphan_changes, _readings
+from medcenter.trials.eligibility.performance import _ECOG, _KARNOFSKY
 from medcenter.trials.eligibility.stage import _STAGE_TOKEN, STAGE_GROUPS, _stage_group
 from medcenter.trials.eligibility.therapies import _AFTER_THERAPY_NOISE, _STRUCTURED_THERAPY_SKIP
 from medcenter.trials.matcher.rules import Biomarker, Profile
@@ -25,8 +26,10 @@ from medcenter.trials.matcher.vocabulary import (
     therapy_classes,
 )
 
+# The scale names, age units and age arithmetic are the criteria parser's (performance,
+# demographics): a note and a criterion naming the same thing are read by the same pattern.
 _NOTE_AGE = re.compile(
-    r"\b(?P<n>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|y)"
+    rf"\b(?P<n>\d{{1,3}}(?:\.\d)?)[\s-]*{_AGE_UNIT}"
     r"[\s-]*(?:old|of\s+age)\b|\b(?P<n2>\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr\.?\s*old|M|F|m|f)\b"
     r"(?=[\s,.]|$)|\b(?:aged?|age\s+of)\s*:?\s*(?P<n3>\d{1,3})\b",
 )
@@ -51,13 +54,13 @@ _NOTE_NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NOTE_ECOG = re.compile(
-    r"\b(?:ECOG|Eastern\s+Cooperative\s+Oncology\s+Group|WHO\s+performance|Zubrod)\b"
+    rf"(?:{_ECOG.pattern})\b"
     r"[^0-9.;]{0,40}?\b(?P<v>[0-5])\b(?!\s*(?:-|to)\s*[0-5])",
     re.IGNORECASE,
 )
 _NOTE_PS = re.compile(r"\bperformance\s+status\s*(?:of|is|was|:|=)?\s*(?P<v>[0-5])\b", re.I)
 _NOTE_KARNOFSKY = re.compile(
-    r"\b(?:Karnofsky|KPS)\b[^0-9.;]{0,40}?\b(?P<v>\d{2,3})\s*%?", re.IGNORECASE
+    rf"(?:{_KARNOFSKY.pattern})[^0-9.;]{{0,40}}?\b(?P<v>\d{{2,3}})\s*%?", re.IGNORECASE
 )
 _NOTE_STAGE = re.compile(rf"\b(?i:stage)\s*(?P<s>{_STAGE_TOKEN})(?![A-Za-z0-9])")
 _NOTE_PREGNANT = re.compile(
