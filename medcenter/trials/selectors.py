@@ -112,7 +112,7 @@ class Ranked:
     match: Match
 
 
-class TrialTexts:
+class StoredTrialTexts:
     """The trials' texts and stored sentence vectors, read from the database for the matcher
     (`matcher.TrialTexts`); the trials read are kept for the caller's answer."""
 
@@ -126,10 +126,16 @@ class TrialTexts:
         return [self.trials[pk] for pk in trial_ids if pk in self.trials]
 
     def texts(self, trial_ids: Sequence[int]) -> list[TrialText]:
-        return [trial_text(t) for t in self.read(trial_ids)]
+        # A trial deleted since the catalogue was compiled has no text (and is left out of
+        # the answer), rather than shifting its neighbours' texts.
+        self.read(trial_ids)
+        return [
+            trial_text(self.trials[pk]) if pk in self.trials else TrialText() for pk in trial_ids
+        ]
 
     def similarities(self, note: str, trial_ids: Sequence[int]) -> list[float] | None:
-        return note_similarities(note, self.read(trial_ids))
+        found = self.read(trial_ids)
+        return note_similarities(note, found) if len(found) == len(trial_ids) else None
 
 
 def match_open_trials(
@@ -138,7 +144,7 @@ def match_open_trials(
     """The open trials for a patient profile, best first, each with its explanation: the
     matcher's one ranking (`matcher.match_profile`) over the open catalogue, with the note's
     text relevance when there is a note. The API and the clinician's page both call this."""
-    texts = TrialTexts()
+    texts = StoredTrialTexts()
     matches = matcher.match_profile(
         profile,
         trials=open_population(),

@@ -242,3 +242,27 @@ def test_without_explanations_the_entry_point_keeps_scores_criteria_met_and_anch
     assert bare[0].verdicts == [] and bare[0].anchored
     batched = match_profiles([profile], trials=trials, workers=1)
     assert batched.for_patient(0) == [(m.trial_id, m.score) for m in full]
+
+
+def test_a_trial_deleted_since_the_catalogue_was_compiled_does_not_shift_the_texts():
+    from medcenter.trials import selectors
+    from medcenter.trials.models import Trial
+
+    compiled = selectors.open_population()
+    profile = Profile(age=16, sex="male", oncotree=["ES"])
+    (best, *_rest) = match_profile(profile, trials=compiled, limit=5, include_ineligible=False)
+    gone_id = best.trial_id
+    Trial.objects.filter(pk=gone_id).delete()
+    texts = selectors.StoredTrialTexts()
+    found = match_profile(
+        profile,
+        trials=compiled,
+        note="Ewing sarcoma of the femur",
+        limit=None,
+        include_ineligible=False,
+        texts=texts,
+    )
+    assert gone_id in [m.trial_id for m in found]  # the stale catalogue still ranks it ...
+    assert gone_id not in texts.trials  # ... with no text, and the answer leaves it out
+    kept = texts.read([m.trial_id for m in found])
+    assert all(t.pk != gone_id for t in kept) and len(kept) == len(found) - 1
