@@ -96,34 +96,37 @@ def match_profile(
     plus 0.25 of the note's text relevance. `limit` None keeps every trial; `explain` False
     leaves the verdicts out (the re-match keeps scores, criteria met and anchors only).
     """
+    text = (note or "") if texts is not None else ""
+    by_text = bool(text.strip())
+    # The places the structured ranking must give: the leaders a note re-orders, else those
+    # asked for (None: every trial).
+    places = limit
+    if by_text and limit is not None:
+        places = max(LEADERS_PER_PLACE * limit, MIN_LEADERS)
     if include_ineligible:
         evaluated = [rules.match(profile, explain=False) for rules in trials.rules]
         evaluated.sort(key=lambda m: (not m.eligible, -m.score, -m.met, m.trial_id))
         ranked = [
             Match(m.trial_id, m.score, m.eligible, [], m.anchored, criteria_met=m.met)
-            for m in evaluated
+            for m in evaluated[:places]
         ]
     else:
         ranked = [
             Match(trial_id, score, True, [], anchored, criteria_met=met)
-            for trial_id, score, met, anchored in trials.found_one(profile)
+            for trial_id, score, met, anchored in trials.found_one(profile, places)
         ]
-    text = note or ""
-    if text.strip() and texts is not None and ranked:
-        wanted = limit if limit is not None else len(ranked)
-        leaders = ranked[: max(LEADERS_PER_PLACE * wanted, MIN_LEADERS)]
-        ids = [m.trial_id for m in leaders]
+    if by_text and texts is not None and ranked:
+        ids = [m.trial_id for m in ranked]
         relevance = note_relevance(text, texts.texts(ids), texts.similarities(text, ids))
-        for match, value in zip(leaders, relevance, strict=True):
+        for match, value in zip(ranked, relevance, strict=True):
             match.text_relevance = value
-        leaders.sort(
+        ranked.sort(
             key=lambda m: (
                 not m.eligible,
                 -((1 - TEXT_SHARE) * m.score + TEXT_SHARE * (m.text_relevance or 0.0)),
                 m.trial_id,
             )
         )
-        ranked = leaders
     kept = ranked if limit is None else ranked[:limit]
     if not explain:
         return kept
