@@ -10,18 +10,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from medcenter.core import audit
+from medcenter.core.errors import RecordAccessDenied
 from medcenter.core.models import AuditEvent
 from medcenter.patients.access import Basis, PatientAccess, is_mfa_verified, resolve_access
 from medcenter.patients.models import BreakGlassGrant, BreakGlassReview, Patient, ProxyGrant
 
 
-class PatientAccessDenied(PermissionDenied):
+class PatientAccessDenied(RecordAccessDenied):
     """The user has no basis to see this patient. Staff may be offered break-the-glass."""
 
     def __init__(self, patient: Patient, *, can_break_glass: bool) -> None:
-        super().__init__()
-        self.patient_public_id = patient.public_id
-        self.can_break_glass = can_break_glass
+        super().__init__(patient_public_id=patient.public_id, can_break_glass=can_break_glass)
 
 
 def get_patient_for(

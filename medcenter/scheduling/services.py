@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit
+from medcenter.core.errors import Conflict
 from medcenter.directory.models import Clinician, Location
 from medcenter.patients.models import Patient
 from medcenter.scheduling import engine, notify
@@ -47,8 +48,10 @@ from medcenter.scheduling.selectors import (
 )
 
 
-class SlotTaken(Exception):
+class SlotTaken(Conflict):
     """Someone else has this time: the caller shows other times (HTTP 409)."""
+
+    code = "slot_taken"
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or _("Sorry, this time was just taken. Please choose another."))
@@ -283,6 +286,16 @@ def confirm_hold(
     held = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if held.status == AppointmentStatus.BOOKED:
         return held  # a second click on "Confirm"
+    _book_hold(held, reason_for_visit=reason_for_visit)
+    notify.appointment_booked(held)
+    audit.record(
+        action="appointment.booked", actor=actor, patient=held.patient, target=held, request=request
+    )
+    return held
+
+
+def _book_hold(held: Appointment, *, reason_for_visit: str) -> None:
+    """Book a locked hold that has not run out."""
     if held.status != AppointmentStatus.PENDING or (
         held.hold_expires_at is not None and held.hold_expires_at <= timezone.now()
     ):
@@ -296,11 +309,6 @@ def confirm_hold(
     held.save(
         update_fields=["status", "hold_expires_at", "booked_at", "reason_for_visit", "updated_at"]
     )
-    notify.appointment_booked(held)
-    audit.record(
-        action="appointment.booked", actor=actor, patient=held.patient, target=held, request=request
-    )
-    return held
 
 
 def book_appointment(
@@ -322,7 +330,7 @@ def book_appointment(
     staff = bool(getattr(actor, "is_staff", False))
     overbook_reason = overbook_reason.strip()
     if overbook_reason and not (staff and actor.has_perm("scheduling.overbook_appointment")):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only schedulers may overbook."))
     if not staff and visit_type.booking_mode != BookingMode.DIRECT:
         raise ValidationError(
             {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
@@ -446,13 +454,21 @@ def _offer_later(appointment_id: int) -> None:
 def reschedule_appointment(
     *,
     appointment: Appointment,
-    start: datetime,
     actor: Any,
+    start: datetime | None = None,
     clinician: Clinician | None = None,
     location: Location | None = None,
+    hold: Appointment | None = None,
+    reason_for_visit: str = "",
     request: HttpRequest | None = None,
 ) -> Appointment:
-    """Move a booking to a new time in one transaction: the old time is kept if the new fails."""
+    """Move a booking to a new time in one transaction: the old time is kept if the new fails.
+
+    The new time is `start` (with another clinician or place if given), or the patient's
+    `hold` on it, taken in the portal's slot picker, booked with `reason_for_visit`.
+    """
+    if (start is None) == (hold is None):
+        raise TypeError("reschedule_appointment takes a start or a hold, not both")
     current = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("visit_type", "patient")
@@ -467,20 +483,17 @@ def reschedule_appointment(
     current.save(
         update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
     )
-    moved = _place(
-        patient=current.patient,
-        visit_type=current.visit_type,
-        clinician=clinician or current.clinician,
-        resource=None if clinician else current.resource,
-        location=location or current.location,
-        start=start,
-        channel=current.channel,
-        actor=actor,
-        status=AppointmentStatus.BOOKED,
-        staff=staff,
-        reason_for_visit=current.reason_for_visit,
-        referral=current.referral,
-    )
+    if hold is not None:
+        moved = Appointment.objects.select_for_update().get(pk=hold.pk)
+        if moved.patient_id != current.patient_id:
+            raise PermissionDenied
+        _book_hold(moved, reason_for_visit=reason_for_visit)
+    elif start is not None:
+        moved = _place_moved(
+            current, start=start, clinician=clinician, location=location, actor=actor, staff=staff
+        )
+    else:  # pragma: no cover - refused above
+        raise TypeError("reschedule_appointment needs a start or a hold")
     moved.rescheduled_from = current
     moved.save(update_fields=["rescheduled_from"])
     WaitlistEntry.objects.filter(appointment=current, is_active=True).update(appointment=moved)
@@ -494,6 +507,31 @@ def reschedule_appointment(
         request=request,
     )
     return moved
+
+
+def _place_moved(
+    current: Appointment,
+    *,
+    start: datetime,
+    clinician: Clinician | None,
+    location: Location | None,
+    actor: Any,
+    staff: bool,
+) -> Appointment:
+    return _place(
+        patient=current.patient,
+        visit_type=current.visit_type,
+        clinician=clinician or current.clinician,
+        resource=None if clinician else current.resource,
+        location=location or current.location,
+        start=start,
+        channel=current.channel,
+        actor=actor,
+        status=AppointmentStatus.BOOKED,
+        staff=staff,
+        reason_for_visit=current.reason_for_visit,
+        referral=current.referral,
+    )
 
 
 @transaction.atomic
