@@ -719,7 +719,7 @@ def child(args: argparse.Namespace) -> None:
     clock = Clock()
     clock.wrap(profiles, "profiles_for_patients", "profiles read")
     clock.wrap(population.CompiledTrials, "rematch", "matching (CompiledTrials.rematch)")
-    clock.wrap(population.CompiledTrials, "rank", "matching (CompiledTrials.rank)")
+    clock.wrap(population.CompiledTrials, "found_one", "matching (match_profile, one patient)")
     clock.wrap(services, "_store_found", "storing")
 
     print(f"\n2. First full re-match, no candidates yet ({len(ids):,} patients), {load()}")
