@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
 
 from medcenter.core import audit
 from medcenter.core.errors import Conflict
@@ -445,8 +446,6 @@ def _cancel(current: Appointment, *, actor: Any, reason: str, notify_patient: bo
 
 
 def _offer_later(appointment_id: int) -> None:
-    from medcenter.scheduling.tasks import offer_freed_slot
-
     offer_freed_slot.enqueue(appointment_id=appointment_id)
 
 
@@ -714,10 +713,6 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
 
 
 def _expire_later(offer: SlotOffer) -> None:
-    from django_tasks import default_task_backend
-
-    from medcenter.scheduling.tasks import expire_offer
-
     if default_task_backend.supports_defer:
         transaction.on_commit(
             lambda: expire_offer.using(run_after=offer.expires_at).enqueue(offer_id=offer.pk)
@@ -821,3 +816,28 @@ def release_expired_holds() -> int:
         cancel_reason="hold expired",
         cancelled_at=timezone.now(),
     )
+
+
+# --- Background tasks ------------------------------------------------------------------------
+# Defined beside the services they run (tasks.py re-exports them), so that services and tasks
+# do not import each other.
+
+
+@task()
+def offer_freed_slot(*, appointment_id: int) -> None:
+    """Offer a cancelled appointment's time to the first suitable patient on the waitlist."""
+    freed = (
+        Appointment.objects.select_related("visit_type", "clinician", "location")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if freed is not None:
+        offer_time(freed=freed)
+
+
+@task()
+def expire_offer(*, offer_id: int) -> None:
+    """Let an unanswered offer lapse and pass the time to the next patient."""
+    offer = SlotOffer.objects.filter(pk=offer_id).first()
+    if offer is not None and offer.is_expired:
+        decline_offer(offer=offer, actor=None, expired=True)
