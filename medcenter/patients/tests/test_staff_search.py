@@ -175,3 +175,35 @@ def test_a_search_is_atomic_with_its_audit(monkeypatch):
         search_patients(user, query="penhallow", request=None)
 
     assert not AuditEvent.objects.filter(action="patient.searched").exists()
+
+
+def _selection_queries(count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = StaffUserFactory(roles=["clinician"])
+    for patient in PatientFactory.create_batch(count, family_name=f"Trevanion{count}"):
+        CareRelationshipFactory(staff=user, patient=patient)
+    with CaptureQueriesContext(connection) as queries:
+        found = search_patients(user, query=f"trevanion{count}", request=None)
+    assert len(found.results) == count
+    return [q["sql"] for q in queries if "patients_" in q["sql"] or "trials_" in q["sql"]]
+
+
+def test_finding_patients_costs_the_same_queries_for_one_result_or_ten():
+    # The audit adds its events (one per result); reading the patients does not grow.
+    one, ten = _selection_queries(1), _selection_queries(10)
+
+    assert len(one) == len(ten) <= 6
+
+
+def test_patients_learns_other_apps_bases_from_their_registration_not_by_importing_them():
+    from pathlib import Path
+
+    import medcenter.patients
+    from medcenter.patients.access import search_bases
+
+    package = Path(medcenter.patients.__file__).parent
+    sources = [p for p in package.glob("*.py")]
+    assert not [p.name for p in sources if "medcenter.trials" in p.read_text()]
+    assert {"care_relationship", "break_glass", "trial"} <= {b.key for b in search_bases()}
