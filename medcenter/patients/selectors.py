@@ -164,11 +164,13 @@ def search_patients(
             found[patient.pk] = SearchResult(patient, False, key, label)
 
     name_scoped = False
+    mode = IDENTIFIED_BY_MRN
     by_mrn = Patient.objects.filter(mrn=query.replace("-", "").upper()).first()
     if by_mrn is not None:
         add(by_mrn, IDENTIFIED_BY_MRN, FOUND_BY_LABELS[IDENTIFIED_BY_MRN])
     else:
         name_scoped = True
+        mode = "name"
         condition = Q()
         for term in query.split()[:3]:
             condition &= (
@@ -182,18 +184,15 @@ def search_patients(
             if ids is not None:
                 for patient in named.filter(pk__in=ids)[:limit]:
                     add(patient, basis.key, basis.label)
-        if by_birth and date_of_birth is not None:
-            wanted = _name_tokens(query)
+        wanted = _name_tokens(query)
+        if by_birth and date_of_birth is not None and len(wanted) >= 2:
+            # A full name is at least a given and a family name; a few patients share a
+            # birth date, so the exact comparison (any order, any case) is done here.
+            mode = IDENTIFIED_BY_NAME_AND_BIRTH
             same_birth = Patient.objects.filter(date_of_birth=date_of_birth).order_by("pk")
-            for patient in same_birth[:500]:
-                if len(wanted) >= 2 and wanted == _name_tokens(
-                    f"{patient.given_name} {patient.family_name}"
-                ):
-                    add(
-                        patient,
-                        IDENTIFIED_BY_NAME_AND_BIRTH,
-                        FOUND_BY_LABELS[IDENTIFIED_BY_NAME_AND_BIRTH],
-                    )
+            for patient in same_birth[:1000]:
+                if wanted == _name_tokens(f"{patient.given_name} {patient.family_name}"):
+                    add(patient, mode, FOUND_BY_LABELS[mode])
     patients = [r.patient for r in found.values()]
     related = set(
         _active_relationships(user)
@@ -210,7 +209,7 @@ def search_patients(
     audit.record(
         action="patient.searched",
         actor=user,
-        reason=f"{'name' if name_scoped else IDENTIFIED_BY_MRN}; {len(results)} found",
+        reason=f"{mode}; {len(results)} found",
         request=request,
     )
     for result in results:

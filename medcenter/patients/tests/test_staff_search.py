@@ -111,6 +111,12 @@ def test_registration_finds_anyone_by_full_name_and_birth_date_together():
     assert partial.context["results"] == []
     assert [e.patient_public_id for e in result_events()] == [str(wanted.public_id)]
     assert result_events().get().purpose == "name_and_birth_date"
+    reasons = AuditEvent.objects.filter(action="patient.searched").values_list("reason", flat=True)
+    assert list(reasons.order_by("id")) == [
+        "name; 0 found",
+        "name_and_birth_date; 1 found",
+        "name; 0 found",
+    ]
 
 
 def test_only_registrars_may_identify_by_name_and_birth_date():
@@ -207,3 +213,13 @@ def test_patients_learns_other_apps_bases_from_their_registration_not_by_importi
     sources = [p for p in package.glob("*.py")]
     assert not [p.name for p in sources if "medcenter.trials" in p.read_text()]
     assert {"care_relationship", "break_glass", "trial"} <= {b.key for b in search_bases()}
+
+
+@pytest.mark.parametrize("born", ["0001-01-01", "9999-12-31", "99999-01-01", "not a date", "\x00"])
+def test_any_birth_date_answers_a_page_not_an_error(born):
+    client, _user = signed_in("scheduler")
+
+    response = client.get(reverse("patients:staff_home"), {"q": "Ada Lovelace", "born": born})
+
+    assert response.status_code in (200, 400)
+    assert not result_events().exists()
