@@ -9,7 +9,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +38,6 @@ def get_patient_for(
     user: Any,
     *,
     public_id: UUID | str,
-    request: HttpRequest | None,
     action: str = "patient.viewed",
     scope: str | None = None,
     staff_only: bool = False,
@@ -74,7 +73,6 @@ def get_patient_for(
             outcome=audit.Outcome.DENIED,
             actor=user,
             patient=patient,
-            request=request,
         )
         if getattr(user, "is_staff", False):
             can_break_glass = is_mfa_verified(user) and user.has_perm("patients.break_glass")
@@ -86,14 +84,14 @@ def get_patient_for(
         patient=patient,
         purpose=access.basis,
         reason=access.reason,
-        request=request,
+        read=True,
     )
     return access
 
 
-def my_patients(user: Any, *, request: HttpRequest | None) -> QuerySet[Patient]:
+def my_patients(user: Any) -> QuerySet[Patient]:
     """The patients a staff member has an active care relationship with (audited listing)."""
-    audit.record(action="patient.list_viewed", actor=user, request=request)
+    audit.record(action="patient.list_viewed", actor=user, read=True)
     return (
         Patient.objects.filter(care_relationships__in=_active_relationships(user))
         .distinct()
@@ -147,7 +145,6 @@ def search_patients(
     user: Any,
     *,
     query: str,
-    request: HttpRequest | None,
     date_of_birth: date | None = None,
     limit: int = 25,
 ) -> PatientSearch:
@@ -210,7 +207,7 @@ def search_patients(
         action="patient.searched",
         actor=user,
         reason=f"{mode}; {len(results)} found",
-        request=request,
+        read=True,
     )
     for result in results:
         audit.record(
@@ -218,12 +215,12 @@ def search_patients(
             actor=user,
             patient=result.patient,
             purpose=result.found_by,
-            request=request,
+            read=True,
         )
     return PatientSearch(results, name_scoped=name_scoped, may_identify_by_birth_date=by_birth)
 
 
-def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess]:
+def records_for(user: Any) -> list[PatientAccess]:
     """The records a patient or proxy may open: their own, then those they are proxy for."""
     candidates = list(
         Patient.objects.filter(
@@ -233,13 +230,11 @@ def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess
     accesses = resolve_accesses(user, candidates)
     accesses.sort(key=lambda a: (a.basis != Basis.SELF, a.patient.family_name))
     if accesses:
-        audit.record(action="patient.records_listed", actor=user, request=request)
+        audit.record(action="patient.records_listed", actor=user, read=True)
     return accesses
 
 
-def access_history_for(
-    user: Any, *, public_id: UUID | str, request: HttpRequest | None
-) -> tuple[Patient, QuerySet[AuditEvent]]:
+def access_history_for(user: Any, *, public_id: UUID | str) -> tuple[Patient, QuerySet[AuditEvent]]:
     """Who opened the patient's record: for privacy officers, and for the patient."""
     patient = Patient.objects.filter(public_id=public_id).first()
     if patient is None:
@@ -257,7 +252,6 @@ def access_history_for(
             outcome=audit.Outcome.DENIED,
             actor=user,
             patient=patient,
-            request=request,
         )
         if getattr(user, "is_staff", False):
             raise PermissionDenied
@@ -267,7 +261,7 @@ def access_history_for(
         actor=user,
         patient=patient,
         purpose=Basis.PRIVACY_REVIEW if is_officer else Basis.SELF,
-        request=request,
+        read=True,
     )
     events = AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).order_by("-id")
     return patient, events

@@ -159,6 +159,10 @@ def test_every_returned_patient_is_audited_once_per_search():
         str(p.public_id) for p in patients
     )
     assert {e.actor_public_id for e in result_events()} == {str(user.public_id)}
+    # All of one search's events carry that request's id (from the request context).
+    searched = AuditEvent.objects.get(action="patient.searched")
+    assert searched.request_id
+    assert {e.request_id for e in result_events()} == {searched.request_id}
 
 
 def test_a_search_is_atomic_with_its_audit(monkeypatch):
@@ -178,7 +182,7 @@ def test_a_search_is_atomic_with_its_audit(monkeypatch):
     monkeypatch.setattr(audit, "record", failing)
 
     with pytest.raises(AuditWriteFailed):
-        search_patients(user, query="penhallow", request=None)
+        search_patients(user, query="penhallow")
 
     assert not AuditEvent.objects.filter(action="patient.searched").exists()
 
@@ -191,7 +195,7 @@ def _selection_queries(count):
     for patient in PatientFactory.create_batch(count, family_name=f"Trevanion{count}"):
         CareRelationshipFactory(staff=user, patient=patient)
     with CaptureQueriesContext(connection) as queries:
-        found = search_patients(user, query=f"trevanion{count}", request=None)
+        found = search_patients(user, query=f"trevanion{count}")
     assert len(found.results) == count
     return [q["sql"] for q in queries if "patients_" in q["sql"] or "trials_" in q["sql"]]
 
