@@ -177,6 +177,21 @@ def prescreen_basis(candidate: Candidate) -> Callable[[Any, Patient], PatientAcc
     return basis
 
 
+def coordinated_patient_ids(user: Any) -> QuerySet[Any] | None:
+    """The patients a trial coordinator may find by name: those on the trials they coordinate,
+    as a candidate the matcher found (or one already decided on, as in `prescreen_basis`) or
+    as a contact request tied to a patient record. None for anyone who does not pre-screen."""
+    if not user.has_perm("trials.prescreen_trial"):
+        return None
+    candidates = Candidate.objects.filter(trial__coordinator=user).filter(
+        Q(is_current=True) | ~Q(status=CandidateStatus.NEW)
+    )
+    requests = ContactRequest.objects.filter(trial__coordinator=user, patient__isnull=False)
+    return Patient.objects.filter(
+        Q(pk__in=candidates.values("patient_id")) | Q(pk__in=requests.values("patient_id"))
+    ).values("pk")
+
+
 def explain(trial: Trial, profile: Profile) -> Match:
     """Every criterion of one trial for one profile (eligible or not)."""
     [rules] = compile_trials(Trial.objects.filter(pk=trial.pk))
