@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from medcenter.accounts.mfa import needs_second_factor
 from medcenter.accounts.services import SESSION_LAST_SEEN as LAST_SEEN
 from medcenter.accounts.services import SESSION_STARTED as STARTED
-from medcenter.core import audit
+from medcenter.core import audit, problems
 from medcenter.core.routes import PATIENT_DATA, PUBLIC, audit_refusal, route_kind
 
 POLL_HEADER = "HTTP_X_SESSION_POLL"
@@ -31,6 +32,11 @@ def seconds_left(request: HttpRequest, *, now: float | None = None) -> int:
     idle_end = session.get(LAST_SEEN, now) + idle_limit(request.user)
     absolute_end = session.get(STARTED, now) + settings.SESSION_ABSOLUTE
     return max(0, int(min(idle_end, absolute_end) - now))
+
+
+def _unauthorized(detail: str, *, code: str) -> HttpResponse:
+    """The API's 401, in its one problem body."""
+    return problems.response(problems.Answer(401, problems.body(401, detail=detail, code=code)))
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -61,7 +67,7 @@ class SessionTimeoutMiddleware:
                 audit.record(action="auth.session_expired", actor=user, request=request)
                 logout(request)
                 if wants_json(request):
-                    return JsonResponse({"detail": "Your session has ended."}, status=401)
+                    return _unauthorized(_("Your session has ended."), code="session_ended")
                 login = reverse("accounts:login")
                 return HttpResponseRedirect(
                     f"{login}?{urlencode({'next': request.get_full_path(), 'expired': 1})}"
@@ -104,7 +110,9 @@ class SecondFactorMiddleware:
         if route_kind(view) == PATIENT_DATA:
             audit_refusal(request, kwargs)
         if wants_json(request):
-            return JsonResponse({"detail": "Verify your second factor first."}, status=401)
+            return _unauthorized(
+                _("Verify your second factor first."), code="second_factor_required"
+            )
         from django_otp import user_has_device
 
         step = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medcenter.core.http import apply_errors
 from medcenter.core.models import IdempotencyRecord
 from medcenter.core.throttle import Throttled
 
@@ -132,11 +133,7 @@ def submit_form_once(
             return run_once(scope=scope, owner="form", key=key, payload=payload, action=action)
         return action()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        apply_errors(form, error)
     except (KeyReused, StillRunning):
         form.add_error(None, _("This form was already sent. Reload the page to send a new one."))
     return None

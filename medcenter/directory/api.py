@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Query, Router, Schema
 
+from medcenter.core.problems import errors
 from medcenter.directory.search import FACETS, DoctorQuery, search_doctors
 
 router = Router(tags=["directory"])
@@ -73,7 +74,11 @@ class SearchOut(Schema):
     facets: dict[str, list[FacetValueOut]]
 
 
-@router.get("/search", response=SearchOut, summary="Search doctors, programs and conditions")
+@router.get(
+    "/search",
+    response={200: SearchOut, **errors(400)},
+    summary="Search doctors, programs and conditions",
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
     """Ranked clinicians (20 a page) with the programs and conditions the words name, and
     facet counts. `lang` chooses the language of labels and URLs; the words may be in any of

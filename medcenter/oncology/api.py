@@ -7,13 +7,14 @@ they answer signed-in staff with a verified second factor and the oncology-recor
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.responses import Status
 from ninja.security import SessionAuth
 
+from medcenter.core.problems import errors
 from medcenter.oncology import staging
 from medcenter.oncology.genomics import (
     AlterationError,
@@ -65,10 +66,6 @@ class StageOut(Schema):
     derived_from: dict[str, list[str]]
 
 
-class ProblemOut(Schema):
-    detail: dict[str, list[str]]
-
-
 class CategoryOut(Schema):
     code: str
     label: str
@@ -99,7 +96,11 @@ class SchemeOut(Schema):
     facts: list[FactOut]
 
 
-@router.get("/schemes", response=list[SchemeOut], summary="The staging schemes and their inputs")
+@router.get(
+    "/schemes",
+    response={200: list[SchemeOut], **errors(401, 403)},
+    summary="The staging schemes and their inputs",
+)
 def schemes(request: HttpRequest) -> list[SchemeOut]:
     return [
         SchemeOut(
@@ -134,37 +135,29 @@ def schemes(request: HttpRequest) -> list[SchemeOut]:
 
 @router.post(
     "/stage",
-    response={200: StageOut, 400: ProblemOut},
+    response={200: StageOut, **errors(400, 401, 403)},
     summary="Stage a tumor from categories or raw facts",
 )
-def stage(request: HttpRequest, body: StageIn) -> Status[StageOut | ProblemOut]:
+def stage(request: HttpRequest, body: StageIn) -> StageOut:
     """Categories (T, N, M, grade) or raw facts (size in cm, sites of metastasis, grade) in;
     the categories, the stage group and the rule version out. Anything that cannot be staged
     is a 400 with a message per field; a stage is never guessed."""
-    try:
-        result = staging.stage(
-            scheme=body.scheme,
-            classification=body.classification,
-            categories=body.categories,
-            facts=body.facts,
-        )
-    except staging.StagingError as error:
-        return Status(
-            400, ProblemOut(detail={k: [str(m) for m in v] for k, v in error.errors.items()})
-        )
-    return Status(
-        200,
-        StageOut(
-            scheme=result.scheme,
-            rule_version=result.rule_version,
-            classification=result.classification,
-            prefix=result.prefix,
-            categories=dict(result.categories),
-            labels=dict(result.labels),
-            stage_group=result.stage_group,
-            stage_group_note=str(result.stage_group_note) if result.stage_group_note else None,
-            derived_from={k: list(v) for k, v in result.derived_from.items()},
-        ),
+    result = staging.stage(
+        scheme=body.scheme,
+        classification=body.classification,
+        categories=body.categories,
+        facts=body.facts,
+    )
+    return StageOut(
+        scheme=result.scheme,
+        rule_version=result.rule_version,
+        classification=result.classification,
+        prefix=result.prefix,
+        categories=dict(result.categories),
+        labels=dict(result.labels),
+        stage_group=result.stage_group,
+        stage_group_note=str(result.stage_group_note) if result.stage_group_note else None,
+        derived_from={k: list(v) for k, v in result.derived_from.items()},
     )
 
 
@@ -206,15 +199,15 @@ class AnnotateOut(Schema):
 
 @router.post(
     "/annotate",
-    response={200: AnnotateOut, 400: ProblemOut},
+    response={200: AnnotateOut, **errors(400, 401, 403)},
     summary="Therapies for a tumor's alterations, with evidence levels",
 )
-def annotate(request: HttpRequest, body: AnnotateIn) -> Status[AnnotateOut | ProblemOut]:
+def annotate(request: HttpRequest, body: AnnotateIn) -> AnnotateOut:
     """Per alteration: the therapies it points to (sensitive) or away from (resistant), each
     with its evidence level and the tumor type of the evidence."""
     if len(body.alterations) > MAX_ALTERATIONS:
         message = _("Send at most %(count)d alterations at a time.") % {"count": MAX_ALTERATIONS}
-        return Status(400, ProblemOut(detail={"alterations": [message]}))
+        raise ValidationError({"alterations": [message]})
     problems: dict[str, list[str]] = {}
     alterations = []
     for number, item in enumerate(body.alterations):
@@ -223,12 +216,12 @@ def annotate(request: HttpRequest, body: AnnotateIn) -> Status[AnnotateOut | Pro
         except AlterationError as error:
             problems[f"alterations[{number}]"] = [str(error)]
     if problems:
-        return Status(400, ProblemOut(detail=problems))
+        raise ValidationError(problems)
     annotator = default_annotator()
     try:
         results = annotator.annotate(tumor_type=body.tumor_type, alterations=alterations)
-    except UnknownTumorTypeError as error:
-        return Status(400, ProblemOut(detail={"tumor_type": [str(error)]}))
+    except UnknownTumorTypeError as error:  # the pure genomics package knows no Django
+        raise ValidationError({"tumor_type": [str(error)]}) from error
 
     def therapies(matches: Any) -> list[TherapyOut]:
         return [
@@ -242,22 +235,19 @@ def annotate(request: HttpRequest, body: AnnotateIn) -> Status[AnnotateOut | Pro
             for m in matches
         ]
 
-    return Status(
-        200,
-        AnnotateOut(
-            tumor_type=body.tumor_type.upper(),
-            knowledge_version=annotator.version,
-            annotations=[
-                AnnotationOut(
-                    gene=r.alteration.gene,
-                    alteration=r.alteration.label,
-                    hgvs=r.alteration.protein.hgvs if r.alteration.protein else None,
-                    classes=sorted(str(c) for c in r.classes),
-                    hotspot=r.hotspot is not None,
-                    sensitive=therapies(r.sensitive),
-                    resistant=therapies(r.resistant),
-                )
-                for r in results
-            ],
-        ),
+    return AnnotateOut(
+        tumor_type=body.tumor_type.upper(),
+        knowledge_version=annotator.version,
+        annotations=[
+            AnnotationOut(
+                gene=r.alteration.gene,
+                alteration=r.alteration.label,
+                hgvs=r.alteration.protein.hgvs if r.alteration.protein else None,
+                classes=sorted(str(c) for c in r.classes),
+                hotspot=r.hotspot is not None,
+                sensitive=therapies(r.sensitive),
+                resistant=therapies(r.resistant),
+            )
+            for r in results
+        ],
     )

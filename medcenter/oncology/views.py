@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route
 from medcenter.oncology import selectors, services, staging
 from medcenter.oncology.forms import (
@@ -25,7 +26,6 @@ from medcenter.oncology.forms import (
 )
 from medcenter.oncology.pdf import molecular_report_pdf
 from medcenter.patients.selectors import get_patient_for
-from medcenter.patients.views import AuthedRequest, _apply_errors, offers_break_glass
 
 PATIENT = "patients.patient"
 VIEW = "oncology.view_oncology_record"
@@ -139,7 +139,7 @@ def site_assessment_new(
                 diagnosis=diagnosis, actor=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The metastatic site's status was recorded."))
             return redirect("oncology:summary", public_id=public_id)
@@ -181,7 +181,7 @@ def _record_form(
         try:
             record(patient=access.patient, actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("oncology:summary", public_id=public_id)
@@ -268,7 +268,7 @@ def genotyping_upload(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

@@ -1,6 +1,5 @@
 """Patient record pages for staff, patients and proxies, and portal account opening."""
 
-from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medcenter.accounts.models import User
+from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import account_route, patient_data_route, staff_route
 from medcenter.patients import selectors, services
 from medcenter.patients.access import Basis
@@ -31,45 +31,7 @@ from medcenter.patients.models import BreakGlassGrant, Patient
 PATIENT = "patients.patient"
 
 
-class AuthedRequest(HttpRequest):
-    """A request that the route decorators have already checked is signed in."""
-
-    user: User
-
-
 SIGNUP_KEY = "_signup_identity"
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _denied(request: AuthedRequest, error: selectors.PatientAccessDenied) -> HttpResponse:
-    return render(
-        request,
-        "patients/no_access.html",
-        {"public_id": error.patient_public_id, "can_break_glass": error.can_break_glass},
-        status=403,
-    )
-
-
-def offers_break_glass(view: Any) -> Any:
-    """Turn a staff member's missing basis into the page that offers break-the-glass."""
-
-    @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            response: HttpResponse = view(request, *args, **kwargs)
-        except selectors.PatientAccessDenied as error:
-            return _denied(request, error)
-        return response
-
-    return wrapper
 
 
 def _staff_patient(request: AuthedRequest, public_id: UUID, action: str) -> Any:
@@ -110,7 +72,7 @@ def staff_new(request: AuthedRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("The patient was registered with MRN %(mrn)s.") % {"mrn": patient.mrn}
@@ -147,7 +109,7 @@ def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 access=access, changes=form.cleaned_data, changed_by=request.user, request=request
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("patients:staff_detail", public_id=public_id)
@@ -195,7 +157,7 @@ def break_glass(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("patients:staff_detail", public_id=public_id)
     status = 400 if request.method == "POST" else 200  # R23: no reason, no access
@@ -272,7 +234,7 @@ def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpRe
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Proxy access was granted."))
             return redirect(request.path)
@@ -406,7 +368,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your account is open. Please sign in."))
             return redirect("accounts:login")
@@ -470,7 +432,7 @@ def sign_up_finish(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             request.session.pop(SIGNUP_KEY, None)
             messages.success(

@@ -9,12 +9,13 @@ GET  multidisciplinary          earliest day to see several specialties in seque
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -22,10 +23,10 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import SessionAuth
 
-from medcenter.core import idempotency
+from medcenter.core import idempotency, problems
+from medcenter.core.problems import errors
 from medcenter.directory.models import Clinician, Location, Specialty
 from medcenter.patients.access import is_mfa_verified
-from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 from medcenter.scheduling import engine, selectors, services
 from medcenter.scheduling.models import Appointment, BookingChannel, Resource, VisitType
 
@@ -68,11 +69,6 @@ class SlotOut(Schema):
 class SlotsOut(Schema):
     slots: list[SlotOut]
     next_available: SlotOut | None
-
-
-class Problem(Schema):
-    detail: Any
-    code: str = ""
 
 
 class BookIn(Schema):
@@ -120,14 +116,14 @@ class MultidisciplinaryOut(Schema):
 def _visit_type(code: str) -> VisitType:
     visit = VisitType.objects.filter(code=code, is_active=True).first()
     if visit is None:
-        raise HttpError(400, _("Unknown visit type."))
+        raise ValidationError({"visit_type": [_("Unknown visit type.")]})
     return visit
 
 
 def _location(slug: str) -> Location:
     location = Location.objects.filter(slug=slug).first()
     if location is None:
-        raise HttpError(400, _("Unknown location."))
+        raise ValidationError({"location": [_("Unknown location.")]})
     return location
 
 
@@ -145,7 +141,7 @@ def _slot_out(
     )
 
 
-@router.get("/slots", response={200: SlotsOut, 400: Problem})
+@router.get("/slots", response={200: SlotsOut, **errors(400)})
 def slots(
     request: HttpRequest,
     visit_type: str = Query(..., max_length=50),  # type: ignore[type-arg]
@@ -166,9 +162,10 @@ def slots(
         owner_row = Resource.objects.filter(public_id=resource, is_active=True).first()
         owner = ("resource", owner_row.pk) if owner_row else None
     else:
-        raise HttpError(400, _("Say which clinician or resource."))
+        raise ValidationError(_("Say which clinician or resource."))
     if owner is None or owner_row is None:
-        raise HttpError(400, _("Unknown clinician or resource."))
+        named = "clinician" if clinician is not None else "resource"
+        raise ValidationError({named: [_("Unknown clinician or resource.")]})
     place = _location(location) if location else None
     begin = start or timezone.now()
     if timezone.is_naive(begin):
@@ -177,9 +174,13 @@ def slots(
     if timezone.is_naive(finish):
         finish = timezone.make_aware(finish)
     if finish <= begin or finish - begin > timedelta(days=MAX_DAYS):
-        raise HttpError(
-            400,
-            _("The date range must be positive and at most %(days)d days.") % {"days": MAX_DAYS},
+        raise ValidationError(
+            {
+                "end": [
+                    _("The date range must be positive and at most %(days)d days.")
+                    % {"days": MAX_DAYS}
+                ]
+            }
         )
     found = selectors.free_slots(
         owner=owner, visit_type=visit, start=begin, end=finish, location=place, limit=limit
@@ -215,91 +216,59 @@ def appointment_out(appointment: Appointment) -> dict[str, Any]:
     }
 
 
-def _problem(error: ValidationError) -> dict[str, Any]:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    return {"detail": detail, "code": "invalid"}
-
-
 def _idempotent(
-    request: HttpRequest, *, scope: str, payload: Any, action: Any, required: bool
+    request: HttpRequest,
+    *,
+    scope: str,
+    payload: Any,
+    action: Callable[[], idempotency.Answer],
+    required: bool,
 ) -> Any:
+    """Run `action` once per Idempotency-Key. A refusal is an answer too: the same key gets
+    the same problem again, as it gets the same success."""
     key = request.headers.get("Idempotency-Key")
+    if key is None and required:
+        message = _("Send an Idempotency-Key header with each booking.")
+        raise ValidationError(
+            {"Idempotency-Key": ValidationError(message, code="idempotency_key_missing")}
+        )
+    if key is not None and not idempotency.valid_key(key):
+        message = _("The Idempotency-Key header is too long or malformed.")
+        raise ValidationError(
+            {"Idempotency-Key": ValidationError(message, code="idempotency_key_invalid")}
+        )
+
+    def answered() -> idempotency.Answer:
+        try:
+            return action()
+        except problems.HANDLED as refusal:
+            found = problems.answer_for(refusal)
+            if found is None:  # pragma: no cover - HANDLED lists only what answer_for answers
+                raise
+            return idempotency.Answer(found.status, found.body)
+
     if key is None:
-        if required:
-            return Status(
-                400,
-                {
-                    "detail": _("Send an Idempotency-Key header with each booking."),
-                    "code": "idempotency_key_missing",
-                },
-            )
-        answer = action()
-        return Status(answer.status, answer.body)
-    if not idempotency.valid_key(key):
-        return Status(
-            400,
-            {
-                "detail": _("The Idempotency-Key header is too long or malformed."),
-                "code": "idempotency_key_invalid",
-            },
-        )
-    try:
+        answer = answered()
+    else:
         answer = idempotency.run_once(
-            scope=scope, owner=str(request.user.pk), key=key, payload=payload, action=action
+            scope=scope, owner=str(request.user.pk), key=key, payload=payload, action=answered
         )
-    except idempotency.KeyReused:
-        return Status(
-            422,
-            {
-                "detail": _("This Idempotency-Key was used with a different request."),
-                "code": "idempotency_key_reused",
-            },
-        )
-    except idempotency.StillRunning:
-        return Status(
-            409,
-            {
-                "detail": _(
-                    "The first request with this Idempotency-Key is still running. Retry shortly."
-                ),
-                "code": "in_progress",
-            },
-        )
+    if answer.status >= 400:
+        return problems.response(problems.Answer(answer.status, answer.body))
     return Status(answer.status, answer.body)
 
 
 @router.post(
     "/appointments",
     auth=Signed(),
-    response={
-        201: AppointmentOut,
-        400: Problem,
-        403: Problem,
-        404: Problem,
-        409: Problem,
-        422: Problem,
-    },
+    response={201: AppointmentOut, **errors(400, 401, 403, 404, 409, 422)},
 )
 def book(request: HttpRequest, body: BookIn) -> Any:
     """Book a slot. Send an `Idempotency-Key`; a repeat with it returns the first answer."""
     user = request.user
 
     def action() -> idempotency.Answer:
-        try:
-            access = get_patient_for(
-                user,
-                public_id=body.patient,
-                request=request,
-                action="appointment.booking",
-                scope="appointments",
-            )
-        except (PatientAccessDenied, Http404):
-            return idempotency.Answer(404, {"detail": _("No such patient."), "code": "not_found"})
-        staff = bool(user.is_staff)
-        if staff and not (is_mfa_verified(user) and user.has_perm("scheduling.add_appointment")):
-            return idempotency.Answer(
-                403, {"detail": _("Your role cannot book appointments."), "code": "forbidden"}
-            )
+        access = selectors.get_patient_to_book_for(user, public_id=body.patient, request=request)
         visit = VisitType.objects.filter(code=body.visit_type, is_active=True).first()
         place = Location.objects.filter(slug=body.location).first()
         clinician = (
@@ -313,36 +282,23 @@ def book(request: HttpRequest, body: BookIn) -> Any:
             else None
         )
         if visit is None or place is None or (clinician is None) == (resource is None):
-            return idempotency.Answer(
-                400,
-                {
-                    "detail": _("Say one known clinician or resource, visit type and location."),
-                    "code": "invalid",
-                },
+            raise ValidationError(
+                _("Say one known clinician or resource, visit type and location.")
             )
         start = body.start if timezone.is_aware(body.start) else timezone.make_aware(body.start)
-        try:
-            appointment = services.book_appointment(
-                patient=access.patient,
-                visit_type=visit,
-                location=place,
-                start=start,
-                actor=user,
-                channel=BookingChannel.STAFF if staff else BookingChannel.API,
-                clinician=clinician,
-                resource=resource,
-                reason_for_visit=body.reason_for_visit,
-                overbook_reason=body.overbook_reason,
-                request=request,
-            )
-        except services.SlotTaken as taken:
-            return idempotency.Answer(409, {"detail": str(taken), "code": "slot_taken"})
-        except PermissionDenied:
-            return idempotency.Answer(
-                403, {"detail": _("Only schedulers may overbook."), "code": "forbidden"}
-            )
-        except ValidationError as error:
-            return idempotency.Answer(400, _problem(error))
+        appointment = services.book_appointment(
+            patient=access.patient,
+            visit_type=visit,
+            location=place,
+            start=start,
+            actor=user,
+            channel=BookingChannel.STAFF if user.is_staff else BookingChannel.API,
+            clinician=clinician,
+            resource=resource,
+            reason_for_visit=body.reason_for_visit,
+            overbook_reason=body.overbook_reason,
+            request=request,
+        )
         return idempotency.Answer(201, appointment_out(appointment))
 
     return _idempotent(
@@ -350,55 +306,34 @@ def book(request: HttpRequest, body: BookIn) -> Any:
     )
 
 
-def _appointment_for(request: HttpRequest, appointment_id: UUID, action: str) -> Appointment:
-    appointment = (
-        Appointment.objects.select_related(
-            "patient", "clinician", "resource", "location", "visit_type"
-        )
-        .filter(public_id=appointment_id)
-        .first()
-    )
-    if appointment is None or appointment.patient is None:
-        raise HttpError(404, _("No such appointment."))
-    try:
-        get_patient_for(
-            request.user,
-            public_id=appointment.patient.public_id,
-            request=request,
-            action=action,
-            scope="appointments",
-        )
-    except (PatientAccessDenied, Http404) as error:
-        raise HttpError(404, _("No such appointment.")) from error
-    return appointment
-
-
 @router.get(
-    "/appointments/{appointment_id}", auth=Signed(), response={200: AppointmentOut, 404: Problem}
+    "/appointments/{appointment_id}",
+    auth=Signed(),
+    response={200: AppointmentOut, **errors(401, 404)},
 )
 def read(request: HttpRequest, appointment_id: UUID) -> Any:
     """One appointment: for its patient, a proxy with the appointments scope, or staff."""
-    return Status(
-        200, appointment_out(_appointment_for(request, appointment_id, "appointment.viewed"))
+    appointment = selectors.get_appointment_for(
+        request.user, public_id=appointment_id, request=request, action="appointment.viewed"
     )
+    return Status(200, appointment_out(appointment))
 
 
 @router.post(
     "/appointments/{appointment_id}/cancel",
     auth=Signed(),
-    response={200: AppointmentOut, 400: Problem, 404: Problem, 409: Problem, 422: Problem},
+    response={200: AppointmentOut, **errors(400, 401, 404, 409, 422)},
 )
 def cancel(request: HttpRequest, appointment_id: UUID, body: CancelIn) -> Any:
     """Cancel an appointment (online only until the visit type's window closes)."""
-    appointment = _appointment_for(request, appointment_id, "appointment.cancelling")
+    appointment = selectors.get_appointment_for(
+        request.user, public_id=appointment_id, request=request, action="appointment.cancelling"
+    )
 
     def action() -> idempotency.Answer:
-        try:
-            done = services.cancel_appointment(
-                appointment=appointment, actor=request.user, reason=body.reason, request=request
-            )
-        except ValidationError as error:
-            return idempotency.Answer(400, _problem(error))
+        done = services.cancel_appointment(
+            appointment=appointment, actor=request.user, reason=body.reason, request=request
+        )
         return idempotency.Answer(200, appointment_out(done))
 
     return _idempotent(
@@ -411,7 +346,9 @@ def cancel(request: HttpRequest, appointment_id: UUID, body: CancelIn) -> Any:
 
 
 @router.get(
-    "/multidisciplinary", auth=SchedulingStaff(), response={200: MultidisciplinaryOut, 400: Problem}
+    "/multidisciplinary",
+    auth=SchedulingStaff(),
+    response={200: MultidisciplinaryOut, **errors(400, 401, 403)},
 )
 def multidisciplinary(
     request: HttpRequest,
@@ -424,11 +361,13 @@ def multidisciplinary(
     place = _location(location)
     visit = _visit_type(visit_type)
     if not 1 <= len(specialty) <= 6 or len(set(specialty)) != len(specialty):
-        raise HttpError(400, _("Name between one and six different specialties."))
+        raise ValidationError({"specialty": [_("Name between one and six different specialties.")]})
     found = {s.slug: s for s in Specialty.objects.filter(slug__in=specialty)}
     missing = [slug for slug in specialty if slug not in found]
     if missing:
-        raise HttpError(400, _("Unknown specialty: %(slugs)s") % {"slugs": ", ".join(missing)})
+        raise ValidationError(
+            {"specialty": [_("Unknown specialty: %(slugs)s") % {"slugs": ", ".join(missing)}]}
+        )
     chain = selectors.earliest_multidisciplinary(
         specialties=[found[s] for s in specialty], location=place, visit_type=visit, start=start
     )

@@ -14,10 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Func, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medcenter.directory.models import Clinician, Location, Specialty
+from medcenter.patients.access import PatientAccess, is_mfa_verified
+from medcenter.patients.selectors import get_patient_for
 from medcenter.scheduling import engine
 from medcenter.scheduling.models import (
     LIVE_STATUSES,
@@ -445,3 +450,49 @@ def get_referral_for(
         return referral
     audit.record(action=action, actor=user, target=referral, request=request)
     return referral
+
+
+def get_appointment_for(
+    user: Any, *, public_id: Any, request: HttpRequest | None, action: str
+) -> Appointment:
+    """An appointment, if `user` may see its patient's appointments (audited as `action`).
+
+    Missing, or a patient's or proxy's without a basis: Http404. Staff without a basis:
+    PatientAccessDenied, which pages turn into the break-the-glass offer.
+    """
+    appointment = (
+        Appointment.objects.select_related(
+            "patient", "clinician", "resource", "location", "visit_type"
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if appointment is None or appointment.patient is None:
+        raise Http404
+    get_patient_for(
+        user,
+        public_id=appointment.patient.public_id,
+        request=request,
+        action=action,
+        scope="appointments",
+    )
+    return appointment
+
+
+def get_patient_to_book_for(
+    user: Any, *, public_id: Any, request: HttpRequest | None
+) -> PatientAccess:
+    """The patient `user` may book for (audited); staff also need the booking permission
+    and a verified second factor. Http404 or PatientAccessDenied without a basis."""
+    access = get_patient_for(
+        user,
+        public_id=public_id,
+        request=request,
+        action="appointment.booking",
+        scope="appointments",
+    )
+    if getattr(user, "is_staff", False) and not (
+        is_mfa_verified(user) and user.has_perm("scheduling.add_appointment")
+    ):
+        raise PermissionDenied(_("Your role cannot book appointments."))
+    return access

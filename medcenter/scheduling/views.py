@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from medcenter.core import audit, idempotency
 from medcenter.core.audit import client_ip
+from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
 from medcenter.core.vault import VaultError
 from medcenter.directory.models import Clinician, Location
 from medcenter.patients.selectors import get_patient_for, records_for
-from medcenter.patients.views import AuthedRequest, _apply_errors, offers_break_glass
 from medcenter.scheduling import calendar_files, letters, referrals, selectors, services
 from medcenter.scheduling.forms import (
     CancelForm,
@@ -263,24 +263,9 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _appointment_for(request: AuthedRequest, appointment_id: UUID, action: str) -> Appointment:
-    """The appointment, if the user may see its patient (audited); 404 otherwise."""
-    appointment = (
-        Appointment.objects.select_related(
-            "patient", "clinician", "resource", "location", "visit_type"
-        )
-        .filter(public_id=appointment_id)
-        .first()
+    return selectors.get_appointment_for(
+        request.user, public_id=appointment_id, request=request, action=action
     )
-    if appointment is None or appointment.patient is None:
-        raise Http404
-    get_patient_for(
-        request.user,
-        public_id=appointment.patient.public_id,
-        request=request,
-        action=action,
-        scope="appointments",
-    )
-    return appointment
 
 
 @patient_data_route(model=APPOINTMENT, kwargs=("appointment_id",))
@@ -295,19 +280,27 @@ def confirm(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
         appointment.hold_expires_at is not None and appointment.hold_expires_at <= timezone.now()
     )
     if request.method == "POST" and form.is_valid() and not expired:
+        replaced = _replaced(request, request.GET.get("reschedule", ""), appointment)
+        reason = form.cleaned_data["reason_for_visit"]
         try:
-            booked = services.confirm_hold(
-                appointment=appointment,
-                actor=request.user,
-                reason_for_visit=form.cleaned_data["reason_for_visit"],
-                request=request,
-            )
+            if replaced is None:
+                booked = services.confirm_hold(
+                    appointment=appointment,
+                    actor=request.user,
+                    reason_for_visit=reason,
+                    request=request,
+                )
+            else:  # the new time and the old one's release commit together, or neither
+                booked = services.reschedule_appointment(
+                    appointment=replaced,
+                    hold=appointment,
+                    actor=request.user,
+                    reason_for_visit=reason,
+                    request=request,
+                )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
-            old = request.GET.get("reschedule")
-            if old:
-                _cancel_replaced(request, old, booked)
             messages.success(request, _("Your appointment is booked. We sent a confirmation."))
             return redirect("scheduling:detail", appointment_id=booked.public_id)
     return render(
@@ -317,21 +310,15 @@ def confirm(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
     )
 
 
-def _cancel_replaced(request: AuthedRequest, old_id: str, new: Appointment) -> None:
-    """Rescheduling from the portal: the new time is booked, so the old one is let go."""
+def _replaced(request: AuthedRequest, old_id: str, hold: Appointment) -> Appointment | None:
+    """Rescheduling from the portal: the same patient's booking that the hold replaces."""
     try:
         old = _appointment_for(request, UUID(old_id), "appointment.rescheduling")
     except (ValueError, Http404):
-        return
-    if old.patient_id == new.patient_id and old.status == AppointmentStatus.BOOKED:
-        try:
-            services.cancel_appointment(
-                appointment=old, actor=request.user, reason="rescheduled", request=request
-            )
-        except ValidationError:
-            messages.warning(
-                request, _("Your earlier appointment is still booked; please call us to cancel it.")
-            )
+        return None
+    if old.patient_id == hold.patient_id and old.status == AppointmentStatus.BOOKED:
+        return old
+    return None
 
 
 @patient_data_route(model=APPOINTMENT, kwargs=("appointment_id",))
@@ -611,7 +598,7 @@ def staff_book(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         except PermissionDenied:
             form.add_error("overbook_reason", _("Your role cannot overbook."))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Booked."))
             return redirect("scheduling:detail", appointment_id=booked.public_id)
@@ -666,7 +653,7 @@ def multidisciplinary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
             except services.SlotTaken as taken:
                 messages.error(request, str(taken))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request, _("All %(n)d visits are booked.") % {"n": group.appointments.count()}
@@ -788,7 +775,7 @@ def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
             target = {"status": "status_form", "note": "note_form", "letter": "letter_form"}.get(
                 action or "", "note_form"
             )
-            _apply_errors(forms[target], error)
+            apply_errors(forms[target], error)
         except PermissionDenied:
             messages.error(request, _("Your role cannot do this."))
     referral.refresh_from_db()

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import StringConstraints, ValidationInfo, field_validator
 
+from medcenter.core.problems import errors
 from medcenter.oncology import labunits
 from medcenter.trials import profiles, selectors
 from medcenter.trials.eligibility.labs import LAB_TESTS
@@ -145,7 +147,7 @@ def summary(trial: Trial, request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "match",
-    response={200: MatchesOut},
+    response={200: MatchesOut, **errors(400, 429)},
     auth=None,
     throttle=[AnonRateThrottle("60/m"), AuthRateThrottle("240/m")],
     summary="Rank the open trials for a patient profile",
@@ -159,7 +161,7 @@ def match(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
     data = payload.dict()
     given = {k: v for k, v in data.items() if k not in ("limit", "include_ineligible")}
     if all(v in (None, "", []) for v in given.values()):
-        raise HttpError(400, "Give at least a note or one profile field.")
+        raise ValidationError(_("Give at least a note or one profile field."))
     profile = profiles.profile_from_payload(data)
     population = selectors.open_population()
     leaders = max(3 * payload.limit, 60)  # a note's text only re-orders the leaders
@@ -206,7 +208,12 @@ class SearchIn(Schema):
     q: str = Field("", max_length=200)
 
 
-@router.get("search", response=list[TrialSummary], auth=None, summary="Search the trial catalogue")
+@router.get(
+    "search",
+    response={200: list[TrialSummary], **errors(400)},
+    auth=None,
+    summary="Search the trial catalogue",
+)
 def search(request: HttpRequest, filters: Query[SearchIn]) -> list[dict[str, Any]]:
     found = selectors.search_trials(
         selectors.SearchQuery(
@@ -240,12 +247,12 @@ class TrialOut(TrialSummary):
     criteria: list[StructuredCriterion]
 
 
-@router.get("{nct_id}", response=TrialOut, auth=None, summary="One trial")
+@router.get("{nct_id}", response={200: TrialOut, **errors(404)}, auth=None, summary="One trial")
 def read(request: HttpRequest, nct_id: str) -> dict[str, Any]:
     found = Trial.objects.select_related("program").filter(nct_id=nct_id.upper())
     trial = found.first() if NCT_ID.match(nct_id.upper()) else None
     if trial is None:
-        raise HttpError(404, "No trial with this NCT number.")
+        raise Http404(_("No trial with this NCT number."))
     return {
         **summary(trial, request),
         "brief_summary": trial.brief_summary,

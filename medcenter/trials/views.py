@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from medcenter.core import audit, idempotency
 from medcenter.core.audit import client_ip
+from medcenter.core.http import apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.directory.models import Program
 from medcenter.directory.search import zip_point
 from medcenter.patients.selectors import get_patient_for
-from medcenter.patients.views import _apply_errors, offers_break_glass
 from medcenter.trials import prescreen, profiles, selectors, services
 from medcenter.trials.forms import (
     ContactForm,
@@ -233,7 +233,7 @@ def _decided(request: HttpRequest, form: DecisionForm, decide: Any, **target: An
             request=request,
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return False
     messages.success(request, _("Saved."))
     return True
@@ -345,7 +345,7 @@ def criterion_edit(
                     actor=request.user,
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("Saved. The team's reading is kept when the trial is imported again.")

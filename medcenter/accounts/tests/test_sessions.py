@@ -140,3 +140,6 @@ def test_the_api_answers_401_when_the_session_has_ended(patient_client):
         response = client.get(reverse("accounts:session_status"), **POLL)
 
     assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "session_ended"
+    assert response.json()["detail"] == "Your session has ended."

@@ -49,7 +49,9 @@ def test_staging_from_raw_facts_and_a_precise_refusal(clinician_client):
 
     assert staged.json()["categories"]["t"] == "T1"
     assert refused.status_code == 400
-    assert "t" in refused.json()["detail"]
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["errors"]["t"]
+    assert refused.json()["errors"]["t"][0] in refused.json()["detail"]
 
 
 def test_annotation_lists_therapies_with_levels_and_resistance(clinician_client):
@@ -83,8 +85,8 @@ def test_an_unknown_tumor_type_or_a_garbled_alteration_is_a_400(clinician_client
         content_type="application/json",
     )
 
-    assert unknown.status_code == 400 and "tumor_type" in unknown.json()["detail"]
-    assert garbled.status_code == 400 and "alterations[0]" in garbled.json()["detail"]
+    assert unknown.status_code == 400 and "NOTATYPE" in unknown.json()["errors"]["tumor_type"][0]
+    assert garbled.status_code == 400 and garbled.json()["errors"]["alterations[0]"]
 
 
 def test_only_clinical_staff_may_call_the_calculators(client):
@@ -94,3 +96,4 @@ def test_only_clinical_staff_may_call_the_calculators(client):
 
     assert anonymous.status_code == 401
     assert giving.status_code == 403
+    assert giving.json()["detail"] == "Your role does not include the oncology record."

@@ -151,6 +151,69 @@ def test_a_patient_picks_a_slot_confirms_and_cancels(clinic, django_capture_on_c
     assert appointment.status == AppointmentStatus.CANCELLED
 
 
+def _hold(client, clinic, patient, start, reschedule=""):
+    clinician, location, visit = clinic
+    form = {
+        "visit": visit.code,
+        "location": location.slug,
+        "start": start.astimezone(UTC).isoformat(),
+        "patient": str(patient.public_id),
+    }
+    if reschedule:
+        form["reschedule"] = reschedule
+    return client.post(f"/en/appointments/book/{clinician.slug}/hold/", form)
+
+
+def test_a_patient_reschedules_from_the_portal_in_one_step(clinic):
+    """The new time is booked and the old one let go together (reschedule_appointment)."""
+    user = UserFactory(email="self@example.test")
+    patient = PatientFactory(user=user, email="self@example.test")
+    client = Client()
+    client.force_login(user)
+    first = client.post(
+        _hold(client, clinic, patient, next_weekday_at(9))["Location"], {"reason_for_visit": "x"}
+    )
+    old = Appointment.objects.get(patient=patient, status=AppointmentStatus.BOOKED)
+    assert first.status_code == 302
+
+    held = _hold(client, clinic, patient, next_weekday_at(11), reschedule=str(old.public_id))
+    assert held["Location"].endswith(f"/confirm/?reschedule={old.public_id}")
+    done = client.post(held["Location"], {"reason_for_visit": "Later suits me"}, follow=True)
+
+    assert "Your appointment is booked" in done.content.decode()
+    old.refresh_from_db()
+    new = Appointment.objects.get(patient=patient, status=AppointmentStatus.BOOKED)
+    assert old.status == AppointmentStatus.CANCELLED and old.cancel_reason == "rescheduled"
+    assert new.start == next_weekday_at(11) and new.rescheduled_from == old
+    assert new.reason_for_visit == "Later suits me"
+
+
+def test_a_portal_reschedule_that_cannot_go_through_keeps_the_old_time(clinic):
+    """Past the online-change window the hold is not booked and the old time stays."""
+    user = UserFactory(email="self@example.test")
+    patient = PatientFactory(user=user, email="self@example.test")
+    client = Client()
+    client.force_login(user)
+    client.post(
+        _hold(client, clinic, patient, next_weekday_at(9))["Location"], {"reason_for_visit": "x"}
+    )
+    old = Appointment.objects.get(patient=patient, status=AppointmentStatus.BOOKED)
+    held = _hold(client, clinic, patient, next_weekday_at(11), reschedule=str(old.public_id))
+    # The visit type's change window closes long before the visit.
+    old.visit_type.cancel_window_hours = 24 * 365
+    old.visit_type.save(update_fields=["cancel_window_hours"])
+
+    refused = client.post(held["Location"], {"reason_for_visit": "x"})
+
+    assert refused.status_code == 200
+    assert "Please call us to change it." in refused.content.decode()
+    old.refresh_from_db()
+    assert old.status == AppointmentStatus.BOOKED
+    assert list(Appointment.objects.filter(patient=patient, status=AppointmentStatus.BOOKED)) == [
+        old
+    ]
+
+
 def test_a_referral_goes_through_triage_to_a_booked_visit_and_a_letter(
     clinic, client, django_capture_on_commit_callbacks
 ):

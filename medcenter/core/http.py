@@ -1,0 +1,55 @@
+"""What every app's HTML views share: the signed-in request type, a service's refusal shown on
+its form, and the break-the-glass offer for a record the staff member has no basis to open."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from medcenter.core.errors import RecordAccessDenied
+
+if TYPE_CHECKING:  # typing only: core imports no app at run time
+    from medcenter.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    """A request that the route decorators have already checked is signed in."""
+
+    user: User
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def no_access(request: HttpRequest, error: RecordAccessDenied) -> HttpResponse:
+    """The 403 page that says why, with break-the-glass offered when the role has it."""
+    return render(
+        request,
+        "no_access.html",
+        {"public_id": error.patient_public_id, "can_break_glass": error.can_break_glass},
+        status=403,
+    )
+
+
+def offers_break_glass(view: Any) -> Any:
+    """Turn a staff member's missing basis into the page that offers break-the-glass."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except RecordAccessDenied as error:
+            return no_access(request, error)
+        return response
+
+    return wrapper
