@@ -54,6 +54,6 @@ def identity(request):
 
 
 @schema.parametrize()
-@budget(15)
+@budget(12)
 def test_every_operation_keeps_to_the_document(case, identity):
     case.call_and_validate(headers=identity["headers"], cookies=identity["cookies"], checks=CHECKS)

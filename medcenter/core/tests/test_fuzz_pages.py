@@ -212,7 +212,7 @@ def test_no_query_string_makes_a_page_fail(world, name, view, kwargs):
                 failures.append(f"{who} GET {url[:300]} answered {status}")
     assert failures == []
 
-    @budget(8)
+    @budget(6)
     @given(
         who=st.sampled_from(sorted(world["clients"])),
         pairs=st.lists(
