@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
@@ -6,6 +7,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from medcenter.core import checks as system_checks  # noqa: F401 (registers the document-key check)
         from medcenter.core import notices
+        from medcenter.core.documents import check_fonts
 
         notices.register()
+        checks.register(check_fonts)
