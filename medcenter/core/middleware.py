@@ -1,4 +1,5 @@
-"""Middleware of the shared kernel: the request log and the security headers Django lacks."""
+"""Middleware of the shared kernel: the request context the audit reads, the request log and
+the security headers Django lacks."""
 
 import logging
 import time
@@ -6,6 +7,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django_guid import get_guid
+
+from medcenter.core import request_context
 
 logger = logging.getLogger("medcenter.request")
 
@@ -15,6 +19,23 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+
+
+def request_context_middleware(get_response: Handler) -> Handler:
+    """Bind the client address and the request id (django-guid's, the one the log carries) for
+    the audit log while the request is served, and unbind them after it, even on an error.
+
+    It runs right after django-guid's middleware, before anything that can write an audit
+    event (the session timeout records `auth.session_expired`).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        with request_context.bound(
+            client_ip=request_context.client_ip(request), request_id=get_guid() or ""
+        ):
+            return get_response(request)
+
+    return middleware
 
 
 def request_log_middleware(get_response: Handler) -> Handler:

@@ -13,7 +13,6 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,7 +149,7 @@ def clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError({"sex": [_("Choose female or male.")]})
         clean["sex"] = params["sex"]
     elif kind == "diagnosis":
-        from medcenter.trials.matching import oncotree
+        from medcenter.trials.matcher.rules import oncotree
 
         codes = [c.upper() for c in words("oncotree")]
         unknown = [c for c in codes if oncotree().find(c) is None]
@@ -373,7 +372,6 @@ def decide_candidate(
     reason: str,
     actor: Any,
     explanation: list[dict[str, Any]] | None = None,
-    request: HttpRequest | None = None,
 ) -> Candidate:
     """Record the coordinator's decision on a candidate; "not eligible" needs a reason.
     `explanation` is what the coordinator saw (every criterion), kept with the decision."""
@@ -396,7 +394,6 @@ def decide_candidate(
         patient=current.patient,
         target=current,
         reason=reason,
-        request=request,
     )
     return current
 
@@ -432,8 +429,8 @@ def request_contact(
     explanation: list[dict[str, Any]],
     likely: str,
     patient: Patient | None = None,
+    actor: Any = None,
     client_ip: str | None = None,
-    request: HttpRequest | None = None,
 ) -> ContactRequest:
     """Ask the trial's coordinator to contact this person, with their pre-screen answers."""
     if not (email.strip() or phone.strip()):
@@ -455,10 +452,9 @@ def request_contact(
     if patient is not None:
         audit.record(
             action="trial_request.created",
-            actor=getattr(request, "user", None),
+            actor=actor,
             patient=patient,
             target=contact,
-            request=request,
         )
     return contact
 
@@ -488,7 +484,6 @@ def decide_request(
     status: str,
     reason: str,
     actor: Any,
-    request: HttpRequest | None = None,
 ) -> ContactRequest:
     """Record what the coordinator did with a contact request."""
     if status not in RequestStatus.values:
@@ -502,29 +497,39 @@ def decide_request(
         current.contacted_at = timezone.now()
     current.save()
     EnrollmentEvent.objects.create(request=current, status=status, reason=reason, actor=actor)
+    audit.record(
+        action=f"trial_request.{status}",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        reason=reason,
+    )
     return current
 
 
 def rematch_patient(*, patient: Patient, profile: Any = None) -> int:
     """Match one patient against every open trial and keep the candidates for the teams:
-    what `rematch_patients` keeps, from one vectorised pass (`found_one`), so that a page
+    the matcher's one ranking (`matcher.match_profile`, without explanations), so that a page
     can do it on every view. `profile` is the patient's, when the caller has read it."""
-    from medcenter.trials import profiles, selectors
+    from medcenter.trials import matcher, profiles, selectors
 
     population = selectors.open_population()
     profile = profile if profile is not None else profiles.profile_for_patient(patient)
     kept = [
-        (trial_id, score, met, population.sizes[trial_id] - met)
-        for trial_id, score, met, anchored in population.found_one(profile)
-        if anchored
+        (m.trial_id, m.score, m.met, population.sizes[m.trial_id] - m.met)
+        for m in matcher.match_profile(
+            profile, trials=population, limit=None, include_ineligible=False, explain=False
+        )
+        if m.anchored
     ]
     return _store_found({patient.pk: kept[:MAX_CANDIDATES_PER_PATIENT]})
 
 
 def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: int = 2) -> int:
     """Match many patients: profiles read in bulk, the whole chunk ranked at once by the
-    compiled catalogue (in `workers` processes when it is large), candidates kept in bulk."""
-    from medcenter.trials import profiles, selectors
+    matcher's batched form (`matcher.match_profiles`, in `workers` processes when it is
+    large), candidates kept in bulk."""
+    from medcenter.trials import matcher, profiles, selectors
 
     population = selectors.open_population()
     sizes = population.sizes
@@ -532,7 +537,9 @@ def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: in
     for start in range(0, len(patient_ids), chunk):
         patients = list(Patient.objects.filter(pk__in=patient_ids[start : start + chunk]))
         read = profiles.profiles_for_patients(patients)
-        eligible = population.rematch([read[p.pk] for p in patients], workers=workers)
+        eligible = matcher.match_profiles(
+            [read[p.pk] for p in patients], trials=population, workers=workers
+        )
         found: dict[int, list[Found]] = {}
         for index, patient in enumerate(patients):
             first, stop = int(eligible.offsets[index]), int(eligible.offsets[index + 1])
