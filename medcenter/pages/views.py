@@ -11,6 +11,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
+from medcenter.core import problems
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route, staff_route
 from medcenter.pages.context_processors import center_details
@@ -96,17 +97,17 @@ def styleguide(request: HtmxHttpRequest) -> HttpResponse:
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return problems.for_api_request(request, 400) or render(request, "400.html", status=400)
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return problems.for_api_request(request, 403) or render(request, "403.html", status=403)
 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return problems.for_api_request(request, 404) or render(request, "404.html", status=404)
 
 
 @requires_csrf_token

@@ -129,12 +129,19 @@ def refer(request: HttpRequest) -> HttpResponse:
 # --- Patients: pick a slot, confirm, manage ---------------------------------------------------
 
 
+# Years a schedule can show. Until core's bounded parsing lands (issue 17 item 1), a date
+# outside them is read as today, as an unreadable one is.
+_PLAUSIBLE_YEARS = (1900, 2999)
+
+
 def _week_start(value: str | None) -> date:
     today = timezone.localdate()
     try:
         day = date.fromisoformat(value) if value else today
     except ValueError:
         day = today
+    if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
+        day = today  # a week at the calendar's edge cannot be shown (its days overflow)
     day = max(day, today)
     return day - timedelta(days=day.weekday())
 
@@ -437,9 +444,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _parse_day(value: str | None) -> date:
     try:
-        return date.fromisoformat(value) if value else timezone.localdate()
+        day = date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         return timezone.localdate()
+    if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
+        return timezone.localdate()
+    return day
 
 
 @staff_route("scheduling.view_schedule")
