@@ -32,7 +32,7 @@ from medcenter.accounts.services import (
     sign_in_retry_after,
     start_session,
 )
-from medcenter.core import audit
+from medcenter.core import audit, clientaddr
 from medcenter.core.routes import account_route
 from medcenter.core.tasks import send_email
 
@@ -64,7 +64,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         email = request.POST.get("username", "")
-        client_ip = audit.client_ip(request)
+        client_ip = clientaddr.client_ip(request)
         wait = sign_in_retry_after(email=email, client_ip=client_ip)
         if wait:
             audit.record(

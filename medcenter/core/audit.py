@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_guid import get_guid
 
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.models import AuditChainHead, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -63,12 +64,6 @@ def chain_hash(event: AuditEvent) -> str:
         separators=(",", ":"),
     )
     return hmac.new(_key(), payload.encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(

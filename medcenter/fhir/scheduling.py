@@ -162,7 +162,9 @@ def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> i
     return min(value, cap)
 
 
-def _offset(params: QueryDict) -> int:
+def page_offset(params: QueryDict) -> int:
+    """`_offset`: a whole number from 0 to 1,000,000 (deeper pages are refused, never sent to
+    the database, whose integers end at 2**63)."""
     return _whole(params, "_offset", default=0, low=0, high=10**6)
 
 
@@ -281,7 +283,7 @@ def _paged(
     queryset: QuerySet[Any],
     mapper: Callable[[Any], dict[str, Any]],
 ) -> dict[str, Any]:
-    count, offset = page_size(request.GET, cap=MAX_COUNT), _offset(request.GET)
+    count, offset = page_size(request.GET, cap=MAX_COUNT), page_offset(request.GET)
     total = queryset.count()
     entries = [mapper(obj) for obj in queryset[offset : offset + count]]
     next_query = None
@@ -418,7 +420,7 @@ def read_schedule(request: HttpRequest, resource_id: str) -> dict[str, Any]:
 def search_schedules(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("actor", "service-type", "_offset"))
-    count, offset = page_size(params, cap=MAX_COUNT), _offset(params)
+    count, offset = page_size(params, cap=MAX_COUNT), page_offset(params)
     rules = _current_rules()
     actor = _one(params, "actor")
     if actor is not None:
@@ -760,7 +762,7 @@ def search_appointments(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("patient", "date", "status", "_offset"))
     page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
-    _offset(params)
+    page_offset(params)
     low, high = _date_bounds(params.getlist("date"), "date")
     statuses = _codes(params, "status", APPOINTMENT_STATUSES)
     reference = _one(params, "patient")
@@ -912,7 +914,7 @@ def search_service_requests(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("status", "patient", "_offset"))
     page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
-    _offset(params)
+    page_offset(params)
     referrals = _referrals()
     statuses = _codes(params, "status", REQUEST_STATUSES)
     if statuses is not None:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency
-from medcenter.core.audit import client_ip
+from medcenter.core import audit, bounds, idempotency
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
@@ -132,11 +132,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 def _week_start(value: str | None) -> date:
     today = timezone.localdate()
-    try:
-        day = date.fromisoformat(value) if value else today
-    except ValueError:
-        day = today
-    day = max(day, today)
+    day = max(bounds.parse_date(value, name="week"), today)
     return day - timedelta(days=day.weekday())
 
 
@@ -221,8 +217,8 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
     visit = VisitType.objects.filter(code=request.POST.get("visit", "")).first()
     location = Location.objects.filter(slug=request.POST.get("location", "")).first()
     try:
-        begin = datetime.fromisoformat(request.POST.get("start", ""))
-    except ValueError:
+        begin = bounds.parse_datetime(request.POST.get("start", ""), name="start")
+    except ValidationError:
         begin = None
     back = reverse("scheduling:pick_slot", args=[slug])
     if visit is None or location is None or begin is None or timezone.is_naive(begin):
@@ -446,10 +442,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return bounds.parse_date(value, name="day")
 
 
 @staff_route("scheduling.view_schedule")
