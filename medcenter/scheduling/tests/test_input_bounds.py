@@ -155,3 +155,28 @@ def test_holding_a_time_out_of_range_asks_to_choose_from_the_list(clinic, value)
     response = client.post(f"/en/appointments/book/{clinician.slug}/hold/", form, follow=True)
     assert response.status_code == 200
     assert "Please choose a time from the list." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_a_staff_booking_at_the_edge_of_the_calendar_is_refused_on_the_form(clinic, value):
+    from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
+    from medcenter.scheduling.models import Appointment
+
+    clinician, location, visit = clinic
+    scheduler = StaffUserFactory(roles=["scheduler"])
+    patient = PatientFactory()
+    CareRelationshipFactory(staff=scheduler, patient=patient)
+    client = Client()
+    sign_in_verified(client, scheduler)
+    response = client.post(
+        f"/en/staff/patients/{patient.public_id}/book/",
+        {
+            "clinician": clinician.slug,
+            "visit_type": visit.pk,
+            "location": location.pk,
+            "start": value,
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "Enter a date between 1900-01-01 and 2199-12-31." in response.content.decode()
+    assert not Appointment.objects.exists()
