@@ -3,7 +3,7 @@ bookings, and the staff's grids, triage queue and waitlist. Thin: parse, call, r
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints, ValidationInfo, field_validator
 
-from medcenter.core.throttle import AnonRateThrottle, AuthRateThrottle
 from medcenter.core.problems import errors
+from medcenter.core.throttle import AnonRateThrottle, AuthRateThrottle
 from medcenter.oncology import labunits
 from medcenter.trials import profiles, selectors
 from medcenter.trials.eligibility.labs import LAB_TESTS

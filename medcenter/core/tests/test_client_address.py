@@ -69,9 +69,7 @@ def test_behind_one_balancer_two_visitors_get_separate_sign_in_limits(settings):
 def test_without_a_trusted_proxy_a_forged_header_does_not_escape_the_limit(settings):
     settings.TRUSTED_PROXY_HOPS = 0
     user = UserFactory()
-    statuses = [
-        _sign_in(user.email, forwarded=f"198.51.100.{n}").status_code for n in range(1, 12)
-    ]
+    statuses = [_sign_in(user.email, forwarded=f"198.51.100.{n}").status_code for n in range(1, 12)]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
 
