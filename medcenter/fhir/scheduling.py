@@ -41,7 +41,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest as FhirServiceReque
 from fhir.resources.R4B.slot import Slot as FhirSlot
 
 from medcenter.accounts.mfa import needs_second_factor
-from medcenter.core import audit
+from medcenter.core import audit, bounds
 from medcenter.directory.models import Clinician, Location
 from medcenter.fhir import mappers
 from medcenter.patients.access import PatientAccess, is_mfa_verified
@@ -134,19 +134,6 @@ def _one(params: QueryDict, name: str) -> str | None:
     return values[0].strip() or None
 
 
-def _whole(params: QueryDict, name: str, *, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(f"{name} must be a whole number.") from None
-    if not low <= value <= high:
-        raise _invalid(f"{name} must be between {low} and {high}.")
-    return value
-
-
 def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> int:
     """`_count`: a whole number of at least 1; more than `cap` is served as `cap`, since FHIR
     lets a server return fewer than asked (R30 caps the page either way)."""
@@ -163,9 +150,14 @@ def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> i
 
 
 def page_offset(params: QueryDict) -> int:
-    """`_offset`: a whole number from 0 to 1,000,000 (deeper pages are refused, never sent to
-    the database, whose integers end at 2**63)."""
-    return _whole(params, "_offset", default=0, low=0, high=10**6)
+    """`_offset`: a whole number from 0 to 1,000,000 (core.bounds): deeper pages are refused,
+    never sent to the database, whose integers end at 2**63."""
+    try:
+        return bounds.parse_int(
+            params.get("_offset"), name="_offset", default=0, high=bounds.MAX_OFFSET
+        )
+    except bounds.OutOfBounds as refused:
+        raise _invalid(f"_offset: {' '.join(refused.messages)}") from None
 
 
 def _uuid(value: str) -> uuid.UUID | None:
