@@ -331,10 +331,10 @@ def build(sizes: Sizes) -> dict[str, Any]:
 def row_counts() -> str:
     from django_tasks_db.models import DBTaskResult
 
-    from medcenter.core.models import AuditEvent
+    from medcenter.core.models import AuditEvent, Notification
     from medcenter.directory.models import Clinician
     from medcenter.patients.models import Patient
-    from medcenter.scheduling.models import Appointment, AvailabilityRule, Notification
+    from medcenter.scheduling.models import Appointment, AvailabilityRule
 
     counts = {
         "clinicians": Clinician.objects.count(),
@@ -653,6 +653,7 @@ def profile(data: dict[str, Any], next_samples: list, mdt: list) -> None:
 
     from medcenter.accounts.models import User
     from medcenter.core import audit
+    from medcenter.core.outbox import delivery
     from medcenter.scheduling import notify, selectors, services
 
     actor = User.objects.get(pk=data["user_id"])
@@ -740,7 +741,7 @@ def profile(data: dict[str, Any], next_samples: list, mdt: list) -> None:
     wrap(services, "_insert", "_insert: savepoint + INSERT + overlap check")
     wrap(notify, "appointment_booked", "notify.appointment_booked: outbox rows")
     wrap(audit, "record", "audit.record: chain head lock + INSERT")
-    wrap(notify, "_trigger", "on commit: task rows (autocommit INSERTs)")
+    wrap(delivery, "_trigger", "on commit: task rows (autocommit INSERTs)")
     original_book = services.book_appointment
     total = 0.0
     for _ in range(30):

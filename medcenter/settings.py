@@ -29,9 +29,20 @@ else:
     )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
-# Key of the audit chain's HMAC. Rotating it makes `verify_audit` report every older row, so set
-# it once per installation and keep it apart from the database.
-AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+# Older secret keys still accepted (sessions, signed links, documents without their own key)
+# while SECRET_KEY is rotated; see docs/operations.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
+# The keys that outlive SECRET_KEY: the audit chain's HMAC key (rotating it makes `verify_audit`
+# report every older row) and the document vault's AES key (url-safe base64 of 32 bytes; losing
+# it loses every stored document). Production requires both, so rotating SECRET_KEY never
+# touches either; the demo derives them from SECRET_KEY. Keep them apart from the backups.
+if PRODUCTION:
+    AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY")
+    DOCUMENT_ENCRYPTION_KEY = env.str("DOCUMENT_ENCRYPTION_KEY")
+else:
+    AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)
+    DOCUMENT_ENCRYPTION_KEY = env.str("DOCUMENT_ENCRYPTION_KEY", default="")
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -296,12 +307,21 @@ SCHEDULING_OFFER_MINUTES = env.int("SCHEDULING_OFFER_MINUTES", default=120)
 # Reminders go out this many hours before a visit ("168,24" = 7 days and 1 day).
 SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[168, 24])
 # Text messages: a class with send(*, to, body, idempotency_key) -> str (the gateway's id).
-SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.scheduling.sms.ConsoleGateway")
+SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.core.outbox.sms.ConsoleGateway")
+# Outbox (core.outbox): whether a message may go now (per-category preferences, quiet hours),
+# a function (notification) -> Decision; and after how long another worker takes over a claim.
+OUTBOX_POLICY = env.str("OUTBOX_POLICY", default="medcenter.core.outbox.policy.always_allow")
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Public appointment requests and referrals accepted from one address per hour (R29).
 REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)
 # Where referral documents are kept, encrypted (R19).
 DOCUMENT_ROOT = env.path("DOCUMENT_ROOT", default=VAR_DIR / "documents")
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Where `manage.py check` looks for the Noto fonts PDFs embed (Debian's fonts-noto-core and
+# fonts-noto-cjk; ADR 0008). WeasyPrint finds them through fontconfig, as Debian installs them.
+PDF_FONT_DIRS = env.list(
+    "PDF_FONT_DIRS", default=["/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"]
+)
 
 # --- Clinical trials ---------------------------------------------------------------------------
 # Pre-screen contact requests accepted per hour from one connection, and from one address.
@@ -341,5 +361,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF, and fontTools each table it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -21,6 +21,18 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
+# What PDFs are made with (core/documents.py, ADR 0008): WeasyPrint's Pango and the Noto fonts
+# every PDF embeds, from Debian.
+pdf_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0"
+if [ ! -f /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf ] \
+  || [ ! -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] \
+  || ! compgen -G '/usr/lib/*/libpangoft2-1.0.so.0' >/dev/null; then
+  echo "Installing Debian's packages for PDFs ($pdf_packages)..." >&2
+  # shellcheck disable=SC2086
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $pdf_packages >/dev/null \
+    || { echo "Could not install them. As root, run: apt-get install -y $pdf_packages" >&2; exit 1; }
+fi
+
 stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

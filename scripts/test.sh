@@ -14,10 +14,12 @@ ran=()
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi; }
 
-# System packages the suite needs: chromium (browser tests) and gettext (catalog checks).
+# System packages the suite needs: chromium (browser tests), gettext (catalog checks) and
+# PostgreSQL's client tools (the backup and restore drill runs pg_dump and pg_restore).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xgettext >/dev/null || missing+=(gettext)
+command -v pg_restore >/dev/null || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]} ..."
   if ! { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then

@@ -19,4 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from medcenter.accounts import notices
+
         post_migrate.connect(_sync_roles, dispatch_uid="medcenter.accounts.sync_roles")
+        notices.register()

@@ -2,6 +2,7 @@
 
 import hashlib
 import time
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
@@ -123,3 +124,31 @@ def record_sign_in_failure(*, email: str, client_ip: str | None) -> None:
 
 def clear_sign_in_failures(*, email: str, client_ip: str | None) -> None:
     SignInFailure.objects.filter(email_digest=_digest(email), client_ip=client_ip).delete()
+
+
+def send_email_verification(*, user: User, email: str, language: str) -> None:
+    """Queue the link that confirms `email` for `user`; the link is made when it is sent."""
+    from medcenter.accounts import notices
+    from medcenter.core import outbox
+
+    outbox.enqueue(
+        kind=notices.VERIFY_EMAIL,
+        to=email,
+        language=user.preferred_language or language,
+        user=user,
+        dedupe_key=f"verify-email:{user.public_id}:{uuid.uuid4().hex}",
+    )
+
+
+def send_password_reset(*, user: User, language: str) -> None:
+    """Queue a password-reset link for `user`; the link is made when it is sent."""
+    from medcenter.accounts import notices
+    from medcenter.core import outbox
+
+    outbox.enqueue(
+        kind=notices.PASSWORD_RESET,
+        to=user.email,
+        language=user.preferred_language or language,
+        user=user,
+        dedupe_key=f"password-reset:{user.public_id}:{uuid.uuid4().hex}",
+    )

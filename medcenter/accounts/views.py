@@ -16,29 +16,36 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import user_has_device
 
 from medcenter.accounts import mfa
-from medcenter.accounts.forms import ChangeEmailForm, CodeForm, ConfirmIdentityForm, SignInForm
+from medcenter.accounts.forms import (
+    ChangeEmailForm,
+    CodeForm,
+    ConfirmIdentityForm,
+    OutboxPasswordResetForm,
+    SignInForm,
+)
 from medcenter.accounts.middleware import seconds_left
 from medcenter.accounts.models import User
+from medcenter.accounts.notices import EMAIL_SALT
 from medcenter.accounts.services import (
     SESSION_LAST_SEEN,
     clear_sign_in_failures,
     record_sign_in_failure,
+    send_email_verification,
     sign_in_retry_after,
     start_session,
 )
 from medcenter.core import audit, clientaddr
 from medcenter.core.routes import account_route
-from medcenter.core.tasks import send_email
 
 REAUTH_KEY, REAUTH_SECONDS = "_reauthenticated_at", 300
 RECOVERY_KEY = "_new_recovery_codes"
-EMAIL_SALT = "medcenter.accounts.verify-email"
 
 
 def _next_url(request: HttpRequest, default: str = "pages:home") -> str:
@@ -284,16 +291,6 @@ def change_password(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _send_verification(request: HttpRequest, *, user: User, email: str) -> None:
-    token = signing.dumps({"user": str(user.public_id), "email": email}, salt=EMAIL_SALT)
-    link = request.build_absolute_uri(reverse("accounts:verify_email", args=[token]))
-    body = _(
-        "Please confirm this email address for your %(center)s account by opening this link "
-        "within 3 days:\n\n%(link)s\n\nIf you did not ask for this, ignore this email."
-    ) % {"center": settings.CENTER["name"], "link": link}
-    send_email.enqueue(subject=_("Confirm your email address"), body=body, to=email)
-
-
 @account_route
 @login_required
 @fresh_auth_required
@@ -306,7 +303,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             form.add_error("email", _("This email address cannot be used. Choose another."))
         else:
-            _send_verification(request, user=user, email=email)
+            send_email_verification(user=user, email=email, language=get_language())
             audit.record(action="account.email_change_requested", actor=user, request=request)
             messages.success(
                 request, _("We sent a link to %(email)s. Open it to finish.") % {"email": email}
@@ -331,7 +328,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resend_verification(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    _send_verification(request, user=user, email=user.email)
+    send_email_verification(user=user, email=user.email, language=get_language())
     messages.success(request, _("We sent a link to %(email)s.") % {"email": user.email})
     return redirect("accounts:security")
 
@@ -399,8 +396,7 @@ def session_extend(request: HttpRequest) -> HttpResponse:
 password_reset = account_route(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/form_page.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
+        form_class=OutboxPasswordResetForm,
         success_url=reverse_lazy("accounts:password_reset_done"),
         extra_context={"title": _lazy("Reset your password"), "submit": _lazy("Send reset link")},
     )

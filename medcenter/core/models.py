@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicModel(models.Model):
@@ -93,3 +94,55 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Not needed any more")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(PublicModel):
+    """One message in the outbox (core.outbox). Written in the same transaction as the change
+    it reports; sent by a worker that claims it, so none is lost and none goes twice (R28).
+
+    The row names what to say (`kind`, rendered from that kind's templates in `language`) and
+    what about (`context`: public ids and plain values, never a rendered text); attachments
+    are built from the context when it is sent, so no document is copied into this table.
+    """
+
+    kind = models.CharField(max_length=60)
+    category = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=5, choices=NotificationChannel.choices)
+    to = models.CharField(max_length=254)
+    user_public_id = models.UUIDField(null=True, blank=True)
+    patient_public_id = models.UUIDField(null=True, blank=True, db_index=True)
+    language = models.CharField(max_length=8, default="en")
+    context = models.JSONField(default=dict, blank=True)
+    # What the message is about ("appointment:<public id>"), so pending ones can be withdrawn.
+    reference = models.CharField(max_length=80, blank=True, db_index=True)
+    # One message per purpose: a second enqueue of the same reminder is refused by the database.
+    dedupe_key = models.CharField(max_length=160, unique=True)
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,7 @@
-"""Background work that belongs to no domain. Task functions are thin wrappers."""
+"""Background work that belongs to no domain. Task functions are thin wrappers; the outbox's
+own task (`deliver_notification`) lives beside the code it runs, so the outbox and this module
+do not import each other."""
 
-from django.core.mail import send_mail
-from django_tasks import task
+from medcenter.core.outbox.delivery import deliver_notification
 
-
-@task()
-def send_email(*, subject: str, body: str, to: str) -> None:
-    """Send one plain-text email (verification links, codes): never patient details."""
-    send_mail(subject, body, None, [to])
+__all__ = ["deliver_notification"]

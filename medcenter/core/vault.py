@@ -148,6 +148,32 @@ def sweep_orphans(
     return removed
 
 
+def stored_documents() -> Iterator[tuple[str, Path]]:
+    """Each stored document's key and file (temporary files of a writer in flight left out)."""
+    for path, _modified in _stored_files():
+        key = path.parent.name + path.name
+        if _KEY_FORMAT.fullmatch(key):
+            yield key, path
+
+
+def root() -> Path:
+    """The folder documents are stored under (settings.DOCUMENT_ROOT)."""
+    return _root()
+
+
+def put_sealed(*, key: str, blob: bytes) -> None:
+    """Write a document exactly as it was stored, still encrypted (restoring a backup)."""
+    path = _path(key)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _write_atomically(path, blob)
+
+
+def encoded_key_for(secret: str) -> str:
+    """The DOCUMENT_ENCRYPTION_KEY value equal to the key derived from `secret`, so an
+    installation that relied on SECRET_KEY can pin its document key before rotating it."""
+    return base64.urlsafe_b64encode(_derive(secret)).decode()
+
+
 def _stored_files() -> Iterator[tuple[Path, float]]:
     """Each regular file two levels under the root (where `store` writes), with its mtime."""
     root = _root()
@@ -178,6 +204,12 @@ def _path(key: str) -> Path:
 def _associated_data(key: str) -> bytes:
     # Binding the key means a file copied over another one's name no longer decrypts.
     return bytes([VERSION]) + key.encode("ascii")
+
+
+def encryption_keys() -> list[bytes]:
+    """The keys documents are read with, the first one also written with; raise
+    ImproperlyConfigured for a malformed DOCUMENT_ENCRYPTION_KEY."""
+    return _encryption_keys()
 
 
 def _encryption_keys() -> list[bytes]:

@@ -5,6 +5,7 @@ PractitionerRole, Location, Organization and HealthcareService are the same in R
 R4B, so validating with R4B checks R4 conformance for these resources.
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -187,7 +188,9 @@ def organizations() -> list[dict[str, Any]]:
     return result
 
 
-def healthcare_service(p: Program) -> dict[str, Any]:
+def healthcare_service(p: Program, *, campuses: Sequence[Location] | None = None) -> dict[str, Any]:
+    if campuses is None:
+        campuses = list(Location.objects.filter(kind=LocationKind.MAIN_CAMPUS))
     return validated(
         {
             "resourceType": "HealthcareService",
@@ -198,12 +201,15 @@ def healthcare_service(p: Program) -> dict[str, Any]:
             "name": p.name,
             "comment": p.teaser or None,
             "type": [{"text": p.name}],
-            "location": [
-                _ref("Location", loc.public_id, loc.name)
-                for loc in Location.objects.filter(kind=LocationKind.MAIN_CAMPUS)
-            ],
+            "location": [_ref("Location", loc.public_id, loc.name) for loc in campuses],
         }
     )
+
+
+def healthcare_services(programs: Iterable[Program]) -> list[dict[str, Any]]:
+    """A page of programs, reading the main campuses once rather than once per program."""
+    campuses = list(Location.objects.filter(kind=LocationKind.MAIN_CAMPUS))
+    return [healthcare_service(p, campuses=campuses) for p in programs]
 
 
 def searchset(

@@ -223,6 +223,7 @@ RESOURCES: dict[str, dict[str, Any]] = {
     "HealthcareService": {
         "objects": lambda: Program.objects.filter(is_published=True),
         "map": mappers.healthcare_service,
+        "map_page": mappers.healthcare_services,
         "key": "public_id",
         "params": {
             "name": lambda qs, v: qs.filter(_name_filter(v, "name")),
@@ -335,7 +336,8 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
             queryset = spec["params"][name](queryset, value)
     queryset = queryset.distinct().order_by("pk")
     total = queryset.count()
-    entries = [spec["map"](obj) for obj in queryset[offset : offset + count]]
+    page = queryset[offset : offset + count]
+    entries = spec["map_page"](page) if "map_page" in spec else [spec["map"](o) for o in page]
     return _bundle(request, resource_type, entries, total, count, offset, paged=True)
 
 

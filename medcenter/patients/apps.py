@@ -6,3 +6,8 @@ class PatientsConfig(AppConfig):
     name = "medcenter.patients"
     label = "patients"
     verbose_name = _("Patients")
+
+    def ready(self) -> None:
+        from medcenter.patients import notices
+
+        notices.register()

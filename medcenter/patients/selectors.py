@@ -12,7 +12,13 @@ from django.http import Http404, HttpRequest
 from medcenter.core import audit
 from medcenter.core.errors import RecordAccessDenied
 from medcenter.core.models import AuditEvent
-from medcenter.patients.access import Basis, PatientAccess, is_mfa_verified, resolve_access
+from medcenter.patients.access import (
+    Basis,
+    PatientAccess,
+    is_mfa_verified,
+    resolve_access,
+    resolve_accesses,
+)
 from medcenter.patients.models import BreakGlassGrant, BreakGlassReview, Patient, ProxyGrant
 
 
@@ -135,7 +141,7 @@ def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess
             Q(user=user) | Q(proxy_grants__in=ProxyGrant.objects.current().filter(proxy=user))
         ).distinct()
     )
-    accesses = [a for p in candidates if (a := resolve_access(user, p)) is not None]
+    accesses = resolve_accesses(user, candidates)
     accesses.sort(key=lambda a: (a.basis != Basis.SELF, a.patient.family_name))
     if accesses:
         audit.record(action="patient.records_listed", actor=user, request=request)

@@ -15,8 +15,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from medcenter.accounts.models import User
-from medcenter.core import audit
-from medcenter.core.tasks import send_email
+from medcenter.core import audit, outbox
+from medcenter.patients import notices
 from medcenter.patients.access import ADULT_AGE, Basis, PatientAccess, is_mfa_verified
 from medcenter.patients.models import (
     ActivationCode,
@@ -286,20 +286,23 @@ def request_signup_code(*, mrn: str, date_of_birth: date, request: HttpRequest |
         ActivationCode.objects.filter(
             patient=patient, channel=ActivationCodeChannel.EMAIL, used_at__isnull=True
         ).update(expires_at=timezone.now())
-        ActivationCode.objects.create(
+        activation = ActivationCode.objects.create(
             patient=patient,
             channel=ActivationCodeChannel.EMAIL,
             code_digest=_code_digest(f"{patient.pk}:{code}"),
             expires_at=timezone.now() + EMAIL_CODE_LIFETIME,
         )
         audit.record(action="account.signup_code_requested", patient=patient, request=request)
-        body = _(
-            "Your sign-up code is %(code)s. It works for 30 minutes.\n\n"
-            "If you did not ask for it, you can ignore this email."
-        ) % {"code": code}
-        # The database task backend writes the task row in this same transaction: the email
-        # goes out if and only if the code was stored (an outbox, not a fire-and-forget).
-        send_email.enqueue(subject=_("Your sign-up code"), body=body, to=patient.email)
+        # Written with the code, in this transaction: the email goes out if and only if the
+        # code was stored. The plain code stays in the outbox only until it is sent.
+        outbox.enqueue(
+            kind=notices.SIGNUP_CODE,
+            to=patient.email,
+            language=patient.preferred_language,
+            patient=patient,
+            context={"code": code},
+            dedupe_key=f"signup-code:{activation.public_id}",
+        )
 
 
 def complete_signup(

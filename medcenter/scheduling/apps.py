@@ -6,3 +6,8 @@ class SchedulingConfig(AppConfig):
     name = "medcenter.scheduling"
     label = "scheduling"
     verbose_name = _("Appointments and referrals")
+
+    def ready(self) -> None:
+        from medcenter.scheduling import notices
+
+        notices.register()

@@ -1,4 +1,4 @@
-"""Scheduling: availability as rules, bookings as rows, referrals, waitlist and the outbox.
+"""Scheduling: availability as rules, bookings as rows, referrals and the waitlist.
 
 Slots are never stored: they are computed from `AvailabilityRule` minus `AvailabilityException`
 and the live `Appointment` rows (engine.py). The database itself forbids two live appointments
@@ -531,59 +531,12 @@ class SlotOffer(PublicModel):
 
 
 class NotificationKind(models.TextChoices):
-    CONFIRMATION = "confirmation", _("Appointment confirmed")
-    REMINDER = "reminder", _("Appointment reminder")
-    CANCELLATION = "cancellation", _("Appointment cancelled")
-    OFFER = "offer", _("Earlier appointment offered")
-    REFERRAL_RECEIVED = "referral_received", _("Referral received")
-    CONSULT_LETTER = "consult_letter", _("Consult letter")
+    """The messages scheduling sends through the outbox (core.outbox; worded in
+    templates/scheduling/notices/)."""
 
-
-class Channel(models.TextChoices):
-    EMAIL = "email", _("Email")
-    SMS = "sms", _("Text message")
-
-
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    CANCELLED = "cancelled", _("Not needed any more")
-    FAILED = "failed", _("Failed")
-
-
-class Notification(PublicModel):
-    """One message in the outbox. Written in the same transaction as the change it reports;
-    sent by a background task that claims it, so none is lost and none goes twice (R28)."""
-
-    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
-    channel = models.CharField(max_length=5, choices=Channel.choices)
-    to = models.CharField(max_length=254)
-    language = models.CharField(max_length=8, default="en")
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    offer = models.ForeignKey(
-        SlotOffer, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
-    )
-    # One message per purpose: a second enqueue of the same reminder is refused by the database.
-    dedupe_key = models.CharField(max_length=120, unique=True)
-    due_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.channel} {self.due_at:%Y-%m-%d %H:%M}"
+    CONFIRMATION = "scheduling.confirmation", _("Appointment confirmed")
+    REMINDER = "scheduling.reminder", _("Appointment reminder")
+    CANCELLATION = "scheduling.cancellation", _("Appointment cancelled")
+    OFFER = "scheduling.offer", _("Earlier appointment offered")
+    REFERRAL_RECEIVED = "scheduling.referral_received", _("Referral received")
+    CONSULT_LETTER = "scheduling.consult_letter", _("Consult letter")

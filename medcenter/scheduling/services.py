@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
 
 from medcenter.core import audit
 from medcenter.core.errors import Conflict
@@ -180,7 +181,13 @@ def _place(
     overbook_reason: str = "",
     referral: Any = None,
     checked: bool = False,
+    group: MultidisciplinaryVisit | None = None,
+    hold_until: datetime | None = None,
+    rescheduled_from: Appointment | None = None,
 ) -> Appointment:
+    # Everything the row needs is set before the insert: updating the row afterwards makes
+    # PostgreSQL check the overlap rule again, and that check can deadlock with a rival insert
+    # of the same time that is waiting for ours.
     if not visit_type.is_active:
         raise ValidationError({"visit_type": [_("This kind of visit is not offered any more.")]})
     start = start.astimezone(UTC)
@@ -199,12 +206,16 @@ def _place(
         end=end,
         reserved_until=end + visit_type.buffer,
         status=status,
-        hold_expires_at=now + timedelta(minutes=hold_minutes()) if pending else None,
+        hold_expires_at=(hold_until or now + timedelta(minutes=hold_minutes()))
+        if pending
+        else None,
         channel=channel,
         overbooked=bool(overbook_reason),
         overbook_reason=overbook_reason,
         reason_for_visit=reason_for_visit,
         referral=referral,
+        group=group,
+        rescheduled_from=rescheduled_from,
         booked_by=actor if getattr(actor, "is_authenticated", False) else None,
         booked_at=now if status == AppointmentStatus.BOOKED else None,
     )
@@ -445,8 +456,6 @@ def _cancel(current: Appointment, *, actor: Any, reason: str, notify_patient: bo
 
 
 def _offer_later(appointment_id: int) -> None:
-    from medcenter.scheduling.tasks import offer_freed_slot
-
     offer_freed_slot.enqueue(appointment_id=appointment_id)
 
 
@@ -488,14 +497,15 @@ def reschedule_appointment(
         if moved.patient_id != current.patient_id:
             raise PermissionDenied
         _book_hold(moved, reason_for_visit=reason_for_visit)
+        # The hold was committed before: no rival insert can be waiting on this row.
+        moved.rescheduled_from = current
+        moved.save(update_fields=["rescheduled_from"])
     elif start is not None:
         moved = _place_moved(
             current, start=start, clinician=clinician, location=location, actor=actor, staff=staff
         )
     else:  # pragma: no cover - refused above
         raise TypeError("reschedule_appointment needs a start or a hold")
-    moved.rescheduled_from = current
-    moved.save(update_fields=["rescheduled_from"])
     WaitlistEntry.objects.filter(appointment=current, is_active=True).update(appointment=moved)
     notify.appointment_rescheduled(old=current, new=moved)
     transaction.on_commit(lambda: _offer_later(current.pk))
@@ -531,6 +541,7 @@ def _place_moved(
         staff=staff,
         reason_for_visit=current.reason_for_visit,
         referral=current.referral,
+        rescheduled_from=current,
     )
 
 
@@ -602,9 +613,8 @@ def book_multidisciplinary(
             status=AppointmentStatus.BOOKED,
             staff=True,
             referral=referral,
+            group=group,
         )
-        appointment.group = group
-        appointment.save(update_fields=["group"])
         notify.appointment_booked(appointment)
     if referral is not None:
         referral_booked(referral=referral, appointment=None, actor=actor)
@@ -688,6 +698,9 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
     for entry in candidates[:20]:
         try:
             with transaction.atomic():
+                if not _still_waiting(entry):
+                    continue  # another freed time was just offered to them, or they left
+                expires = now + timedelta(minutes=offer_minutes())
                 hold = _place(
                     patient=entry.patient,
                     visit_type=freed.visit_type,
@@ -699,10 +712,8 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
                     actor=None,
                     status=AppointmentStatus.PENDING,
                     staff=True,
+                    hold_until=expires,
                 )
-                expires = now + timedelta(minutes=offer_minutes())
-                hold.hold_expires_at = expires
-                hold.save(update_fields=["hold_expires_at"])
                 offer = SlotOffer.objects.create(entry=entry, hold=hold, expires_at=expires)
                 notify.offer_made(offer)
                 audit.record(action="waitlist.offered", patient=entry.patient, target=offer)
@@ -713,11 +724,16 @@ def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotO
     return None
 
 
+def _still_waiting(entry: WaitlistEntry) -> bool:
+    """Lock the entry and check it has no offer out: two times freed at the same moment must
+    not both be held for one patient (they could then accept both and hold two bookings)."""
+    locked = WaitlistEntry.objects.select_for_update().filter(pk=entry.pk, is_active=True)
+    if not list(locked.values_list("pk", flat=True)):
+        return False
+    return not SlotOffer.objects.filter(entry=entry, status=OfferStatus.OFFERED).exists()
+
+
 def _expire_later(offer: SlotOffer) -> None:
-    from django_tasks import default_task_backend
-
-    from medcenter.scheduling.tasks import expire_offer
-
     if default_task_backend.supports_defer:
         transaction.on_commit(
             lambda: expire_offer.using(run_after=offer.expires_at).enqueue(offer_id=offer.pk)
@@ -821,3 +837,28 @@ def release_expired_holds() -> int:
         cancel_reason="hold expired",
         cancelled_at=timezone.now(),
     )
+
+
+# --- Background tasks ------------------------------------------------------------------------
+# Defined beside the services they run (tasks.py re-exports them), so that services and tasks
+# do not import each other.
+
+
+@task()
+def offer_freed_slot(*, appointment_id: int) -> None:
+    """Offer a cancelled appointment's time to the first suitable patient on the waitlist."""
+    freed = (
+        Appointment.objects.select_related("visit_type", "clinician", "location")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if freed is not None:
+        offer_time(freed=freed)
+
+
+@task()
+def expire_offer(*, offer_id: int) -> None:
+    """Let an unanswered offer lapse and pass the time to the next patient."""
+    offer = SlotOffer.objects.filter(pk=offer_id).first()
+    if offer is not None and offer.is_expired:
+        decline_offer(offer=offer, actor=None, expired=True)

@@ -1,35 +1,12 @@
-"""Background work for scheduling. Thin wrappers: the logic lives in services and notify."""
+"""Background work for scheduling. The tasks that services queue are defined beside them
+(services.py) and re-exported here; messages are delivered by the outbox's own task
+(core.outbox.delivery.deliver_notification)."""
 
-from django_tasks import task
+from medcenter.core import outbox
+from medcenter.scheduling import services
+from medcenter.scheduling.services import expire_offer, offer_freed_slot
 
-from medcenter.scheduling import notify, services
-from medcenter.scheduling.models import Appointment, SlotOffer
-
-
-@task()
-def deliver_notification(*, notification_id: int) -> bool:
-    """Send one message from the outbox (a no-op if another worker already has it)."""
-    return notify.deliver(notification_id)
-
-
-@task()
-def offer_freed_slot(*, appointment_id: int) -> None:
-    """Offer a cancelled appointment's time to the first suitable patient on the waitlist."""
-    freed = (
-        Appointment.objects.select_related("visit_type", "clinician", "location")
-        .filter(pk=appointment_id)
-        .first()
-    )
-    if freed is not None:
-        services.offer_time(freed=freed)
-
-
-@task()
-def expire_offer(*, offer_id: int) -> None:
-    """Let an unanswered offer lapse and pass the time to the next patient."""
-    offer = SlotOffer.objects.filter(pk=offer_id).first()
-    if offer is not None and offer.is_expired:
-        services.decline_offer(offer=offer, actor=None, expired=True)
+__all__ = ["expire_offer", "offer_freed_slot", "sweep"]
 
 
 def sweep() -> dict[str, int]:
@@ -41,7 +18,7 @@ def sweep() -> dict[str, int]:
     return {
         "offers_expired": services.expire_offers(),
         "holds_released": services.release_expired_holds(),
-        "messages_sent": notify.deliver_due(),
+        "messages_sent": outbox.deliver_due(),
         "idempotency_forgotten": idempotency.forget_old(),
         "orphan_documents_removed": vault.sweep_orphans(
             referenced=vault.referenced_keys, older_than=vault.ORPHAN_GRACE

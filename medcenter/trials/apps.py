@@ -6,3 +6,8 @@ class TrialsConfig(AppConfig):
     name = "medcenter.trials"
     label = "trials"
     verbose_name = _("Clinical trials")
+
+    def ready(self) -> None:
+        from medcenter.trials import notices
+
+        notices.register()

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, bulkwrite, throttle
+from medcenter.core import audit, bulkwrite, outbox, throttle
 from medcenter.patients.models import Patient
 from medcenter.trials import eligibility
 from medcenter.trials.models import (
@@ -451,7 +451,7 @@ def request_contact(
         likely=likely,
         sender_hash=_digest(client_ip) if client_ip else "",
     )
-    transaction.on_commit(lambda: _notify_coordinator(contact.pk))
+    _notify_coordinator(contact)
     if patient is not None:
         audit.record(
             action="trial_request.created",
@@ -463,22 +463,21 @@ def request_contact(
     return contact
 
 
-def _notify_coordinator(contact_id: int) -> None:
-    from medcenter.core.tasks import send_email
+def _notify_coordinator(contact: ContactRequest) -> None:
+    """Queue the coordinator's email, in the request's transaction and language."""
+    from medcenter.trials import notices
 
-    contact = ContactRequest.objects.select_related("trial", "trial__coordinator").get(
-        pk=contact_id
-    )
     trial = contact.trial
-    to = trial.coordinator_email or (trial.coordinator.email if trial.coordinator else "")
-    if not to:
-        return
-    link = f"{getattr(settings, 'SITE_URL', '')}/en/staff/trials/requests/{contact.public_id}/"
-    # No personal details in the email: the coordinator signs in to read the request.
-    send_email.enqueue(
+    coordinator = trial.coordinator
+    to = trial.coordinator_email or (coordinator.email if coordinator else "")
+    outbox.enqueue(
+        kind=notices.CONTACT_REQUEST,
         to=to,
-        subject=f"New pre-screen contact request for {trial.nct_id}",
-        body=f"A person asked to be contacted about {trial.nct_id} ({contact.likely}).\n{link}\n",
+        language=(coordinator.preferred_language if coordinator else "") or "",
+        user=coordinator,
+        context={"contact": str(contact.public_id)},
+        reference=f"trial-request:{contact.public_id}",
+        dedupe_key=f"trial-request:{contact.public_id}",
     )
 
 

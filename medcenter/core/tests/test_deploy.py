@@ -1,3 +1,4 @@
+import base64
 import os
 import secrets
 import subprocess
@@ -17,6 +18,8 @@ def _production_env(tmp_path):
             "DJANGO_SETTINGS_MODULE": "medcenter.settings",
             "MEDCENTER_PRODUCTION": "true",
             "SECRET_KEY": secrets.token_urlsafe(50),
+            "AUDIT_CHAIN_KEY": secrets.token_urlsafe(50),
+            "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": "cancer.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         }
@@ -53,6 +56,27 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["AUDIT_CHAIN_KEY", "DOCUMENT_ENCRYPTION_KEY"])
+def test_production_refuses_to_start_without_the_keys_that_outlive_the_secret_key(
+    tmp_path, variable
+):
+    """Derived from SECRET_KEY, rotating it would lose every document and break the chain."""
+    env = _production_env(tmp_path)
+    del env[variable]
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert variable in result.stderr
 
 
 @pytest.mark.django_db

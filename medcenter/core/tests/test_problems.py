@@ -9,9 +9,9 @@ from django.test import Client
 
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory, sign_in_verified
 from medcenter.core import problems
+from medcenter.core.outbox.sms import MemoryGateway
 from medcenter.core.throttle import Throttled
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
-from medcenter.scheduling.sms import MemoryGateway
 from medcenter.scheduling.tests.conftest import next_weekday_at
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def clinic(db, settings):
     """One clinician holding 30-minute new-patient visits, weekday mornings 9-12."""
-    settings.SMS_GATEWAY = "medcenter.scheduling.sms.MemoryGateway"
+    settings.SMS_GATEWAY = "medcenter.core.outbox.sms.MemoryGateway"
     MemoryGateway.reset()
     location = LocationFactory()
     clinician = ClinicianFactory()

@@ -5,11 +5,15 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.core.models import AuditEvent
-from medcenter.oncology import services
+from medcenter.core.tests.pdftext import as_drawn, read_lines
+from medcenter.oncology import selectors, services
 from medcenter.oncology.models import CancerDiagnosis, GenotypingReport, StageAssessment
+from medcenter.oncology.pdf import molecular_report_pdf
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +227,32 @@ def test_a_scheduler_cannot_open_the_oncology_record(client):
     response = client.get(reverse("oncology:summary", args=[patient.public_id]))
 
     assert response.status_code == 403
+
+
+def test_the_molecular_report_is_written_in_the_patients_language_and_script(
+    clinician_and_patient,
+):
+    clinician, patient = clinician_and_patient
+    patient.given_name, patient.family_name, patient.preferred_language = "فاطمة", "الزهراء", "ar"
+    patient.save()
+    report = services.import_genotyping_file(
+        patient=patient,
+        actor=clinician,
+        content=b"gene,protein_change,kind\nBRAF,V600E,SNV\n",
+        test_name="Panel",
+        tumor_type="MEL",
+        reported_on=TODAY,
+    )
+
+    pdf = molecular_report_pdf(patient=patient, **selectors.molecular_report(report))
+
+    with translation.override("ar"):
+        heading = _("Molecular report")
+        patient_line = _("Patient: %(name)s, MRN %(mrn)s, born %(dob)s") % {
+            "name": "فاطمة الزهراء",
+            "mrn": patient.mrn,
+            "dob": patient.date_of_birth,
+        }
+    lines = [line.visual for line in read_lines(pdf)[0]]
+    assert lines[:2] == [as_drawn(heading), as_drawn(patient_line)]
+    assert heading != "Molecular report"

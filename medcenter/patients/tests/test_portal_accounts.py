@@ -1,8 +1,10 @@
 """Opening a portal account: a staff-issued code, or MRN + birth date + an emailed code."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -108,14 +110,17 @@ def test_a_weak_password_is_refused_with_a_clear_message():
     assert "too short" in response.content.decode()
 
 
-def test_self_sign_up_sends_a_code_to_the_email_on_file_and_opens_the_account():
+def test_self_sign_up_sends_a_code_to_the_email_on_file_and_opens_the_account(
+    django_capture_on_commit_callbacks,
+):
     patient = PatientFactory(email="on.file@example.test")
     client = Client()
 
-    client.post(
-        reverse("patients:sign_up"),
-        {"mrn": patient.mrn, "date_of_birth": patient.date_of_birth.isoformat()},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("patients:sign_up"),
+            {"mrn": patient.mrn, "date_of_birth": patient.date_of_birth.isoformat()},
+        )
     code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
     response = client.post(
         reverse("patients:sign_up_finish"),
@@ -130,16 +135,19 @@ def test_self_sign_up_sends_a_code_to_the_email_on_file_and_opens_the_account():
     assert patient.user.email_verified_at is not None
 
 
-def test_sign_up_says_the_same_whether_or_not_the_details_match():
+def test_sign_up_says_the_same_whether_or_not_the_details_match(
+    django_capture_on_commit_callbacks,
+):
     patient = PatientFactory()
 
-    matched = Client().post(
-        reverse("patients:sign_up"),
-        {"mrn": patient.mrn, "date_of_birth": patient.date_of_birth.isoformat()},
-    )
-    unmatched = Client().post(
-        reverse("patients:sign_up"), {"mrn": "123456789", "date_of_birth": "1980-01-01"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        matched = Client().post(
+            reverse("patients:sign_up"),
+            {"mrn": patient.mrn, "date_of_birth": patient.date_of_birth.isoformat()},
+        )
+        unmatched = Client().post(
+            reverse("patients:sign_up"), {"mrn": "123456789", "date_of_birth": "1980-01-01"}
+        )
 
     assert matched.status_code == unmatched.status_code == 302
     assert matched["Location"] == unmatched["Location"]
@@ -164,25 +172,33 @@ def test_a_wrong_emailed_code_is_refused():
     assert patient.user is None
 
 
-def test_password_reset_does_not_reveal_whether_an_account_exists():
+def test_password_reset_does_not_reveal_whether_an_account_exists(
+    django_capture_on_commit_callbacks,
+):
     UserFactory(email="known@example.test")
 
-    known = Client().post(reverse("accounts:password_reset"), {"email": "known@example.test"})
-    unknown = Client().post(reverse("accounts:password_reset"), {"email": "nobody@example.test"})
+    with django_capture_on_commit_callbacks(execute=True):
+        known = Client().post(reverse("accounts:password_reset"), {"email": "known@example.test"})
+        unknown = Client().post(
+            reverse("accounts:password_reset"), {"email": "nobody@example.test"}
+        )
 
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert len(mail.outbox) == 1
 
 
-def test_email_verification_changes_state_only_on_post():
+def test_email_verification_changes_state_only_on_post(django_capture_on_commit_callbacks):
     user = UserFactory()
     client = Client()
     client.force_login(user)
     client.post(reverse("accounts:confirm_identity"), {"password": "correct-horse-battery-42"})
-    client.post(reverse("accounts:change_email"), {"email": "fresh@example.test"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:change_email"), {"email": "fresh@example.test"})
     link = re.search(r"https?://\S+", mail.outbox[0].body).group()
-    path = link.split("testserver")[1]
+    # Links in messages point at the configured site (SITE_URL), never at the request's Host.
+    assert link.startswith(settings.SITE_URL.rstrip("/") + "/")
+    path = urlsplit(link).path
 
     client.get(path)
     user.refresh_from_db()

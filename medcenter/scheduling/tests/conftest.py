@@ -3,9 +3,9 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from medcenter.core.outbox.sms import MemoryGateway
 from medcenter.patients.tests.factories import PatientFactory
 from medcenter.scheduling.selectors import center_tz
-from medcenter.scheduling.sms import MemoryGateway
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
     LocationFactory,
@@ -16,7 +16,7 @@ from medcenter.scheduling.tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _sms_in_memory(settings):
-    settings.SMS_GATEWAY = "medcenter.scheduling.sms.MemoryGateway"
+    settings.SMS_GATEWAY = "medcenter.core.outbox.sms.MemoryGateway"
     MemoryGateway.reset()
     yield
     MemoryGateway.reset()

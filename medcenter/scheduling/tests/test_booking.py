@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from medcenter.accounts.tests.factories import StaffUserFactory
+from medcenter.core.models import Notification, NotificationStatus
 from medcenter.patients.tests.factories import PatientFactory
 from medcenter.scheduling import selectors, services
 from medcenter.scheduling.models import (
@@ -17,9 +18,7 @@ from medcenter.scheduling.models import (
     AvailabilityException,
     BookingChannel,
     ExceptionKind,
-    Notification,
     NotificationKind,
-    NotificationStatus,
 )
 from medcenter.scheduling.tests.conftest import next_weekday_at
 
@@ -164,7 +163,7 @@ def test_confirming_a_hold_books_it_and_queues_confirmation_and_reminders(
     again = services.confirm_hold(appointment=held, actor=None)
     assert booked.status == again.status == AppointmentStatus.BOOKED
     kinds = sorted(Notification.objects.values_list("kind", flat=True))
-    assert kinds == ["confirmation", "reminder", "reminder"]
+    assert kinds == ["scheduling.confirmation", "scheduling.reminder", "scheduling.reminder"]
     # The confirmation went out at once (tasks run immediately in tests), in Spanish, with .ics.
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -210,7 +209,9 @@ def test_cancelling_withdraws_reminders_and_sends_a_cancellation(
     booked = _book(clinic, patient, next_weekday_at(11, days_ahead=9))
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=booked, actor=None, reason="feeling better")
-    statuses = dict(Notification.objects.filter(kind="reminder").values_list("status", "kind"))
+    statuses = dict(
+        Notification.objects.filter(kind=NotificationKind.REMINDER).values_list("status", "kind")
+    )
     assert NotificationStatus.PENDING not in statuses
     assert (
         Notification.objects.filter(kind=NotificationKind.CANCELLATION, status="sent").count() == 1

@@ -2,7 +2,8 @@
 doing and however many workers run at once."""
 
 import threading
-from datetime import date, timedelta
+import uuid
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,15 +11,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from medcenter.scheduling import notify
-from medcenter.scheduling.models import (
-    Channel,
-    Notification,
-    NotificationKind,
-    NotificationStatus,
-    Referral,
-)
-from medcenter.scheduling.sms import MemoryGateway
+from medcenter.core import outbox
+from medcenter.core.models import Notification, NotificationStatus
+from medcenter.core.models import NotificationChannel as Channel
+from medcenter.core.outbox import delivery
+from medcenter.core.outbox.sms import MemoryGateway
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +23,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _sender(settings):
     settings.DEFAULT_FROM_EMAIL = "no-reply@aster-valley.example"
+    settings.SMS_GATEWAY = "medcenter.core.outbox.sms.MemoryGateway"
+    MemoryGateway.reset()
+    yield
+    MemoryGateway.reset()
 
 
 class WorkerKilled(BaseException):
@@ -33,28 +34,21 @@ class WorkerKilled(BaseException):
 
 
 def _referral():
-    return Referral.objects.create(
-        source="patient",
-        given_name="Rowan",
-        family_name="Outboxley",
-        date_of_birth=date(1975, 3, 14),
-        email="rowan@example.test",
-        diagnosis="Osteosarcoma",
-        contact_due_at=timezone.now() + timedelta(days=1),
-    )
+    """What the messages are about (any reference will do: core knows no domain)."""
+    return uuid.uuid4().hex[:8]
 
 
 def _due(referral, channel=Channel.SMS, n=1):
-    """`n` acknowledgements already due, written straight to the outbox (no task queued)."""
+    """`n` test messages already due, written straight to the outbox (no task queued)."""
     to = "+15555550100" if channel == Channel.SMS else "rowan@example.test"
     return Notification.objects.bulk_create(
         Notification(
-            kind=NotificationKind.REFERRAL_RECEIVED,
+            kind="core.test",
             channel=channel,
             to=to,
-            dedupe_key=f"outbox-test:{referral.public_id}:{channel}:{i}",
+            context={"reference": referral},
+            dedupe_key=f"outbox-test:{referral}:{channel}:{i}",
             due_at=timezone.now() - timedelta(seconds=1),
-            referral=referral,
         )
         for i in range(n)
     )
@@ -74,19 +68,19 @@ def _status(note):
 
 def test_a_notification_claimed_by_a_dead_worker_is_sent_once_after_the_lease():
     (note,) = _due(_referral())
-    assert notify.claim(note.pk) is not None  # the worker claims it, then dies before sending
+    assert outbox.claim(note.pk) is not None  # the worker claims it, then dies before sending
     note.refresh_from_db()
     claimed_at = note.claimed_at
 
-    with time_machine.travel(claimed_at + notify.LEASE - timedelta(seconds=1), tick=False):
-        sent_within_the_lease = notify.deliver_due()
+    with time_machine.travel(claimed_at + outbox.LEASE - timedelta(seconds=1), tick=False):
+        sent_within_the_lease = outbox.deliver_due()
     assert sent_within_the_lease == 0
     assert MemoryGateway.attempts == []
     assert _status(note) == NotificationStatus.SENDING
 
-    with time_machine.travel(claimed_at + notify.LEASE + timedelta(seconds=1), tick=False):
-        sent_after_the_lease = notify.deliver_due()
-        sent_on_the_next_sweep = notify.deliver_due()
+    with time_machine.travel(claimed_at + outbox.LEASE + timedelta(seconds=1), tick=False):
+        sent_after_the_lease = outbox.deliver_due()
+        sent_on_the_next_sweep = outbox.deliver_due()
 
     assert (sent_after_the_lease, sent_on_the_next_sweep) == (1, 0)
     assert MemoryGateway.attempts == [str(note.public_id)]
@@ -96,22 +90,43 @@ def test_a_notification_claimed_by_a_dead_worker_is_sent_once_after_the_lease():
     assert note.attempts == 2
 
 
+def test_a_batch_claimed_by_a_dead_worker_is_sent_once_by_another_after_the_lease():
+    referral = _referral()
+    notes = _due(referral, n=5) + _due(referral, Channel.EMAIL, n=5)
+    token, claimed = outbox.claim_batch(limit=4)  # the worker claims four, then dies
+    assert len(claimed) == 4 and token
+
+    assert outbox.deliver_due() == 6  # another worker sends the rest, not the claimed four
+    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
+        assert outbox.deliver_due() == 4
+        assert outbox.deliver_due() == 0
+
+    texts = sorted(str(n.public_id) for n in notes if n.channel == Channel.SMS)
+    emails = sorted(f"<{n.public_id}@aster-valley.example>" for n in notes if n.channel == "email")
+    assert sorted(MemoryGateway.attempts) == texts
+    assert sorted(_message_ids()) == emails
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+    claimed_ids = {n.pk for n in claimed}
+    attempts = dict(Notification.objects.values_list("pk", "attempts"))
+    assert all(attempts[pk] == (2 if pk in claimed_ids else 1) for pk in attempts)
+
+
 def test_a_worker_killed_after_the_gateway_took_the_text_causes_no_second_text(monkeypatch):
     (note,) = _due(_referral())
-    real_send = notify.send
+    real_send = delivery.send
 
     def send_then_die(*args, **kwargs):
         real_send(*args, **kwargs)
         raise WorkerKilled
 
-    monkeypatch.setattr(notify, "send", send_then_die)
+    monkeypatch.setattr(delivery, "send", send_then_die)
     with pytest.raises(WorkerKilled):
-        notify.deliver(note.pk)
-    monkeypatch.setattr(notify, "send", real_send)
+        outbox.deliver(note.pk)
+    monkeypatch.setattr(delivery, "send", real_send)
     assert _status(note) == NotificationStatus.SENDING  # sent, but not known to be
 
-    with time_machine.travel(timezone.now() + notify.LEASE + timedelta(seconds=1)):
-        assert notify.deliver_due() == 1
+    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
+        assert outbox.deliver_due() == 1
 
     key = str(note.public_id)
     assert MemoryGateway.attempts == [key, key]  # the retry re-sends with the same key...
@@ -124,18 +139,18 @@ def test_a_worker_killed_after_the_email_went_resends_it_with_the_same_message_i
     Message-ID), which mail systems and clients recognise as one. The only window is between
     the server accepting the email and the row being marked sent."""
     (note,) = _due(_referral(), channel=Channel.EMAIL)
-    real_send = notify.send
+    real_send = delivery.send
 
     def send_then_die(*args, **kwargs):
         real_send(*args, **kwargs)
         raise WorkerKilled
 
-    monkeypatch.setattr(notify, "send", send_then_die)
+    monkeypatch.setattr(delivery, "send", send_then_die)
     with pytest.raises(WorkerKilled):
-        notify.deliver(note.pk)
-    monkeypatch.setattr(notify, "send", real_send)
-    with time_machine.travel(timezone.now() + notify.LEASE + timedelta(seconds=1)):
-        assert notify.deliver_due() == 1
+        outbox.deliver(note.pk)
+    monkeypatch.setattr(delivery, "send", real_send)
+    with time_machine.travel(timezone.now() + outbox.LEASE + timedelta(seconds=1)):
+        assert outbox.deliver_due() == 1
 
     assert len(set(_message_ids())) == 1
     assert len(mail.outbox) == 2
@@ -146,7 +161,7 @@ def test_a_worker_killed_after_the_email_went_resends_it_with_the_same_message_i
 def test_an_email_delivered_twice_goes_out_once_with_the_rows_message_id():
     (note,) = _due(_referral(), channel=Channel.EMAIL)
 
-    first, second = notify.deliver(note.pk), notify.deliver(note.pk)
+    first, second = outbox.deliver(note.pk), outbox.deliver(note.pk)
 
     assert (first, second) == (True, False)
     assert _message_ids() == [f"<{note.public_id}@aster-valley.example>"]
@@ -156,7 +171,7 @@ def test_the_message_id_stays_well_formed_when_the_sender_has_a_display_name(set
     settings.DEFAULT_FROM_EMAIL = "Aster Valley Cancer Center <no-reply@aster-valley.example>"
     (note,) = _due(_referral(), channel=Channel.EMAIL)
 
-    notify.deliver(note.pk)
+    outbox.deliver(note.pk)
 
     assert _message_ids() == [f"<{note.public_id}@aster-valley.example>"]
 
@@ -168,15 +183,15 @@ def test_a_gateway_failure_is_retried_later_and_sent_once(monkeypatch):
         raise ConnectionError
 
     monkeypatch.setattr(MemoryGateway, "send", down)
-    assert notify.deliver(note.pk) is False
+    assert outbox.deliver(note.pk) is False
     monkeypatch.undo()
     note.refresh_from_db()
     assert note.status == NotificationStatus.PENDING
     assert note.last_error == "ConnectionError"
-    assert notify.deliver_due() == 0  # backed off: not due again yet
+    assert outbox.deliver_due() == 0  # backed off: not due again yet
 
     with time_machine.travel(note.due_at + timedelta(seconds=1)):
-        assert notify.deliver_due() == 1
+        assert outbox.deliver_due() == 1
     assert list(MemoryGateway.sent) == [str(note.public_id)]
     assert _status(note) == NotificationStatus.SENT
 
@@ -212,7 +227,7 @@ def test_two_workers_sweeping_the_same_due_messages_send_each_exactly_once():
     texts = _due(referral, Channel.SMS, n=20)
     emails = _due(referral, Channel.EMAIL, n=20)
 
-    results = _together(2, lambda _i: notify.deliver_due())
+    results = _together(2, lambda _i: outbox.deliver_due())
 
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 40
@@ -226,7 +241,7 @@ def test_two_workers_sweeping_the_same_due_messages_send_each_exactly_once():
 def test_twenty_workers_given_the_same_message_send_it_once():
     (note,) = _due(_referral())
 
-    results = _together(20, lambda _i: notify.deliver(note.pk))
+    results = _together(20, lambda _i: outbox.deliver(note.pk))
 
     assert results.count(True) == 1
     assert results.count(False) == 19
