@@ -361,6 +361,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # Django logs a body over the limit as an ERROR with a traceback; anyone can send one.
+        # The 413 is logged once as a WARNING by core.middleware.too_large instead.
+        "django.security.RequestDataTooBig": {"level": "CRITICAL"},
         # WeasyPrint logs each step of every PDF, and fontTools each table it subsets.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

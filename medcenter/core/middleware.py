@@ -127,10 +127,6 @@ def body_limit_middleware(get_response: Handler) -> Handler:
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if _declared_too_big(request):
-            security_logger.warning(
-                "request body over the limit refused",
-                extra={"path": request.path, "content_length": request.META["CONTENT_LENGTH"]},
-            )
             return too_large(request)
         return get_response(request)
 
@@ -150,6 +146,10 @@ def _declared_too_big(request: HttpRequest) -> bool:
 
 def too_large(request: HttpRequest) -> HttpResponse:
     """The 413 for a body over the limit, on any surface."""
+    security_logger.warning(
+        "request body over the limit refused",
+        extra={"path": request.path, "content_length": request.META.get("CONTENT_LENGTH")},
+    )
     limit_mb = round((settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) / (1024 * 1024), 1)
     detail = _("What was sent is too large: at most %(limit)s MB.") % {"limit": limit_mb}
     return refusal(request, 413, detail=detail, code="too_large")

@@ -49,12 +49,26 @@ def test_a_ten_megabyte_body_to_the_api_is_a_413_problem(client, path):
     assert problem["title"] == "Request too large"
 
 
-def test_a_body_that_only_the_parser_finds_too_large_is_still_a_413(client, settings):
+def test_a_body_that_only_the_parser_finds_too_large_is_still_a_413(client, settings, caplog):
     """Multipart bodies pass the declared-length check (files have their own cap); their
     other fields still count, and Django's RequestDataTooBig is answered as a 413 too."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    response = client.post("/en/accounts/sign-in/", {"username": "x" * 4096, "password": "y"})
+    with caplog.at_level(logging.INFO):
+        response = client.post("/en/accounts/sign-in/", {"username": "x" * 4096, "password": "y"})
     assert response.status_code == 413
+    refusals = [r for r in caplog.records if r.name.startswith(("medcenter.security", "django"))]
+    assert [(r.name, r.levelno, r.exc_info) for r in refusals] == [
+        ("medcenter.security", logging.WARNING, None)
+    ]
+
+
+def test_a_ten_megabyte_body_is_one_warning_without_a_traceback(client, caplog):
+    with caplog.at_level(logging.INFO):
+        client.generic("POST", "/en/", TEN_MB, content_type="text/plain")
+    refusals = [r for r in caplog.records if r.name.startswith(("medcenter.security", "django"))]
+    assert [(r.name, r.levelno, r.exc_info) for r in refusals] == [
+        ("medcenter.security", logging.WARNING, None)
+    ]
 
 
 def test_a_body_within_the_limit_passes(client):
