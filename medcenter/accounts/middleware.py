@@ -64,7 +64,7 @@ class SessionTimeoutMiddleware:
             session.setdefault(STARTED, now)
             session.setdefault(LAST_SEEN, now)
             if seconds_left(request, now=now) <= 0:
-                audit.record(action="auth.session_expired", actor=user, request=request)
+                audit.record(action="auth.session_expired", actor=user)
                 logout(request)
                 if wants_json(request):
                     return _unauthorized(_("Your session has ended."), code="session_ended")

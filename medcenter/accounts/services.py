@@ -6,11 +6,11 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,9 +41,7 @@ def sync_roles() -> None:
 
 
 @transaction.atomic
-def assign_role(
-    *, user: User, role: str, assigned_by: User | None, request: HttpRequest | None = None
-) -> None:
+def assign_role(*, user: User, role: str, assigned_by: User | None) -> None:
     """Put a staff member in a role; administrators are never also clinical."""
     if role not in ROLE_BY_NAME:
         raise ValidationError(_("Unknown role."))
@@ -56,21 +54,17 @@ def assign_role(
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     user.groups.add(Group.objects.get(name=role))
-    audit.record(
-        action="account.role_assigned", actor=assigned_by, target=user, reason=role, request=request
-    )
+    audit.record(action="account.role_assigned", actor=assigned_by, target=user, reason=role)
 
 
-def start_session(*, request: HttpRequest, user: User) -> None:
+def start_session(*, session: SessionBase, user: User) -> None:
     """Remember the new session's key so the account's sessions can be ended on the server."""
     # A sign-in starts the idle and absolute clocks afresh.
     now = time.time()
-    request.session[SESSION_STARTED] = request.session[SESSION_LAST_SEEN] = now
-    if request.session.session_key is None:
-        request.session.save()
-    UserSession.objects.get_or_create(
-        session_key=request.session.session_key, defaults={"user": user}
-    )
+    session[SESSION_STARTED] = session[SESSION_LAST_SEEN] = now
+    if session.session_key is None:
+        session.save()
+    UserSession.objects.get_or_create(session_key=session.session_key, defaults={"user": user})
 
 
 def end_sessions_for(*, user: User) -> int:
@@ -82,12 +76,12 @@ def end_sessions_for(*, user: User) -> int:
 
 
 @transaction.atomic
-def disable_account(*, user: User, disabled_by: User, request: HttpRequest | None = None) -> None:
+def disable_account(*, user: User, disabled_by: User) -> None:
     """Disable an account and end its sessions at once."""
     user.is_active = False
     user.save(update_fields=["is_active"])
     end_sessions_for(user=user)
-    audit.record(action="account.disabled", actor=disabled_by, target=user, request=request)
+    audit.record(action="account.disabled", actor=disabled_by, target=user)
 
 
 def _digest(email: str) -> str:

@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
 from django_otp import user_has_device
 
 from medcenter.accounts import mfa
@@ -74,9 +76,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         client_ip = clientaddr.client_ip(request)
         wait = sign_in_retry_after(email=email, client_ip=client_ip)
         if wait:
-            audit.record(
-                action="auth.login_throttled", outcome=audit.Outcome.DENIED, request=request
-            )
+            audit.record(action="auth.login_throttled", outcome=audit.Outcome.DENIED)
             minutes = max(1, round(wait / 60))
             form.errors.clear()
             form.add_error(
@@ -91,9 +91,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             user = form.get_user()
             login(request, user)
-            start_session(request=request, user=user)
+            start_session(session=request.session, user=user)
             clear_sign_in_failures(email=email, client_ip=client_ip)
-            audit.record(action="auth.login", actor=user, request=request)
+            audit.record(action="auth.login", actor=user)
             if mfa.needs_second_factor(user):
                 step = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
                 return redirect(_with_next(step, next_url))
@@ -106,7 +106,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 outcome=audit.Outcome.DENIED,
                 actor=None,
                 target=known,
-                request=request,
             )
     context = {"form": form, "next": next_url, "expired": request.GET.get("expired")}
     return render(request, "accounts/sign_in.html", context, status=status)
@@ -116,7 +115,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record(action="auth.logout", actor=request.user, request=request)
+        audit.record(action="auth.logout", actor=request.user)
     logout(request)
     return redirect("pages:home")
 
@@ -131,10 +130,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     device = mfa.pending_totp_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.confirm_totp_device(
-            request=request, device=device, code=form.cleaned_data["code"]
-        )
+        codes = mfa.confirm_totp_device(device=device, code=form.cleaned_data["code"])
         if codes is not None:
+            otp_login(request, device)
             request.session[RECOVERY_KEY] = codes
             return redirect(_with_next("accounts:recovery_codes", _next_url(request)))
         form.add_error(
@@ -164,7 +162,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("accounts:mfa_setup", next_url))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if mfa.verify_second_factor(request=request, user=user, code=form.cleaned_data["code"]):
+        verified_by = mfa.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        if verified_by is not None:
+            otp_login(request, verified_by)
             return redirect(next_url)
         form.add_error(
             "code", _("That code did not match, or was already used. Try the newest code.")
@@ -214,18 +214,18 @@ def confirm_identity(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         ok = user.check_password(form.cleaned_data["password"])
         if ok and has_mfa:
-            ok = mfa.verify_second_factor(
-                request=request, user=user, code=form.cleaned_data["code"]
-            )
+            verified_by = mfa.verify_second_factor(user=user, code=form.cleaned_data["code"])
+            ok = verified_by is not None
+            if verified_by is not None:
+                otp_login(request, verified_by)
         if ok:
             request.session[REAUTH_KEY] = time.time()
-            audit.record(action="auth.reauthenticated", actor=user, request=request)
+            audit.record(action="auth.reauthenticated", actor=user)
             return redirect(_next_url(request, "accounts:security"))
         audit.record(
             action="auth.reauthentication_failed",
             outcome=audit.Outcome.FAILURE,
             actor=user,
-            request=request,
         )
         form.add_error(None, _("That did not match. Please try again."))
     return render(
@@ -251,7 +251,7 @@ def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not user_has_device(user):
         return redirect("accounts:security")
-    request.session[RECOVERY_KEY] = mfa.new_recovery_codes(user=user, request=request)
+    request.session[RECOVERY_KEY] = mfa.new_recovery_codes(user=user)
     return redirect("accounts:recovery_codes")
 
 
@@ -264,7 +264,7 @@ def remove_mfa(request: HttpRequest) -> HttpResponse:
     if user.is_staff:
         messages.error(request, _("Staff accounts must keep two-step verification."))
     else:
-        mfa.remove_second_factor(user=user, request=request)
+        mfa.remove_second_factor(user=user)
         messages.success(request, _("Two-step verification is off."))
     return redirect("accounts:security")
 
@@ -275,9 +275,10 @@ def remove_mfa(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            audit.record(action="account.password_changed", actor=user)
         update_session_auth_hash(request, user)
-        audit.record(action="account.password_changed", actor=user, request=request)
         messages.success(request, _("Your password was changed."))
         return redirect("accounts:security")
     return render(
@@ -303,8 +304,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             form.add_error("email", _("This email address cannot be used. Choose another."))
         else:
-            send_email_verification(user=user, email=email, language=get_language())
-            audit.record(action="account.email_change_requested", actor=user, request=request)
+            with transaction.atomic():
+                send_email_verification(user=user, email=email, language=get_language())
+                audit.record(action="account.email_change_requested", actor=user)
             messages.success(
                 request, _("We sent a link to %(email)s. Open it to finish.") % {"email": email}
             )
@@ -356,10 +358,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
         if User.objects.filter(email__iexact=data["email"]).exclude(pk=user.pk).exists():
             messages.error(request, _("This email address is already used by another account."))
             return redirect("pages:home")
-        User.objects.filter(pk=user.pk).update(
-            email=data["email"], email_verified_at=timezone.now()
-        )
-        audit.record(action="account.email_verified", actor=user, request=request)
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(
+                email=data["email"], email_verified_at=timezone.now()
+            )
+            audit.record(action="account.email_verified", actor=user)
         messages.success(request, _("Your email address is confirmed."))
         return redirect("accounts:security" if request.user.is_authenticated else "accounts:login")
     return render(request, "accounts/verify_email.html", {"email": data["email"]})

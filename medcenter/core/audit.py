@@ -5,6 +5,14 @@ Rows are append-only (a PostgreSQL trigger refuses UPDATE and DELETE; on SQLite 
 queryset refuse) and chained: each row's `hash` is an HMAC over its own fields and the previous
 row's hash, so editing, inserting or deleting a row out of band breaks the chain, which
 `manage.py verify_audit` reports.
+
+A write and its event are one transaction: `record` refuses to append the event of a write
+outside an atomic block (WriteOutsideTransaction), so a row can never be left without its
+event when the audit write fails. An event is a write unless it is a read (`read=True`: a
+record opened, a list shown, a file downloaded, an access checked before an action), an
+authentication event (`auth.*`: a sign-in, a second factor, a session that expired) or a
+refusal or failure (an outcome other than success: nothing was written). The client address
+and request id come from the request context (core.request_context), never from an argument.
 """
 
 import hashlib
@@ -16,11 +24,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
-from django_guid import get_guid
 
-from medcenter.core.clientaddr import client_ip
+from medcenter.core import request_context
 from medcenter.core.models import AuditChainHead, AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -30,6 +36,10 @@ GENESIS = "0" * 64
 
 class AuditWriteFailed(Exception):
     """The audit row could not be written, so the action it records must not happen."""
+
+
+class WriteOutsideTransaction(RuntimeError):
+    """A programming error: a write was audited outside the atomic block that writes it."""
 
 
 class Outcome(models.TextChoices):
@@ -66,6 +76,25 @@ def chain_hash(event: AuditEvent) -> str:
     return hmac.new(_key(), payload.encode(), hashlib.sha256).hexdigest()
 
 
+AUTHENTICATION = "auth."
+
+
+def is_write(*, action: str, outcome: str = Outcome.SUCCESS, read: bool = False) -> bool:
+    """Whether the event records a write, which must share the write's transaction."""
+    return not read and outcome == Outcome.SUCCESS and not action.startswith(AUTHENTICATION)
+
+
+def in_callers_transaction() -> bool:
+    """Whether the caller has opened an atomic block on the audit log's database."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    # Django's TestCase wraps each test in atomic blocks it marks `_from_testcase` (the mark
+    # Django itself reads for durable=True); they are not the caller's transaction, so under
+    # test a write outside its service's atomic block is refused exactly as in production.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def record(
     *,
     action: str,
@@ -76,13 +105,21 @@ def record(
     target: Any = None,
     purpose: str = "",
     reason: str = "",
-    request: HttpRequest | None = None,
+    read: bool = False,
 ) -> AuditEvent:
     """Append one audit event; raise AuditWriteFailed if it cannot be stored.
 
     `actor`, `patient` and `target` are model instances (or None); only their public ids are
-    stored, never names or other patient details.
+    stored, never names or other patient details. `read=True` marks the event of a read.
+    The event of a write must be recorded inside the write's atomic block, or
+    WriteOutsideTransaction is raised and nothing is recorded.
     """
+    if is_write(action=action, outcome=outcome, read=read) and not in_callers_transaction():
+        raise WriteOutsideTransaction(
+            f"audit.record({action!r}) records a write: call it inside the transaction.atomic "
+            "block that writes the row, so the row and its event commit or fail together"
+        )
+    context = request_context.current()
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         occurred_at=timezone.now(),
@@ -93,8 +130,8 @@ def record(
         patient_public_id=str(patient.public_id) if patient is not None else "",
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(getattr(target, "public_id", getattr(target, "pk", ""))) if target else "",
-        client_ip=client_ip(request),
-        request_id=(get_guid() or "")[:64],
+        client_ip=context.client_ip,
+        request_id=context.request_id,
         purpose=purpose,
         reason=reason,
     )

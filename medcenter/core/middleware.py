@@ -1,4 +1,5 @@
-"""Middleware of the shared kernel: the request log and the security headers Django lacks."""
+"""Middleware of the shared kernel: the request context the audit reads, the request log and
+the security headers Django lacks."""
 
 import logging
 import threading
@@ -8,6 +9,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django_guid import get_guid
+
+from medcenter.core import clientaddr, request_context
 
 logger = logging.getLogger("medcenter.request")
 security_logger = logging.getLogger("medcenter.security")
@@ -18,6 +22,23 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
+
+
+def request_context_middleware(get_response: Handler) -> Handler:
+    """Bind the client address and the request id (django-guid's, the one the log carries) for
+    the audit log while the request is served, and unbind them after it, even on an error.
+
+    It runs right after django-guid's middleware, before anything that can write an audit
+    event (the session timeout records `auth.session_expired`).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        with request_context.bound(
+            client_ip=clientaddr.client_ip(request), request_id=get_guid() or ""
+        ):
+            return get_response(request)
+
+    return middleware
 
 
 def request_log_middleware(get_response: Handler) -> Handler:

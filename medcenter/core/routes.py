@@ -128,5 +128,4 @@ def audit_refusal(request: HttpRequest, kwargs: dict[str, Any]) -> None:
         outcome=audit.Outcome.DENIED,
         actor=request.user,
         reason=",".join(f"{k}={v}" for k, v in sorted(kwargs.items())),
-        request=request,
     )

@@ -644,7 +644,6 @@ def _patient_access(
         return get_patient_for(
             user,
             public_id=public_id,
-            request=request,
             action=action,
             scope=scope,
             staff_only=staff_only,
@@ -871,14 +870,14 @@ def _referrals() -> QuerySet[Referral]:
     return Referral.objects.select_related("patient", "program", "requested_clinician")
 
 
-def _served(request: HttpRequest, user: Any, referral: Referral) -> dict[str, Any]:
+def _served(user: Any, referral: Referral) -> dict[str, Any]:
     resource = service_request(referral)
     audit.record(
         action="fhir.servicerequest.read",
         actor=user,
         patient=referral.patient,
         target=referral,
-        request=request,
+        read=True,
     )
     return resource
 
@@ -892,7 +891,7 @@ def read_service_request(request: HttpRequest, resource_id: str) -> dict[str, An
         raise _not_found()
     try:
         found = selectors.get_referral_for(
-            user, public_id=public_id, request=request, action="fhir.servicerequest.read"
+            user, public_id=public_id, action="fhir.servicerequest.read"
         )
     except (PatientAccessDenied, Http404):
         raise _not_found(audited=True) from None  # get_patient_for audited the denial
@@ -926,7 +925,7 @@ def search_service_requests(request: HttpRequest) -> dict[str, Any]:
         request,
         "ServiceRequest",
         referrals.order_by("-received_at", "-pk"),
-        lambda r: _served(request, user, r),
+        lambda r: _served(user, r),
     )
 
 

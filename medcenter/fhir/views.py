@@ -41,7 +41,6 @@ def mcode_export(request: HttpRequest, public_id: UUID) -> HttpResponse:
         access = get_patient_for(
             request.user,
             public_id=public_id,
-            request=request,
             staff_only=True,
             action="oncology.mcode_exported",
         )

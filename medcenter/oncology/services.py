@@ -73,8 +73,8 @@ DIAGNOSIS_FIELDS = (
 _Row = TypeVar("_Row", bound=models.Model)
 
 
-def _audit(action: str, *, actor: Any, patient: Patient, obj: Any, request: Any = None) -> None:
-    audit.record(action=action, actor=actor, patient=patient, target=obj, request=request)
+def _audit(action: str, *, actor: Any, patient: Patient, obj: Any) -> None:
+    audit.record(action=action, actor=actor, patient=patient, target=obj)
 
 
 def _recorder(actor: Any) -> Any:
@@ -82,12 +82,11 @@ def _recorder(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def _add(
-    model: type[_Row], action: str, *, of: Patient, actor: Any, request: Any, **fields: Any
-) -> _Row:
-    """A new row of `of`'s record, by `actor`, audited as `action`."""
+def _add(model: type[_Row], action: str, *, of: Patient, actor: Any, **fields: Any) -> _Row:
+    """A new row of `of`'s record, by `actor`, audited as `action`. Call it inside the
+    service's atomic block: the row and its event are stored together or not at all."""
     row: _Row = model._default_manager.create(**fields, recorded_by=_recorder(actor))
-    _audit(action, actor=actor, patient=of, obj=row, request=request)
+    _audit(action, actor=actor, patient=of, obj=row)
     return row
 
 
@@ -113,7 +112,6 @@ def record_diagnosis(
     actor: Any,
     kind: str = DiagnosisKind.PRIMARY,
     primary: CancerDiagnosis | None = None,
-    request: Any = None,
     **fields: Any,
 ) -> CancerDiagnosis:
     """Record a primary cancer, or a metastatic site of one (of the only primary, unless named)."""
@@ -139,9 +137,7 @@ def record_diagnosis(
         diagnosis.recorded_by = actor
     diagnosis.full_clean()
     diagnosis.save()
-    _audit(
-        "oncology.diagnosis_recorded", actor=actor, patient=patient, obj=diagnosis, request=request
-    )
+    _audit("oncology.diagnosis_recorded", actor=actor, patient=patient, obj=diagnosis)
     return diagnosis
 
 
@@ -155,7 +151,6 @@ def stage_tumor(
     categories: Mapping[str, str] | None = None,
     facts: Mapping[str, object] | None = None,
     assessed_on: date,
-    request: Any = None,
 ) -> StageAssessment:
     """Stage a diagnosis with the staging engine and keep the result with its rule version.
 
@@ -171,7 +166,6 @@ def stage_tumor(
         "oncology.stage_recorded",
         of=diagnosis.patient,
         actor=actor,
-        request=request,
         diagnosis=diagnosis,
         scheme=result.scheme,
         classification=result.classification,
@@ -199,7 +193,6 @@ def record_reported_stage(
     m: str = "",
     stage_group: str = "",
     assessed_on: date,
-    request: Any = None,
 ) -> StageAssessment:
     """Keep a stage as another system reported it, when medcenter has no table to compute it.
 
@@ -214,7 +207,6 @@ def record_reported_stage(
         "oncology.stage_recorded",
         of=diagnosis.patient,
         actor=actor,
-        request=request,
         diagnosis=diagnosis,
         scheme="reported",
         classification=classification,
@@ -239,7 +231,6 @@ def record_performance_status(
     scale: str,
     value: int,
     observed_on: date,
-    request: Any = None,
 ) -> PerformanceStatus:
     """Record an ECOG (0-5) or Karnofsky (0-100, in tens) performance status."""
     if scale not in PerformanceScale.values:
@@ -258,7 +249,6 @@ def record_performance_status(
         "oncology.performance_recorded",
         of=patient,
         actor=actor,
-        request=request,
         patient=patient,
         scale=scale,
         value=value,
@@ -299,6 +289,7 @@ def regimen_agents(regimen: str) -> list[str]:
     return [a for a in (part.strip(" .()") for part in _AGENT_SPLIT.split(regimen)) if a]
 
 
+@transaction.atomic
 def record_treatment_course(
     *,
     patient: Patient,
@@ -309,7 +300,6 @@ def record_treatment_course(
     line: int | None = None,
     ended_on: date | None = None,
     stop_reason: str = "",
-    request: Any = None,
 ) -> TreatmentCourse:
     """Record a course of systemic therapy. A course for advanced disease needs its line;
     a reason for stopping needs an end date."""
@@ -341,7 +331,6 @@ def record_treatment_course(
         "oncology.treatment_recorded",
         of=patient,
         actor=actor,
-        request=request,
         patient=patient,
         regimen=regimen,
         agents=regimen_agents(regimen),
@@ -353,8 +342,9 @@ def record_treatment_course(
     )
 
 
+@transaction.atomic
 def confirm_treatment_history(
-    *, patient: Patient, actor: Any, reviewed_on: date, request: Any = None
+    *, patient: Patient, actor: Any, reviewed_on: date
 ) -> TreatmentHistoryReview:
     """State that the recorded courses are the patient's whole systemic-therapy history as of
     `reviewed_on` (none recorded: treatment-naive)."""
@@ -367,12 +357,12 @@ def confirm_treatment_history(
         "oncology.treatment_history_confirmed",
         of=patient,
         actor=actor,
-        request=request,
         patient=patient,
         reviewed_on=reviewed_on,
     )
 
 
+@transaction.atomic
 def record_lab_result(
     *,
     patient: Patient,
@@ -382,7 +372,6 @@ def record_lab_result(
     unit: str,
     observed_on: date,
     upper_limit: float | None = None,
-    request: Any = None,
 ) -> LabResult:
     """Record a laboratory result in a unit the matcher can convert (labunits)."""
     unit = str(unit or "").strip()
@@ -410,7 +399,6 @@ def record_lab_result(
         "oncology.lab_recorded",
         of=patient,
         actor=actor,
-        request=request,
         patient=patient,
         test=test,
         value=float(value),
@@ -420,6 +408,7 @@ def record_lab_result(
     )
 
 
+@transaction.atomic
 def assess_metastatic_site(
     *,
     diagnosis: CancerDiagnosis,
@@ -428,7 +417,6 @@ def assess_metastatic_site(
     treatment: str = "",
     activity: str = "",
     symptomatic: bool | None = None,
-    request: Any = None,
 ) -> MetastasisAssessment:
     """Record how a metastatic site stands: treated or not, stable or growing, symptoms."""
     errors: dict[str, list[str]] = {}
@@ -448,7 +436,6 @@ def assess_metastatic_site(
         "oncology.site_assessed",
         of=diagnosis.patient,
         actor=actor,
-        request=request,
         diagnosis=diagnosis,
         assessed_on=assessed_on,
         treatment=treatment or "",
@@ -457,8 +444,9 @@ def assess_metastatic_site(
     )
 
 
+@transaction.atomic
 def record_pregnancy_status(
-    *, patient: Patient, actor: Any, status: str, observed_on: date, request: Any = None
+    *, patient: Patient, actor: Any, status: str, observed_on: date
 ) -> PregnancyStatus:
     """Record whether the patient is pregnant or breastfeeding, as of a date."""
     errors: dict[str, list[str]] = {}
@@ -472,7 +460,6 @@ def record_pregnancy_status(
         "oncology.pregnancy_recorded",
         of=patient,
         actor=actor,
-        request=request,
         patient=patient,
         status=status,
         observed_on=observed_on,
@@ -489,7 +476,6 @@ def record_tumor_marker(
     loinc_code: str = "",
     interpretation: str = "",
     observed_on: date | None = None,
-    request: Any = None,
 ) -> TumorMarker:
     """Record a tumor marker result (HER2, ER, PSA…)."""
     if not name.strip() or not value.strip():
@@ -503,7 +489,7 @@ def record_tumor_marker(
         interpretation=interpretation,
         observed_on=observed_on,
     )
-    _audit("oncology.marker_recorded", actor=actor, patient=patient, obj=marker, request=request)
+    _audit("oncology.marker_recorded", actor=actor, patient=patient, obj=marker)
     return marker
 
 
@@ -521,7 +507,6 @@ def record_genotyping_report(
     genes_covered: Iterable[str] = (),
     specimen: str = "",
     tumor_content_percent: int | None = None,
-    request: Any = None,
 ) -> GenotypingReport:
     """Keep a genotyping test with its alterations, annotated against the knowledge base."""
     errors: dict[str, list[str]] = {}
@@ -552,9 +537,7 @@ def record_genotyping_report(
         recorded_by=_recorder(actor),
     )
     Variant.objects.bulk_create(_variant(report, a) for a in annotations)
-    _audit(
-        "oncology.genotyping_recorded", actor=actor, patient=patient, obj=report, request=request
-    )
+    _audit("oncology.genotyping_recorded", actor=actor, patient=patient, obj=report)
     return report
 
 
@@ -614,7 +597,6 @@ def import_genotyping_file(
     tumor_content_percent: int | None = None,
     genes_covered: Iterable[str] = (),
     diagnosis: CancerDiagnosis | None = None,
-    request: Any = None,
 ) -> GenotypingReport:
     """Read a VCF, MAF or table of results and keep it as a report; a file with unreadable
     lines is refused as a whole, with the lines named, so no report is half-imported."""
@@ -652,5 +634,4 @@ def import_genotyping_file(
         genes_covered=genes_covered,
         specimen=specimen,
         tumor_content_percent=tumor_content_percent,
-        request=request,
     )

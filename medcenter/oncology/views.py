@@ -32,9 +32,7 @@ VIEW = "oncology.view_oncology_record"
 
 
 def _access(request: AuthedRequest, public_id: UUID, action: str) -> Any:
-    return get_patient_for(
-        request.user, public_id=public_id, request=request, staff_only=True, action=action
-    )
+    return get_patient_for(request.user, public_id=public_id, staff_only=True, action=action)
 
 
 @patient_data_route(model=PATIENT, permission=VIEW)
@@ -94,7 +92,6 @@ def stage_new(request: AuthedRequest, public_id: UUID, diagnosis_id: UUID) -> Ht
                 categories=form.categories(),
                 facts=form.facts(),
                 assessed_on=form.cleaned_data["assessed_on"],
-                request=request,
             )
         except staging.StagingError as error:
             for name, problems in error.errors.items():
@@ -136,7 +133,7 @@ def site_assessment_new(
     if request.method == "POST" and form.is_valid():
         try:
             services.assess_metastatic_site(
-                diagnosis=diagnosis, actor=request.user, request=request, **form.cleaned_data
+                diagnosis=diagnosis, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -179,7 +176,7 @@ def _record_form(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record(patient=access.patient, actor=request.user, request=request, **form.cleaned_data)
+            record(patient=access.patient, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -265,7 +262,6 @@ def genotyping_upload(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 specimen=data["specimen"],
                 tumor_content_percent=data["tumor_content_percent"],
                 genes_covered=data["genes_covered"].replace(",", " ").split(),
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from medcenter.core import audit
 from medcenter.core.errors import RecordAccessDenied
@@ -33,7 +33,6 @@ def get_patient_for(
     user: Any,
     *,
     public_id: UUID | str,
-    request: HttpRequest | None,
     action: str = "patient.viewed",
     scope: str | None = None,
     staff_only: bool = False,
@@ -69,7 +68,6 @@ def get_patient_for(
             outcome=audit.Outcome.DENIED,
             actor=user,
             patient=patient,
-            request=request,
         )
         if getattr(user, "is_staff", False):
             can_break_glass = is_mfa_verified(user) and user.has_perm("patients.break_glass")
@@ -81,14 +79,14 @@ def get_patient_for(
         patient=patient,
         purpose=access.basis,
         reason=access.reason,
-        request=request,
+        read=True,
     )
     return access
 
 
-def my_patients(user: Any, *, request: HttpRequest | None) -> QuerySet[Patient]:
+def my_patients(user: Any) -> QuerySet[Patient]:
     """The patients a staff member has an active care relationship with (audited listing)."""
-    audit.record(action="patient.list_viewed", actor=user, request=request)
+    audit.record(action="patient.list_viewed", actor=user, read=True)
     return (
         Patient.objects.filter(care_relationships__in=_active_relationships(user))
         .distinct()
@@ -108,9 +106,7 @@ class SearchResult:
     has_relationship: bool
 
 
-def search_patients(
-    user: Any, *, query: str, request: HttpRequest | None, limit: int = 25
-) -> list[SearchResult]:
+def search_patients(user: Any, *, query: str, limit: int = 25) -> list[SearchResult]:
     """Find patients by MRN or by name for staff; shows only identifiers, and is audited."""
     query = query.strip()
     if len(query) < 2:
@@ -130,11 +126,11 @@ def search_patients(
     related = set(
         _active_relationships(user).filter(patient__in=results).values_list("patient_id", flat=True)
     )
-    audit.record(action="patient.searched", actor=user, request=request)
+    audit.record(action="patient.searched", actor=user, read=True)
     return [SearchResult(p, p.pk in related) for p in results]
 
 
-def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess]:
+def records_for(user: Any) -> list[PatientAccess]:
     """The records a patient or proxy may open: their own, then those they are proxy for."""
     candidates = list(
         Patient.objects.filter(
@@ -144,13 +140,11 @@ def records_for(user: Any, *, request: HttpRequest | None) -> list[PatientAccess
     accesses = resolve_accesses(user, candidates)
     accesses.sort(key=lambda a: (a.basis != Basis.SELF, a.patient.family_name))
     if accesses:
-        audit.record(action="patient.records_listed", actor=user, request=request)
+        audit.record(action="patient.records_listed", actor=user, read=True)
     return accesses
 
 
-def access_history_for(
-    user: Any, *, public_id: UUID | str, request: HttpRequest | None
-) -> tuple[Patient, QuerySet[AuditEvent]]:
+def access_history_for(user: Any, *, public_id: UUID | str) -> tuple[Patient, QuerySet[AuditEvent]]:
     """Who opened the patient's record: for privacy officers, and for the patient."""
     patient = Patient.objects.filter(public_id=public_id).first()
     if patient is None:
@@ -168,7 +162,6 @@ def access_history_for(
             outcome=audit.Outcome.DENIED,
             actor=user,
             patient=patient,
-            request=request,
         )
         if getattr(user, "is_staff", False):
             raise PermissionDenied
@@ -178,7 +171,7 @@ def access_history_for(
         actor=user,
         patient=patient,
         purpose=Basis.PRIVACY_REVIEW if is_officer else Basis.SELF,
-        request=request,
+        read=True,
     )
     events = AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).order_by("-id")
     return patient, events

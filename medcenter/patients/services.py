@@ -9,7 +9,6 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -77,7 +76,6 @@ def register_patient(
     *,
     data: dict[str, Any],
     registered_by: User,
-    request: HttpRequest | None,
     rng: random.Random | None = None,
 ) -> Patient:
     """Register a new patient; the registering staff member gets an assigned-case relationship."""
@@ -102,7 +100,6 @@ def register_patient(
                     patient=patient,
                     target=patient,
                     purpose=RelationshipKind.CASE,
-                    request=request,
                 )
                 return patient
         except IntegrityError:
@@ -116,7 +113,6 @@ def update_patient(
     access: PatientAccess,
     changes: dict[str, Any],
     changed_by: User,
-    request: HttpRequest | None,
 ) -> Patient:
     """Change a patient's details; only the editable fields, only with change permission."""
     if not (access.is_staff_access and changed_by.has_perm("patients.change_patient")):
@@ -137,7 +133,6 @@ def update_patient(
         target=patient,
         purpose=access.basis,
         reason=",".join(changed),
-        request=request,
     )
     return patient
 
@@ -148,9 +143,7 @@ def _code_digest(code: str) -> str:
 
 
 @transaction.atomic
-def issue_activation_code(
-    *, access: PatientAccess, issued_by: User, request: HttpRequest | None
-) -> str:
+def issue_activation_code(*, access: PatientAccess, issued_by: User) -> str:
     """Issue a portal activation code for the patient; return it (shown once, never stored)."""
     if not (access.is_staff_access and issued_by.has_perm("patients.issue_activation_code")):
         raise PermissionDenied
@@ -173,7 +166,6 @@ def issue_activation_code(
         actor=issued_by,
         patient=access.patient,
         purpose=access.basis,
-        request=request,
     )
     return code
 
@@ -229,7 +221,6 @@ def _open_account(
     password: str,
     verified: bool,
     action: str,
-    request: HttpRequest | None,
 ) -> User:
     patient = code.patient
     user = _create_portal_user(
@@ -237,13 +228,11 @@ def _open_account(
     )
     Patient.objects.filter(pk=patient.pk).update(user=user)
     ActivationCode.objects.filter(pk=code.pk).update(used_at=timezone.now())
-    audit.record(action=action, actor=user, patient=patient, purpose=Basis.SELF, request=request)
+    audit.record(action=action, actor=user, patient=patient, purpose=Basis.SELF)
     return user
 
 
-def activate_portal_account(
-    *, code: str, date_of_birth: date, email: str, password: str, request: HttpRequest | None
-) -> User:
+def activate_portal_account(*, code: str, date_of_birth: date, email: str, password: str) -> User:
     """Open a portal account with a staff-issued code and the patient's date of birth."""
     digest = _code_digest(code)
     with transaction.atomic():
@@ -263,11 +252,10 @@ def activate_portal_account(
             password=password,
             verified=False,
             action="account.activated",
-            request=request,
         )
 
 
-def request_signup_code(*, mrn: str, date_of_birth: date, request: HttpRequest | None) -> None:
+def request_signup_code(*, mrn: str, date_of_birth: date) -> None:
     """Email a sign-up code to the address on file if the MRN and birth date match.
 
     The caller always says the same thing, whether or not anything matched, so the form
@@ -277,9 +265,7 @@ def request_signup_code(*, mrn: str, date_of_birth: date, request: HttpRequest |
         mrn=_clean_mrn(mrn), date_of_birth=date_of_birth, user__isnull=True
     ).first()
     if patient is None or not patient.email:
-        audit.record(
-            action="account.signup_code_requested", outcome=audit.Outcome.DENIED, request=request
-        )
+        audit.record(action="account.signup_code_requested", outcome=audit.Outcome.DENIED)
         return
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
@@ -292,7 +278,7 @@ def request_signup_code(*, mrn: str, date_of_birth: date, request: HttpRequest |
             code_digest=_code_digest(f"{patient.pk}:{code}"),
             expires_at=timezone.now() + EMAIL_CODE_LIFETIME,
         )
-        audit.record(action="account.signup_code_requested", patient=patient, request=request)
+        audit.record(action="account.signup_code_requested", patient=patient)
         # Written with the code, in this transaction: the email goes out if and only if the
         # code was stored. The plain code stays in the outbox only until it is sent.
         outbox.enqueue(
@@ -305,9 +291,7 @@ def request_signup_code(*, mrn: str, date_of_birth: date, request: HttpRequest |
         )
 
 
-def complete_signup(
-    *, mrn: str, date_of_birth: date, code: str, password: str, request: HttpRequest | None
-) -> User:
+def complete_signup(*, mrn: str, date_of_birth: date, code: str, password: str) -> User:
     """Open a portal account with the emailed code; the email on file becomes the log-in."""
     with transaction.atomic():
         found = (
@@ -333,7 +317,6 @@ def complete_signup(
             password=password,
             verified=True,
             action="account.signed_up",
-            request=request,
         )
 
 
@@ -341,18 +324,15 @@ def _clean_mrn(mrn: str) -> str:
     return "".join(ch for ch in mrn if ch.isdigit())
 
 
-@transaction.atomic
-def break_the_glass(
-    *, user: User, patient: Patient, reason: str, request: HttpRequest | None
-) -> BreakGlassGrant:
+def break_the_glass(*, user: User, patient: Patient, reason: str) -> BreakGlassGrant:
     """Open a record without a known relationship for 60 minutes; queued for privacy review."""
     if not (user.is_staff and is_mfa_verified(user) and user.has_perm("patients.break_glass")):
+        # Outside the grant's transaction, so the refused attempt stays in the log (R23).
         audit.record(
             action="patient.break_glass",
             outcome=audit.Outcome.DENIED,
             actor=user,
             patient=patient,
-            request=request,
         )
         raise PermissionDenied
     reason = reason.strip()
@@ -361,21 +341,21 @@ def break_the_glass(
             _("Please give the clinical reason in at least %(count)d characters.")
             % {"count": MIN_BREAK_GLASS_REASON}
         )
-    grant = BreakGlassGrant.objects.create(
-        user=user,
-        patient=patient,
-        reason=reason,
-        expires_at=timezone.now() + BreakGlassGrant.DURATION,
-    )
-    audit.record(
-        action="patient.break_glass",
-        actor=user,
-        patient=patient,
-        target=grant,
-        purpose=Basis.BREAK_GLASS,
-        reason=reason,
-        request=request,
-    )
+    with transaction.atomic():
+        grant = BreakGlassGrant.objects.create(
+            user=user,
+            patient=patient,
+            reason=reason,
+            expires_at=timezone.now() + BreakGlassGrant.DURATION,
+        )
+        audit.record(
+            action="patient.break_glass",
+            actor=user,
+            patient=patient,
+            target=grant,
+            purpose=Basis.BREAK_GLASS,
+            reason=reason,
+        )
     return grant
 
 
@@ -386,7 +366,6 @@ def review_break_glass(
     reviewer: User,
     outcome: str,
     note: str,
-    request: HttpRequest | None,
 ) -> BreakGlassGrant:
     """Record the privacy officer's finding on one break-the-glass access."""
     if not (is_mfa_verified(reviewer) and reviewer.has_perm("patients.review_break_glass")):
@@ -408,7 +387,6 @@ def review_break_glass(
         target=grant,
         purpose=Basis.PRIVACY_REVIEW,
         reason=outcome,
-        request=request,
     )
     return grant
 
@@ -423,7 +401,6 @@ def grant_proxy(
     expires_on: date | None,
     consent_given: bool,
     granted_by: User,
-    request: HttpRequest | None,
 ) -> ProxyGrant:
     """Link a caregiver's own account to the patient with scopes and an end date.
 
@@ -484,15 +461,12 @@ def grant_proxy(
         target=grant,
         purpose=access.basis,
         reason=",".join(scopes),
-        request=request,
     )
     return grant
 
 
 @transaction.atomic
-def revoke_proxy(
-    *, access: PatientAccess, grant_id: Any, revoked_by: User, request: HttpRequest | None
-) -> ProxyGrant:
+def revoke_proxy(*, access: PatientAccess, grant_id: Any, revoked_by: User) -> ProxyGrant:
     """End a proxy's access now; their next request is refused."""
     by_patient = access.basis == Basis.SELF
     if not by_patient and not (
@@ -515,6 +489,5 @@ def revoke_proxy(
         patient=access.patient,
         target=grant,
         purpose=access.basis,
-        request=request,
     )
     return grant

@@ -36,7 +36,7 @@ SIGNUP_KEY = "_signup_identity"
 
 def _staff_patient(request: AuthedRequest, public_id: UUID, action: str) -> Any:
     return selectors.get_patient_for(
-        request.user, public_id=public_id, request=request, staff_only=True, action=action
+        request.user, public_id=public_id, staff_only=True, action=action
     )
 
 
@@ -49,10 +49,8 @@ def staff_home(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = selectors.search_patients(
-            request.user, query=form.cleaned_data["q"], request=request
-        )
-    patients = selectors.my_patients(request.user, request=request)
+        results = selectors.search_patients(request.user, query=form.cleaned_data["q"])
+    patients = selectors.my_patients(request.user)
     return render(
         request,
         "patients/staff_home.html",
@@ -69,7 +67,6 @@ def staff_new(request: AuthedRequest) -> HttpResponse:
             patient = services.register_patient(
                 data=form.cleaned_data,
                 registered_by=request.user,
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -106,7 +103,7 @@ def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_patient(
-                access=access, changes=form.cleaned_data, changed_by=request.user, request=request
+                access=access, changes=form.cleaned_data, changed_by=request.user
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -130,9 +127,7 @@ def staff_edit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def staff_activation_code(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     access = _staff_patient(request, public_id, "patient.activation_code")
     try:
-        code = services.issue_activation_code(
-            access=access, issued_by=request.user, request=request
-        )
+        code = services.issue_activation_code(access=access, issued_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:staff_detail", public_id=public_id)
@@ -154,7 +149,6 @@ def break_glass(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 user=request.user,
                 patient=patient,
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -168,9 +162,7 @@ def break_glass(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
 @patient_data_route(model=PATIENT, permission="core.review_access")
 def staff_access_history(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    patient, events = selectors.access_history_for(
-        request.user, public_id=public_id, request=request
-    )
+    patient, events = selectors.access_history_for(request.user, public_id=public_id)
     return _access_history(request, patient, events, staff=True)
 
 
@@ -231,7 +223,6 @@ def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpRe
                 expires_on=data["expires_on"],
                 consent_given=data.get("consent_given", False),
                 granted_by=request.user,
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -253,9 +244,7 @@ def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpRe
 
 def _revoke(request: AuthedRequest, access: Any, grant_id: UUID, back: str) -> HttpResponse:
     try:
-        services.revoke_proxy(
-            access=access, grant_id=grant_id, revoked_by=request.user, request=request
-        )
+        services.revoke_proxy(access=access, grant_id=grant_id, revoked_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -289,7 +278,6 @@ def break_glass_review(request: AuthedRequest, grant_id: UUID) -> HttpResponse:
                 reviewer=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -310,20 +298,18 @@ def records(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    accesses = selectors.records_for(request.user, request=request)
+    accesses = selectors.records_for(request.user)
     return render(request, "patients/records.html", {"accesses": accesses, "labels": Basis.LABELS})
 
 
 @patient_data_route(model=PATIENT)
 def record(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access = selectors.get_patient_for(request.user, public_id=public_id, request=request)
+    access = selectors.get_patient_for(request.user, public_id=public_id)
     return render(request, "patients/record.html", {"access": access, "patient": access.patient})
 
 
 def _own_record(request: AuthedRequest, public_id: UUID, action: str) -> Any:
-    access = selectors.get_patient_for(
-        request.user, public_id=public_id, request=request, action=action
-    )
+    access = selectors.get_patient_for(request.user, public_id=public_id, action=action)
     if access.basis != Basis.SELF:
         raise Http404
     return access
@@ -344,9 +330,7 @@ def record_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID)
 
 @patient_data_route(model=PATIENT)
 def record_access_history(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    patient, events = selectors.access_history_for(
-        request.user, public_id=public_id, request=request
-    )
+    patient, events = selectors.access_history_for(request.user, public_id=public_id)
     return _access_history(request, patient, events, staff=False)
 
 
@@ -365,7 +349,6 @@ def activate(request: HttpRequest) -> HttpResponse:
                 date_of_birth=data["date_of_birth"],
                 email=data["email"],
                 password=data["password1"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -393,9 +376,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.request_signup_code(
-            mrn=data["mrn"], date_of_birth=data["date_of_birth"], request=request
-        )
+        services.request_signup_code(mrn=data["mrn"], date_of_birth=data["date_of_birth"])
         request.session[SIGNUP_KEY] = {"mrn": data["mrn"], "dob": data["date_of_birth"].isoformat()}
         return redirect("patients:sign_up_finish")
     return render(
@@ -429,7 +410,6 @@ def sign_up_finish(request: HttpRequest) -> HttpResponse:
                 date_of_birth=date.fromisoformat(identity["dob"]),
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password1"],
-                request=request,
             )
         except ValidationError as error:
             apply_errors(form, error)

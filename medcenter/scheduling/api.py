@@ -268,7 +268,7 @@ def book(request: HttpRequest, body: BookIn) -> Any:
     user = request.user
 
     def action() -> idempotency.Answer:
-        access = selectors.get_patient_to_book_for(user, public_id=body.patient, request=request)
+        access = selectors.get_patient_to_book_for(user, public_id=body.patient)
         visit = VisitType.objects.filter(code=body.visit_type, is_active=True).first()
         place = Location.objects.filter(slug=body.location).first()
         clinician = (
@@ -297,7 +297,6 @@ def book(request: HttpRequest, body: BookIn) -> Any:
             resource=resource,
             reason_for_visit=body.reason_for_visit,
             overbook_reason=body.overbook_reason,
-            request=request,
         )
         return idempotency.Answer(201, appointment_out(appointment))
 
@@ -314,7 +313,7 @@ def book(request: HttpRequest, body: BookIn) -> Any:
 def read(request: HttpRequest, appointment_id: UUID) -> Any:
     """One appointment: for its patient, a proxy with the appointments scope, or staff."""
     appointment = selectors.get_appointment_for(
-        request.user, public_id=appointment_id, request=request, action="appointment.viewed"
+        request.user, public_id=appointment_id, action="appointment.viewed"
     )
     return Status(200, appointment_out(appointment))
 
@@ -327,12 +326,12 @@ def read(request: HttpRequest, appointment_id: UUID) -> Any:
 def cancel(request: HttpRequest, appointment_id: UUID, body: CancelIn) -> Any:
     """Cancel an appointment (online only until the visit type's window closes)."""
     appointment = selectors.get_appointment_for(
-        request.user, public_id=appointment_id, request=request, action="appointment.cancelling"
+        request.user, public_id=appointment_id, action="appointment.cancelling"
     )
 
     def action() -> idempotency.Answer:
         done = services.cancel_appointment(
-            appointment=appointment, actor=request.user, reason=body.reason, request=request
+            appointment=appointment, actor=request.user, reason=body.reason
         )
         return idempotency.Answer(200, appointment_out(done))
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,7 +126,6 @@ def submit_referral(
     submitted_by: Any = None,
     patient: Patient | None = None,
     client_ip: str | None = None,
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Receive a referral or request, keep its documents encrypted, queue it for triage."""
     check_throttle(client_ip=client_ip)
@@ -175,7 +173,6 @@ def submit_referral(
         actor=submitted_by,
         patient=patient,
         target=referral,
-        request=request,
     )
     return referral
 
@@ -217,7 +214,6 @@ def set_referral_status(
     status: str,
     actor: Any,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Move a referral along its statuses (a decline needs a note saying why)."""
     current = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -231,7 +227,6 @@ def set_referral_status(
         actor=actor,
         patient=current.patient,
         target=current,
-        request=request,
     )
     return current
 
@@ -243,7 +238,6 @@ def add_referral_note(
     actor: Any,
     note: str,
     contacted: bool = False,
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Add a note; `contacted` records the first contact that the service-level timer waits for."""
     current = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -258,15 +252,12 @@ def add_referral_note(
         actor=actor,
         patient=current.patient,
         target=current,
-        request=request,
     )
     return current
 
 
 @transaction.atomic
-def assign_referral(
-    *, referral: Referral, assignee: Any, actor: Any, request: HttpRequest | None = None
-) -> Referral:
+def assign_referral(*, referral: Referral, assignee: Any, actor: Any) -> Referral:
     """Give a referral to one staff member to work."""
     if assignee is not None and not (
         assignee.is_staff and assignee.has_perm("scheduling.triage_referral")
@@ -284,15 +275,12 @@ def assign_referral(
         actor=actor,
         patient=referral.patient,
         target=referral,
-        request=request,
     )
     return referral
 
 
 @transaction.atomic
-def register_referred_patient(
-    *, referral: Referral, actor: Any, request: HttpRequest | None = None
-) -> Patient:
+def register_referred_patient(*, referral: Referral, actor: Any) -> Patient:
     """Register the referred person as a new patient (the registrar gets a case with them)."""
     from medcenter.patients.services import register_patient
 
@@ -312,7 +300,6 @@ def register_referred_patient(
             "contact_preference": "email" if current.email else "phone",
         },
         registered_by=actor,
-        request=request,
     )
     current.patient = patient
     current.save(update_fields=["patient", "updated_at"])
@@ -336,9 +323,7 @@ def referral_seen(*, referral: Any, actor: Any) -> None:
 
 
 @transaction.atomic
-def send_consult_letter(
-    *, referral: Referral, summary: str, actor: Any, request: HttpRequest | None = None
-) -> Referral:
+def send_consult_letter(*, referral: Referral, summary: str, actor: Any) -> Referral:
     """Write the consult summary and send the letter to the referring physician: loop closed."""
     if not (getattr(actor, "is_staff", False) and actor.has_perm("scheduling.triage_referral")):
         raise PermissionDenied
@@ -363,14 +348,11 @@ def send_consult_letter(
         actor=actor,
         patient=current.patient,
         target=current,
-        request=request,
     )
     return current
 
 
-def read_document(
-    *, document: ReferralDocument, actor: Any, request: HttpRequest | None = None
-) -> bytes:
+def read_document(*, document: ReferralDocument, actor: Any) -> bytes:
     """Decrypt one referral document for a staff member; every read is audited."""
     content = vault.fetch(key=document.vault_key)
     audit.record(
@@ -378,6 +360,6 @@ def read_document(
         actor=actor,
         patient=document.referral.patient,
         target=document,
-        request=request,
+        read=True,
     )
     return content

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Func, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -420,9 +420,7 @@ def waitlist() -> QuerySet[WaitlistEntry]:
     )
 
 
-def get_referral_for(
-    user: Any, *, public_id: Any, request: Any, action: str = "referral.viewed"
-) -> Referral:
+def get_referral_for(user: Any, *, public_id: Any, action: str = "referral.viewed") -> Referral:
     """A referral for triage staff (the permission is checked by the route), audited."""
     from django.http import Http404
 
@@ -443,18 +441,15 @@ def get_referral_for(
         get_patient_for(
             user,
             public_id=referral.patient.public_id,
-            request=request,
             staff_only=True,
             action=action,
         )
         return referral
-    audit.record(action=action, actor=user, target=referral, request=request)
+    audit.record(action=action, actor=user, target=referral, read=True)
     return referral
 
 
-def get_appointment_for(
-    user: Any, *, public_id: Any, request: HttpRequest | None, action: str
-) -> Appointment:
+def get_appointment_for(user: Any, *, public_id: Any, action: str) -> Appointment:
     """An appointment, if `user` may see its patient's appointments (audited as `action`).
 
     Missing, or a patient's or proxy's without a basis: Http404. Staff without a basis:
@@ -472,22 +467,18 @@ def get_appointment_for(
     get_patient_for(
         user,
         public_id=appointment.patient.public_id,
-        request=request,
         action=action,
         scope="appointments",
     )
     return appointment
 
 
-def get_patient_to_book_for(
-    user: Any, *, public_id: Any, request: HttpRequest | None
-) -> PatientAccess:
+def get_patient_to_book_for(user: Any, *, public_id: Any) -> PatientAccess:
     """The patient `user` may book for (audited); staff also need the booking permission
     and a verified second factor. Http404 or PatientAccessDenied without a basis."""
     access = get_patient_for(
         user,
         public_id=public_id,
-        request=request,
         action="appointment.booking",
         scope="appointments",
     )

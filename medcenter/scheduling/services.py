@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
@@ -253,7 +252,6 @@ def hold_slot(
     actor: Any,
     clinician: Clinician | None = None,
     resource: Resource | None = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Hold a slot for the patient for a few minutes while they confirm; one hold at a time."""
     if visit_type.booking_mode != BookingMode.DIRECT:
@@ -279,9 +277,7 @@ def hold_slot(
         status=AppointmentStatus.PENDING,
         staff=False,
     )
-    audit.record(
-        action="appointment.held", actor=actor, patient=patient, target=held, request=request
-    )
+    audit.record(action="appointment.held", actor=actor, patient=patient, target=held)
     return held
 
 
@@ -291,7 +287,6 @@ def confirm_hold(
     appointment: Appointment,
     actor: Any,
     reason_for_visit: str = "",
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Turn the patient's hold into a booking, if it has not run out."""
     held = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -299,9 +294,7 @@ def confirm_hold(
         return held  # a second click on "Confirm"
     _book_hold(held, reason_for_visit=reason_for_visit)
     notify.appointment_booked(held)
-    audit.record(
-        action="appointment.booked", actor=actor, patient=held.patient, target=held, request=request
-    )
+    audit.record(action="appointment.booked", actor=actor, patient=held.patient, target=held)
     return held
 
 
@@ -335,7 +328,6 @@ def book_appointment(
     reason_for_visit: str = "",
     overbook_reason: str = "",
     referral: Any = None,
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Book a slot in one step (staff, API); staff may overbook with permission and a reason."""
     staff = bool(getattr(actor, "is_staff", False))
@@ -384,7 +376,6 @@ def book_appointment(
             patient=patient,
             target=booked,
             reason=overbook_reason,
-            request=request,
         )
     return booked
 
@@ -413,9 +404,7 @@ def _check_may_change(appointment: Appointment, actor: Any) -> None:
 
 
 @transaction.atomic
-def cancel_appointment(
-    *, appointment: Appointment, actor: Any, reason: str = "", request: HttpRequest | None = None
-) -> Appointment:
+def cancel_appointment(*, appointment: Appointment, actor: Any, reason: str = "") -> Appointment:
     """Cancel a booking (within the window online; any time by staff) and offer the time on."""
     current = (
         Appointment.objects.select_for_update(of=("self",))
@@ -432,7 +421,6 @@ def cancel_appointment(
         patient=current.patient,
         target=current,
         reason=current.cancel_reason,
-        request=request,
     )
     return current
 
@@ -469,7 +457,6 @@ def reschedule_appointment(
     location: Location | None = None,
     hold: Appointment | None = None,
     reason_for_visit: str = "",
-    request: HttpRequest | None = None,
 ) -> Appointment:
     """Move a booking to a new time in one transaction: the old time is kept if the new fails.
 
@@ -514,7 +501,6 @@ def reschedule_appointment(
         actor=actor,
         patient=moved.patient,
         target=moved,
-        request=request,
     )
     return moved
 
@@ -546,9 +532,7 @@ def _place_moved(
 
 
 @transaction.atomic
-def set_attendance(
-    *, appointment: Appointment, status: str, actor: Any, request: HttpRequest | None = None
-) -> Appointment:
+def set_attendance(*, appointment: Appointment, status: str, actor: Any) -> Appointment:
     """Record check-in, a completed visit or a no-show; a seen referral moves on with it."""
     allowed = {
         AppointmentStatus.ARRIVED: (AppointmentStatus.BOOKED,),
@@ -569,7 +553,6 @@ def set_attendance(
         actor=actor,
         patient=current.patient,
         target=current,
-        request=request,
     )
     return current
 
@@ -586,7 +569,6 @@ def book_multidisciplinary(
     slots: Sequence[engine.Slot],
     actor: Any,
     referral: Any = None,
-    request: HttpRequest | None = None,
 ) -> MultidisciplinaryVisit:
     """Book a sequence of visits on one day together: all of them, or none (SlotTaken)."""
     if not slots:
@@ -623,7 +605,6 @@ def book_multidisciplinary(
         actor=actor,
         patient=patient,
         target=group,
-        request=request,
     )
     return group
 
@@ -637,7 +618,6 @@ def join_waitlist(
     appointment: Appointment,
     actor: Any,
     any_clinician: bool = False,
-    request: HttpRequest | None = None,
 ) -> WaitlistEntry:
     """Ask to be offered an earlier time for this booking if one frees up."""
     if appointment.status != AppointmentStatus.BOOKED or appointment.patient is None:
@@ -659,18 +639,15 @@ def join_waitlist(
         actor=actor,
         patient=appointment.patient,
         target=entry,
-        request=request,
     )
     return entry
 
 
 @transaction.atomic
-def leave_waitlist(*, entry: WaitlistEntry, actor: Any, request: HttpRequest | None = None) -> None:
+def leave_waitlist(*, entry: WaitlistEntry, actor: Any) -> None:
     """Stop offers for this booking."""
     WaitlistEntry.objects.filter(pk=entry.pk).update(is_active=False)
-    audit.record(
-        action="waitlist.left", actor=actor, patient=entry.patient, target=entry, request=request
-    )
+    audit.record(action="waitlist.left", actor=actor, patient=entry.patient, target=entry)
 
 
 def offer_time(*, freed: Appointment, skip_entries: Sequence[int] = ()) -> SlotOffer | None:
@@ -741,9 +718,7 @@ def _expire_later(offer: SlotOffer) -> None:
 
 
 @transaction.atomic
-def accept_offer(
-    *, offer: SlotOffer, actor: Any, request: HttpRequest | None = None
-) -> Appointment:
+def accept_offer(*, offer: SlotOffer, actor: Any) -> Appointment:
     """Take the offered earlier time: the held slot is booked and the later one released."""
     current = (
         SlotOffer.objects.select_for_update(of=("self",))
@@ -779,15 +754,12 @@ def accept_offer(
         patient=hold.patient,
         target=hold,
         reason=f"earlier than {old_start:%Y-%m-%d %H:%M}",
-        request=request,
     )
     return hold
 
 
 @transaction.atomic
-def decline_offer(
-    *, offer: SlotOffer, actor: Any, expired: bool = False, request: HttpRequest | None = None
-) -> None:
+def decline_offer(*, offer: SlotOffer, actor: Any, expired: bool = False) -> None:
     """Let the offered time go (or let it lapse) and offer it to the next patient in line."""
     current = (
         SlotOffer.objects.select_for_update(of=("self",)).select_related("hold").get(pk=offer.pk)
@@ -810,7 +782,6 @@ def decline_offer(
         actor=actor,
         patient=hold.patient,
         target=current,
-        request=request,
     )
     asked = list(
         SlotOffer.objects.filter(

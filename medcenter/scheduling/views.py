@@ -73,7 +73,6 @@ def _submit(
                 documents=form.checked_documents,
                 submitted_by=request.user,
                 client_ip=client_ip(request),
-                request=request,
             )
             return {"referral": str(referral.public_id)}
 
@@ -201,7 +200,7 @@ def pick_slot(request: HttpRequest, slug: str) -> HttpResponse:
 def _bookable_patients(request: HttpRequest) -> list[Any]:
     if not request.user.is_authenticated or request.user.is_staff:
         return []
-    return [a for a in records_for(request.user, request=None) if "appointments" in a.scopes]
+    return [a for a in records_for(request.user) if "appointments" in a.scopes]
 
 
 @public_route
@@ -229,7 +228,6 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
         access = get_patient_for(
             request.user,
             public_id=patient_id,
-            request=request,
             action="appointment.holding",
             scope="appointments",
         )
@@ -244,7 +242,6 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
             start=begin,
             actor=request.user,
             clinician=clinician,
-            request=request,
         )
     except services.SlotTaken as taken:
         messages.error(request, str(taken))
@@ -259,9 +256,7 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _appointment_for(request: AuthedRequest, appointment_id: UUID, action: str) -> Appointment:
-    return selectors.get_appointment_for(
-        request.user, public_id=appointment_id, request=request, action=action
-    )
+    return selectors.get_appointment_for(request.user, public_id=appointment_id, action=action)
 
 
 @patient_data_route(model=APPOINTMENT, kwargs=("appointment_id",))
@@ -284,7 +279,6 @@ def confirm(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
                     appointment=appointment,
                     actor=request.user,
                     reason_for_visit=reason,
-                    request=request,
                 )
             else:  # the new time and the old one's release commit together, or neither
                 booked = services.reschedule_appointment(
@@ -292,7 +286,6 @@ def confirm(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
                     hold=appointment,
                     actor=request.user,
                     reason_for_visit=reason,
-                    request=request,
                 )
         except ValidationError as error:
             apply_errors(form, error)
@@ -350,7 +343,6 @@ def cancel(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
                 appointment=appointment,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -366,12 +358,10 @@ def waitlist_toggle(request: AuthedRequest, appointment_id: UUID) -> HttpRespons
     if request.method == "POST":
         try:
             if request.POST.get("join") == "1":
-                services.join_waitlist(appointment=appointment, actor=request.user, request=request)
+                services.join_waitlist(appointment=appointment, actor=request.user)
                 messages.success(request, _("We will offer you an earlier time if one frees up."))
             elif hasattr(appointment, "waitlist_entry"):
-                services.leave_waitlist(
-                    entry=appointment.waitlist_entry, actor=request.user, request=request
-                )
+                services.leave_waitlist(entry=appointment.waitlist_entry, actor=request.user)
                 messages.success(request, _("You will not get offers of earlier times."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -386,10 +376,10 @@ def answer_offer(request: AuthedRequest, appointment_id: UUID, offer_id: UUID) -
     if request.method == "POST":
         try:
             if request.POST.get("accept") == "1":
-                booked = services.accept_offer(offer=offer, actor=request.user, request=request)
+                booked = services.accept_offer(offer=offer, actor=request.user)
                 messages.success(request, _("Done: your appointment is now at the earlier time."))
                 return redirect("scheduling:detail", appointment_id=booked.public_id)
-            services.decline_offer(offer=offer, actor=request.user, request=request)
+            services.decline_offer(offer=offer, actor=request.user)
             messages.success(request, _("You kept your appointment."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -421,7 +411,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             patient=access.patient,
             purpose=access.basis,
-            request=request,
+            read=True,
         )
         rows = list(selectors.appointments_for_patient(access.patient)[:50])
         now = timezone.now()
@@ -468,7 +458,7 @@ def grid(request: AuthedRequest) -> HttpResponse:
             action="schedule.viewed",
             actor=request.user,
             target=clinician or location,
-            request=request,
+            read=True,
         )
     days: dict[date, list[Appointment]] = {}
     for appointment in rows:
@@ -510,7 +500,6 @@ def attendance(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
     get_patient_for(
         request.user,
         public_id=appointment.patient.public_id,
-        request=request,
         staff_only=True,
         action="appointment.attendance",
     )
@@ -520,7 +509,6 @@ def attendance(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
                 appointment=appointment,
                 status=request.POST.get("status", ""),
                 actor=request.user,
-                request=request,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -534,7 +522,6 @@ def staff_book(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     access = get_patient_for(
         request.user,
         public_id=public_id,
-        request=request,
         staff_only=True,
         action="appointment.booking_opened",
     )
@@ -584,7 +571,6 @@ def staff_book(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 clinician=clinician,
                 overbook_reason=data["overbook_reason"],
                 referral=referral,
-                request=request,
             )
         except services.SlotTaken as taken:
             form.add_error("start", str(taken))
@@ -622,7 +608,6 @@ def multidisciplinary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     access = get_patient_for(
         request.user,
         public_id=public_id,
-        request=request,
         staff_only=True,
         action="appointment.multidisciplinary_opened",
     )
@@ -641,7 +626,6 @@ def multidisciplinary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                     visit_type=visit,
                     slots=chain,
                     actor=request.user,
-                    request=request,
                 )
             except services.SlotTaken as taken:
                 messages.error(request, str(taken))
@@ -709,7 +693,7 @@ REFERRAL = "scheduling.referral"
 @offers_break_glass
 def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     """One referral: who, why, documents, history; triage, notes, booking and the letter."""
-    referral = selectors.get_referral_for(request.user, public_id=referral_id, request=request)
+    referral = selectors.get_referral_for(request.user, public_id=referral_id)
     forms: dict[str, Any] = {
         "status_form": StatusForm(),
         "note_form": NoteForm(),
@@ -726,7 +710,6 @@ def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
                         status=form.cleaned_data["status"],
                         note=form.cleaned_data["note"],
                         actor=request.user,
-                        request=request,
                     )
                     return redirect("scheduling:referral", referral_id=referral.public_id)
             elif action == "note":
@@ -737,18 +720,15 @@ def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
                         note=note_form.cleaned_data["note"],
                         contacted=note_form.cleaned_data["contacted"],
                         actor=request.user,
-                        request=request,
                     )
                     return redirect("scheduling:referral", referral_id=referral.public_id)
             elif action == "assign":
                 referrals.assign_referral(
-                    referral=referral, assignee=request.user, actor=request.user, request=request
+                    referral=referral, assignee=request.user, actor=request.user
                 )
                 return redirect("scheduling:referral", referral_id=referral.public_id)
             elif action == "register":
-                patient = referrals.register_referred_patient(
-                    referral=referral, actor=request.user, request=request
-                )
+                patient = referrals.register_referred_patient(referral=referral, actor=request.user)
                 messages.success(request, _("Registered with MRN %(mrn)s.") % {"mrn": patient.mrn})
                 return redirect("scheduling:referral", referral_id=referral.public_id)
             elif action == "letter":
@@ -758,7 +738,6 @@ def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
                         referral=referral,
                         summary=letter_form.cleaned_data["summary"],
                         actor=request.user,
-                        request=request,
                     )
                     messages.success(
                         request, _("The consult letter is on its way to the referring physician.")
@@ -796,11 +775,11 @@ def referral_detail(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
 def referral_document(request: AuthedRequest, referral_id: UUID, document_id: UUID) -> HttpResponse:
     """Download one referral document (decrypted, audited, as an attachment)."""
     referral = selectors.get_referral_for(
-        request.user, public_id=referral_id, request=request, action="referral.document_opened"
+        request.user, public_id=referral_id, action="referral.document_opened"
     )
     document = get_object_or_404(ReferralDocument, public_id=document_id, referral=referral)
     try:
-        content = referrals.read_document(document=document, actor=request.user, request=request)
+        content = referrals.read_document(document=document, actor=request.user)
     except VaultError:
         messages.error(
             request,
@@ -820,7 +799,7 @@ def referral_document(request: AuthedRequest, referral_id: UUID, document_id: UU
 def referral_letter(request: AuthedRequest, referral_id: UUID) -> HttpResponse:
     """The consult letter as a PDF (a draft until it is sent)."""
     referral = selectors.get_referral_for(
-        request.user, public_id=referral_id, request=request, action="referral.letter_viewed"
+        request.user, public_id=referral_id, action="referral.letter_viewed"
     )
     return download_response(
         content=letters.consult_letter_pdf(referral),
@@ -840,7 +819,7 @@ def waitlist(request: AuthedRequest) -> HttpResponse:
         ).select_related("hold")
     }
     if entries:
-        audit.record(action="waitlist.viewed", actor=request.user, request=request)
+        audit.record(action="waitlist.viewed", actor=request.user, read=True)
     return render(
         request, "scheduling/waitlist.html", {"entries": [(e, offers.get(e.pk)) for e in entries]}
     )

@@ -13,7 +13,6 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -373,7 +372,6 @@ def decide_candidate(
     reason: str,
     actor: Any,
     explanation: list[dict[str, Any]] | None = None,
-    request: HttpRequest | None = None,
 ) -> Candidate:
     """Record the coordinator's decision on a candidate; "not eligible" needs a reason.
     `explanation` is what the coordinator saw (every criterion), kept with the decision."""
@@ -396,7 +394,6 @@ def decide_candidate(
         patient=current.patient,
         target=current,
         reason=reason,
-        request=request,
     )
     return current
 
@@ -432,8 +429,8 @@ def request_contact(
     explanation: list[dict[str, Any]],
     likely: str,
     patient: Patient | None = None,
+    actor: Any = None,
     client_ip: str | None = None,
-    request: HttpRequest | None = None,
 ) -> ContactRequest:
     """Ask the trial's coordinator to contact this person, with their pre-screen answers."""
     if not (email.strip() or phone.strip()):
@@ -455,10 +452,9 @@ def request_contact(
     if patient is not None:
         audit.record(
             action="trial_request.created",
-            actor=getattr(request, "user", None),
+            actor=actor,
             patient=patient,
             target=contact,
-            request=request,
         )
     return contact
 
@@ -488,7 +484,6 @@ def decide_request(
     status: str,
     reason: str,
     actor: Any,
-    request: HttpRequest | None = None,
 ) -> ContactRequest:
     """Record what the coordinator did with a contact request."""
     if status not in RequestStatus.values:
@@ -502,6 +497,13 @@ def decide_request(
         current.contacted_at = timezone.now()
     current.save()
     EnrollmentEvent.objects.create(request=current, status=status, reason=reason, actor=actor)
+    audit.record(
+        action=f"trial_request.{status}",
+        actor=actor,
+        patient=current.patient,
+        target=current,
+        reason=reason,
+    )
     return current
 
 

@@ -182,8 +182,8 @@ def contact(request: HttpRequest, nct_id: str) -> HttpResponse:
                 explanation=[v.as_dict() for v in match.verdicts],
                 likely=likely,
                 patient=_own_patient(request),
+                actor=request.user,
                 client_ip=client_ip(request),
-                request=request,
             )
             return {"request": str(made.public_id)}
 
@@ -230,7 +230,6 @@ def _decided(request: HttpRequest, form: DecisionForm, decide: Any, **target: An
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
             actor=request.user,
-            request=request,
         )
     except ValidationError as error:
         apply_errors(form, error)
@@ -266,14 +265,11 @@ def contact_request(request: HttpRequest, request_id: UUID) -> HttpResponse:
         get_patient_for(
             request.user,
             public_id=contact.patient.public_id,
-            request=request,
             staff_only=True,
             action="trial_request.viewed",
         )
     else:
-        audit.record(
-            action="trial_request.viewed", actor=request.user, target=contact, request=request
-        )
+        audit.record(action="trial_request.viewed", actor=request.user, target=contact, read=True)
     form = DecisionForm(request.POST or None, candidate=False, initial={"status": contact.status})
     if _decided(request, form, services.decide_request, contact=contact):
         return redirect("trials:contact_request", request_id=contact.public_id)
@@ -371,7 +367,6 @@ def candidate(request: HttpRequest, candidate_id: UUID) -> HttpResponse:
     access = get_patient_for(
         request.user,
         public_id=found.patient.public_id,
-        request=request,
         staff_only=True,
         action="trial_candidate.viewed",
         narrow_basis=selectors.prescreen_basis(found),
@@ -414,7 +409,6 @@ def patient_trials(request: HttpRequest, public_id: UUID) -> HttpResponse:
     access = get_patient_for(
         request.user,
         public_id=public_id,
-        request=request,
         staff_only=True,
         action="trials.matched",
     )

@@ -1,13 +1,15 @@
 """SECURITY.md R21/R22: one audit function; append-only; tamper-evident."""
 
 import threading
+import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from medcenter.accounts.tests.factories import UserFactory
-from medcenter.core import audit
+from medcenter.core import audit, request_context
 from medcenter.core.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _events(n=5):
     user = UserFactory()
-    return [audit.record(action=f"test.event{i}", actor=user) for i in range(n)]
+    with transaction.atomic():
+        return [audit.record(action=f"test.event{i}", actor=user) for i in range(n)]
 
 
 def _raw(sql, params=()):
@@ -41,7 +44,8 @@ def test_each_event_links_to_the_one_before():
 
 def test_the_log_stores_public_ids_only():
     user = UserFactory(full_name="Quentin Recordsworth")
-    event = audit.record(action="test.named", actor=user, target=user)
+    with transaction.atomic():
+        event = audit.record(action="test.named", actor=user, target=user)
 
     stored = AuditEvent.objects.filter(pk=event.pk).values().get()
     assert "Quentin" not in str(stored)
@@ -138,7 +142,7 @@ def test_a_failing_audit_write_raises_so_the_caller_can_refuse(monkeypatch):
     monkeypatch.setattr(AuditEvent, "save", broken)
 
     with pytest.raises(audit.AuditWriteFailed):
-        audit.record(action="test.read")
+        audit.record(action="test.read", read=True)
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
@@ -150,7 +154,8 @@ def test_concurrent_writers_never_fork_the_chain():
     def write():
         try:
             for i in range(10):
-                audit.record(action=f"test.concurrent{i}", actor=user)
+                with transaction.atomic():
+                    audit.record(action=f"test.concurrent{i}", actor=user)
         except Exception as error:
             errors.append(error)
         finally:
@@ -166,3 +171,75 @@ def test_concurrent_writers_never_fork_the_chain():
     report = audit.verify_chain()
     assert report.ok, report.problem
     assert report.checked == AuditChainHead.objects.get().length == 80
+
+
+def test_the_event_of_a_write_outside_a_transaction_is_refused_and_not_recorded():
+    user = UserFactory()
+    before = AuditEvent.objects.count()
+
+    # The test's own atomic block (Django's TestCase) is not the caller's transaction.
+    with pytest.raises(audit.WriteOutsideTransaction, match=r"test\.created"):
+        audit.record(action="test.created", actor=user, target=user)
+
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_any_transaction_the_event_of_a_write_is_refused():
+    user = UserFactory()
+
+    assert not connection.in_atomic_block
+    with pytest.raises(audit.WriteOutsideTransaction):
+        audit.record(action="test.created", actor=user, target=user)
+    assert not AuditEvent.objects.exists()
+    with transaction.atomic():
+        event = audit.record(action="test.created", actor=user, target=user)
+    assert AuditEvent.objects.get() == event
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        pytest.param({"action": "test.viewed", "read": True}, id="a read"),
+        pytest.param({"action": "auth.login"}, id="an authentication event"),
+        pytest.param({"action": "test.created", "outcome": "denied"}, id="a refusal"),
+        pytest.param({"action": "test.created", "outcome": "failure"}, id="a failure"),
+    ],
+)
+def test_events_that_record_no_write_need_no_transaction(kwargs):
+    event = audit.record(actor=UserFactory(), **kwargs)
+
+    assert AuditEvent.objects.get() == event
+
+
+def test_outside_a_request_an_event_has_no_address_and_no_request_id():
+    with transaction.atomic():
+        event = audit.record(action="test.created", actor=UserFactory())
+
+    assert event.client_ip is None
+    assert event.request_id == ""
+
+
+def test_the_request_context_gives_the_event_its_address_and_id_and_ends_with_it():
+    with request_context.bound(client_ip="192.0.2.7", request_id="req-1"), transaction.atomic():
+        inside = audit.record(action="test.created")
+    with transaction.atomic():
+        after = audit.record(action="test.created")
+
+    assert (inside.client_ip, inside.request_id) == ("192.0.2.7", "req-1")
+    assert (after.client_ip, after.request_id) == (None, "")
+    assert request_context.current() == request_context.EMPTY
+
+
+def test_a_request_audits_with_its_address_and_id_and_leaves_no_context_behind(client):
+    user = UserFactory()
+    client.force_login(user)
+    request_id = str(uuid.uuid4())
+
+    client.post(reverse("accounts:logout"), HTTP_X_REQUEST_ID=request_id, REMOTE_ADDR="192.0.2.9")
+
+    event = AuditEvent.objects.get(action="auth.logout")
+    assert (event.client_ip, event.request_id) == ("192.0.2.9", request_id)
+    assert request_context.current() == request_context.EMPTY

@@ -63,7 +63,7 @@ def _seed():
     owner = UserFactory()
     patients = [PatientFactory(user=owner), *PatientFactory.create_batch(2)]
     CareRelationshipFactory(patient=patients[1])
-    get_patient_for(owner, public_id=patients[0].public_id, request=None)
+    get_patient_for(owner, public_id=patients[0].public_id)
     submit_referral(
         data={
             "given_name": "Rowan",

@@ -113,3 +113,22 @@ def test_nobody_reviews_their_own_break_the_glass(client):
     )
 
     assert BreakGlassGrant.objects.get().review == BreakGlassReview.PENDING
+
+
+def test_a_refused_break_the_glass_stays_in_the_audit_log():
+    from django.core.exceptions import PermissionDenied
+
+    from medcenter.patients.services import break_the_glass
+
+    coordinator = StaffUserFactory(roles=["trial_coordinator"])
+    coordinator.is_verified = lambda: True
+    patient = PatientFactory()
+
+    with pytest.raises(PermissionDenied):
+        break_the_glass(user=coordinator, patient=patient, reason=REASON)
+
+    assert not BreakGlassGrant.objects.exists()
+    refused = AuditEvent.objects.filter(
+        action="patient.break_glass", outcome="denied", patient_public_id=str(patient.public_id)
+    )
+    assert refused.count() == 1

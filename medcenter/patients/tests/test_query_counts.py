@@ -119,6 +119,7 @@ def test_a_records_access_history(who):
             actor=StaffUserFactory(roles=["clinician"]),
             patient=patient,
             target=patient,
+            read=True,
         )
 
     opened_by_someone()

@@ -307,3 +307,25 @@ def test_the_staff_grid_lists_the_day(clinic):
     assert page.status_code == 200
     assert patient.display_name in page.content.decode()
     assert client.get("/en/staff/schedule/waitlist/").status_code == 200
+
+
+def test_a_signed_in_patient_books_for_their_own_record_and_sees_their_appointments(clinic):
+    from medcenter.core.models import AuditEvent
+
+    clinician, _location, _visit = clinic
+    user = UserFactory(email="own@example.test")
+    patient = PatientFactory(user=user, email="own@example.test")
+    client = Client()
+    client.force_login(user)
+
+    page = client.get(
+        f"/en/appointments/book/{clinician.slug}/?week={next_weekday_at(9).date().isoformat()}"
+    )
+    mine = client.get("/en/appointments/mine/", REMOTE_ADDR="192.0.2.33")
+
+    assert page.status_code == 200
+    assert str(patient.public_id) in page.content.decode()
+    assert mine.status_code == 200
+    listed = AuditEvent.objects.get(action="appointment.listed")
+    assert listed.patient_public_id == str(patient.public_id)
+    assert listed.client_ip == "192.0.2.33"

@@ -1,0 +1,682 @@
+"""SECURITY.md R21: every write is audited, so a write whose audit row fails leaves nothing.
+
+The services that record a write's audit event are found by reading the service modules
+(core/tests/service_modules.py); REGISTRY says how to call each one. For every one of them the
+audit insert is made to fail, and the service must raise AuditWriteFailed with the database
+exactly as it was: no row without its event. A new audited write missing from REGISTRY fails
+`test_every_audited_write_is_in_the_matrix`.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import DatabaseError
+from django.utils import timezone
+
+from medcenter.accounts.models import User
+from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
+from medcenter.core import audit
+from medcenter.core.models import AuditEvent
+from medcenter.core.tests.service_modules import audited_writes
+from medcenter.patients.access import PatientAccess, resolve_access
+from medcenter.patients.models import Patient
+from medcenter.patients.tests.factories import (
+    BreakGlassGrantFactory,
+    CareRelationshipFactory,
+    PatientFactory,
+    ProxyGrantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 1, 5)
+
+
+def _verified(user: Any) -> Any:
+    """The user as after their second factor (what OTPMiddleware sets on a request)."""
+    user.is_verified = lambda: True
+    return user
+
+
+@dataclass
+class Ctx:
+    """A patient with a portal account, the clinician caring for them, and a scheduler."""
+
+    patient: Patient
+    clinician: User
+    access: PatientAccess
+
+
+@pytest.fixture
+def ctx(db):
+    patient = PatientFactory(user=UserFactory(), email="matrix.patient@example.test")
+    clinician = _verified(StaffUserFactory(roles=["clinician", "nurse_navigator"]))
+    CareRelationshipFactory(staff=clinician, patient=patient)
+    access = resolve_access(clinician, patient)
+    assert access is not None
+    return Ctx(patient=patient, clinician=clinician, access=access)
+
+
+# --- oncology -----------------------------------------------------------------------------------
+
+
+def _diagnosis(ctx: Ctx, **fields: Any) -> Any:
+    from medcenter.oncology.models import CancerDiagnosis
+
+    return CancerDiagnosis.objects.create(
+        patient=ctx.patient, description="Osteosarcoma of the distal femur", **fields
+    )
+
+
+def _metastatic_site(ctx: Ctx) -> Any:
+    return _diagnosis(ctx, kind="secondary", primary=_diagnosis(ctx))
+
+
+def _oncology(service: str, /, **kwargs: Any) -> Callable[[Ctx], Callable[[], Any]]:
+    def arrange(ctx: Ctx) -> Callable[[], Any]:
+        from medcenter.oncology import services
+
+        made = {k: (v(ctx) if callable(v) else v) for k, v in kwargs.items()}
+        if "diagnosis" not in made:
+            made["patient"] = ctx.patient
+        return lambda: getattr(services, service)(actor=ctx.clinician, **made)
+
+    return arrange
+
+
+def _lab_unit() -> str:
+    from medcenter.oncology import labunits
+
+    return next(u for u in labunits.known_units("anc") if u)
+
+
+# --- patients -----------------------------------------------------------------------------------
+
+
+def _register_patient(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import register_patient
+
+    data = {
+        "given_name": "Mira",
+        "family_name": "Matrixdale",
+        "date_of_birth": datetime.date(1980, 2, 3),
+        "sex": "female",
+    }
+    return lambda: register_patient(data=data, registered_by=ctx.clinician)
+
+
+def _update_patient(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import update_patient
+
+    return lambda: update_patient(
+        access=ctx.access, changes={"city": "Elsewhere"}, changed_by=ctx.clinician
+    )
+
+
+def _unregistered_patient(ctx: Ctx) -> Any:
+    patient = PatientFactory(email="new.portal@example.test")
+    CareRelationshipFactory(staff=ctx.clinician, patient=patient)
+    return patient
+
+
+def _issue_activation_code(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import issue_activation_code
+
+    access = resolve_access(ctx.clinician, _unregistered_patient(ctx))
+    return lambda: issue_activation_code(access=access, issued_by=ctx.clinician)  # type: ignore[arg-type]
+
+
+def _activate_portal_account(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import activate_portal_account, issue_activation_code
+
+    patient = _unregistered_patient(ctx)
+    access = resolve_access(ctx.clinician, patient)
+    code = issue_activation_code(access=access, issued_by=ctx.clinician)  # type: ignore[arg-type]
+    return lambda: activate_portal_account(
+        code=code,
+        date_of_birth=patient.date_of_birth,
+        email="activated@example.test",
+        password="a long synthetic passphrase 42",
+    )
+
+
+def _request_signup_code(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import request_signup_code
+
+    patient = _unregistered_patient(ctx)
+    return lambda: request_signup_code(mrn=patient.mrn, date_of_birth=patient.date_of_birth)
+
+
+def _complete_signup(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.models import ActivationCode, ActivationCodeChannel
+    from medcenter.patients.services import _code_digest, complete_signup
+
+    patient = _unregistered_patient(ctx)
+    ActivationCode.objects.create(
+        patient=patient,
+        channel=ActivationCodeChannel.EMAIL,
+        code_digest=_code_digest(f"{patient.pk}:123456"),
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+    return lambda: complete_signup(
+        mrn=patient.mrn,
+        date_of_birth=patient.date_of_birth,
+        code="123456",
+        password="a long synthetic passphrase 42",
+    )
+
+
+def _break_the_glass(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import break_the_glass
+
+    stranger: Any = PatientFactory()
+    return lambda: break_the_glass(
+        user=ctx.clinician, patient=stranger, reason="Seen in the emergency department tonight"
+    )
+
+
+def _review_break_glass(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import review_break_glass
+
+    grant: Any = BreakGlassGrantFactory(patient=ctx.patient)
+    officer = _verified(StaffUserFactory(roles=["privacy_officer"]))
+    return lambda: review_break_glass(
+        grant=grant, reviewer=officer, outcome="appropriate", note="Clinically needed."
+    )
+
+
+def _self_access(ctx: Ctx) -> PatientAccess:
+    access = resolve_access(ctx.patient.user, ctx.patient)
+    assert access is not None
+    return access
+
+
+def _grant_proxy(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import grant_proxy
+
+    UserFactory(email="caregiver.matrix@example.test")
+    return lambda: grant_proxy(
+        access=_self_access(ctx),
+        proxy_email="caregiver.matrix@example.test",
+        relationship="spouse",
+        scopes=["appointments"],
+        expires_on=timezone.localdate() + timedelta(days=90),
+        consent_given=True,
+        granted_by=ctx.patient.user,  # type: ignore[arg-type]
+    )
+
+
+def _revoke_proxy(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import revoke_proxy
+
+    grant: Any = ProxyGrantFactory(patient=ctx.patient)
+    return lambda: revoke_proxy(
+        access=_self_access(ctx),
+        grant_id=grant.public_id,
+        revoked_by=ctx.patient.user,  # type: ignore[arg-type]
+    )
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
+def _assign_role(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.accounts.services import assign_role
+
+    user: Any = UserFactory()
+    return lambda: assign_role(user=user, role="scheduler", assigned_by=ctx.clinician)
+
+
+def _disable_account(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.accounts.services import disable_account
+
+    return lambda: disable_account(user=ctx.patient.user, disabled_by=ctx.clinician)  # type: ignore[arg-type]
+
+
+# --- scheduling ---------------------------------------------------------------------------------
+
+
+def _clinic() -> tuple[Any, Any, Any]:
+    from medcenter.scheduling.tests.factories import (
+        ClinicianFactory,
+        LocationFactory,
+        VisitTypeFactory,
+        weekly_rules,
+    )
+
+    location = LocationFactory()
+    clinician: Any = ClinicianFactory()
+    clinician.locations.add(location)
+    visit = VisitTypeFactory(code="matrix-visit", name="Matrix visit")
+    weekly_rules(clinician=clinician, location=location, visit_types=[visit])
+    return clinician, location, visit
+
+
+def _at(hour: int, *, days_ahead: int = 7) -> datetime.datetime:
+    from medcenter.scheduling.tests.conftest import next_weekday_at
+
+    return next_weekday_at(hour, days_ahead=days_ahead)  # type: ignore[no-any-return]
+
+
+def _scheduler() -> Any:
+    return _verified(StaffUserFactory(roles=["scheduler"]))
+
+
+def _book(
+    ctx: Ctx, clinic: tuple[Any, Any, Any], start: datetime.datetime, **kw: Any
+) -> Callable[[], Any]:
+    """The call that books `start` for the patient (or kw's patient) as a scheduler."""
+    from medcenter.scheduling import services
+
+    clinician, location, visit = clinic
+    patient, scheduler = kw.pop("patient", ctx.patient), _scheduler()
+    return lambda: services.book_appointment(
+        patient=patient,
+        visit_type=visit,
+        location=location,
+        start=start,
+        actor=scheduler,
+        channel="staff",
+        clinician=clinician,
+        **kw,
+    )
+
+
+def _hold(ctx: Ctx, clinic: tuple[Any, Any, Any]) -> Any:
+    from medcenter.scheduling import services
+
+    clinician, location, visit = clinic
+    return services.hold_slot(
+        patient=ctx.patient,
+        visit_type=visit,
+        location=location,
+        start=_at(10),
+        actor=None,
+        clinician=clinician,
+    )
+
+
+def _hold_slot(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    clinician, location, visit = _clinic()
+    return lambda: services.hold_slot(
+        patient=ctx.patient,
+        visit_type=visit,
+        location=location,
+        start=_at(10),
+        actor=None,
+        clinician=clinician,
+    )
+
+
+def _confirm_hold(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    held = _hold(ctx, _clinic())
+    return lambda: services.confirm_hold(appointment=held, actor=None)
+
+
+def _book_appointment(ctx: Ctx) -> Callable[[], Any]:
+    return _book(ctx, _clinic(), _at(9))
+
+
+def _cancel_appointment(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booked, scheduler = _book(ctx, _clinic(), _at(9))(), _scheduler()
+    return lambda: services.cancel_appointment(appointment=booked, actor=scheduler)
+
+
+def _reschedule_appointment(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booked, scheduler = _book(ctx, _clinic(), _at(9))(), _scheduler()
+    return lambda: services.reschedule_appointment(
+        appointment=booked, start=_at(11), actor=scheduler
+    )
+
+
+def _set_attendance(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booked, scheduler = _book(ctx, _clinic(), _at(9))(), _scheduler()
+    return lambda: services.set_attendance(appointment=booked, status="noshow", actor=scheduler)
+
+
+def _book_multidisciplinary(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import selectors, services
+
+    clinician, location, visit = _clinic()
+    start = _at(9)
+    slots = selectors.free_slots(
+        owner=("clinician", clinician.pk),
+        visit_type=visit,
+        start=start,
+        end=start + timedelta(hours=3),
+        location=location,
+        staff=True,
+    )[:1]
+    assert slots
+    scheduler = _scheduler()
+    return lambda: services.book_multidisciplinary(
+        patient=ctx.patient, location=location, visit_type=visit, slots=slots, actor=scheduler
+    )
+
+
+def _join_waitlist(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booked = _book(ctx, _clinic(), _at(9, days_ahead=14))()
+    return lambda: services.join_waitlist(appointment=booked, actor=ctx.patient.user)
+
+
+def _waiting(ctx: Ctx) -> tuple[Any, Any]:
+    """The patient waits for an earlier time; another patient's earlier visit was cancelled."""
+    from medcenter.scheduling import services
+
+    clinic = _clinic()
+    later = _book(ctx, clinic, _at(9, days_ahead=14))()
+    entry = services.join_waitlist(appointment=later, actor=ctx.patient.user)
+    earlier = _book(ctx, clinic, _at(9), patient=PatientFactory())()
+    services.cancel_appointment(appointment=earlier, actor=_scheduler())
+    earlier.refresh_from_db()
+    return entry, earlier
+
+
+def _leave_waitlist(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    entry, _freed = _waiting(ctx)
+    return lambda: services.leave_waitlist(entry=entry, actor=ctx.patient.user)
+
+
+def _offer_time(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    _entry, freed = _waiting(ctx)
+    return lambda: services.offer_time(freed=freed)
+
+
+def _offer(ctx: Ctx) -> Any:
+    from medcenter.scheduling import services
+
+    _entry, freed = _waiting(ctx)
+    offer = services.offer_time(freed=freed)
+    assert offer is not None
+    return offer
+
+
+def _accept_offer(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    offer = _offer(ctx)
+    return lambda: services.accept_offer(offer=offer, actor=ctx.patient.user)
+
+
+def _decline_offer(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    offer = _offer(ctx)
+    return lambda: services.decline_offer(offer=offer, actor=ctx.patient.user)
+
+
+def _expire_offers(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+    from medcenter.scheduling.models import SlotOffer
+
+    offer = _offer(ctx)
+    SlotOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    return services.expire_offers
+
+
+# --- referrals ----------------------------------------------------------------------------------
+
+
+def _referral(ctx: Ctx, **fields: Any) -> Any:
+    from medcenter.scheduling.models import Referral
+
+    return Referral.objects.create(
+        source="physician",
+        given_name="Rowan",
+        family_name="Referfield",
+        date_of_birth=datetime.date(1975, 4, 6),
+        email="rowan.referfield@example.test",
+        referrer_email="referrer@example.test",
+        diagnosis="Osteosarcoma",
+        contact_due_at=timezone.now(),
+        **fields,
+    )
+
+
+def _triager() -> Any:
+    return _verified(StaffUserFactory(roles=["nurse_navigator", "scheduler"]))
+
+
+def _submit_referral(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling.referrals import submit_referral
+
+    data = {
+        "given_name": "Rowan",
+        "family_name": "Referfield",
+        "date_of_birth": datetime.date(1975, 4, 6),
+        "email": "rowan.referfield@example.test",
+        "diagnosis": "Osteosarcoma",
+    }
+    return lambda: submit_referral(data=data, source="patient", patient=ctx.patient)
+
+
+def _referrals(
+    name: str, *, now: str = "received", of_patient: bool = True, **kwargs: Any
+) -> Callable[[Ctx], Callable[[], Any]]:
+    """Call referrals.`name` on a referral that is `now`, as a triage nurse (who is also the
+    assignee where one is named)."""
+
+    def arrange(ctx: Ctx) -> Callable[[], Any]:
+        from medcenter.scheduling import referrals
+
+        referral = _referral(ctx, patient=ctx.patient if of_patient else None, status=now)
+        actor = _triager()
+        extra = {k: (actor if v is _triager else v) for k, v in kwargs.items()}
+        return lambda: getattr(referrals, name)(referral=referral, actor=actor, **extra)
+
+    return arrange
+
+
+# --- trials -------------------------------------------------------------------------------------
+
+
+def _trial() -> Any:
+    from medcenter.trials.models import Trial
+
+    return Trial.objects.create(nct_id="NCT99000042", brief_title="Matrix trial")
+
+
+def _decide_candidate(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.trials.models import Candidate
+    from medcenter.trials.services import decide_candidate
+
+    candidate = Candidate.objects.create(trial=_trial(), patient=ctx.patient, score=50.0)
+    coordinator = _verified(StaffUserFactory(roles=["trial_coordinator"]))
+    return lambda: decide_candidate(
+        candidate=candidate, status="contacted", reason="", actor=coordinator
+    )
+
+
+def _request_contact(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.trials.services import request_contact
+
+    trial = _trial()
+    return lambda: request_contact(
+        trial=trial,
+        name="Mira Matrixdale",
+        email="matrix.patient@example.test",
+        phone="",
+        language="en",
+        answers={},
+        explanation=[],
+        likely="possible",
+        patient=ctx.patient,
+        actor=ctx.patient.user,
+    )
+
+
+def _decide_request(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.trials.models import ContactRequest
+    from medcenter.trials.services import decide_request
+
+    contact = ContactRequest.objects.create(
+        trial=_trial(), patient=ctx.patient, name="Mira Matrixdale", email="m@example.test"
+    )
+    coordinator = _verified(StaffUserFactory(roles=["trial_coordinator"]))
+    return lambda: decide_request(contact=contact, status="contacted", reason="", actor=coordinator)
+
+
+ONCOLOGY = "medcenter.oncology.services."
+PATIENTS = "medcenter.patients.services."
+SCHEDULING = "medcenter.scheduling.services."
+REFERRALS = "medcenter.scheduling.referrals."
+
+# How to call each audited write: the arrangement runs with a working audit log and returns
+# the call to make once the audit insert fails.
+REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
+    "medcenter.accounts.services.assign_role": _assign_role,
+    "medcenter.accounts.services.disable_account": _disable_account,
+    ONCOLOGY + "record_diagnosis": _oncology(
+        "record_diagnosis", description="Osteosarcoma", diagnosed_on=TODAY
+    ),
+    ONCOLOGY + "stage_tumor": _oncology(
+        "stage_tumor",
+        diagnosis=_diagnosis,
+        scheme="bone_appendicular",
+        categories={"n": "N0", "m": "M0", "grade": "G1"},
+        facts={"size_cm": 7.0},
+        assessed_on=TODAY,
+    ),
+    ONCOLOGY + "record_reported_stage": _oncology(
+        "record_reported_stage",
+        diagnosis=_diagnosis,
+        system="outside lab",
+        stage_group="IIA",
+        assessed_on=TODAY,
+    ),
+    ONCOLOGY + "record_performance_status": _oncology(
+        "record_performance_status", scale="ecog", value=1, observed_on=TODAY
+    ),
+    ONCOLOGY + "record_treatment_course": _oncology(
+        "record_treatment_course",
+        regimen="carboplatin + pemetrexed",
+        setting="advanced",
+        line=1,
+        started_on=TODAY,
+    ),
+    ONCOLOGY + "confirm_treatment_history": _oncology(
+        "confirm_treatment_history", reviewed_on=TODAY
+    ),
+    ONCOLOGY + "record_lab_result": _oncology(
+        "record_lab_result", test="anc", value=1.5, unit=lambda ctx: _lab_unit(), observed_on=TODAY
+    ),
+    ONCOLOGY + "assess_metastatic_site": _oncology(
+        "assess_metastatic_site",
+        diagnosis=_metastatic_site,
+        assessed_on=TODAY,
+        treatment="treated",
+        activity="stable",
+    ),
+    ONCOLOGY + "record_pregnancy_status": _oncology(
+        "record_pregnancy_status", status="not_pregnant", observed_on=TODAY
+    ),
+    ONCOLOGY + "record_tumor_marker": _oncology(
+        "record_tumor_marker", name="PSA", value="4.1 ng/mL", observed_on=TODAY
+    ),
+    ONCOLOGY + "record_genotyping_report": _oncology(
+        "record_genotyping_report",
+        test_name="Panel",
+        tumor_type="LUAD",
+        reported_on=TODAY,
+        alterations=(),
+    ),
+    ONCOLOGY + "import_genotyping_file": _oncology(
+        "import_genotyping_file",
+        content=b"gene,protein_change,kind\nBRAF,V600E,SNV\n",
+        test_name="Panel",
+        tumor_type="MEL",
+        reported_on=TODAY,
+    ),
+    PATIENTS + "register_patient": _register_patient,
+    PATIENTS + "update_patient": _update_patient,
+    PATIENTS + "issue_activation_code": _issue_activation_code,
+    PATIENTS + "activate_portal_account": _activate_portal_account,
+    PATIENTS + "request_signup_code": _request_signup_code,
+    PATIENTS + "complete_signup": _complete_signup,
+    PATIENTS + "break_the_glass": _break_the_glass,
+    PATIENTS + "review_break_glass": _review_break_glass,
+    PATIENTS + "grant_proxy": _grant_proxy,
+    PATIENTS + "revoke_proxy": _revoke_proxy,
+    SCHEDULING + "hold_slot": _hold_slot,
+    SCHEDULING + "confirm_hold": _confirm_hold,
+    SCHEDULING + "book_appointment": _book_appointment,
+    SCHEDULING + "cancel_appointment": _cancel_appointment,
+    SCHEDULING + "reschedule_appointment": _reschedule_appointment,
+    SCHEDULING + "set_attendance": _set_attendance,
+    SCHEDULING + "book_multidisciplinary": _book_multidisciplinary,
+    SCHEDULING + "join_waitlist": _join_waitlist,
+    SCHEDULING + "leave_waitlist": _leave_waitlist,
+    SCHEDULING + "offer_time": _offer_time,
+    SCHEDULING + "accept_offer": _accept_offer,
+    SCHEDULING + "decline_offer": _decline_offer,
+    SCHEDULING + "expire_offers": _expire_offers,
+    REFERRALS + "submit_referral": _submit_referral,
+    REFERRALS + "set_referral_status": _referrals("set_referral_status", status="triaged"),
+    REFERRALS + "add_referral_note": _referrals("add_referral_note", note="Called the patient."),
+    REFERRALS + "assign_referral": _referrals("assign_referral", assignee=_triager),
+    REFERRALS + "register_referred_patient": _referrals(
+        "register_referred_patient", of_patient=False
+    ),
+    REFERRALS + "send_consult_letter": _referrals(
+        "send_consult_letter", now="seen", summary="Seen; plan agreed."
+    ),
+    "medcenter.trials.services.decide_candidate": _decide_candidate,
+    "medcenter.trials.services.request_contact": _request_contact,
+    "medcenter.trials.services.decide_request": _decide_request,
+}
+
+
+def _database() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in key order: the state a failed write must leave as it was."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        state[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
+    return state
+
+
+def test_every_audited_write_is_in_the_matrix():
+    found = set(audited_writes())
+
+    assert found - set(REGISTRY) == set(), "teach the audit-failure matrix to call these"
+    assert set(REGISTRY) - found == set(), "these are no longer audited writes"
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_write_whose_audit_row_fails_leaves_no_row_behind(name, ctx, monkeypatch):
+    call = REGISTRY[name](ctx)
+    before = _database()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("the audit log is unavailable")
+
+    monkeypatch.setattr(AuditEvent, "save", broken)
+    with pytest.raises(audit.AuditWriteFailed):
+        call()
+    monkeypatch.undo()
+
+    after = _database()
+    changed = [table for table in before if before[table] != after[table]]
+    assert changed == [], f"{name} left rows without their audit event in {changed}"
