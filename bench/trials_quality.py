@@ -7,7 +7,7 @@ judged for that patient that have text in the corpus. Each pool is ranked these 
   - full:    the product's ranking of a note: the matcher's score (with the sentence-embedding
              similarity of note and trial, trials/semantic.py, as selectors.note_relevance
              uses it) plus the structured criteria read from the note
-             (eligibility.profile_from_note) against the trial's parsed criteria (a trial with a
+             (matcher.notes.profile_from_note) against the trial's parsed criteria (a trial with a
              criterion not met goes down, not out);
   - words:   the same without the sentence embeddings (what --no-semantic leaves);
   - BM25:    Okapi BM25 (k1 1.2, b 0.75, IDF over the pool) of the whole note as the query
@@ -260,7 +260,7 @@ _PROFILES: dict[str, object] = {}
 def _rules(cohort: Cohort, nct: str) -> object:
     """The trial's structured criteria as the product compiles them (parsed once)."""
     from medcenter.trials.eligibility import age_bounds, parse_criteria
-    from medcenter.trials.matching import compile_rules
+    from medcenter.trials.matcher.rules import compile_rules
     from medcenter.trials.selectors import condition_codes
 
     key = (cohort.name, nct)
@@ -288,7 +288,7 @@ def rank_full(note: str, ids: list[str], cohort: Cohort, semantic: bool = True) 
     similarities when the cohort has vectors), plus the structured criteria read from the note
     and the trial (a trial with a criterion not met goes down, not out, since the benchmark
     grades excluded trials too)."""
-    from medcenter.trials.profiles import profile_from_note
+    from medcenter.trials.matcher.notes import profile_from_note
 
     if note not in _PROFILES:
         _PROFILES[note] = profile_from_note(note)

@@ -15,7 +15,7 @@ does. The data are trials_speed.py's generators, imported from this folder:
     eligibility.parse_criteria in --workers processes and written with the fields and keys
     services.refresh_criteria writes (checked: refresh_criteria is run on a sample of trials
     and must leave the same rows; its time per trial is printed, extrapolated to all trials);
-  - patients: patients() gives matching.Profile objects; each becomes a Patient (date of birth
+  - patients: patients() gives matcher.rules.Profile objects; each becomes a Patient (date of birth
     for the age, sex) and the oncology rows profiles_for_patients reads: a primary
     CancerDiagnosis (OncoTree code, description), a StageAssessment (stage group; M1/M0 when
     metastatic is known), a metastatic-site diagnosis (brain for brain metastases, liver for
@@ -277,7 +277,7 @@ def build_patients(people: list[Any], rng: random.Random) -> dict[str, Any]:
         Variant,
     )
     from medcenter.patients.models import Patient
-    from medcenter.trials.vocabulary import normalize_therapy
+    from medcenter.trials.matcher.vocabulary import normalize_therapy
 
     drugs_known = {
         normalize_therapy(d) or d for t in speed_module().TYPES for line in t.drugs for d in line
@@ -507,7 +507,7 @@ def comparable(profile: Any, name: str) -> Any:
 def check_profiles(patients: list[Any], people: list[Any], sample: int, rng: random.Random) -> None:
     """Read profiles back from the tables, as rematch_patients does, and compare."""
     from medcenter.patients.models import Patient
-    from medcenter.trials.matching import Profile
+    from medcenter.trials.matcher.rules import Profile
     from medcenter.trials.profiles import profiles_for_patients
 
     chosen = rng.sample(range(len(patients)), min(sample, len(patients)))
@@ -664,7 +664,8 @@ def child(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import DatabaseError, connection
 
-    from medcenter.trials import population, profiles, selectors, services
+    from medcenter.trials import profiles, selectors, services
+    from medcenter.trials.matcher import compiled as population
     from medcenter.trials.models import Trial
 
     label = {"sqlite": "SQLite (file, WAL)", "postgresql": "PostgreSQL"}[connection.vendor]
@@ -718,7 +719,7 @@ def child(args: argparse.Namespace) -> None:
     clock = Clock()
     clock.wrap(profiles, "profiles_for_patients", "profiles read")
     clock.wrap(population.CompiledTrials, "rematch", "matching (CompiledTrials.rematch)")
-    clock.wrap(population.CompiledTrials, "rank", "matching (CompiledTrials.rank)")
+    clock.wrap(population.CompiledTrials, "found_one", "matching (match_profile, one patient)")
     clock.wrap(services, "_store_found", "storing")
 
     print(f"\n2. First full re-match, no candidates yet ({len(ids):,} patients), {load()}")

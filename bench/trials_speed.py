@@ -5,15 +5,15 @@ text from templates (31 cancer types over 25 OncoTree tissues, and tissue-agnost
 age, sex, diagnosis and stage, biomarkers of EGFR, KRAS, ALK, BRAF, ERBB2, IDH1, NTRK, ...,
 ECOG or Karnofsky, prior therapies and lines, brain metastases, laboratory thresholds,
 pregnancy and unreadable free text), parsed with eligibility.parse_criteria (every text, in
---workers processes) and compiled with matching.compile_rules. Patients are drawn with cancer
+--workers processes) and compiled with matcher.rules.compile_rules. Patients are drawn with cancer
 types weighted by incidence, ages and sexes by type, stages, ECOG, panel results for some,
 prior treatment for some, and unknowns common (no stage for a third, no ECOG for 40%, ...).
 
 It prints, with time.perf_counter in this process:
   1. build times (texts, parsing, compiling, patients, compiled matchers);
   2. one patient against every trial, p50/p95/max over --sample random patients (target p95
-     < 20 ms): matching.Population.rank (the existing class: numpy pre-filter on age, sex and
-     tissue, then TrialRules.match with explanations), population.CompiledTrials.rank_one
+     < 20 ms): matcher.match_profile (the entry point every caller uses: the best 20,
+     explained), matcher.compiled.CompiledTrials.rank_one
      (trial ids and scores; first call per patient, its facet caches filling as patients
      come, then again, warm) and
      CompiledTrials.rank (the same plus full explanations of the best 20), and the naive
@@ -50,9 +50,11 @@ from _common import line, load, timed
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from medcenter.trials import eligibility, matching, vocabulary  # noqa: E402
-from medcenter.trials.matching import Biomarker, Profile, TrialRules  # noqa: E402
-from medcenter.trials.population import BATCH, CompiledTrials  # noqa: E402
+from medcenter.trials import eligibility  # noqa: E402
+from medcenter.trials.matcher import match_profile, vocabulary  # noqa: E402
+from medcenter.trials.matcher import rules as matching  # noqa: E402
+from medcenter.trials.matcher.compiled import BATCH, CompiledTrials  # noqa: E402
+from medcenter.trials.matcher.rules import Biomarker, Profile, TrialRules  # noqa: E402
 
 TARGET_ONE_MS, TARGET_ALL_S = 20.0, 120.0
 
@@ -518,15 +520,13 @@ def describe(rules: list[TrialRules], people: list[Profile]) -> None:
 def one_patient(
     rules: list[TrialRules], people: list[Profile], sample: int, rng: random.Random
 ) -> float:
-    """Returns the mean time of Population.rank, in ms."""
+    """Returns the mean time of matcher.match_profile (best 20, explained), in ms."""
     print(f"\n2. One patient against every trial ({len(rules)} trials), {load()}")
     chosen = rng.sample(people, min(sample, len(people)))
-    built_ms, old = timed(matching.Population, rules)
     fresh_ms, fast = timed(CompiledTrials, rules)
-    print(f"  build: Population {built_ms:.0f} ms, CompiledTrials {fresh_ms:.0f} ms")
-    old_times, cold, warm, full = [], [], [], []
-    mismatch_old, missed, missed_solid, extra = 0, 0, 0, 0
-    by_id = {r.trial_id: r for r in rules}
+    print(f"  build: CompiledTrials {fresh_ms:.0f} ms")
+    cold, warm, full, entry = [], [], [], []
+    mismatch_entry = 0
     for p in chosen:
         ms, found = timed(fast.rank_one, p)
         cold.append(ms)
@@ -534,19 +534,9 @@ def one_patient(
         warm.append(ms)
         ms, _ = timed(fast.rank, p, limit=20)
         full.append(ms)
-        ms, ranked = timed(old.rank, p)
-        old_times.append(ms)  # limit=20 would cost the same: it slices the full ranking
-        if [(m.trial_id, m.score) for m in ranked] != found:
-            mismatch_old += 1
-            old_set = {(m.trial_id, m.score) for m in ranked}
-            extra += len(old_set - set(found))
-            for trial_id, _score in set(found) - old_set:
-                missed += 1
-                missed_solid += any(
-                    "SOLID" in (c.get("oncotree") or [])
-                    for c in by_id[trial_id].criteria
-                    if c.get("kind") == "diagnosis"
-                )
+        ms, matched = timed(match_profile, p, trials=fast, limit=20, include_ineligible=False)
+        entry.append(ms)
+        mismatch_entry += [(m.trial_id, m.score) for m in matched] != found[:20]
     naive_n = max(10, len(chosen) // 10)
     naive_times, mismatch = [], 0
     for p in chosen[:naive_n]:
@@ -554,26 +544,21 @@ def one_patient(
         naive_times.append(ms)
         mismatch += [(m.trial_id, m.score) for m in ranked] != fast.rank_one(p)
     print(line("matching.rank, every trial (naive baseline)", naive_times))
-    print(line("matching.Population.rank (existing)", old_times, TARGET_ONE_MS))
     print(line("CompiledTrials.rank_one, caches cold", cold, TARGET_ONE_MS))
     print(line("CompiledTrials.rank_one, caches warm", warm, TARGET_ONE_MS))
     print(line("CompiledTrials.rank, explained best 20", full, TARGET_ONE_MS))
+    print(line("matcher.match_profile, explained best 20", entry, TARGET_ONE_MS))
     base = statistics.mean(naive_times)
     print(
-        f"  mean speed-up over the naive loop: Population.rank "
-        f"{base / statistics.mean(old_times):.1f}x, rank_one cold "
+        f"  mean speed-up over the naive loop: match_profile "
+        f"{base / statistics.mean(entry):.1f}x, rank_one cold "
         f"{base / statistics.mean(cold):.0f}x, warm {base / statistics.mean(warm):.0f}x"
     )
     print(
         f"  answers: rank_one differs from matching.rank for {mismatch} of {naive_n} "
-        f"patients; from Population.rank for {mismatch_old} of {len(chosen)}"
+        f"patients; match_profile from rank_one for {mismatch_entry} of {len(chosen)}"
     )
-    if mismatch_old:
-        print(
-            f"  Population.rank left out {missed} eligible pairs ({missed_solid} of them trials "
-            f"whose diagnosis allows SOLID, any solid tumour) and added {extra}"
-        )
-    return statistics.mean(old_times)
+    return statistics.mean(entry)
 
 
 def whole_population(
@@ -605,7 +590,7 @@ def whole_population(
     )
     if old_ms is not None:
         print(
-            f"  matching.Population.rank for every patient (mean of section 2): "
+            f"  matcher.match_profile for every patient (mean of section 2): "
             f"{old_ms * len(people) / 1000:,.0f} s on 1 core"
         )
     compiled = CompiledTrials(rules)

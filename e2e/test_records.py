@@ -25,9 +25,15 @@ def test_a_clinician_finds_a_patient_and_breaks_the_glass_for_another(page: Page
 
     page.goto(f"/{code}/staff/patients/")
     assert blocking_violations(page) == []
+    # A name finds only the clinician's own patients; a stranger is found by exact MRN.
     page.locator("#id_q").fill("Quellwood")
     page.locator("form[role=search] button").click()
-    expect(page.locator("table")).to_contain_text(stranger.mrn)
+    expect(page.locator("#search-title ~ p").first).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(stranger.mrn)
+    assert blocking_violations(page) == []
+    page.locator("#id_q").fill(stranger.mrn)
+    page.locator("form[role=search] button").click()
+    expect(page.locator("table")).to_contain_text("Quellwood")
     assert blocking_violations(page) == []
 
     page.goto(f"/{code}/staff/patients/{mine.public_id}/")

@@ -52,7 +52,11 @@ RECOVERY_KEY = "_new_recovery_codes"
 
 def _next_url(request: HttpRequest, default: str = "pages:home") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # A path on this site only: `redirect()` would read a bare word ("0001-01-01") as the
+    # name of a URL pattern and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return reverse(default)
 

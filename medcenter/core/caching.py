@@ -1,5 +1,6 @@
 """Server-side cache for anonymous pages that are the same for every visitor."""
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,7 +19,9 @@ def cache_public_page(view: View) -> View:
 
     Only requests without a session or CSRF cookie are cached or served from cache, so no
     page that could hold anything personal (a name in the header, a form token) is shared.
-    The key is the full path, which starts with the language prefix, plus the htmx flag.
+    The key is a hash of the full path (which starts with the language prefix), plus the htmx
+    flag: a hash, because a query string can be any length and hold any character, and a
+    cache key longer than 250 characters or holding spaces fails on memcached.
     Middleware still runs on every request, so the security headers stay per-response.
     """
 
@@ -37,7 +40,7 @@ def cache_public_page(view: View) -> View:
         key = "public-page:{}:{}:{}".format(
             get_language(),
             "htmx" if request.headers.get("HX-Request") else "full",
-            request.get_full_path(),
+            hashlib.sha256(request.get_full_path().encode()).hexdigest(),
         )
         cached = cache.get(key)
         if cached is not None:

@@ -27,9 +27,14 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint import Document as Rendered
 from weasyprint.text.fonts import FontConfiguration
+
+# Importing WeasyPrint makes Pillow accept truncated images process-wide. Our documents embed
+# no images, and core.uploads must go on refusing a truncated upload (SECURITY.md R18).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 INSTALL_HINT = "apt-get install fonts-noto-core fonts-noto-cjk (make demo and make test do this)"
 

@@ -51,6 +51,30 @@ def fingerprint(payload: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def header(*, required: bool) -> dict[str, Any]:
+    """The `Idempotency-Key` header in an operation's OpenAPI document (`openapi_extra=`).
+
+    Declared here rather than as a ninja `Header` parameter, so that a missing or malformed
+    key gets the endpoint's own problem (`idempotency_key_missing`), not a generic one.
+    """
+    return {
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": required,
+                "description": "One key per intended action; a repeat gets the first answer.",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": KEY_MAX_LENGTH,
+                    "pattern": "^[!-~]([ -~]*[!-~])?$",
+                },
+            }
+        ]
+    }
+
+
 def valid_key(key: str | None) -> bool:
     return bool(key) and len(key or "") <= KEY_MAX_LENGTH and (key or "").isprintable()
 

@@ -209,6 +209,23 @@ def response(found: Answer) -> HttpResponse:
     return answer
 
 
+API_PREFIX = "/api/"
+
+
+def for_api_request(request: HttpRequest, status: int) -> HttpResponse | None:
+    """A problem body for an error Django answers before the API sees the request (a NUL
+    byte refused by middleware, a path no operation matches); None outside the API."""
+    if not request.path.startswith(API_PREFIX):
+        return None
+    if status == 400:
+        detail, code = _("We could not understand that request"), "invalid"
+    elif status == 403:
+        detail, code = _("Your role does not allow this."), "forbidden"
+    else:
+        detail, code = _("Not found."), "not_found"
+    return response(Answer(status, body(status, detail=detail, code=code)))
+
+
 HANDLED: tuple[type[Exception], ...] = (
     DjangoValidationError,
     ninja_errors.ValidationError,
@@ -236,16 +253,47 @@ def install(api: NinjaAPI) -> None:
         api.add_exception_handler(kind, handle)
 
 
+UNSAFE_METHODS = frozenset({"post", "put", "patch", "delete"})
+_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+
+
+def framework_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """The error answers that come from the framework, whatever the endpoint declares.
+
+    400: a parameter or body that does not parse (`ninja.errors.ValidationError`). 401: no
+    session on an operation that needs one. 403: a signed-in request without a valid CSRF
+    token, on an operation that changes state (a session cookie is a credential the browser
+    sends by itself, so ninja checks the token before the endpoint runs).
+    """
+    found: set[int] = set()
+    if operation.get("parameters") or "requestBody" in operation:
+        found.add(400)
+    if operation.get("security"):
+        found.add(401)
+        if method in UNSAFE_METHODS:
+            found.add(403)
+    return found
+
+
 class ProblemAPI(NinjaAPI):
-    """A NinjaAPI whose OpenAPI document gives error answers as `application/problem+json`."""
+    """A NinjaAPI whose OpenAPI document gives error answers as `application/problem+json`,
+    and lists, on every operation, the error answers the framework itself can give."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
+        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
         for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                for answer in operation.get("responses", {}).values():
+            for method, operation in operations.items():
+                answers = operation.setdefault("responses", {})
+                for answer in answers.values():
                     content = answer.get("content", {})
                     json = content.get(self.renderer.media_type)
                     if json and json.get("schema", {}).get("$ref", "").endswith("/Problem"):
                         content[MEDIA_TYPE] = content.pop(self.renderer.media_type)
+                for status in sorted(framework_statuses(method, operation)):
+                    if status not in answers and str(status) not in answers:
+                        answers[status] = {
+                            "content": {MEDIA_TYPE: dict(problem)},
+                            "description": _REASONS[status],
+                        }
         return schema

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
+from medcenter.core import problems
 from medcenter.core.caching import cache_public_page
 from medcenter.core.middleware import too_large
 from medcenter.core.routes import public_route, staff_route
@@ -103,17 +104,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)
     detail = " ".join(exception.messages) if isinstance(exception, ValidationError) else ""
-    return render(request, "400.html", {"detail": detail}, status=400)
+    return problems.for_api_request(request, 400) or render(
+        request, "400.html", {"detail": detail}, status=400
+    )
 
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return problems.for_api_request(request, 403) or render(request, "403.html", status=403)
 
 
 @requires_csrf_token
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return problems.for_api_request(request, 404) or render(request, "404.html", status=404)
 
 
 @requires_csrf_token

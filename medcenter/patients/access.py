@@ -9,13 +9,14 @@ consent, given after their 18th birthday.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.patients.models import (
@@ -160,3 +161,53 @@ def proxy_access_for(grant: ProxyGrant, *, today: date) -> PatientAccess | None:
     if consent is None or timezone.localdate(consent) < came_of_age:
         return None
     return PatientAccess(patient, Basis.PROXY, granted, True, grant) if granted else None
+
+
+# --- Who a staff member may find by name -----------------------------------------------------
+#
+# A name search shows only patients the searcher already has a basis for; anyone else is found
+# by exact MRN only (or, for those who register patients, by full name and date of birth
+# together). Patients knows its own bases (care relationships, break-the-glass grants); other
+# apps add theirs from their AppConfig.ready() with `register_search_basis`, so patients never
+# imports them (trials registers "candidate on a trial you coordinate").
+
+SearchProvider = Callable[[Any], QuerySet[Any] | None]
+
+
+@dataclass(frozen=True)
+class SearchBasis:
+    key: str
+    label: str | Promise
+    provider: SearchProvider  # user -> a query of patient ids, or None when the role has none
+
+
+_search_bases: dict[str, SearchBasis] = {}
+
+
+def register_search_basis(key: str, *, label: str | Promise, provider: SearchProvider) -> None:
+    """Let staff find by name the patients `provider(user)` returns (a query of patient ids)."""
+    _search_bases[key] = SearchBasis(key, label, provider)
+
+
+def search_bases() -> list[SearchBasis]:
+    return list(_search_bases.values())
+
+
+def _care_relationship_ids(user: Any) -> QuerySet[Any]:
+    return CareRelationship.objects.active().filter(staff=user).values("patient_id")
+
+
+def _break_glass_ids(user: Any) -> QuerySet[Any] | None:
+    if not user.has_perm("patients.break_glass"):
+        return None
+    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+    return grants.values("patient_id")
+
+
+def register_own_search_bases() -> None:
+    register_search_basis(
+        "care_relationship", label=_("Care relationship"), provider=_care_relationship_ids
+    )
+    register_search_basis(
+        Basis.BREAK_GLASS, label=Basis.LABELS["break_glass"], provider=_break_glass_ids
+    )

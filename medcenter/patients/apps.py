@@ -8,6 +8,7 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Patients")
 
     def ready(self) -> None:
-        from medcenter.patients import notices
+        from medcenter.patients import access, notices
 
         notices.register()
+        access.register_own_search_bases()

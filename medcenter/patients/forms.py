@@ -51,6 +51,12 @@ class SearchForm(forms.Form):
         max_length=100,
         required=False,
     )
+    born = forms.DateField(
+        label=_("Date of birth"),
+        help_text=_("With the full name, finds a patient you are registering or scheduling."),
+        required=False,
+        widget=DateInput(),
+    )
 
 
 class BreakGlassForm(forms.Form):

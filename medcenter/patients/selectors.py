@@ -2,12 +2,16 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from medcenter.core import audit
 from medcenter.core.errors import RecordAccessDenied
@@ -18,6 +22,7 @@ from medcenter.patients.access import (
     is_mfa_verified,
     resolve_access,
     resolve_accesses,
+    search_bases,
 )
 from medcenter.patients.models import BreakGlassGrant, BreakGlassReview, Patient, ProxyGrant
 
@@ -100,34 +105,119 @@ def _active_relationships(user: Any) -> QuerySet:  # type: ignore[type-arg]
     return CareRelationship.objects.active().filter(staff=user)
 
 
+IDENTIFIED_BY_MRN = "mrn"
+IDENTIFIED_BY_NAME_AND_BIRTH = "name_and_birth_date"
+FOUND_BY_LABELS = {
+    IDENTIFIED_BY_MRN: _("Exact MRN"),
+    IDENTIFIED_BY_NAME_AND_BIRTH: _("Full name and date of birth"),
+}
+
+
 @dataclass(frozen=True)
 class SearchResult:
     patient: Patient
     has_relationship: bool
+    found_by: str  # a search basis key, or how the patient was identified exactly
+    found_by_label: str | Promise
 
 
-def search_patients(user: Any, *, query: str, limit: int = 25) -> list[SearchResult]:
-    """Find patients by MRN or by name for staff; shows only identifiers, and is audited."""
+@dataclass(frozen=True)
+class PatientSearch:
+    results: list[SearchResult]
+    # True when the name was looked for only among the searcher's own patients (those with a
+    # basis); the page then says how to find anyone else.
+    name_scoped: bool = False
+    may_identify_by_birth_date: bool = False
+
+
+def may_identify_by_birth_date(user: Any) -> bool:
+    """Those who register patients may find anyone by full name and date of birth together
+    (to avoid registering someone twice); everyone else finds anyone only by exact MRN."""
+    return bool(user.has_perm("patients.add_patient"))
+
+
+def _name_tokens(text: str) -> list[str]:
+    return sorted(t.casefold() for t in text.replace(",", " ").split() if t)
+
+
+@transaction.atomic
+def search_patients(
+    user: Any,
+    *,
+    query: str,
+    date_of_birth: date | None = None,
+    limit: int = 25,
+) -> PatientSearch:
+    """Find patients for staff: anyone by exact MRN, by name only those the searcher has a
+    basis for, anyone by full name and birth date for registrars; each result audited."""
     query = query.strip()
+    by_birth = may_identify_by_birth_date(user)
     if len(query) < 2:
-        return []
-    terms = query.split()
-    matches = Patient.objects.filter(mrn=query.replace("-", "").upper())
-    if not matches.exists():
+        return PatientSearch([], may_identify_by_birth_date=by_birth)
+    found: dict[int, SearchResult] = {}
+
+    def add(patient: Patient, key: str, label: str | Promise) -> None:
+        if patient.pk not in found and len(found) < limit:
+            found[patient.pk] = SearchResult(patient, False, key, label)
+
+    name_scoped = False
+    mode = IDENTIFIED_BY_MRN
+    by_mrn = Patient.objects.filter(mrn=query.replace("-", "").upper()).first()
+    if by_mrn is not None:
+        add(by_mrn, IDENTIFIED_BY_MRN, FOUND_BY_LABELS[IDENTIFIED_BY_MRN])
+    else:
+        name_scoped = True
+        mode = "name"
         condition = Q()
-        for term in terms[:3]:
+        for term in query.split()[:3]:
             condition &= (
                 Q(family_name__icontains=term)
                 | Q(given_name__icontains=term)
                 | Q(preferred_name__icontains=term)
             )
-        matches = Patient.objects.filter(condition)
-    results = list(matches.order_by("family_name", "given_name")[:limit])
+        named = Patient.objects.filter(condition).order_by("family_name", "given_name", "pk")
+        for basis in search_bases():
+            ids = basis.provider(user)
+            if ids is not None:
+                for patient in named.filter(pk__in=ids)[:limit]:
+                    add(patient, basis.key, basis.label)
+        wanted = _name_tokens(query)
+        if by_birth and date_of_birth is not None and len(wanted) >= 2:
+            # A full name is at least a given and a family name; a few patients share a
+            # birth date, so the exact comparison (any order, any case) is done here.
+            mode = IDENTIFIED_BY_NAME_AND_BIRTH
+            same_birth = Patient.objects.filter(date_of_birth=date_of_birth).order_by("pk")
+            for patient in same_birth[:1000]:
+                if wanted == _name_tokens(f"{patient.given_name} {patient.family_name}"):
+                    add(patient, mode, FOUND_BY_LABELS[mode])
+    patients = [r.patient for r in found.values()]
     related = set(
-        _active_relationships(user).filter(patient__in=results).values_list("patient_id", flat=True)
+        _active_relationships(user)
+        .filter(patient__in=patients)
+        .values_list("patient_id", flat=True)
     )
-    audit.record(action="patient.searched", actor=user, read=True)
-    return [SearchResult(p, p.pk in related) for p in results]
+    results = sorted(
+        (
+            SearchResult(r.patient, r.patient.pk in related, r.found_by, r.found_by_label)
+            for r in found.values()
+        ),
+        key=lambda r: (r.patient.family_name, r.patient.given_name, r.patient.pk),
+    )
+    audit.record(
+        action="patient.searched",
+        actor=user,
+        reason=f"{mode}; {len(results)} found",
+        read=True,
+    )
+    for result in results:
+        audit.record(
+            action="patient.search_result",
+            actor=user,
+            patient=result.patient,
+            purpose=result.found_by,
+            read=True,
+        )
+    return PatientSearch(results, name_scoped=name_scoped, may_identify_by_birth_date=by_birth)
 
 
 def records_for(user: Any) -> list[PatientAccess]:

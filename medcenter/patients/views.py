@@ -47,14 +47,24 @@ def _staff_patient(request: AuthedRequest, public_id: UUID, action: str) -> Any:
 def staff_home(request: AuthedRequest) -> HttpResponse:
     """The staff member's patients, and a search to find others."""
     form = SearchForm(request.GET or None)
-    results = None
+    search = None
     if form.is_valid() and form.cleaned_data["q"]:
-        results = selectors.search_patients(request.user, query=form.cleaned_data["q"])
+        search = selectors.search_patients(
+            request.user,
+            query=form.cleaned_data["q"],
+            date_of_birth=form.cleaned_data["born"],
+        )
     patients = selectors.my_patients(request.user)
     return render(
         request,
         "patients/staff_home.html",
-        {"form": form, "results": results, "patients": patients},
+        {
+            "form": form,
+            "search": search,
+            "results": search.results if search is not None else None,
+            "patients": patients,
+            "may_identify_by_birth_date": selectors.may_identify_by_birth_date(request.user),
+        },
     )
 
 

@@ -262,6 +262,7 @@ def _idempotent(
     "/appointments",
     auth=Signed(),
     response={201: AppointmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    openapi_extra=idempotency.header(required=True),
 )
 def book(request: HttpRequest, body: BookIn) -> Any:
     """Book a slot. Send an `Idempotency-Key`; a repeat with it returns the first answer."""
@@ -322,6 +323,7 @@ def read(request: HttpRequest, appointment_id: UUID) -> Any:
     "/appointments/{appointment_id}/cancel",
     auth=Signed(),
     response={200: AppointmentOut, **errors(400, 401, 404, 409, 422)},
+    openapi_extra=idempotency.header(required=False),
 )
 def cancel(request: HttpRequest, appointment_id: UUID, body: CancelIn) -> Any:
     """Cancel an appointment (online only until the visit type's window closes)."""

@@ -24,7 +24,6 @@ from medcenter.oncology import labunits
 from medcenter.trials import profiles, selectors
 from medcenter.trials.eligibility.labs import LAB_TESTS
 from medcenter.trials.importer import NCT_ID
-from medcenter.trials.matching import rank
 from medcenter.trials.models import Trial
 
 router = Router(tags=["trials"])
@@ -163,36 +162,26 @@ def match(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
     if all(v in (None, "", []) for v in given.values()):
         raise ValidationError(_("Give at least a note or one profile field."))
     profile = profiles.profile_from_payload(data)
-    population = selectors.open_population()
-    leaders = max(3 * payload.limit, 60)  # a note's text only re-orders the leaders
-    if payload.include_ineligible:
-        ranked = rank(profile, population.rules, include_ineligible=True)[:leaders]
-    else:
-        ranked = population.rank(profile, limit=leaders)
-    trials = Trial.objects.select_related("program").in_bulk([m.trial_id for m in ranked])
-    text = selectors.note_relevance(payload.note, [trials[m.trial_id] for m in ranked])
-    if text:
-        # A note also ranks by how well the trial's text fits it (a quarter of the weight):
-        # it separates trials the structured criteria cannot tell apart.
-        ranked.sort(
-            key=lambda m: (not m.eligible, -(0.75 * m.score + 0.25 * text[m.trial_id]), m.trial_id)
-        )
-    ranked = ranked[: payload.limit]
+    ranked = selectors.match_open_trials(
+        profile,
+        note=payload.note,
+        limit=payload.limit,
+        include_ineligible=payload.include_ineligible,
+    )
     return {
         "profile_read": profiles.describe(profile),
         "matches": [
             {
-                "trial": summary(trials[m.trial_id], request),
-                "score": m.score,
-                "text_relevance": text.get(m.trial_id),
-                "eligible": m.eligible,
-                "met": m.met,
-                "not_met": m.not_met,
-                "unknown": m.unknown,
-                "criteria": [v.as_dict() for v in m.verdicts],
+                "trial": summary(r.trial, request),
+                "score": r.match.score,
+                "text_relevance": r.match.text_relevance,
+                "eligible": r.match.eligible,
+                "met": r.match.met,
+                "not_met": r.match.not_met,
+                "unknown": r.match.unknown,
+                "criteria": [v.as_dict() for v in r.match.verdicts],
             }
-            for m in ranked
-            if m.trial_id in trials
+            for r in ranked
         ],
     }
 

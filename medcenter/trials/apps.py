@@ -8,6 +8,12 @@ class TrialsConfig(AppConfig):
     verbose_name = _("Clinical trials")
 
     def ready(self) -> None:
-        from medcenter.trials import notices
+        from medcenter.patients.access import register_search_basis
+        from medcenter.trials import notices, selectors
 
         notices.register()
+        register_search_basis(
+            "trial",
+            label=_("Candidate on a trial you coordinate"),
+            provider=selectors.coordinated_patient_ids,
+        )

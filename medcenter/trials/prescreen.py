@@ -13,7 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from medcenter.trials.matching import Biomarker, Match, Profile, TrialRules, oncotree
+from medcenter.trials.matcher import CompiledTrials, match_profile
+from medcenter.trials.matcher.rules import Biomarker, Match, Profile, TrialRules, oncotree
 
 NOT_SURE = "not_sure"
 YES, NO = "yes", "no"
@@ -235,8 +236,14 @@ def profile_from_answers(questions: list[Question], answers: dict[str, Any]) -> 
 def assess(
     rules: TrialRules, questions: list[Question], answers: dict[str, Any]
 ) -> tuple[Match, str]:
-    """The trial's verdicts on these answers, and how likely the person is to qualify."""
-    match = rules.match(profile_from_answers(questions, answers))
+    """The trial's verdicts on these answers (the matcher's one ranking, of this trial), and
+    how likely the person is to qualify."""
+    (match,) = match_profile(
+        profile_from_answers(questions, answers),
+        trials=CompiledTrials([rules]),
+        limit=1,
+        include_ineligible=True,
+    )
     structured = [v for v in match.verdicts if v.kind != "text"]
     unknown = sum(v.outcome == "unknown" for v in structured)
     return match, likelihood(match.eligible, unknown, len(structured))

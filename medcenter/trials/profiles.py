@@ -30,8 +30,9 @@ from medcenter.oncology.models import (
     Variant,
 )
 from medcenter.patients.models import Patient
-from medcenter.trials import eligibility, vocabulary
-from medcenter.trials.matching import Biomarker, Profile
+from medcenter.trials.matcher.notes import profile_from_note
+from medcenter.trials.matcher.rules import Biomarker, Profile, oncotree
+from medcenter.trials.matcher.vocabulary import read_therapies as read_therapies  # re-exported
 
 # Receptor tests recorded as tumour markers, read as the biomarker classes criteria use.
 MARKER_GENES = {
@@ -275,33 +276,6 @@ def _therapies(names: Any) -> frozenset[str]:
     return read_therapies(names)[0]
 
 
-def read_therapies(names: Any) -> tuple[frozenset[str], bool]:
-    """Treatments as written (drugs, classes, regimen acronyms such as FOLFOX) as normalized
-    names with their classes, and whether every name was understood (supportive drugs such
-    as leucovorin are understood and left out)."""
-    found: set[str] = set()
-    understood = True
-    for name in names or []:
-        text = str(name).strip().lower()
-        if not text or text in vocabulary.SUPPORTIVE_DRUGS:
-            continue
-        parts = vocabulary.REGIMENS.get(text)
-        if parts is None:
-            normal = vocabulary.normalize_therapy(text)
-            if normal is None:
-                understood = False
-                found.add(text)  # kept as written: "prior <name>" may still say it
-                continue
-            if normal in vocabulary.THERAPY_CLASSES:
-                # "chemotherapy", "immunotherapy": which drug is not said, so a history
-                # naming it does not say which drugs were not given.
-                understood = False
-            parts = (normal,)
-        for part in parts:
-            found.update(vocabulary.therapy_classes(part))
-    return frozenset(found), understood
-
-
 def profile_from_payload(data: dict[str, Any]) -> Profile:
     """A profile from the API's fields; a free-text note fills in what the fields leave out."""
     note = str(data.get("note") or "")
@@ -372,17 +346,14 @@ def _classes_for(gene: str, item: dict[str, Any]) -> set[str]:
     classes = {str(c) for c in item.get("classes") or []}
     alteration = str(item.get("alteration") or "").strip()
     if alteration:
-        read = eligibility.profile_from_note(f"{gene} {alteration}").get("biomarkers") or []
-        for found in read:
-            if str(found.get("gene", "")).upper() == gene.upper():
-                classes.update(found.get("classes") or [])
+        for found in profile_from_note(f"{gene} {alteration}").biomarkers:
+            if found.gene == gene.upper():
+                classes.update(found.classes)
         classes.add(alteration)
     return classes or {"mutation"}
 
 
 def matching_oncotree_code(code: str) -> bool:
-    from medcenter.trials.matching import oncotree
-
     return oncotree().find(code) is not None and not _looks_like_icd(code)
 
 
@@ -404,38 +375,6 @@ def _icd_to_oncotree(code: str) -> str | None:
             if listed and wanted.startswith(listed) and (best is None or len(listed) > best[0]):
                 best = (len(listed), oncotree_code)
     return best[1] if best else None
-
-
-def profile_from_note(note: str) -> Profile:
-    """A profile read from a free-text note (age, sex, diagnosis, biomarkers, ECOG, ...)."""
-    read = eligibility.profile_from_note(note)
-    profile = Profile(
-        age=read.get("age"),
-        sex=read.get("sex"),
-        oncotree=list(read.get("oncotree") or []),
-        terms=list(read.get("terms") or []),
-        stage=read.get("stage_detail") or read.get("stage"),
-        metastatic=read.get("metastatic"),
-        ecog=read.get("ecog"),
-        karnofsky=read.get("karnofsky"),
-        brain_metastases=read.get("brain_metastases"),
-        pregnant=read.get("pregnant"),
-        note=note,
-    )
-    profile.biomarkers = [
-        Biomarker(
-            gene=str(b.get("gene", "")).upper(),
-            classes=frozenset(b.get("classes") or ["mutation"]),
-            present=bool(b.get("present", True)),
-            source="from the note",
-        )
-        for b in read.get("biomarkers") or []
-    ]
-    profile.tested_genes = frozenset(b.gene for b in profile.biomarkers if not b.present)
-    therapies = read.get("prior_therapies") or []
-    if therapies:
-        profile.prior_therapies = _therapies(therapies)
-    return profile
 
 
 def describe(profile: Profile) -> dict[str, Any]:

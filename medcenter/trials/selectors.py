@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,8 +17,16 @@ from django.utils import timezone
 
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient
-from medcenter.trials import vocabulary
-from medcenter.trials.matching import Match, Profile, TrialRules, compile_rules
+from medcenter.trials import matcher
+from medcenter.trials.matcher import (
+    CompiledTrials,
+    Match,
+    Profile,
+    TrialRules,
+    compile_rules,
+    vocabulary,
+)
+from medcenter.trials.matcher.rules import oncotree
 from medcenter.trials.models import (
     Candidate,
     CandidateStatus,
@@ -27,7 +35,7 @@ from medcenter.trials.models import (
     RequestStatus,
     Trial,
 )
-from medcenter.trials.population import CompiledTrials
+from medcenter.trials.textmatch import TrialText
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +112,49 @@ class Ranked:
     match: Match
 
 
-def rank_open_trials(profile: Profile, *, limit: int = 20) -> list[Ranked]:
-    """The open trials for a patient profile, best first, each with its explanation."""
-    matches = open_population().rank(profile, limit=limit)
-    trials = Trial.objects.select_related("program").in_bulk([m.trial_id for m in matches])
-    return [Ranked(trials[m.trial_id], m) for m in matches if m.trial_id in trials]
+class StoredTrialTexts:
+    """The trials' texts and stored sentence vectors, read from the database for the matcher
+    (`matcher.TrialTexts`); the trials read are kept for the caller's answer."""
+
+    def __init__(self) -> None:
+        self.trials: dict[int, Trial] = {}
+
+    def read(self, trial_ids: Sequence[int]) -> list[Trial]:
+        missing = [pk for pk in trial_ids if pk not in self.trials]
+        if missing:
+            self.trials.update(Trial.objects.select_related("program").in_bulk(missing))
+        return [self.trials[pk] for pk in trial_ids if pk in self.trials]
+
+    def texts(self, trial_ids: Sequence[int]) -> list[TrialText]:
+        # A trial deleted since the catalogue was compiled has no text (and is left out of
+        # the answer), rather than shifting its neighbours' texts.
+        self.read(trial_ids)
+        return [
+            trial_text(self.trials[pk]) if pk in self.trials else TrialText() for pk in trial_ids
+        ]
+
+    def similarities(self, note: str, trial_ids: Sequence[int]) -> list[float] | None:
+        found = self.read(trial_ids)
+        return note_similarities(note, found) if len(found) == len(trial_ids) else None
+
+
+def match_open_trials(
+    profile: Profile, *, note: str | None = None, limit: int, include_ineligible: bool = False
+) -> list[Ranked]:
+    """The open trials for a patient profile, best first, each with its explanation: the
+    matcher's one ranking (`matcher.match_profile`) over the open catalogue, with the note's
+    text relevance when there is a note. The API and the clinician's page both call this."""
+    texts = StoredTrialTexts()
+    matches = matcher.match_profile(
+        profile,
+        trials=open_population(),
+        note=note,
+        limit=limit,
+        include_ineligible=include_ineligible,
+        texts=texts,
+    )
+    texts.read([m.trial_id for m in matches])
+    return [Ranked(texts.trials[m.trial_id], m) for m in matches if m.trial_id in texts.trials]
 
 
 def prescreen_basis(candidate: Candidate) -> Callable[[Any, Patient], PatientAccess | None]:
@@ -129,6 +175,21 @@ def prescreen_basis(candidate: Candidate) -> Callable[[Any, Patient], PatientAcc
         return None
 
     return basis
+
+
+def coordinated_patient_ids(user: Any) -> QuerySet[Any] | None:
+    """The patients a trial coordinator may find by name: those on the trials they coordinate,
+    as a candidate the matcher found (or one already decided on, as in `prescreen_basis`) or
+    as a contact request tied to a patient record. None for anyone who does not pre-screen."""
+    if not user.has_perm("trials.prescreen_trial"):
+        return None
+    candidates = Candidate.objects.filter(trial__coordinator=user).filter(
+        Q(is_current=True) | ~Q(status=CandidateStatus.NEW)
+    )
+    requests = ContactRequest.objects.filter(trial__coordinator=user, patient__isnull=False)
+    return Patient.objects.filter(
+        Q(pk__in=candidates.values("patient_id")) | Q(pk__in=requests.values("patient_id"))
+    ).values("pk")
 
 
 def explain(trial: Trial, profile: Profile) -> Match:
@@ -190,8 +251,6 @@ def search_trials(query: SearchQuery) -> list[Trial]:
     if query.condition:
         wanted = set(condition_codes([query.condition])) | directory_codes(query.condition)
         code = query.condition.strip().upper()
-        from medcenter.trials.matching import oncotree
-
         if oncotree().find(code):
             wanted.add(oncotree().find(code) or code)
         diagnosed = diagnosis_codes_of([t.pk for t in trials])
@@ -212,8 +271,6 @@ def search_trials(query: SearchQuery) -> list[Trial]:
 
 
 def _about(trial: Trial, wanted: set[str], term: str, diagnosed: list[str]) -> bool:
-    from medcenter.trials.matching import oncotree
-
     tree = oncotree()
     if wanted:
         for code in condition_codes(trial.conditions) + diagnosed:
@@ -298,9 +355,7 @@ def candidate_queue(*, trial: Trial, status: str | None = None) -> QuerySet[Cand
     return qs.order_by("-score")
 
 
-def trial_text(trial: Trial) -> Any:
-    from medcenter.trials.textmatch import TrialText
-
+def trial_text(trial: Trial) -> TrialText:
     def years(value: float | None) -> str:
         return f"{value:g} Years" if value is not None else ""
 
@@ -363,15 +418,12 @@ def note_similarities(note: str, trials: list[Trial]) -> list[float] | None:
 
 def note_relevance(note: str, trials: list[Trial]) -> dict[int, float]:
     """How well each trial's text fits a free-text note, 0-100 within these trials
-    (textmatch: the scorer bench/trials_quality.py measures on the TrialGPT cohorts; with
-    the trials' sentence embeddings when every one has a current vector)."""
-    from medcenter.trials.textmatch import score_trials
-
+    (`matcher.note_relevance`: textmatch, the scorer bench/trials_quality.py measures on the
+    TrialGPT cohorts, with the trials' sentence embeddings when every one has a current
+    vector)."""
     if not note.strip() or not trials:
         return {}
-    scores = score_trials(
-        note, [trial_text(t) for t in trials], semantic=note_similarities(note, trials)
+    relevance = matcher.note_relevance(
+        note, [trial_text(t) for t in trials], note_similarities(note, trials)
     )
-    low, high = min(scores), max(scores)
-    spread = (high - low) or 1.0
-    return {t.pk: round(100.0 * (s - low) / spread, 1) for t, s in zip(trials, scores, strict=True)}
+    return {t.pk: value for t, value in zip(trials, relevance, strict=True)}

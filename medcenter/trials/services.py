@@ -149,7 +149,7 @@ def clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
             raise ValidationError({"sex": [_("Choose female or male.")]})
         clean["sex"] = params["sex"]
     elif kind == "diagnosis":
-        from medcenter.trials.matching import oncotree
+        from medcenter.trials.matcher.rules import oncotree
 
         codes = [c.upper() for c in words("oncotree")]
         unknown = [c for c in codes if oncotree().find(c) is None]
@@ -509,24 +509,27 @@ def decide_request(
 
 def rematch_patient(*, patient: Patient, profile: Any = None) -> int:
     """Match one patient against every open trial and keep the candidates for the teams:
-    what `rematch_patients` keeps, from one vectorised pass (`found_one`), so that a page
+    the matcher's one ranking (`matcher.match_profile`, without explanations), so that a page
     can do it on every view. `profile` is the patient's, when the caller has read it."""
-    from medcenter.trials import profiles, selectors
+    from medcenter.trials import matcher, profiles, selectors
 
     population = selectors.open_population()
     profile = profile if profile is not None else profiles.profile_for_patient(patient)
     kept = [
-        (trial_id, score, met, population.sizes[trial_id] - met)
-        for trial_id, score, met, anchored in population.found_one(profile)
-        if anchored
+        (m.trial_id, m.score, m.met, population.sizes[m.trial_id] - m.met)
+        for m in matcher.match_profile(
+            profile, trials=population, limit=None, include_ineligible=False, explain=False
+        )
+        if m.anchored
     ]
     return _store_found({patient.pk: kept[:MAX_CANDIDATES_PER_PATIENT]})
 
 
 def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: int = 2) -> int:
     """Match many patients: profiles read in bulk, the whole chunk ranked at once by the
-    compiled catalogue (in `workers` processes when it is large), candidates kept in bulk."""
-    from medcenter.trials import profiles, selectors
+    matcher's batched form (`matcher.match_profiles`, in `workers` processes when it is
+    large), candidates kept in bulk."""
+    from medcenter.trials import matcher, profiles, selectors
 
     population = selectors.open_population()
     sizes = population.sizes
@@ -534,7 +537,9 @@ def rematch_patients(*, patient_ids: list[int], chunk: int = 20_000, workers: in
     for start in range(0, len(patient_ids), chunk):
         patients = list(Patient.objects.filter(pk__in=patient_ids[start : start + chunk]))
         read = profiles.profiles_for_patients(patients)
-        eligible = population.rematch([read[p.pk] for p in patients], workers=workers)
+        eligible = matcher.match_profiles(
+            [read[p.pk] for p in patients], trials=population, workers=workers
+        )
         found: dict[int, list[Found]] = {}
         for index, patient in enumerate(patients):
             first, stop = int(eligible.offsets[index]), int(eligible.offsets[index + 1])

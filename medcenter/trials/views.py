@@ -413,7 +413,7 @@ def patient_trials(request: HttpRequest, public_id: UUID) -> HttpResponse:
         action="trials.matched",
     )
     profile = profiles.profile_for_patient(access.patient)
-    ranked = selectors.rank_open_trials(profile, limit=25)
+    ranked = selectors.match_open_trials(profile, limit=25, include_ineligible=False)
     services.rematch_patient(patient=access.patient, profile=profile)
     return render(
         request,

@@ -77,3 +77,16 @@ def test_a_disabled_account_cannot_sign_in(client):
 
 def _errors(response):
     return [str(e) for e in response.context["form"].non_field_errors()]
+
+
+@pytest.mark.parametrize("target", ["0001-01-01", "pages:home", "https://evil.example/"])
+def test_a_next_that_is_not_a_path_here_goes_home(client, target):
+    """`next` is a path on this site or nothing; a bare word once reached `redirect()`, which
+    read it as a URL pattern's name and failed with a 500."""
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.get(reverse("accounts:login"), {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pages:home")

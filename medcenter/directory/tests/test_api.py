@@ -1,6 +1,7 @@
 import pytest
 
-pytestmark = pytest.mark.django_db
+# Every test here runs against the demo directory, seeded once for the module (see conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory_once")]
 
 URL = "/api/v1/directory/search"
 

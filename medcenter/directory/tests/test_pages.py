@@ -3,7 +3,8 @@ import pytest
 from medcenter.directory.models import Clinician, Location
 from medcenter.directory.services import sanitize
 
-pytestmark = pytest.mark.django_db
+# Every test here runs against the demo directory, seeded once for the module (see conftest).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_directory_once")]
 
 
 def test_the_search_page_works_without_javascript_and_keeps_the_query(demo_directory, client):

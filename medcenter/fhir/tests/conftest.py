@@ -1,1 +1,1 @@
-from medcenter.directory.tests.conftest import demo_directory  # noqa: F401
+from medcenter.directory.tests.conftest import demo_directory, demo_directory_once  # noqa: F401

@@ -118,8 +118,9 @@ def test_editing_changes_the_details_and_records_which_fields(scheduler):
 
 
 def test_search_finds_by_mrn_or_name_and_is_audited(scheduler):
-    client, _user = scheduler
+    client, user = scheduler
     patient = PatientFactory(family_name="Quillfeather")
+    CareRelationshipFactory(staff=user, patient=patient)
 
     by_name = client.get(reverse("patients:staff_home"), {"q": "quillfeather"})
     by_mrn = client.get(reverse("patients:staff_home"), {"q": patient.mrn})

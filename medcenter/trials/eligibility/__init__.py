@@ -39,14 +39,14 @@ Items for one cohort, arm or sub-study, items under "one of the following", and 
 permit ("… are eligible"), set conditions ("for patients with …") or time ("within 4 weeks")
 stay text.
 
-`profile_from_note` reads the same vocabulary from a free-text patient note.
+`matcher.notes.profile_from_note` reads a free-text patient note with the same recognisers
+(genes and changes, stage, brain metastases, ages) and the same vocabulary.
 
 Pure Python: no models, no database, importable without Django settings.
 
 `items` splits the text, `criteria` runs one reader module per kind over each sentence
 (`demographics`, `performance`, `labs`, `brain`, `biomarkers` with `genes`, `stage`,
-`diagnosis`, `therapies`) and combines what they read; `context` holds what they share and
-`notes` reads patient notes.
+`diagnosis`, `therapies`) and combines what they read; `context` holds what they share.
 """
 
 from medcenter.trials.eligibility.brain import BRAIN_QUALIFIERS
@@ -62,7 +62,6 @@ from medcenter.trials.eligibility.genes import (
     POSITIVE_CLASSES,
 )
 from medcenter.trials.eligibility.labs import LAB_TESTS
-from medcenter.trials.eligibility.notes import profile_from_note
 from medcenter.trials.eligibility.stage import STAGE_GROUPS, SUBSTAGES
 
 __all__ = [
@@ -78,5 +77,4 @@ __all__ = [
     "Criterion",
     "age_bounds",
     "parse_criteria",
-    "profile_from_note",
 ]

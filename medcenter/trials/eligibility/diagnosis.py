@@ -13,7 +13,7 @@ from medcenter.trials.eligibility.context import (
     _Found,
     _lowercase,
 )
-from medcenter.trials.vocabulary import find_cancer_terms
+from medcenter.trials.matcher.vocabulary import find_cancer_terms
 
 _DIAGNOSIS_NOISE = re.compile(
     r"\b(?:other|another|second|secondary|additional|concurrent|concomitant|synchronous|"

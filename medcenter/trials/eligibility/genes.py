@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from medcenter.trials.eligibility.context import _SPACES
-from medcenter.trials.vocabulary import CHANGE_GENES, GENE_FAMILIES, gene_symbols
+from medcenter.trials.matcher.vocabulary import CHANGE_GENES, GENE_FAMILIES, gene_symbols
 
 # Alteration classes a bare status word stands for, per gene ("HER2-positive", "ALK+").
 POSITIVE_CLASSES: dict[str, tuple[str, ...]] = {

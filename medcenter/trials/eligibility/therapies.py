@@ -16,7 +16,7 @@ from medcenter.trials.eligibility.context import (
     _strip_parentheses,
     _text,
 )
-from medcenter.trials.vocabulary import TherapyMention, find_therapies, therapy_classes
+from medcenter.trials.matcher.vocabulary import TherapyMention, find_therapies, therapy_classes
 
 # --- Prior lines ----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from medcenter.trials.matching import Evidence, Verdict
+from medcenter.trials.matcher.rules import Evidence, Verdict
 
 register = template.Library()
 

@@ -9,8 +9,9 @@ import pytest
 
 from medcenter.oncology.genomics.oncotree import load_oncotree
 from medcenter.trials import eligibility
-from medcenter.trials.eligibility import age_bounds, parse_criteria, profile_from_note
-from medcenter.trials.vocabulary import (
+from medcenter.trials.eligibility import age_bounds, parse_criteria
+from medcenter.trials.matcher.notes import note_facts
+from medcenter.trials.matcher.vocabulary import (
     CANCER_ABBREVIATIONS,
     CANCER_TERMS,
     LAY_TERMS,
@@ -644,7 +645,7 @@ def test_lowercase_patterns_have_no_capital_letters():
 
 
 def test_note_of_egfr_l858r_nsclc_with_brain_metastases():
-    profile = profile_from_note(
+    profile = note_facts(
         "62-year-old man with stage IV lung adenocarcinoma, EGFR L858R mutation, ECOG 1. "
         "MRI shows 3 brain metastases. Progressed on osimertinib. Denies smoking."
     )
@@ -659,13 +660,13 @@ def test_note_of_egfr_l858r_nsclc_with_brain_metastases():
 
 
 def test_note_of_a_teenager_with_ewing_sarcoma():
-    profile = profile_from_note("17 yo female with Ewing's sarcoma of the femur, no metastases.")
+    profile = note_facts("17 yo female with Ewing's sarcoma of the femur, no metastases.")
     assert (profile["age"], profile["sex"], profile["oncotree"]) == (17, "female", ["ES"])
     assert profile["metastatic"] is False
 
 
 def test_note_of_idh1_mutant_chondrosarcoma():
-    profile = profile_from_note(
+    profile = note_facts(
         "A 45-year-old woman with IDH1-mutant chondrosarcoma of the pelvis. "
         "No evidence of brain metastases. She is not pregnant."
     )
@@ -675,14 +676,14 @@ def test_note_of_idh1_mutant_chondrosarcoma():
 
 
 def test_note_alterations_get_the_classes_a_genotyping_report_gives():
-    profile = profile_from_note(
+    profile = note_facts(
         "NSCLC with EGFR exon 19 deletion; ALK rearrangement negative; HER2-positive."
     )
     markers = {(b["gene"], b["present"]): b["classes"] for b in profile["biomarkers"]}
     assert {"exon 19 deletion", "oncogenic mutation", "mutation"} <= set(markers["EGFR", True])
     assert markers["ALK", False] == ["fusion"]
     assert markers["ERBB2", True] == ["overexpression", "amplification"]
-    (r132h,) = profile_from_note("Glioma, IDH1 R132H.")["biomarkers"]
+    (r132h,) = note_facts("Glioma, IDH1 R132H.")["biomarkers"]
     assert r132h["classes"][0] == "R132H" and "mutation" in r132h["classes"]
 
 
@@ -696,15 +697,15 @@ def test_note_alterations_get_the_classes_a_genotyping_report_gives():
     ],
 )
 def test_note_negations_and_family_history_name_no_diagnosis(note):
-    assert profile_from_note(note)["oncotree"] == []
+    assert note_facts(note)["oncotree"] == []
 
 
 def test_note_without_a_fact_is_unknown():
-    profile = profile_from_note("Seen in clinic today.")
+    profile = note_facts("Seen in clinic today.")
     assert profile["age"] is None and profile["sex"] is None and profile["ecog"] is None
     assert profile["brain_metastases"] is None and profile["biomarkers"] == []
-    assert profile_from_note("8-month-old boy with neuroblastoma")["age"] == pytest.approx(0.667)
-    therapies = profile_from_note("Declined chemotherapy. Candidate for pembrolizumab.")
+    assert note_facts("8-month-old boy with neuroblastoma")["age"] == pytest.approx(0.667)
+    therapies = note_facts("Declined chemotherapy. Candidate for pembrolizumab.")
     assert therapies["prior_therapies"] == []
 
 

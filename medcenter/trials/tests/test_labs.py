@@ -4,7 +4,7 @@ import pytest
 
 from medcenter.oncology import labunits
 from medcenter.trials.eligibility import parse_criteria
-from medcenter.trials.matching import Profile, compile_rules
+from medcenter.trials.matcher.rules import Profile, compile_rules
 from medcenter.trials.profiles import profile_from_payload
 
 
@@ -77,7 +77,7 @@ def test_lab_names_agree_with_the_record_and_are_translated_where_shown():
     from django.utils import translation
 
     from medcenter.oncology.models import LabTest
-    from medcenter.trials.matching import LAB_NAMES, Evidence
+    from medcenter.trials.matcher.rules import LAB_NAMES, Evidence
 
     assert {value: str(label) for value, label in LabTest.choices} == LAB_NAMES
     profile = profile_from_payload({"labs": [{"test": "platelets", "value": 80, "unit": "10^9/L"}]})
@@ -137,7 +137,7 @@ def test_the_api_takes_labs_and_refuses_an_unknown_unit_clearly(client):
     ],
 )
 def test_kept_evidence_that_is_not_what_to_parts_writes_is_refused_clearly(parts):
-    from medcenter.trials.matching import Evidence
+    from medcenter.trials.matcher.rules import Evidence
 
     with pytest.raises(ValueError):
         Evidence.from_parts(parts)

@@ -12,10 +12,11 @@ import pytest
 from medcenter.oncology import services as oncology
 from medcenter.oncology.genomics.alterations import make_alteration
 from medcenter.patients.tests.factories import PatientFactory
-from medcenter.trials import matching, profiles, selectors
+from medcenter.trials import profiles, selectors
 from medcenter.trials.demo import STUDIES
 from medcenter.trials.importer import import_paths, import_records
-from medcenter.trials.matching import MET, NOT_MET, UNKNOWN, Profile
+from medcenter.trials.matcher import rules as matching
+from medcenter.trials.matcher.rules import MET, NOT_MET, UNKNOWN, Profile
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def by_kind(match, kind, section="inclusion"):
 
 
 def top(profile, n=3):
-    return [(r.trial.nct_id, r.match) for r in selectors.rank_open_trials(profile, limit=n)]
+    return [(r.trial.nct_id, r.match) for r in selectors.match_open_trials(profile, limit=n)]
 
 
 @pytest.fixture
@@ -310,7 +311,7 @@ def test_the_matcher_runs_without_django_settings():
     import sys
 
     code = (
-        "from medcenter.trials import matching, population\n"
+        "from medcenter.trials.matcher import compiled as population, rules as matching\n"
         "rules = [matching.TrialRules(trial_id=1, criteria=[{'kind': 'text'},"
         " {'kind': 'age', 'min_years': 18}])]\n"
         "found = population.CompiledTrials(rules).rank(matching.Profile(age=40))\n"

@@ -11,9 +11,10 @@ import random
 import numpy as np
 import pytest
 
-from medcenter.trials import matching, population
-from medcenter.trials.matching import Biomarker, Profile, TrialRules
-from medcenter.trials.population import CONST, WHOLE, CompiledTrials, dim_of, rematch
+from medcenter.trials.matcher import compiled as population
+from medcenter.trials.matcher import rules as matching
+from medcenter.trials.matcher.compiled import CONST, WHOLE, CompiledTrials, dim_of, rematch
+from medcenter.trials.matcher.rules import Biomarker, Profile, TrialRules
 
 CODES = [
     "LUAD", "LUSC", "NSCLC", "SCLC", "LUNG", "IDC", "ILC", "BREAST", "COADREAD", "COAD",
@@ -210,7 +211,7 @@ def test_one_patient_equals_rank(world):
     for profile in profiles:
         assert compiled.rank_one(profile) == reference(profile, rules)
         assert compiled.rank_one(profile, limit=3) == reference(profile, rules)[:3]
-    # Full matches for the best few, as `Population.rank` gives them.
+    # Full matches for the best few, as `matching.rank` gives them.
     profile = profiles[0]
     best = compiled.rank(profile, limit=5)
     assert [(m.trial_id, m.score, m.verdicts) for m in best] == [

@@ -1,4 +1,7 @@
-"""`profile_from_note`: what a free-text patient note says, in the criteria's vocabulary."""
+"""`profile_from_note`: what a free-text patient note says, as a `Profile`, read with the
+criteria parser's own recognisers (genes and their changes, stages, brain metastases, ages,
+cancer names and treatments from the one vocabulary) so that a note and a criterion naming the
+same thing are read alike."""
 
 import re
 from collections.abc import Iterable, Sequence
@@ -10,14 +13,23 @@ from medcenter.oncology.genomics.hotspots import load_hotspots
 from medcenter.oncology.genomics.protein import ProteinChangeError
 from medcenter.trials.eligibility.brain import _BRAIN
 from medcenter.trials.eligibility.context import _normalize_symbols
-from medcenter.trials.eligibility.demographics import _age_years
+from medcenter.trials.eligibility.demographics import _AGE_UNIT, _age_years
 from medcenter.trials.eligibility.genes import _gene_mentions, _orphan_changes, _readings
+from medcenter.trials.eligibility.performance import _ECOG, _KARNOFSKY
 from medcenter.trials.eligibility.stage import _STAGE_TOKEN, STAGE_GROUPS, _stage_group
 from medcenter.trials.eligibility.therapies import _AFTER_THERAPY_NOISE, _STRUCTURED_THERAPY_SKIP
-from medcenter.trials.vocabulary import find_cancer_terms, find_therapies, therapy_classes
+from medcenter.trials.matcher.rules import Biomarker, Profile
+from medcenter.trials.matcher.vocabulary import (
+    find_cancer_terms,
+    find_therapies,
+    read_therapies,
+    therapy_classes,
+)
 
+# The scale names, age units and age arithmetic are the criteria parser's (performance,
+# demographics): a note and a criterion naming the same thing are read by the same pattern.
 _NOTE_AGE = re.compile(
-    r"\b(?P<n>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?|y)"
+    rf"\b(?P<n>\d{{1,3}}(?:\.\d)?)[\s-]*{_AGE_UNIT}"
     r"[\s-]*(?:old|of\s+age)\b|\b(?P<n2>\d{1,3})\s*(?:yo|y/o|y\.o\.?|yr\.?\s*old|M|F|m|f)\b"
     r"(?=[\s,.]|$)|\b(?:aged?|age\s+of)\s*:?\s*(?P<n3>\d{1,3})\b",
 )
@@ -42,13 +54,13 @@ _NOTE_NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NOTE_ECOG = re.compile(
-    r"\b(?:ECOG|Eastern\s+Cooperative\s+Oncology\s+Group|WHO\s+performance|Zubrod)\b"
+    rf"(?:{_ECOG.pattern})\b"
     r"[^0-9.;]{0,40}?\b(?P<v>[0-5])\b(?!\s*(?:-|to)\s*[0-5])",
     re.IGNORECASE,
 )
 _NOTE_PS = re.compile(r"\bperformance\s+status\s*(?:of|is|was|:|=)?\s*(?P<v>[0-5])\b", re.I)
 _NOTE_KARNOFSKY = re.compile(
-    r"\b(?:Karnofsky|KPS)\b[^0-9.;]{0,40}?\b(?P<v>\d{2,3})\s*%?", re.IGNORECASE
+    rf"(?:{_KARNOFSKY.pattern})[^0-9.;]{{0,40}}?\b(?P<v>\d{{2,3}})\s*%?", re.IGNORECASE
 )
 _NOTE_STAGE = re.compile(rf"\b(?i:stage)\s*(?P<s>{_STAGE_TOKEN})(?![A-Za-z0-9])")
 _NOTE_PREGNANT = re.compile(
@@ -83,12 +95,44 @@ _NOTE_METASTATIC = re.compile(
 )
 
 
-def profile_from_note(note: str) -> dict[str, Any]:
-    """Read what a free-text patient note says, minding negation and family history.
+def profile_from_note(note: str) -> Profile:
+    """A profile read from a free-text note (age, sex, diagnosis, biomarkers, ECOG, ...),
+    minding negation and family history; unknown stays unknown, never "no"."""
+    read = note_facts(note)
+    profile = Profile(
+        age=read["age"],
+        sex=read["sex"],
+        oncotree=list(read["oncotree"]),
+        terms=list(read["terms"]),
+        stage=read["stage_detail"] or read["stage"],
+        metastatic=read["metastatic"],
+        ecog=read["ecog"],
+        karnofsky=read["karnofsky"],
+        brain_metastases=read["brain_metastases"],
+        pregnant=read["pregnant"],
+        note=note,
+    )
+    profile.biomarkers = [
+        Biomarker(
+            gene=str(b["gene"]).upper(),
+            classes=frozenset(b["classes"] or ["mutation"]),
+            present=bool(b["present"]),
+            source="from the note",
+        )
+        for b in read["biomarkers"]
+    ]
+    profile.tested_genes = frozenset(b.gene for b in profile.biomarkers if not b.present)
+    if read["prior_therapies"]:
+        profile.prior_therapies = read_therapies(read["prior_therapies"])[0]
+    return profile
+
+
+def note_facts(note: str) -> dict[str, Any]:
+    """What a note says, as plain values (what `profile_from_note` builds its profile from).
 
     Keys: age (years, float | None), sex ("female" | "male" | None), oncotree and terms
-    (codes and phrases of the cancers named), biomarkers ([{gene, classes, present}], with the
-    classes a genotyping report would give: "EGFR L858R" → L858R, L858X, exon 21 mutation,
+    (codes and phrases of the cancers named), biomarkers ([{gene, classes, present}], with
+    the classes a genotyping report would give: "EGFR L858R" → L858R, L858X, exon 21 mutation,
     mutation, oncogenic mutation), ecog, karnofsky (int | None), brain_metastases, metastatic,
     pregnant (bool | None; a man is not pregnant), stage (group "IV" | None) and stage_detail
     ("IIIB"), prior_therapies (normalized names with all their classes: osimertinib, egfr

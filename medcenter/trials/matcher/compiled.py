@@ -44,8 +44,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from medcenter.trials import matching
-from medcenter.trials.matching import (
+from medcenter.trials.matcher import rules as matching
+from medcenter.trials.matcher.rules import (
     ANCHOR_WEIGHT,
     EXCLUSION,
     INCLUSION,
@@ -514,7 +514,7 @@ class CompiledTrials:
         )
 
     def rank(self, profile: Profile, *, limit: int | None = None) -> list[Match]:
-        """Like `matching.Population.rank`: full matches (every verdict) of the best trials."""
+        """Full matches (every verdict) of the best trials, in `rank_one`'s order."""
         return [
             self.by_id[trial_id].match(profile)
             for trial_id, _score in self.rank_one(profile, limit)
