@@ -80,12 +80,14 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "medcenter.core.middleware.request_context_middleware",
     "medcenter.core.middleware.request_log_middleware",
-    "medcenter.core.middleware.reject_nul_bytes_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, so that these refusals speak it; before anything reads a body.
+    "medcenter.core.middleware.reject_nul_bytes_middleware",
+    "medcenter.core.middleware.body_limit_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -208,6 +210,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = TLS
 SECURE_HSTS_PRELOAD = TLS and env.bool("SECURE_HSTS_PRELOAD", default=True)
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours (load balancers) stand in front and append to X-Forwarded-For: the
+# client address that throttles and the audit use is the one the outermost of them saw
+# (core.clientaddr). 0: no proxy, the header is ignored and the connection's address is used.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 # Content Security Policy: no inline script, no inline style, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -356,6 +362,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django_guid": {"level": "WARNING"},
+        # Django logs a body over the limit as an ERROR with a traceback; anyone can send one.
+        # The 413 is logged once as a WARNING by core.middleware.too_large instead.
+        "django.security.RequestDataTooBig": {"level": "CRITICAL"},
         # WeasyPrint logs each step of every PDF, and fontTools each table it subsets.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -43,7 +43,7 @@ from medcenter.accounts.services import (
     sign_in_retry_after,
     start_session,
 )
-from medcenter.core import audit, request_context
+from medcenter.core import audit, clientaddr
 from medcenter.core.routes import account_route
 
 REAUTH_KEY, REAUTH_SECONDS = "_reauthenticated_at", 300
@@ -77,7 +77,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         email = request.POST.get("username", "")
-        client_ip = request_context.client_ip(request)
+        client_ip = clientaddr.client_ip(request)
         wait = sign_in_retry_after(email=email, client_ip=client_ip)
         if wait:
             audit.record(action="auth.login_throttled", outcome=audit.Outcome.DENIED)

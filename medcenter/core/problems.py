@@ -51,6 +51,7 @@ def _titles() -> dict[int, str]:
         403: _("Access denied"),
         404: _("Not found"),
         409: _("Conflict"),
+        413: _("Request too large"),
         422: _("Request not accepted"),
         429: _("Too many requests"),
     }

@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.http import HttpRequest
-
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -28,11 +26,6 @@ _current: ContextVar[RequestContext] = ContextVar("medcenter_request_context", d
 def current() -> RequestContext:
     """The address and id of the request being served, or EMPTY outside a request."""
     return _current.get()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from (the proxy in front sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @contextmanager

@@ -3,7 +3,11 @@
 from datetime import timedelta
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
+from ninja import throttling
+
+from medcenter.core.clientaddr import client_ip
 
 
 class Throttled(Exception):
@@ -24,3 +28,18 @@ def check_hourly(rows: QuerySet, *, at: str, limit: int, message: str) -> None: 
     if len(times) >= limit:
         wait = times[0] + timedelta(hours=1) - timezone.now()
         raise Throttled(message, int(wait.total_seconds()) + 1)
+
+
+class AnonRateThrottle(throttling.AnonRateThrottle):
+    """ninja's per-address limit for anonymous calls, keyed on `core.clientaddr` (ninja's own
+    reading trusts any X-Forwarded-For a client sends)."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+
+class AuthRateThrottle(throttling.AuthRateThrottle):
+    """ninja's per-user limit, with the same client address where it falls back to one."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return client_ip(request)

@@ -41,7 +41,7 @@ from fhir.resources.R4B.servicerequest import ServiceRequest as FhirServiceReque
 from fhir.resources.R4B.slot import Slot as FhirSlot
 
 from medcenter.accounts.mfa import needs_second_factor
-from medcenter.core import audit
+from medcenter.core import audit, bounds
 from medcenter.directory.models import Clinician, Location
 from medcenter.fhir import mappers
 from medcenter.patients.access import PatientAccess, is_mfa_verified
@@ -134,19 +134,6 @@ def _one(params: QueryDict, name: str) -> str | None:
     return values[0].strip() or None
 
 
-def _whole(params: QueryDict, name: str, *, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise _invalid(f"{name} must be a whole number.") from None
-    if not low <= value <= high:
-        raise _invalid(f"{name} must be between {low} and {high}.")
-    return value
-
-
 def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> int:
     """`_count`: a whole number of at least 1; more than `cap` is served as `cap`, since FHIR
     lets a server return fewer than asked (R30 caps the page either way)."""
@@ -162,8 +149,15 @@ def page_size(params: QueryDict, *, cap: int, default: int = DEFAULT_COUNT) -> i
     return min(value, cap)
 
 
-def _offset(params: QueryDict) -> int:
-    return _whole(params, "_offset", default=0, low=0, high=10**6)
+def page_offset(params: QueryDict) -> int:
+    """`_offset`: a whole number from 0 to 1,000,000 (core.bounds): deeper pages are refused,
+    never sent to the database, whose integers end at 2**63."""
+    try:
+        return bounds.parse_int(
+            params.get("_offset"), name="_offset", default=0, high=bounds.MAX_OFFSET
+        )
+    except bounds.OutOfBounds as refused:
+        raise _invalid(f"_offset: {' '.join(refused.messages)}") from None
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -281,7 +275,7 @@ def _paged(
     queryset: QuerySet[Any],
     mapper: Callable[[Any], dict[str, Any]],
 ) -> dict[str, Any]:
-    count, offset = page_size(request.GET, cap=MAX_COUNT), _offset(request.GET)
+    count, offset = page_size(request.GET, cap=MAX_COUNT), page_offset(request.GET)
     total = queryset.count()
     entries = [mapper(obj) for obj in queryset[offset : offset + count]]
     next_query = None
@@ -418,7 +412,7 @@ def read_schedule(request: HttpRequest, resource_id: str) -> dict[str, Any]:
 def search_schedules(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("actor", "service-type", "_offset"))
-    count, offset = page_size(params, cap=MAX_COUNT), _offset(params)
+    count, offset = page_size(params, cap=MAX_COUNT), page_offset(params)
     rules = _current_rules()
     actor = _one(params, "actor")
     if actor is not None:
@@ -759,7 +753,7 @@ def search_appointments(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("patient", "date", "status", "_offset"))
     page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
-    _offset(params)
+    page_offset(params)
     low, high = _date_bounds(params.getlist("date"), "date")
     statuses = _codes(params, "status", APPOINTMENT_STATUSES)
     reference = _one(params, "patient")
@@ -911,7 +905,7 @@ def search_service_requests(request: HttpRequest) -> dict[str, Any]:
     params = request.GET
     _check_names(params, ("status", "patient", "_offset"))
     page_size(params, cap=MAX_COUNT)  # bad paging is refused before any patient data is read
-    _offset(params)
+    page_offset(params)
     referrals = _referrals()
     statuses = _codes(params, "status", REQUEST_STATUSES)
     if statuses is not None:

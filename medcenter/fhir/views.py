@@ -306,11 +306,9 @@ def search(request: HttpRequest, resource_type: str) -> HttpResponse:
     params = request.GET
     try:
         count = scheduling.page_size(params, cap=MAX_COUNT, default=DEFAULT_COUNT)
-        offset = max(int(params.get("_offset", 0)), 0)
+        offset = scheduling.page_offset(params)
     except scheduling.Refused as refused:
         return _outcome(refused.status, refused.code, refused.text)
-    except ValueError:
-        return _outcome(400, "invalid", "_offset must be a whole number.")
     if resource_type == "Organization":
         unknown = set(params) - COMMON - {"name"}
         if unknown:

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit
+from medcenter.core import audit, bounds
 from medcenter.oncology import labunits, staging
 from medcenter.oncology.genomics import (
     Alteration,
@@ -128,6 +128,7 @@ def record_diagnosis(
             CancerDiagnosis.objects.filter(patient=patient, kind=DiagnosisKind.PRIMARY)[:2]
         )
         primary = primaries[0] if len(primaries) == 1 else None
+    _checked_date(fields.get("diagnosed_on"), "diagnosed_on", patient=patient)
     fields["oncotree_code"] = str(fields.get("oncotree_code", "")).strip().upper()
     fields["icd10_code"] = str(fields.get("icd10_code", "")).strip().upper()
     _check_codes(oncotree_code=fields["oncotree_code"], icd10_code=fields["icd10_code"])
@@ -156,6 +157,7 @@ def stage_tumor(
     The engine raises StagingError (a ValidationError with a message per field) on anything
     it cannot stage; nothing is stored then.
     """
+    _checked_date(assessed_on, "assessed_on", patient=diagnosis.patient)
     result = staging.stage(
         scheme=scheme, classification=classification, categories=categories, facts=facts
     )
@@ -199,6 +201,7 @@ def record_reported_stage(
     """
     if not (t or n or m or stage_group):
         raise ValidationError({"stage_group": [_("A reported stage needs a group or a category.")]})
+    _checked_date(assessed_on, "assessed_on", patient=diagnosis.patient)
     return _add(
         StageAssessment,
         "oncology.stage_recorded",
@@ -232,6 +235,7 @@ def record_performance_status(
     """Record an ECOG (0-5) or Karnofsky (0-100, in tens) performance status."""
     if scale not in PerformanceScale.values:
         raise ValidationError({"scale": [_("Choose ECOG or Karnofsky.")]})
+    _checked_date(observed_on, "observed_on", patient=patient)
     if scale == PerformanceScale.ECOG and not 0 <= value <= 5:
         raise ValidationError(
             {"value": [_("ECOG performance status is a whole number from 0 to 5.")]}
@@ -252,9 +256,29 @@ def record_performance_status(
     )
 
 
-def _not_in_future(day: date | None, field: str, errors: dict[str, list[str]]) -> None:
-    if day is not None and day > timezone.localdate():
+def _check_date(
+    day: date | None, field: str, errors: dict[str, list[str]], *, patient: Patient
+) -> None:
+    """A clinical date is plausible: not in the future (no field here records a plan), not
+    before the patient was born, so that a typo such as 0001-01-01 or 9999-12-31 is refused
+    whether it comes from a form, the API or an mCODE import."""
+    if day is None:
+        return
+    if day > timezone.localdate():
         errors.setdefault(field, []).append(_("The date cannot be in the future."))
+    elif day < max(patient.date_of_birth, bounds.EARLIEST):
+        errors.setdefault(field, []).append(
+            _("The date cannot be before the patient's date of birth (%(born)s).")
+            % {"born": patient.date_of_birth.isoformat()}
+        )
+
+
+def _checked_date(day: date | None, field: str, *, patient: Patient) -> None:
+    """Raise the ValidationError of `_check_date` for a service that checks nothing else."""
+    errors: dict[str, list[str]] = {}
+    _check_date(day, field, errors, patient=patient)
+    if errors:
+        raise ValidationError(errors)
 
 
 _AGENT_SPLIT = re.compile(r"\s*(?:\+|,|;|/|\band\b|\bwith\b|\bplus\b)\s*", re.IGNORECASE)
@@ -291,8 +315,8 @@ def record_treatment_course(
         errors["line"] = [_("The line of therapy is a number from 1 to 20.")]
     elif line is None and setting == TherapySetting.ADVANCED:
         errors["line"] = [_("Give the line of therapy for advanced disease (1 for first line).")]
-    _not_in_future(started_on, "started_on", errors)
-    _not_in_future(ended_on, "ended_on", errors)
+    _check_date(started_on, "started_on", errors, patient=patient)
+    _check_date(ended_on, "ended_on", errors, patient=patient)
     if ended_on is not None and started_on is not None and ended_on < started_on:
         errors.setdefault("ended_on", []).append(_("The end date is before the start date."))
     stop_reason = stop_reason or ""
@@ -325,7 +349,7 @@ def confirm_treatment_history(
     """State that the recorded courses are the patient's whole systemic-therapy history as of
     `reviewed_on` (none recorded: treatment-naive)."""
     errors: dict[str, list[str]] = {}
-    _not_in_future(reviewed_on, "reviewed_on", errors)
+    _check_date(reviewed_on, "reviewed_on", errors, patient=patient)
     if errors:
         raise ValidationError(errors)
     return _add(
@@ -367,7 +391,7 @@ def record_lab_result(
         errors["value"] = [_("Give a result of 0 or more.")]
     if upper_limit is not None and upper_limit <= 0:
         errors["upper_limit"] = [_("The upper limit of normal is more than 0.")]
-    _not_in_future(observed_on, "observed_on", errors)
+    _check_date(observed_on, "observed_on", errors, patient=patient)
     if errors:
         raise ValidationError(errors)
     return _add(
@@ -404,7 +428,7 @@ def assess_metastatic_site(
         errors["activity"] = [_("Choose whether the site is stable.")]
     if not (treatment or activity or symptomatic is not None):
         errors.setdefault("__all__", []).append(_("Say at least one thing about the site."))
-    _not_in_future(assessed_on, "assessed_on", errors)
+    _check_date(assessed_on, "assessed_on", errors, patient=diagnosis.patient)
     if errors:
         raise ValidationError(errors)
     return _add(
@@ -428,7 +452,7 @@ def record_pregnancy_status(
     errors: dict[str, list[str]] = {}
     if status not in PregnancyState.values:
         errors["status"] = [_("Choose a status.")]
-    _not_in_future(observed_on, "observed_on", errors)
+    _check_date(observed_on, "observed_on", errors, patient=patient)
     if errors:
         raise ValidationError(errors)
     return _add(
@@ -456,6 +480,7 @@ def record_tumor_marker(
     """Record a tumor marker result (HER2, ER, PSA…)."""
     if not name.strip() or not value.strip():
         raise ValidationError({"value": [_("A tumor marker needs a name and a value.")]})
+    _checked_date(observed_on, "observed_on", patient=patient)
     marker = TumorMarker.objects.create(
         patient=patient,
         name=name.strip(),
@@ -489,6 +514,7 @@ def record_genotyping_report(
         errors["test_name"] = [_("Name the test or panel.")]
     if tumor_content_percent is not None and not 0 <= tumor_content_percent <= 100:
         errors["tumor_content_percent"] = [_("Tumor content is a percentage from 0 to 100.")]
+    _check_date(reported_on, "reported_on", errors, patient=patient)
     annotator = default_annotator()
     try:
         annotations = annotator.annotate(tumor_type=tumor_type, alterations=list(alterations))

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django_htmx.middleware import HtmxDetails
 
 from medcenter.core import problems
 from medcenter.core.caching import cache_public_page
+from medcenter.core.middleware import too_large
 from medcenter.core.routes import public_route, staff_route
 from medcenter.pages.context_processors import center_details
 from medcenter.pages.forms import StyleguideForm
@@ -97,7 +99,14 @@ def styleguide(request: HtmxHttpRequest) -> HttpResponse:
 
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return problems.for_api_request(request, 400) or render(request, "400.html", status=400)
+    """The 400 page; it names what was wrong when the refusal says (core.bounds), and a body
+    over the limit that only a parser noticed is still a 413."""
+    if isinstance(exception, RequestDataTooBig):
+        return too_large(request)
+    detail = " ".join(exception.messages) if isinstance(exception, ValidationError) else ""
+    return problems.for_api_request(request, 400) or render(
+        request, "400.html", {"detail": detail}, status=400
+    )
 
 
 @requires_csrf_token

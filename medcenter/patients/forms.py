@@ -5,6 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.core import bounds
 from medcenter.patients.models import BreakGlassReview, Patient, ProxyRelationship, ProxyScope
 from medcenter.patients.services import EDITABLE_FIELDS, MIN_BREAK_GLASS_REASON
 
@@ -114,7 +115,11 @@ class ActivateForm(_NewPasswordMixin):
         max_length=20,
         help_text=_("The code our staff gave you, like ABCD-EFGH-JKLM."),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput(),
+        validators=bounds.form_date_validators(latest=timezone.localdate),
+    )
     email = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -129,7 +134,11 @@ class SignUpStartForm(forms.Form):
         max_length=20,
         help_text=_("It is on your appointment letters and hospital wristband."),
     )
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=DateInput(),
+        validators=bounds.form_date_validators(latest=timezone.localdate),
+    )
 
 
 class SignUpFinishForm(_NewPasswordMixin):
@@ -155,6 +164,7 @@ class ProxyGrantForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Access ends on"),
         required=False,
+        validators=bounds.form_date_validators(earliest=timezone.localdate),
         widget=DateInput(),
         help_text=_("For a child, leave empty: access ends at 18."),
     )

@@ -23,7 +23,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import SessionAuth
 
-from medcenter.core import idempotency, problems
+from medcenter.core import bounds, idempotency, problems
 from medcenter.core.problems import errors
 from medcenter.directory.models import Clinician, Location, Specialty
 from medcenter.patients.access import is_mfa_verified
@@ -75,7 +75,7 @@ class BookIn(Schema):
     patient: UUID
     visit_type: str = Field(..., max_length=50)
     location: str = Field(..., max_length=50)
-    start: datetime
+    start: bounds.Instant
     clinician: UUID | None = None
     resource: UUID | None = None
     reason_for_visit: str = Field("", max_length=300)
@@ -148,8 +148,8 @@ def slots(
     clinician: UUID | None = None,
     resource: UUID | None = None,
     location: str | None = Query(None, max_length=50),  # type: ignore[type-arg]
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: bounds.Instant | None = None,
+    end: bounds.Instant | None = None,
     limit: int = Query(20, ge=1, le=MAX_SLOTS),  # type: ignore[type-arg]
 ) -> Any:
     """Free slots for one clinician or resource and visit type, earliest first."""
@@ -356,7 +356,7 @@ def multidisciplinary(
     location: str = Query(..., max_length=50),  # type: ignore[type-arg]
     specialty: list[str] = Query(..., max_length=6),  # type: ignore[type-arg]  # noqa: B008
     visit_type: str = Query("multidisciplinary", max_length=50),  # type: ignore[type-arg]
-    start: datetime | None = None,
+    start: bounds.Instant | None = None,
 ) -> Any:
     """The earliest day one clinician of each specialty can be seen, in the order given."""
     place = _location(location)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.core import bounds
 from medcenter.core.uploads import CheckedUpload, check_upload
 from medcenter.directory.models import Condition, Location, Specialty
 from medcenter.patients.models import PATIENT_LANGUAGES
@@ -220,7 +221,9 @@ class StaffBookForm(forms.Form):
         label=_("Location"), queryset=Location.objects.order_by("name")
     )
     start = forms.DateTimeField(
-        label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Start"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=bounds.form_date_validators(),
     )
     overbook_reason = forms.CharField(
         label=_("Overbook reason"),

@@ -3,7 +3,7 @@ bookings, and the staff's grids, triage queue and waitlist. Thin: parse, call, r
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, idempotency
+from medcenter.core import audit, bounds, idempotency
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
-from medcenter.core.request_context import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
 from medcenter.core.vault import VaultError
@@ -129,20 +129,9 @@ def refer(request: HttpRequest) -> HttpResponse:
 # --- Patients: pick a slot, confirm, manage ---------------------------------------------------
 
 
-# Years a schedule can show. Until core's bounded parsing lands (issue 17 item 1), a date
-# outside them is read as today, as an unreadable one is.
-_PLAUSIBLE_YEARS = (1900, 2999)
-
-
 def _week_start(value: str | None) -> date:
     today = timezone.localdate()
-    try:
-        day = date.fromisoformat(value) if value else today
-    except ValueError:
-        day = today
-    if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
-        day = today  # a week at the calendar's edge cannot be shown (its days overflow)
-    day = max(day, today)
+    day = max(bounds.parse_date(value, name="week"), today)
     return day - timedelta(days=day.weekday())
 
 
@@ -227,8 +216,8 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
     visit = VisitType.objects.filter(code=request.POST.get("visit", "")).first()
     location = Location.objects.filter(slug=request.POST.get("location", "")).first()
     try:
-        begin = datetime.fromisoformat(request.POST.get("start", ""))
-    except ValueError:
+        begin = bounds.parse_datetime(request.POST.get("start", ""), name="start")
+    except ValidationError:
         begin = None
     back = reverse("scheduling:pick_slot", args=[slug])
     if visit is None or location is None or begin is None or timezone.is_naive(begin):
@@ -443,13 +432,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_day(value: str | None) -> date:
-    try:
-        day = date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-    if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
-        return timezone.localdate()
-    return day
+    return bounds.parse_date(value, name="day")
 
 
 @staff_route("scheduling.view_schedule")

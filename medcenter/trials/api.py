@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from pydantic import StringConstraints, ValidationInfo, field_validator
 
 from medcenter.core.problems import errors
+from medcenter.core.throttle import AnonRateThrottle, AuthRateThrottle
 from medcenter.oncology import labunits
 from medcenter.trials import profiles, selectors
 from medcenter.trials.eligibility.labs import LAB_TESTS

@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit, idempotency
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import apply_errors, offers_break_glass
-from medcenter.core.request_context import client_ip
 from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.directory.models import Program
 from medcenter.directory.search import zip_point
