@@ -91,11 +91,12 @@ _FORM = re.compile(r"(\w+Form)\(\s*(?:request\.GET|request\.POST or request\.GET
 def _parameters(view) -> list[str]:
     """The query parameters `view`'s module reads, by name, and the common ones."""
     module = inspect.getmodule(inspect.unwrap(view))
+    assert module is not None, view
     source = inspect.getsource(module)
     names = set(_KEY.findall(source)) | set(COMMON)
     for form_name in _FORM.findall(source):
         form = getattr(module, form_name, None)
-        if isinstance(form, type) and issubclass(form, forms.BaseForm):
+        if isinstance(form, type) and issubclass(form, forms.Form):
             names |= set(form.base_fields)
     return sorted(names)
 
