@@ -3,8 +3,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from medcenter.accounts.tests.factories import StaffUserFactory
 from medcenter.core.outbox.sms import MemoryGateway
 from medcenter.patients.tests.factories import PatientFactory
+from medcenter.scheduling import services
+from medcenter.scheduling.models import BookingChannel
 from medcenter.scheduling.selectors import center_tz
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
@@ -39,6 +42,21 @@ def next_weekday_at(hour: int, minute: int = 0, *, days_ahead: int = 7):
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return datetime.combine(day, time(hour, minute), tzinfo=center_tz())
+
+
+def book_at(clinic, patient, start, actor=None, **kwargs):
+    """Book `patient` at `start` with the `clinic` fixture's clinician, as a scheduler."""
+    clinician, location, visit = clinic
+    return services.book_appointment(
+        patient=patient,
+        visit_type=visit,
+        location=location,
+        start=start,
+        actor=actor or StaffUserFactory(roles=["scheduler"]),
+        channel=BookingChannel.STAFF,
+        clinician=clinician,
+        **kwargs,
+    )
 
 
 @pytest.fixture

@@ -16,27 +16,12 @@ from medcenter.scheduling.models import (
     Appointment,
     AppointmentStatus,
     AvailabilityException,
-    BookingChannel,
     ExceptionKind,
     NotificationKind,
 )
-from medcenter.scheduling.tests.conftest import next_weekday_at
+from medcenter.scheduling.tests.conftest import book_at, next_weekday_at
 
 pytestmark = pytest.mark.django_db
-
-
-def _book(clinic, patient, start, actor=None, **kwargs):
-    clinician, location, visit = clinic
-    return services.book_appointment(
-        patient=patient,
-        visit_type=visit,
-        location=location,
-        start=start,
-        actor=actor or StaffUserFactory(roles=["scheduler"]),
-        channel=BookingChannel.STAFF,
-        clinician=clinician,
-        **kwargs,
-    )
 
 
 def test_next_slot_is_the_first_free_morning_slot_after_the_notice(clinic):
@@ -51,7 +36,7 @@ def test_next_slot_is_the_first_free_morning_slot_after_the_notice(clinic):
 def test_a_booked_slot_is_no_longer_offered(clinic, patient):
     clinician, _location, visit = clinic
     start = next_weekday_at(9)
-    _book(clinic, patient, start)
+    book_at(clinic, patient, start)
     free = selectors.free_slots(
         owner=("clinician", clinician.pk),
         visit_type=visit,
@@ -65,15 +50,15 @@ def test_a_booked_slot_is_no_longer_offered(clinic, patient):
 
 def test_booking_a_taken_slot_is_refused_with_slot_taken(clinic, patient):
     start = next_weekday_at(10)
-    _book(clinic, patient, start)
+    book_at(clinic, patient, start)
     with pytest.raises(services.SlotTaken):
-        _book(clinic, PatientFactory(), start)
+        book_at(clinic, PatientFactory(), start)
     assert Appointment.objects.filter(start=start, status="booked").count() == 1
 
 
 def test_a_time_outside_the_rules_is_refused_as_not_offered(clinic, patient):
     with pytest.raises(ValidationError) as error:
-        _book(clinic, patient, next_weekday_at(15))
+        book_at(clinic, patient, next_weekday_at(15))
     assert "not offered" in str(error.value)
 
 
@@ -87,7 +72,7 @@ def test_a_time_during_the_clinicians_leave_is_refused_even_to_staff(clinic, pat
         ends_at=start + timedelta(hours=8),
     )
     with pytest.raises(ValidationError) as error:
-        _book(clinic, patient, start)
+        book_at(clinic, patient, start)
     assert "not offered" in str(error.value)
     assert not Appointment.objects.filter(start=start).exists()
 
@@ -175,9 +160,9 @@ def test_confirming_a_hold_books_it_and_queues_confirmation_and_reminders(
 
 def test_overbooking_needs_the_permission_and_a_reason(clinic, patient):
     start = next_weekday_at(9, days_ahead=8)
-    _book(clinic, patient, start)
+    book_at(clinic, patient, start)
     with pytest.raises(PermissionDenied):
-        _book(
+        book_at(
             clinic,
             PatientFactory(),
             start,
@@ -185,14 +170,16 @@ def test_overbooking_needs_the_permission_and_a_reason(clinic, patient):
             actor=StaffUserFactory(roles=["nurse_navigator"]),
         )
     scheduler = StaffUserFactory(roles=["scheduler"])
-    extra = _book(clinic, PatientFactory(), start, actor=scheduler, overbook_reason="urgent add-on")
+    extra = book_at(
+        clinic, PatientFactory(), start, actor=scheduler, overbook_reason="urgent add-on"
+    )
     assert extra.overbooked and extra.overbook_reason == "urgent add-on"
     assert Appointment.objects.filter(start=start, status="booked").count() == 2
 
 
 def test_patients_cannot_cancel_inside_the_window_but_staff_can(clinic, patient):
     start = next_weekday_at(10, days_ahead=8)
-    booked = _book(clinic, patient, start)
+    booked = book_at(clinic, patient, start)
     with time_machine.travel(start - timedelta(hours=2)):
         with pytest.raises(ValidationError) as error:
             services.cancel_appointment(appointment=booked, actor=None)
@@ -206,7 +193,7 @@ def test_patients_cannot_cancel_inside_the_window_but_staff_can(clinic, patient)
 def test_cancelling_withdraws_reminders_and_sends_a_cancellation(
     clinic, patient, django_capture_on_commit_callbacks
 ):
-    booked = _book(clinic, patient, next_weekday_at(11, days_ahead=9))
+    booked = book_at(clinic, patient, next_weekday_at(11, days_ahead=9))
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_appointment(appointment=booked, actor=None, reason="feeling better")
     statuses = dict(
@@ -222,9 +209,9 @@ def test_cancelling_withdraws_reminders_and_sends_a_cancellation(
 
 
 def test_rescheduling_keeps_the_old_time_when_the_new_one_is_taken(clinic, patient):
-    first = _book(clinic, patient, next_weekday_at(9, days_ahead=9))
+    first = book_at(clinic, patient, next_weekday_at(9, days_ahead=9))
     taken = next_weekday_at(10, days_ahead=9)
-    _book(clinic, PatientFactory(), taken)
+    book_at(clinic, PatientFactory(), taken)
     with pytest.raises(services.SlotTaken):
         services.reschedule_appointment(appointment=first, start=taken, actor=None)
     first.refresh_from_db()
@@ -237,7 +224,7 @@ def test_rescheduling_keeps_the_old_time_when_the_new_one_is_taken(clinic, patie
 
 
 def test_rescheduling_to_an_overlapping_time_of_the_same_clinician_works(clinic, patient):
-    first = _book(clinic, patient, next_weekday_at(9, days_ahead=9))
+    first = book_at(clinic, patient, next_weekday_at(9, days_ahead=9))
     moved = services.reschedule_appointment(
         appointment=first, start=next_weekday_at(9, 30, days_ahead=9), actor=None
     )

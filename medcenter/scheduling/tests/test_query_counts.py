@@ -12,7 +12,7 @@ from medcenter.directory.models import Program
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
 from medcenter.scheduling import services
 from medcenter.scheduling.models import BookingChannel, Referral, Urgency
-from medcenter.scheduling.tests.conftest import next_weekday_at
+from medcenter.scheduling.tests.conftest import book_at, next_weekday_at
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
     SpecialtyFactory,
@@ -24,19 +24,6 @@ pytestmark = pytest.mark.django_db
 
 MORE = 9
 HALF_HOURS = [(9, 0), (9, 30), (10, 0), (10, 30), (11, 0), (11, 30)]
-
-
-def _book(clinic, patient, start):
-    clinician, location, visit = clinic
-    return services.book_appointment(
-        patient=patient,
-        visit_type=visit,
-        location=location,
-        start=start,
-        actor=StaffUserFactory(roles=["scheduler"]),
-        channel=BookingChannel.STAFF,
-        clinician=clinician,
-    )
 
 
 def _other_clinician(clinic):
@@ -57,17 +44,17 @@ def _staff_client(*roles):
 def test_my_appointments_page(clinic):
     user = UserFactory()
     patient = PatientFactory(user=user)
-    _book(clinic, patient, next_weekday_at(9, days_ahead=7))
+    book_at(clinic, patient, next_weekday_at(9, days_ahead=7))
     client = Client()
     client.force_login(user)
 
     def grow():
         other = _other_clinician(clinic)
         for days in range(8, 13):
-            _book(clinic, patient, next_weekday_at(10, days_ahead=days))
-            _book(other, patient, next_weekday_at(11, days_ahead=days))
+            book_at(clinic, patient, next_weekday_at(10, days_ahead=days))
+            book_at(other, patient, next_weekday_at(11, days_ahead=days))
         services.cancel_appointment(
-            appointment=_book(clinic, patient, next_weekday_at(9, days_ahead=20)), actor=None
+            appointment=book_at(clinic, patient, next_weekday_at(9, days_ahead=20)), actor=None
         )
 
     _before, after = assert_flat_queries(lambda: client.get("/en/appointments/mine/"), grow)
@@ -80,13 +67,13 @@ def test_my_appointments_page(clinic):
 def test_the_staff_schedule_grid(clinic, view):
     clinician, _location, _visit = clinic
     day = next_weekday_at(9, days_ahead=7)
-    _book(clinic, PatientFactory(), day)
+    book_at(clinic, PatientFactory(), day)
     client = _staff_client("scheduler")
     url = f"/en/staff/schedule/?clinician={clinician.slug}&day={day.date()}&view={view}"
 
     def grow():
         for hour, minute in HALF_HOURS[1:]:
-            _book(clinic, PatientFactory(), day.replace(hour=hour, minute=minute))
+            book_at(clinic, PatientFactory(), day.replace(hour=hour, minute=minute))
 
     _before, after = assert_flat_queries(lambda: client.get(url), grow)
 
@@ -96,7 +83,7 @@ def test_the_staff_schedule_grid(clinic, view):
 
 def test_the_staff_waitlist(clinic):
     def waiting(days_ahead, clinic=clinic):
-        appointment = _book(clinic, PatientFactory(), next_weekday_at(9, days_ahead=days_ahead))
+        appointment = book_at(clinic, PatientFactory(), next_weekday_at(9, days_ahead=days_ahead))
         return services.join_waitlist(appointment=appointment, actor=None)
 
     waiting(21)
@@ -107,13 +94,13 @@ def test_the_staff_waitlist(clinic):
         for days in range(22, 27):
             waiting(days)
             services.join_waitlist(
-                appointment=_book(other, PatientFactory(), next_weekday_at(10, days_ahead=days)),
+                appointment=book_at(other, PatientFactory(), next_weekday_at(10, days_ahead=days)),
                 actor=None,
                 any_clinician=True,
             )
         # Some of them have an offer out.
         for hour in (10, 11):
-            freed = _book(clinic, PatientFactory(), next_weekday_at(hour, days_ahead=7))
+            freed = book_at(clinic, PatientFactory(), next_weekday_at(hour, days_ahead=7))
             services.cancel_appointment(appointment=freed, actor=None)
             assert services.offer_time(freed=freed) is not None
 
@@ -163,7 +150,7 @@ def test_a_clinicians_free_times_page(clinic):
 
     def grow():
         for hour, minute in HALF_HOURS[::2]:
-            _book(clinic, PatientFactory(), week.replace(hour=hour, minute=minute))
+            book_at(clinic, PatientFactory(), week.replace(hour=hour, minute=minute))
 
     before, after = assert_flat_queries(lambda: client.get(url), grow)
 
@@ -184,7 +171,7 @@ def test_the_slots_api(clinic):
 
     def grow():
         for hour, minute in HALF_HOURS[::2]:
-            _book(clinic, PatientFactory(), start.replace(hour=hour, minute=minute))
+            book_at(clinic, PatientFactory(), start.replace(hour=hour, minute=minute))
 
     before, after = assert_flat_queries(
         lambda: client.get("/api/v1/scheduling/slots", params), grow
@@ -255,7 +242,7 @@ def test_the_staff_booking_page_with_free_times(clinic):
             _other_clinician(clinic)
         for days in (7, 8):
             for hour, minute in HALF_HOURS[::2]:
-                _book(clinic, PatientFactory(), next_weekday_at(hour, minute, days_ahead=days))
+                book_at(clinic, PatientFactory(), next_weekday_at(hour, minute, days_ahead=days))
 
     before, after = assert_flat_queries(lambda: client.get(url, params), grow)
 

@@ -29,7 +29,7 @@ from medcenter.scheduling.models import (
     SlotOffer,
     WaitlistEntry,
 )
-from medcenter.scheduling.tests.conftest import next_weekday_at
+from medcenter.scheduling.tests.conftest import book_at, next_weekday_at
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
     LocationFactory,
@@ -44,24 +44,10 @@ LATER = {"hour": 9, "days_ahead": 21}  # the appointment Ada has, and would move
 FREED = {"hour": 10, "days_ahead": 7}  # the earlier time Bo gives up
 
 
-def _book(clinic, patient, start, **extra):
-    clinician, location, visit = clinic
-    return services.book_appointment(
-        patient=patient,
-        visit_type=visit,
-        location=location,
-        start=start,
-        actor=StaffUserFactory(roles=["scheduler"]),
-        channel=BookingChannel.STAFF,
-        clinician=clinician,
-        **extra,
-    )
-
-
 def _waiting(clinic, *, hour=9, days_ahead=21, any_clinician=False):
     """A patient with a booking who has asked for an earlier time."""
     patient = PatientFactory()
-    appointment = _book(clinic, patient, next_weekday_at(hour, days_ahead=days_ahead))
+    appointment = book_at(clinic, patient, next_weekday_at(hour, days_ahead=days_ahead))
     return services.join_waitlist(
         appointment=appointment, actor=UserFactory(), any_clinician=any_clinician
     )
@@ -69,7 +55,7 @@ def _waiting(clinic, *, hour=9, days_ahead=21, any_clinician=False):
 
 def _freed(clinic, *, hour=10, days_ahead=7):
     """An earlier time someone else booked and then cancelled."""
-    booked = _book(clinic, PatientFactory(), next_weekday_at(hour, days_ahead=days_ahead))
+    booked = book_at(clinic, PatientFactory(), next_weekday_at(hour, days_ahead=days_ahead))
     return services.cancel_appointment(appointment=booked, actor=None, reason="feeling better")
 
 
@@ -100,7 +86,7 @@ def offered(clinic):
     """Ada waits (with a reason and a referral on her booking); Bo's earlier time is offered."""
     ada = PatientFactory(email="ada@example.test", preferred_language="pt")
     referral = _referral(ada)
-    later = _book(
+    later = book_at(
         clinic,
         ada,
         next_weekday_at(**LATER),
@@ -122,7 +108,7 @@ def offered(clinic):
 def test_joining_the_waitlist_records_the_booking_and_audits_it(clinic):
     clinician, location, visit = clinic
     patient = PatientFactory()
-    appointment = _book(clinic, patient, next_weekday_at(**LATER))
+    appointment = book_at(clinic, patient, next_weekday_at(**LATER))
     actor = UserFactory()
 
     entry = services.join_waitlist(appointment=appointment, actor=actor)
@@ -160,7 +146,7 @@ def test_joining_twice_keeps_one_entry_and_rejoining_after_leaving_reactivates_i
 
 @pytest.mark.parametrize("status", ["cancelled", "pending", "fulfilled", "noshow"])
 def test_only_a_booked_appointment_may_wait_for_an_earlier_time(clinic, status):
-    appointment = _book(clinic, PatientFactory(), next_weekday_at(**LATER))
+    appointment = book_at(clinic, PatientFactory(), next_weekday_at(**LATER))
     Appointment.objects.filter(pk=appointment.pk).update(
         status=status, hold_expires_at=timezone.now() + timedelta(minutes=5)
     )
@@ -177,7 +163,7 @@ def test_only_a_booked_appointment_may_wait_for_an_earlier_time(clinic, status):
 
 
 def test_an_appointment_without_a_patient_cannot_wait(clinic):
-    appointment = _book(clinic, PatientFactory(), next_weekday_at(**LATER))
+    appointment = book_at(clinic, PatientFactory(), next_weekday_at(**LATER))
     Appointment.objects.filter(pk=appointment.pk).update(patient=None)
     appointment.refresh_from_db()
 
@@ -284,7 +270,7 @@ def test_a_freed_time_is_offered_only_to_patients_it_suits(clinic, case):
 
 def test_the_patient_who_freed_the_time_is_not_offered_it_back(clinic):
     entry = _waiting(clinic)
-    earlier = _book(clinic, entry.patient, next_weekday_at(**FREED))
+    earlier = book_at(clinic, entry.patient, next_weekday_at(**FREED))
     services.cancel_appointment(appointment=earlier, actor=None)
 
     assert services.offer_time(freed=earlier) is None
@@ -315,7 +301,7 @@ def test_a_freed_time_too_soon_to_rearrange_a_day_is_not_offered(clinic):
 def test_a_freed_time_booked_again_meanwhile_is_not_offered(clinic):
     entry = _waiting(clinic)
     freed = _freed(clinic)
-    _book(clinic, PatientFactory(), freed.start)
+    book_at(clinic, PatientFactory(), freed.start)
 
     assert services.offer_time(freed=freed) is None
 
@@ -582,8 +568,8 @@ def test_two_times_freed_at_once_are_not_both_held_for_one_patient(clinic):
     """Two cancellations a moment apart: the one waiting patient is offered one time, not
     two (an entry with an offer out is skipped), and the other time stays free."""
     entry = _waiting(clinic)
-    first = _book(clinic, PatientFactory(), next_weekday_at(10, days_ahead=7))
-    second = _book(clinic, PatientFactory(), next_weekday_at(11, days_ahead=8))
+    first = book_at(clinic, PatientFactory(), next_weekday_at(10, days_ahead=7))
+    second = book_at(clinic, PatientFactory(), next_weekday_at(11, days_ahead=8))
     # Cancelled without passing the times on, so the race below is the only offer made.
     Appointment.objects.filter(pk__in=[first.pk, second.pk]).update(status="cancelled")
     first.refresh_from_db()
