@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from medcenter.directory.models import Clinician, Location, Specialty
 from medcenter.patients.access import PatientAccess, is_mfa_verified
-from medcenter.patients.selectors import get_patient_for
+from medcenter.patients.selectors import get_patient_for, records_for
 from medcenter.scheduling import engine
 from medcenter.scheduling.models import (
     LIVE_STATUSES,
@@ -368,6 +368,45 @@ def appointments_for_patient(patient: Any) -> QuerySet[Appointment]:
         .select_related("clinician", "resource", "location", "visit_type")
         .order_by("-start")
     )
+
+
+@dataclass(frozen=True)
+class PatientAppointments:
+    patient: Any
+    upcoming: list[Appointment]
+    past: list[Appointment]
+
+
+def my_appointments(user: Any) -> list[PatientAppointments]:
+    """The appointments of `user` and of those they may book for, one audited read per patient."""
+    from medcenter.core import audit
+
+    if not user.is_authenticated or user.is_staff:
+        return []
+    groups = []
+    now = timezone.now()
+    for access in records_for(user):
+        if "appointments" not in access.scopes:
+            continue
+        audit.record(
+            action="appointment.listed",
+            actor=user,
+            patient=access.patient,
+            purpose=access.basis,
+            read=True,
+        )
+        rows = list(appointments_for_patient(access.patient)[:50])
+        groups.append(
+            PatientAppointments(
+                patient=access.patient,
+                upcoming=sorted(
+                    (a for a in rows if a.start >= now and a.status == AppointmentStatus.BOOKED),
+                    key=lambda a: a.start,
+                ),
+                past=[a for a in rows if a.start < now or a.status != AppointmentStatus.BOOKED],
+            )
+        )
+    return groups
 
 
 def day_schedule(

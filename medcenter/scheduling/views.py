@@ -404,27 +404,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    groups = []
-    for access in _bookable_patients(request):
-        audit.record(
-            action="appointment.listed",
-            actor=request.user,
-            patient=access.patient,
-            purpose=access.basis,
-            read=True,
-        )
-        rows = list(selectors.appointments_for_patient(access.patient)[:50])
-        now = timezone.now()
-        groups.append(
-            {
-                "patient": access.patient,
-                "upcoming": sorted(
-                    (a for a in rows if a.start >= now and a.status == AppointmentStatus.BOOKED),
-                    key=lambda a: a.start,
-                ),
-                "past": [a for a in rows if a.start < now or a.status != AppointmentStatus.BOOKED],
-            }
-        )
+    groups = selectors.my_appointments(request.user)
     return render(request, "scheduling/mine.html", {"groups": groups})
 
 

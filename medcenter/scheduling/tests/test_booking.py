@@ -283,3 +283,29 @@ def test_the_database_itself_refuses_overlapping_rows(clinic, patient):
     cancelled = Appointment.objects.get(status="cancelled")
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.filter(pk=cancelled.pk).update(status="booked")
+
+
+def test_my_appointments_splits_upcoming_from_past_and_audits_each_patient(clinic):
+    from medcenter.accounts.tests.factories import UserFactory
+    from medcenter.core.models import AuditEvent
+
+    user = UserFactory()
+    patient = PatientFactory(user=user)
+    later = book_at(clinic, patient, next_weekday_at(10, days_ahead=14))
+    sooner = book_at(clinic, patient, next_weekday_at(9, days_ahead=7))
+    cancelled = book_at(clinic, patient, next_weekday_at(11, days_ahead=7))
+    services.cancel_appointment(appointment=cancelled, actor=user, reason="")
+
+    with transaction.atomic():
+        (group,) = selectors.my_appointments(user)
+
+    assert group.patient == patient
+    assert group.upcoming == [sooner, later]
+    assert [a.pk for a in group.past] == [cancelled.pk]
+    assert (
+        AuditEvent.objects.filter(
+            action="appointment.listed", patient_public_id=patient.public_id
+        ).count()
+        == 1
+    )
+    assert selectors.my_appointments(StaffUserFactory(roles=["scheduler"])) == []
