@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
-from playwright.sync_api import Page
+from playwright.sync_api import Error, Page
 
 from medcenter.accounts.tests.factories import TEST_PASSWORD, add_authenticator
 
@@ -11,7 +11,21 @@ BLOCKING = {"serious", "critical"}
 
 
 def blocking_violations(page: Page) -> list[str]:
-    results = AXE.run(page)
+    """Serious and critical axe findings on the page as it stands once loaded.
+
+    A click that follows a link or submits a form starts a navigation that may still be under
+    way; axe run in the old document while the new one replaces it finds no document. Waiting
+    for the load and running again on that one error keeps the check about the page, not timing.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = AXE.run(page)
+            break
+        except Error as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

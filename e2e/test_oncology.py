@@ -32,6 +32,7 @@ def test_a_clinician_stages_a_lung_cancer_and_reads_the_molecular_report(
     page.locator('a[href*="/stage/"]').first.click()
     page.locator("#id_scheme").select_option("nsclc")
     page.locator("form.form button[type=submit]").click()
+    expect(page.locator("#id_assessed_on")).to_be_visible()
     assert blocking_violations(page) == []
     page.locator("#id_assessed_on").fill("2026-11-02")
     page.locator("#id_m").fill("M0")

@@ -44,6 +44,7 @@ def test_a_clinician_finds_a_patient_and_breaks_the_glass_for_another(page: Page
     expect(page.locator("body")).not_to_contain_text("Quellwood")
     assert blocking_violations(page) == []
     page.locator(".button--danger").click()
+    expect(page.locator("#id_reason")).to_be_visible()
     assert blocking_violations(page) == []
     page.locator("#id_reason").fill("Seen in clinic today for sudden shortness of breath.")
     page.locator("form.form button[type=submit]").click()

@@ -39,6 +39,7 @@ def test_a_patient_finds_a_trial_in_spanish_and_the_coordinator_sees_the_request
     assert blocking_violations(page) == []
 
     page.locator("a[href$='/prescreen/']").click()
+    expect(page.locator("#id_age")).to_be_visible()
     assert blocking_violations(page) == []
     page.locator("#id_age").fill("17")
     page.locator("input[name=diagnosis][value=yes]").check()
