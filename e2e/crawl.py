@@ -70,7 +70,8 @@ CHECKS_JS = """
     for (const el of document.body.querySelectorAll('*')) {
       if (!outside(el) || clipped(el)) continue;
       // The element where the overflow starts: it sticks out, its parent does not.
-      if (el.parentElement && outside(el.parentElement) && el.parentElement !== document.body) continue;
+      const parent = el.parentElement;
+      if (parent && parent !== document.body && outside(parent)) continue;
       const r = el.getBoundingClientRect();
       if (!widest || r.width > widest.width) {
         const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +

@@ -46,9 +46,8 @@ def _narrow(browser, live_server):
 
 
 def _report(name, found):
-    print(  # noqa: T201 - the figures the issue asks for
-        f"\n{name}: {len(found.visited)} pages, {found.axe_checked} axe runs, "
-        f"{found.seconds:.1f} s"
+    print(
+        f"\n{name}: {len(found.visited)} pages, {found.axe_checked} axe runs, {found.seconds:.1f} s"
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from medcenter.core.lists import differs, list_separator
 
@@ -27,8 +27,8 @@ register = template.Library()
 @register.filter(is_safe=True, needs_autoescape=True)
 def join_list(items: Iterable[object] | None, autoescape: bool = True) -> SafeString:
     """The items joined as an enumeration in the active language."""
-    escape = conditional_escape if autoescape else str
-    parts = [escape(item) for item in items or () if str(item)]
+    texts = [item if isinstance(item, SafeData) else str(item) for item in items or ()]
+    parts = [conditional_escape(text) if autoescape else text for text in texts if text]
     return mark_safe(list_separator().join(str(part) for part in parts))  # noqa: S308 - escaped
 
 
@@ -46,7 +46,7 @@ def lang_of(obj: object, field: str) -> SafeString:
 def lang_attr(language: str | None) -> SafeString:
     """` lang="<language>"` when it differs from the page's language, else nothing."""
     if not language or not differs(language):
-        return mark_safe("")  # noqa: S308 - a constant
+        return mark_safe("")
     return format_html(' lang="{}"', language)
 
 
@@ -54,7 +54,7 @@ def lang_attr(language: str | None) -> SafeString:
 def ltr(value: object) -> SafeString:
     """The value isolated as left-to-right text (`<bdi dir="ltr">`), for right-to-left pages."""
     if value is None or value == "":
-        return mark_safe("")  # noqa: S308 - a constant
+        return mark_safe("")
     return format_html('<bdi dir="ltr">{}</bdi>', value)
 
 
