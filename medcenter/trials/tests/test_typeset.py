@@ -2,6 +2,8 @@
 isolated left to right so that an Arabic page shows them in their order; phone numbers on
 trial pages are tel: links."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 
@@ -127,3 +129,35 @@ def test_the_coordinator_sees_a_requesters_phone_as_a_link(client, catalogue, la
     assert '<a href="tel:+16175550188"><bdi dir="ltr">+1 617 555 0188</bdi></a>' in text
     assert '<bdi dir="ltr">100 x 10⁹/L</bdi>' in text
     assert '<bdi dir="ltr">90 10⁹/L</bdi>' in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_oncology_record_shows_lab_units_typeset(client, language):
+    """The record's laboratory results are read by the matcher in 10^9/L; shown, they read
+    10⁹/L, left to right with their value in an Arabic page too."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from medcenter.oncology import services as oncology
+    from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
+
+    clinician = StaffUserFactory(roles=["clinician"])
+    patient = PatientFactory()
+    CareRelationshipFactory(staff=clinician, patient=patient)
+    oncology.record_lab_result(
+        patient=patient,
+        actor=clinician,
+        test="platelets",
+        value=245,
+        unit="10^9/L",
+        observed_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    sign_in_verified(client, clinician)
+    with translation.override(language):
+        url = reverse("oncology:summary", args=[patient.public_id])
+    text = client.get(url).content.decode()
+    assert re.search(r'<bdi dir="ltr">245[^<]{0,4} 10⁹/L</bdi>', text)
+    assert "10^9" not in text
