@@ -8,9 +8,10 @@ viewport the browser context was opened with:
 - the document does not scroll sideways (the element that starts the overflow is named);
 - every id that an aria-describedby, aria-labelledby, aria-controls, ... or a label's `for`
   names exists on the page;
-- axe finds nothing serious or critical, on the first page of each pattern in the languages
-  `axe_languages` names (a template in another language is the same markup with other words;
-  the scroll and idref checks still run in every language).
+- axe finds nothing serious or critical, on the first page of each pattern met in one of the
+  languages `axe_languages` names, once for all crawls sharing `axed` (a template in another
+  language is the same markup with other words; the scroll and idref checks still run in every
+  language).
 """
 
 import os
@@ -132,13 +133,13 @@ def crawl(
     starts: Iterable[str],
     languages: Iterable[str],
     axe_languages: Iterable[str] = ("en",),
-    axed: set[tuple[str, str]] | None = None,
+    axed: set[str] | None = None,
     limit: int = 400,
     allowed: Callable[[str], bool] = lambda path: True,
 ) -> Crawl:
     """Visit what `page`'s visitor reaches from `starts` (paths without the language prefix).
 
-    `axed` is shared between crawls so a public page is axe-checked once, by the first visitor.
+    `axed` is shared between crawls so a template is axe-checked once, by the first visitor.
     """
     began = time.monotonic()
     found = Crawl()
@@ -174,8 +175,8 @@ def crawl(
             for ref in sorted(set(result["dangling"])):
                 found.problems.append(f"{url}: dangling {ref}")
             template = pattern(final.path.removeprefix(prefix), final.query)
-            if code in axe_languages and (code, template) not in axed:
-                axed.add((code, template))
+            if code in axe_languages and template not in axed:
+                axed.add(template)
                 found.axe_checked += 1
                 for violation in blocking_violations(page):
                     found.problems.append(f"{url}: axe {violation}")

@@ -15,6 +15,7 @@ from e2e.journeys import sign_in, sign_in_staff
 from medcenter.accounts.tests.factories import TEST_PASSWORD, StaffUserFactory
 from medcenter.core.seeding import DEMO_SEED
 from medcenter.pages.tests.shell import LANGUAGE_CODES
+from medcenter.patients.demo import PATIENT_DOMAIN
 from medcenter.patients.models import Patient
 from medcenter.patients.tests.factories import CareRelationshipFactory
 
@@ -23,6 +24,8 @@ DEMO_APPS = ("accounts", "patients", "directory", "scheduling", "oncology", "tri
 PUBLIC_STARTS = ["", "doctors/", "programs/", "locations/", "trials/", "appointments/",
                  "accounts/sign-in/", "accounts/sign-up/", "accounts/password-reset/",
                  "no-such-page/"]  # fmt: skip
+# The signed-in crawls stay in their own part of the site; the public part is crawled already.
+PATIENT_PARTS = ("/my/", "/appointments/", "/accounts/security/")
 STAFF_ROLES = ["clinician", "scheduler", "trial_coordinator", "nurse_navigator"]
 
 
@@ -55,7 +58,7 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
     browser, live_server, demo_center
 ):
     origin = live_server.url
-    axed: set[tuple[str, str]] = set()
+    axed: set[str] = set()
     problems = []
 
     context, page = _narrow(browser, live_server)
@@ -64,14 +67,17 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
         origin=origin,
         starts=PUBLIC_STARTS,
         languages=LANGUAGE_CODES,
-        axe_languages=["en", "ar"],
+        axe_languages=["en"],
         axed=axed,
     )
     context.close()
     _report("anonymous", anonymous)
     problems += anonymous.problems
 
-    patient = Patient.objects.filter(user__isnull=False).select_related("user").first()
+    # The demo's adult patient with her own record, appointments, proxies and an oncology record.
+    patient = Patient.objects.select_related("user").get(
+        email=f"talia.brightwater@{PATIENT_DOMAIN}"
+    )
     patient.user.set_password(TEST_PASSWORD)
     patient.user.save(update_fields=["password"])
     context, page = _narrow(browser, live_server)
@@ -80,17 +86,18 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
     mine = crawl(
         page,
         origin=origin,
-        starts=["my/", "appointments/mine/", "accounts/security/", ""],
-        languages=["en", "ar"],
-        axe_languages=["en", "ar"],
+        starts=["my/", "appointments/mine/", "accounts/security/"],
+        languages=["ar"],  # right to left, where a layout breaks first
+        axe_languages=["ar"],
         axed=axed,
+        allowed=lambda path: any(part in path for part in PATIENT_PARTS),
     )
     context.close()
     _report("patient", mine)
     problems += mine.problems
 
     staff = StaffUserFactory(roles=STAFF_ROLES)
-    for record in Patient.objects.order_by("pk")[:5]:
+    for record in Patient.objects.all():
         CareRelationshipFactory(staff=staff, patient=record)
     context, page = _narrow(browser, live_server)
     sign_in_staff(page, staff, "en")
@@ -100,7 +107,7 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
         starts=["staff/patients/", "staff/schedule/", "staff/schedule/waitlist/",
                 "staff/referrals/", "staff/trials/", "staff/privacy/break-glass/"],
         languages=["en", "ar"],
-        axe_languages=["en", "ar"],
+        axe_languages=["en"],
         axed=axed,
         allowed=lambda path: "/staff/" in path or "/accounts/security/" in path,
     )  # fmt: skip
