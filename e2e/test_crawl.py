@@ -5,6 +5,7 @@ the crawl meets real lengths of names, tables and texts. See e2e/crawl.py for wh
 on each page; this file says who crawls from where, in which languages.
 """
 
+import importlib
 import random
 
 import pytest
@@ -31,10 +32,13 @@ STAFF_ROLES = ["clinician", "scheduler", "trial_coordinator", "nurse_navigator"]
 
 @pytest.fixture
 def demo_center(transactional_db):
-    import importlib
+    """The demo center, seeded as `manage.py seed_demo` does.
 
+    Its notifications are queued, not delivered: the crawl reads pages, and delivering the
+    demo's messages would be most of the seeding's time.
+    """
     with override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     ):
         for app in DEMO_APPS:
             module = importlib.import_module(f"medcenter.{app}.demo")
