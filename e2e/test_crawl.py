@@ -19,6 +19,7 @@ from medcenter.pages.tests.shell import LANGUAGE_CODES
 from medcenter.patients.demo import PATIENT_DOMAIN
 from medcenter.patients.models import Patient
 from medcenter.patients.tests.factories import CareRelationshipFactory
+from medcenter.scheduling.models import Appointment
 
 # The demo apps the crawl's world needs, in dependency order.
 DEMO_APPS = ("accounts", "patients", "directory", "scheduling", "oncology", "trials")
@@ -103,12 +104,16 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
     staff = StaffUserFactory(roles=STAFF_ROLES)
     for record in Patient.objects.all():
         CareRelationshipFactory(staff=staff, patient=record)
+    # The day grid is reached by a form, not a link: start at a week with booked visits.
+    booked = Appointment.objects.filter(clinician__isnull=False).select_related("clinician")
+    first = booked.order_by("start").first()
+    grid = f"staff/schedule/?clinician={first.clinician.slug}&day={first.start:%Y-%m-%d}&view=week"
     context, page = _narrow(browser, live_server)
     sign_in_staff(page, staff, "en")
     desk = crawl(
         page,
         origin=origin,
-        starts=["staff/patients/", "staff/schedule/", "staff/schedule/waitlist/",
+        starts=["staff/patients/", "staff/schedule/", grid, "staff/schedule/waitlist/",
                 "staff/referrals/", "staff/trials/", "staff/privacy/break-glass/"],
         languages=["en", "ar"],
         axe_languages=["en"],
