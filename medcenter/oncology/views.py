@@ -248,20 +248,23 @@ def pregnancy_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def genotyping_upload(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """Import a tumor genotyping result file (VCF, MAF or a table)."""
     access = _access(request, public_id, "oncology.genotyping_form_opened")
-    form = GenotypingUploadForm(request.POST or None, request.FILES or None)
+    form = GenotypingUploadForm(
+        request.POST or None, request.FILES or None, session=request.session
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             report = services.import_genotyping_file(
                 patient=access.patient,
                 actor=request.user,
-                content=data["results"].read(),
+                content=form.uploads("results")[0].content,
                 test_name=data["test_name"],
                 tumor_type=data["tumor_type"],
                 reported_on=data["reported_on"],
                 specimen=data["specimen"],
                 tumor_content_percent=data["tumor_content_percent"],
                 genes_covered=data["genes_covered"].replace(",", " ").split(),
+                kept=form.kept_uploads(),
             )
         except ValidationError as error:
             apply_errors(form, error)

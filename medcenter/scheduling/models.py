@@ -344,6 +344,13 @@ class ReferralSource(models.TextChoices):
     PORTAL = "portal", _("Patient Gateway request")
 
 
+class Payment(models.TextChoices):
+    """How the visit will be paid for, as the person sending the referral told us."""
+
+    INSURANCE = "insurance", _("Health insurance")
+    SELF_PAY = "self_pay", _("Self-pay (no insurance)")
+
+
 class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
     URGENT = "urgent", _("Urgent (seen within a week)")
@@ -409,6 +416,15 @@ class Referral(PublicModel):
     requested_visit_type = models.ForeignKey(
         VisitType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The program the sender asked for; `program` is where the referral was routed.
+    requested_program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payment = models.CharField(
+        _("how the visit is paid"), max_length=10, choices=Payment.choices, blank=True
+    )
+    insurance_payer = models.CharField(_("insurance company or plan"), max_length=200, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=60, blank=True)
     preferred_times = models.CharField(_("best days and times"), max_length=300, blank=True)
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"

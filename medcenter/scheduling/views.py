@@ -71,6 +71,7 @@ def _submit(
                 data=form.referral_data(),
                 source=source,
                 documents=form.checked_documents,
+                kept=form.kept_uploads(),
                 submitted_by=request.user,
                 client_ip=client_ip(request),
             )
@@ -79,7 +80,11 @@ def _submit(
         answer = idempotency.submit_form_once(
             form,
             scope=f"scheduling.{source}",
-            payload={k: str(v) for k, v in form.cleaned_data.items() if k != "documents"},
+            payload={
+                k: str(v)
+                for k, v in form.cleaned_data.items()
+                if k not in ("documents", "documents_kept")
+            },
             create=create,
         )
         if answer is not None and answer.status == 429:
@@ -87,20 +92,43 @@ def _submit(
             response["Retry-After"] = str(answer.body.get("retry_after", 3600))
             return response
         if answer is not None:
-            referral = Referral.objects.get(public_id=answer.body["referral"])
-            return render(request, "scheduling/received.html", {"referral": referral})
+            referral = Referral.objects.select_related(
+                "program", "requested_clinician", "requested_program"
+            ).get(public_id=answer.body["referral"])
+            return render(
+                request,
+                "scheduling/received.html",
+                {"referral": referral, "documents": referral.documents.all()},
+            )
     return render(
         request, template, {"form": form, "title": title}, status=400 if form.is_bound else 200
     )
 
 
+def _target_initial(request: HttpRequest) -> dict[str, Any]:
+    """`?clinician=<slug>` or `?program=<slug>` (a profile's "Request an appointment") fills
+    the requested clinician or program in."""
+    from medcenter.directory.models import Program
+
+    initial: dict[str, Any] = {}
+    slug = request.GET.get("clinician", "")
+    if slug and (clinician := Clinician.objects.filter(slug=slug, is_active=True).first()):
+        initial["requested_clinician"] = clinician.pk
+    slug = request.GET.get("program", "")
+    if slug and (program := Program.objects.filter(slug=slug, is_published=True).first()):
+        initial["requested_program"] = program.pk
+    return initial
+
+
 @public_route
 def request_appointment(request: HttpRequest) -> HttpResponse:
     """The public request form: a patient or family member asks to be seen."""
-    initial = {}
+    initial = _target_initial(request)
     if request.GET.get("condition"):
         initial["condition"] = request.GET["condition"]
-    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
+    form = RequestForm(
+        request.POST or None, request.FILES or None, initial=initial, session=request.session
+    )
     source = ReferralSource.PATIENT
     if form.is_bound and form.data.get("relationship") == "family":
         source = ReferralSource.FAMILY
@@ -116,7 +144,12 @@ def request_appointment(request: HttpRequest) -> HttpResponse:
 @public_route
 def refer(request: HttpRequest) -> HttpResponse:
     """The referring physician's form, with records."""
-    form = PhysicianReferralForm(request.POST or None, request.FILES or None)
+    form = PhysicianReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_target_initial(request),
+        session=request.session,
+    )
     return _submit(
         request,
         form,
