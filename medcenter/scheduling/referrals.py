@@ -150,23 +150,22 @@ def check_choices(fields: dict[str, Any]) -> None:
 def _check_target(fields: dict[str, Any]) -> None:
     program: Program | None = fields.get("requested_program")
     clinician: Clinician | None = fields.get("requested_clinician")
+    problems: dict[str, list[str]] = {}
     if program is not None and not program.is_published:
-        raise ValidationError({"requested_program": [_("Choose a program from the list.")]})
+        problems["requested_program"] = [_("Choose a program from the list.")]
     if clinician is not None and not clinician.is_active:
-        raise ValidationError({"requested_clinician": [_("Choose a clinician from the list.")]})
-    if (
+        problems["requested_clinician"] = [_("Choose a clinician from the list.")]
+    elif (
         program is not None
         and clinician is not None
         and not clinician.programs.filter(pk=program.pk).exists()
     ):
-        raise ValidationError(
-            {
-                "requested_clinician": [
-                    _("%(clinician)s is not part of the %(program)s team. Choose one or the other.")
-                    % {"clinician": clinician.display_name, "program": program.label}
-                ]
-            }
-        )
+        problems["requested_clinician"] = [
+            _("%(clinician)s is not part of the %(program)s team. Choose one or the other.")
+            % {"clinician": clinician.display_name, "program": program.label}
+        ]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_payment(fields: dict[str, Any]) -> None:

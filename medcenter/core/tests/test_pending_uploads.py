@@ -76,9 +76,7 @@ def test_a_held_upload_is_encrypted_and_claimed_back_by_its_token():
     held = _held()
     token = pending_uploads.token_for(uploads=held, owner="owner-a", purpose="test.form:file")
 
-    claimed = pending_uploads.claim_uploads(
-        token=token, owner="owner-a", purpose="test.form:file"
-    )
+    claimed = pending_uploads.claim_uploads(token=token, owner="owner-a", purpose="test.form:file")
 
     assert claimed == held
     assert NOTE not in next(vault.root().rglob(held[0].vault_key[2:])).read_bytes()
@@ -129,9 +127,7 @@ def test_a_token_expires(settings):
         held = _held()
         token = pending_uploads.token_for(uploads=held, owner="owner-a", purpose="test.form:file")
         traveller.shift(timedelta(seconds=599))
-        assert pending_uploads.claim_uploads(
-            token=token, owner="owner-a", purpose="test.form:file"
-        )
+        assert pending_uploads.claim_uploads(token=token, owner="owner-a", purpose="test.form:file")
         traveller.shift(timedelta(seconds=2))
         with pytest.raises(ValidationError):
             pending_uploads.claim_uploads(token=token, owner="owner-a", purpose="test.form:file")
@@ -161,9 +157,7 @@ def test_releasing_removes_the_rows_and_their_files(django_capture_on_commit_cal
 def test_the_sweep_removes_only_stale_pending_uploads(settings, django_capture_on_commit_callbacks):
     settings.PENDING_UPLOAD_MAX_AGE = 3600
     (stale,) = _held()
-    PendingUpload.objects.filter(pk=stale.pk).update(
-        created_at=timezone.now() - timedelta(hours=2)
-    )
+    PendingUpload.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=2))
     (fresh,) = _held()
 
     with django_capture_on_commit_callbacks(execute=True):
