@@ -302,7 +302,7 @@ def test_a_referral_with_a_target_and_insurance_is_routed_shown_and_confirmed(
 
     page = sent.content.decode()
     assert sent.status_code == 200
-    assert "To the triage team of the Sarcoma Program program." in page
+    assert "To the triage team of Sarcoma Program." in page
     assert "Ines Okafor-Lind" in page
     assert "mri.pdf" in page and "What happens next" in page
     referral = Referral.objects.get()
