@@ -185,3 +185,34 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
     assert referral.status == ReferralStatus.SCHEDULED
     assert appointment.patient == referral.patient
     assert (appointment.clinician, appointment.location) == (clinician, location)
+
+
+def test_a_kept_file_reads_right_to_left_at_320_px(narrow_page: Page, transactional_db, tmp_path):
+    report = tmp_path / "تقرير الأنسجة.pdf"
+    report.write_bytes(_pdf())
+    page = narrow_page
+
+    page.goto("/ar/appointments/refer/")
+    for field, value in {
+        "referrer_name": "Dr Imogen Varga",
+        "referrer_npi": "1234567890",
+        "referrer_practice": "Hillcrest Family Practice",
+        "referrer_email": "varga@example.test",
+        "referrer_phone": "+1 555 010 0300",
+        "given_name": "Tobiah",
+        "family_name": "Quenneville",
+        "date_of_birth": "1968-03-14",
+        "diagnosis": "Chondrosarcoma",
+    }.items():
+        page.locator(f"#id_{field}").fill(value)
+    page.locator("#id_documents").set_input_files(str(report))
+    page.locator("#id_referrer_npi").press("Enter", timeout=60_000)
+
+    expect(page.locator(".kept-files")).to_contain_text("تقرير الأنسجة.pdf")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert blocking_violations(page) == []
+    page.locator("#id_referrer_npi").fill("1234567893")
+    page.locator("#id_referrer_npi").press("Enter")
+    expect(page.locator("h1")).to_be_visible()
+    assert Referral.objects.get().documents.get().filename == "تقرير الأنسجة.pdf"
