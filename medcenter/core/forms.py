@@ -56,9 +56,12 @@ class KeepsUploadsForm(forms.Form):
 
     upload_purpose: ClassVar[str] = ""
 
-    def __init__(self, *args: Any, session: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, session: Any = None, client_ip: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._session = session
+        self._client_ip = client_ip
         self._file_fields = [n for n, f in self.fields.items() if isinstance(f, forms.FileField)]
         self._fresh: dict[str, list[CheckedUpload]] = {}
         self._kept: dict[str, list[PendingUpload]] = {}
@@ -160,23 +163,38 @@ class KeepsUploadsForm(forms.Form):
         if self._session is None:
             return
         owner = ""
+        not_kept: dict[str, ValidationError] = {}
         for name in self._file_fields:
             kept = self._kept.get(name, [])
             fresh = self._fresh.get(name, [])
             if fresh:
                 owner = owner or str(pending_uploads.owner_secret(self._session, create=True))
+                try:
+                    new = pending_uploads.hold_uploads(
+                        uploads=fresh,
+                        owner=owner,
+                        purpose=self._purpose(name),
+                        client_ip=self._client_ip,
+                    )
+                except ValidationError as refused:
+                    # Not kept (the hourly cap): still sent if nothing else is wrong.
+                    not_kept[name] = refused
+                    new = []
                 if not getattr(self.fields[name].widget, "allow_multiple_selected", False):
                     pending_uploads.release_uploads(uploads=kept)  # a new file replaces it
                     kept = []
-                new = pending_uploads.hold_uploads(
-                    uploads=fresh, owner=owner, purpose=self._purpose(name)
-                )
-                self._content.update({u.pk: c for u, c in zip(new, fresh, strict=True)})
+                if new:
+                    self._content.update({u.pk: c for u, c in zip(new, fresh, strict=True)})
                 kept = [*kept, *new]
             self._set_kept(name, kept)
             self._write_token(name, kept)
-        if not self.errors:
+        if self.errors:
+            for name, not_kept_error in not_kept.items():
+                self.add_error(name, not_kept_error)
+        else:
             self._read_kept()
+            for name in not_kept:
+                self._uploads[name] = [*self._uploads[name], *self._fresh.get(name, [])]
 
     def _write_token(self, name: str, kept: Sequence[PendingUpload]) -> None:
         owner = pending_uploads.owner_secret(self._session, create=bool(kept)) or ""

@@ -163,10 +163,15 @@ class PendingUpload(PublicModel):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     vault_key = models.CharField(max_length=80, unique=True)
+    # Where it came from, for the hourly cap (sessions cost an attacker nothing, addresses do).
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["created_at"])]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["client_ip", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.filename

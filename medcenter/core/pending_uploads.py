@@ -9,6 +9,9 @@ a hidden field. The next submit claims the token and gets the files back; a vali
 them to the domain service, which turns them into its own documents and releases the pending
 rows in the same transaction.
 
+Holding costs storage, so one client address may leave at most `PENDING_UPLOADS_PER_HOUR`
+(default 60) files an hour; beyond that a failing form says the file was not kept.
+
 The token (django.core.signing) is salted with the form's purpose and a random secret kept in
 the visitor's session, and is time-limited (`PENDING_UPLOAD_MAX_AGE`, default 4 hours): a
 token copied into another browser, altered, moved to another form or older than that claims
@@ -51,6 +54,11 @@ LOST = _(
     "opened in another browser). Please attach it again."
 )
 UNREADABLE = _("A file you attached before can no longer be read. Please attach it again.")
+NOT_KEPT = _(
+    "We could not keep this file while the form has a problem. Please choose it again when "
+    "you send the form."
+)
+DEFAULT_PER_HOUR = 60
 
 
 def max_age() -> timedelta:
@@ -72,9 +80,21 @@ def owner_secret(session: Any, *, create: bool) -> str | None:
 
 
 def hold_uploads(
-    *, uploads: Sequence[CheckedUpload], owner: str, purpose: str
+    *,
+    uploads: Sequence[CheckedUpload],
+    owner: str,
+    purpose: str,
+    client_ip: str | None = None,
 ) -> list[PendingUpload]:
-    """Store checked uploads encrypted, as pending uploads of `owner` for `purpose`."""
+    """Store checked uploads encrypted, as pending uploads of `owner` for `purpose`; raise
+    ValidationError when `client_ip` already left PENDING_UPLOADS_PER_HOUR this hour."""
+    if client_ip:
+        cap = int(getattr(settings, "PENDING_UPLOADS_PER_HOUR", DEFAULT_PER_HOUR))
+        recent = PendingUpload.objects.filter(
+            client_ip=client_ip, created_at__gt=timezone.now() - timedelta(hours=1)
+        ).count()
+        if recent + len(uploads) > cap:
+            raise ValidationError(NOT_KEPT, code="not_kept")
     stored: list[str] = []
     held: list[PendingUpload] = []
     try:
@@ -91,6 +111,7 @@ def hold_uploads(
                         size=upload.size,
                         sha256=upload.sha256,
                         vault_key=key,
+                        client_ip=client_ip,
                     )
                 )
     except Exception:

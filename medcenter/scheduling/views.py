@@ -127,7 +127,11 @@ def request_appointment(request: HttpRequest) -> HttpResponse:
     if request.GET.get("condition"):
         initial["condition"] = request.GET["condition"]
     form = RequestForm(
-        request.POST or None, request.FILES or None, initial=initial, session=request.session
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        session=request.session,
+        client_ip=client_ip(request),
     )
     source = ReferralSource.PATIENT
     if form.is_bound and form.data.get("relationship") == "family":
@@ -149,6 +153,7 @@ def refer(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         initial=_target_initial(request),
         session=request.session,
+        client_ip=client_ip(request),
     )
     return _submit(
         request,

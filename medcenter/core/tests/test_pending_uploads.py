@@ -196,6 +196,20 @@ def test_the_vault_sweep_does_not_take_pending_uploads_for_orphans():
     assert vault.referenced_keys([held.vault_key]) == {held.vault_key}
 
 
+def test_one_address_may_leave_only_so_many_files_an_hour(settings):
+    settings.PENDING_UPLOADS_PER_HOUR = 2
+    upload = check_upload(name="report.txt", content=NOTE)
+    hold = pending_uploads.hold_uploads
+
+    hold(uploads=[upload, upload], owner="a", purpose="p", client_ip="192.0.2.7")
+    with pytest.raises(ValidationError) as refused:
+        hold(uploads=[upload], owner="b", purpose="p", client_ip="192.0.2.7")
+    hold(uploads=[upload], owner="c", purpose="p", client_ip="192.0.2.8")
+
+    assert refused.value.code == "not_kept"
+    assert PendingUpload.objects.count() == 3
+
+
 # --- the form ------------------------------------------------------------------------------------
 
 
@@ -329,3 +343,27 @@ def test_without_a_session_the_form_is_a_plain_form():
     assert not form.is_valid()
     assert not PendingUpload.objects.exists()
     assert not form["results_kept"].value()
+
+
+def test_over_the_hourly_cap_a_failing_form_says_the_file_was_not_kept(settings):
+    settings.PENDING_UPLOADS_PER_HOUR = 0
+
+    form = RecordsForm(
+        _post({"name": ""}), {"results": _file()}, session=_session(), client_ip="192.0.2.7"
+    )
+
+    assert not form.is_valid()
+    assert "could not keep this file" in str(form.errors["results"])
+    assert not PendingUpload.objects.exists()
+
+
+def test_over_the_hourly_cap_a_valid_form_still_sends_its_file(settings):
+    settings.PENDING_UPLOADS_PER_HOUR = 0
+
+    form = RecordsForm(
+        _post({"name": "Ana"}), {"results": _file()}, session=_session(), client_ip="192.0.2.7"
+    )
+
+    assert form.is_valid(), form.errors
+    assert [u.content for u in form.uploads("results")] == [NOTE]
+    assert form.kept_uploads() == []
