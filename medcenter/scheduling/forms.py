@@ -12,7 +12,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from medcenter.core import bounds
 from medcenter.core.uploads import CheckedUpload, check_upload
-from medcenter.directory.models import Condition, Location, Specialty
+from medcenter.directory.models import Clinician, Condition, Location, Specialty
 from medcenter.patients.models import PATIENT_LANGUAGES, PayerKind, Sex
 from medcenter.scheduling.models import ReferralStatus, Urgency, VisitType
 from medcenter.scheduling.referrals import MAX_DOCUMENTS, npi_is_valid
@@ -44,6 +44,7 @@ def _date_input() -> forms.DateInput:
 class ReferralFormBase(forms.Form):
     """Shared by the patient's request and the physician's referral."""
 
+    requested_clinician: Clinician | None = None  # set by the view from a profile's link
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     given_name = forms.CharField(label=_("Patient's first name"), max_length=100)
     family_name = forms.CharField(label=_("Patient's last name"), max_length=100)
@@ -115,6 +116,12 @@ class ReferralFormBase(forms.Form):
         data["language"] = {"pt": "pt-br", "zh": "zh-hans"}.get(
             data.get("language", "en"), data.get("language", "en")
         )
+        clinician = self.requested_clinician
+        if clinician is not None:  # asked from a doctor's profile: triage sees for whom
+            wish = f"Requested clinician: {clinician.display_name} ({clinician.slug})"
+            data["notes_from_submitter"] = "\n\n".join(
+                part for part in (wish, data.get("notes_from_submitter", "")) if part
+            )[:4000]
         return data
 
 
