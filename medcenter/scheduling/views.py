@@ -392,9 +392,10 @@ def new_patient_verify(request: HttpRequest) -> HttpResponse:
         return _lost_hold(request)
     if booking.verified_at is not None:
         return redirect("scheduling:new_patient_booked")
-    form = VerifyCodeForm(request.POST if request.POST.get("action") != "resend" else None)
+    resend = request.method == "POST" and request.POST.get("action") == "resend"
+    form = VerifyCodeForm(request.POST if request.method == "POST" and not resend else None)
     status = 200
-    if request.method == "POST" and request.POST.get("action") == "resend":
+    if resend:
         try:
             services.resend_new_patient_code(booking=booking)
         except Throttled as throttled:
