@@ -631,6 +631,7 @@ def _provisional_registration() -> Any:
 
     booking = _new_patient_booking()
     booked = services.verify_new_patient_code(booking=booking, code=_new_patient_code(booking))
+    assert booked.patient is not None
     return booked.patient.provisional_registration
 
 

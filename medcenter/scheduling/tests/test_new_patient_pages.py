@@ -44,7 +44,7 @@ FORM = {
 
 
 def _slot(clinic, hour=9):
-    clinician, location, visit = clinic
+    _clinician, location, visit = clinic
     return {
         "visit": visit.code,
         "location": location.slug,

@@ -119,7 +119,7 @@ def test_an_expired_visitor_hold_cannot_be_claimed(clinic, patient):
 
 
 def test_the_code_goes_through_the_outbox_and_only_its_digest_is_stored(clinic):
-    held, booking = _send(clinic)
+    _held, booking = _send(clinic)
 
     code = _code_of(booking)
     assert len(code) == 6 and code not in booking.code_digest
