@@ -51,6 +51,16 @@ def type_into(page: Page, selector: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def main_reflows_at_320(page: Page) -> bool:
+    """At 320 px the page's main content needs no sideways scrolling."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    fits = page.evaluate(
+        "() => { const m = document.querySelector('main'); return m.scrollWidth <= m.clientWidth; }"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return bool(fits)
+
+
 def _wait_for(predicate, timeout: float = 5.0):
     deadline = time.monotonic() + timeout
     while True:
@@ -103,6 +113,7 @@ def test_a_new_patient_books_by_keyboard_in_spanish(page: Page, clinic):
 
     page.wait_for_url("**/es/appointments/held/new-patient/")
     assert blocking_violations(page) == []
+    assert main_reflows_at_320(page)
     type_into(page, "#id_given_name", "Ximena")
     type_into(page, "#id_family_name", "Talbrook")
     type_into(page, "#id_date_of_birth", "03141981")
@@ -134,6 +145,7 @@ def test_a_new_patient_books_by_keyboard_in_spanish(page: Page, clinic):
 
     page.wait_for_url("**/es/appointments/held/booked/")
     assert blocking_violations(page) == []
+    assert main_reflows_at_320(page)
     appointment = Appointment.objects.get(status=AppointmentStatus.BOOKED)
     assert appointment.start == picked  # the slot picked before is the one booked
     assert appointment.clinician == clinician and appointment.location == location

@@ -216,6 +216,7 @@ def _bookable_patients(request: HttpRequest) -> list[Any]:
 VISITOR_HOLD = "scheduling.visitor_hold"
 NEW_PATIENT = "scheduling.new_patient"
 NEW_PATIENT_BOOKED = "scheduling.new_patient_booked"
+NEW_PATIENT_DRAFT = "scheduling.new_patient_draft"
 
 
 @public_route
@@ -343,6 +344,12 @@ def held(request: HttpRequest) -> HttpResponse:
 def new_patient(request: HttpRequest) -> HttpResponse:
     """A person with no record enters their details for the held time; a code is sent."""
     hold_ = selectors.visitor_hold(request.session.get(VISITOR_HOLD))
+    if request.method == "POST":
+        # Kept in the session as typed, so a time lost meanwhile loses none of it: the form
+        # comes back filled in once another time is picked.
+        request.session[NEW_PATIENT_DRAFT] = {
+            name: request.POST.get(name, "")[:300] for name in NewPatientForm.base_fields
+        }
     if hold_ is None:
         return _lost_hold(request)
     if request.method == "POST":
@@ -350,7 +357,11 @@ def new_patient(request: HttpRequest) -> HttpResponse:
     else:
         booking = selectors.new_patient_booking(request.session.get(NEW_PATIENT))
         kept = booking.details if booking and booking.hold_id == hold_.pk else None
-        form = NewPatientForm(initial=kept or {"preferred_language": _site_language()})
+        draft = request.session.get(NEW_PATIENT_DRAFT)
+        if kept is None and draft:
+            form = NewPatientForm(initial=_draft_as_initial(draft))
+        else:
+            form = NewPatientForm(initial=kept or {"preferred_language": _site_language()})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -377,6 +388,14 @@ def new_patient(request: HttpRequest) -> HttpResponse:
     if status == 429:
         response["Retry-After"] = "3600"
     return response
+
+
+def _draft_as_initial(draft: dict[str, str]) -> dict[str, Any]:
+    """What was typed before, as the form's first values (checkboxes ticked as "on" stay so)."""
+    initial: dict[str, Any] = dict(draft)
+    for name in ("sms_consent", "interpreter_needed"):
+        initial[name] = draft.get(name) in ("on", "true", "True", "1")
+    return initial
 
 
 def _site_language() -> str:
@@ -418,6 +437,7 @@ def new_patient_verify(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(VISITOR_HOLD, None)
             request.session.pop(NEW_PATIENT, None)
+            request.session.pop(NEW_PATIENT_DRAFT, None)
             request.session[NEW_PATIENT_BOOKED] = str(booked.public_id)
             return redirect("scheduling:new_patient_booked")
     elif form.is_bound:

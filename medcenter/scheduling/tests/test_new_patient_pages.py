@@ -6,6 +6,7 @@ from datetime import UTC, date
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from medcenter.accounts.tests.factories import (
     TEST_PASSWORD,
@@ -286,3 +287,19 @@ def test_new_patient_pages_need_a_held_slot(clinic):
     assert client.get("/en/appointments/held/verify/").status_code == 410
     assert client.get("/en/appointments/held/booked/").status_code == 410
     assert not NewPatientBooking.objects.exists() and not Referral.objects.exists()
+
+
+def test_a_time_lost_while_typing_loses_nothing_typed(clinic):
+    client = Client()
+    _pick(client, clinic)
+    Appointment.objects.filter(status=AppointmentStatus.PENDING).update(
+        hold_expires_at=timezone.now()
+    )
+
+    lost = client.post("/en/appointments/held/new-patient/", FORM)
+    assert lost.status_code == 410
+    _pick(client, clinic, hour=10)
+    again = client.get("/en/appointments/held/new-patient/").content.decode()
+
+    assert 'value="Teodora"' in again and 'value="LHP-778"' in again
+    assert "field__errors" not in again
