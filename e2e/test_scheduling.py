@@ -98,8 +98,9 @@ def test_a_patient_finds_a_doctor_books_a_slot_gets_the_ics_and_cancels(page: Pa
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == start
 
+    page.get_by_role("link", name="Cancel the appointment").click()
     page.locator("#id_reason").fill("Moving away")
-    page.get_by_role("button", name="Cancel the appointment").click()
+    page.get_by_role("button", name="Yes, cancel the appointment").click()
     expect(page.get_by_role("main")).to_contain_text("Your appointment is cancelled")
     expect(page.locator(".facts .badge")).to_have_text("Cancelled")
     appointment.refresh_from_db()
