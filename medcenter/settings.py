@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "medcenter.core.middleware.request_log_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "medcenter.pages.staticfiles.StaticFilesMiddleware",  # whitenoise, one-year hashed files
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is known, so that these refusals speak it; before anything reads a body.
@@ -250,19 +250,22 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "medcenter" / "static"]
+# Collected (production, `make demo`): hashed names, gzip and brotli copies, a one-year
+# immutable cache (pages/staticfiles.py). Not collected (tests, a fresh checkout): whitenoise
+# serves the source files from the finders, so nothing needs collectstatic first.
+STATIC_COLLECTED = env.bool("STATIC_COLLECTED", default=PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
             default="whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage",
         )
     },
 }
-# Without collectstatic (the embedded demo, tests) whitenoise serves from the finders.
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Email ----------------------------------------------------------------------------------
