@@ -114,3 +114,20 @@ def test_every_page_links_the_favicon_in_svg_and_a_bitmap_fallback(client):
     assert '<link rel="apple-touch-icon" href="/static/apple-touch-icon.png">' in html
     for name in ("favicon.svg", "favicon.ico", "apple-touch-icon.png"):
         assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_the_avatar_shows_a_portrait_with_its_alt_text_or_else_the_initials():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    def avatar(**person: str) -> str:
+        return render_to_string(
+            "components/avatar.html", {"person": SimpleNamespace(initials="RD", **person)}
+        )
+
+    assert avatar() == '<span class="avatar" aria-hidden="true">RD</span>\n'
+    with_photo = avatar(photo_url="/media/rd.jpg", photo_alt="Dr Rowan Demo, smiling")
+    assert 'src="/media/rd.jpg" alt="Dr Rowan Demo, smiling"' in with_photo
+    assert "RD" not in with_photo
+    assert "<img" not in avatar(photo_url="/media/rd.jpg", photo_alt="")  # no alt, no image
