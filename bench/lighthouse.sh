@@ -83,6 +83,7 @@ for i in "${!NAMES[@]}"; do
   reports=()
   for run in $(seq "$RUNS"); do
     report="$DIR/reports/$name-$run.json"
+    rm -f "$report"  # a run that fails writes nothing; never read an older one
     "$LH" "$url" --quiet --output=json --output-path="$report" \
       --only-categories=performance,accessibility \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" \
@@ -100,11 +101,11 @@ for path in sys.argv[1:]:
     for scores, key in ((perf, "performance"), (a11y, "accessibility")):
         if categories[key]["score"] is not None:
             scores.append(round(categories[key]["score"] * 100))
-print(statistics.median(perf) if perf else "-", statistics.median(a11y) if a11y else "-")
+print(round(statistics.median(perf)) if perf else "-", round(statistics.median(a11y)) if a11y else "-", len(perf))
 PY
 )
-  read -r perf a11y <<<"$line"
-  printf '%-8s %-12s %-14s %s\n' "$name" "$perf" "$a11y" "${url#"$BASE"}"
+  read -r perf a11y measured <<<"$line"
+  printf '%-8s %-12s %-14s %s (%s of %s runs)\n' "$name" "$perf" "$a11y" "${url#"$BASE"}" "$measured" "$RUNS"
   if [[ "$perf" == "-" || "$a11y" == "-" ]] || (( perf < 90 || a11y < 90 )); then status=1; fi
 done
 echo
