@@ -36,6 +36,22 @@
     sync();
   }
 
+  // The language menu is a <details>: it works without this; Escape and a click elsewhere close it.
+  function setUpLanguageMenu() {
+    var menu = document.querySelector(".language-menu");
+    if (!menu) return;
+    var toggle = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        toggle.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  }
+
   // After a failed form submit, move focus to the error summary so it is read out.
   function focusErrorSummary() {
     var summary = document.getElementById("error-summary");
@@ -92,6 +108,7 @@
 
   function start() {
     setUpMenu();
+    setUpLanguageMenu();
     focusErrorSummary();
     setUpSessionWarning();
   }
