@@ -112,6 +112,41 @@ STOPWORDS = frozenset(
         "عن",
     ]
 )
+# Words too plain to stand for a whole vocabulary term on their own, though they may be part of
+# one ("cancer that spread from ...").
+CONNECTIVES = frozenset(
+    [
+        "after",
+        "before",
+        "from",
+        "that",
+        "this",
+        "into",
+        "when",
+        "while",
+        "your",
+        "like",
+        "not",
+        "no",
+        "na",
+        "nao",
+        "por",
+        "apos",
+        "antes",
+        "despues",
+        "durante",
+        "sin",
+        "sem",
+        "при",
+        "после",
+        "перед",
+        "без",
+        "بعد",
+        "قبل",
+        "عند",
+        "مع",
+    ]
+)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 CJK_NOISE = re.compile(r"(医生|大夫|医师|专家|治疗|医院|我的|的)")
