@@ -28,7 +28,7 @@ from medcenter.directory.models import (
     Program,
     Specialty,
 )
-from medcenter.directory.text import NON_WORD, is_cjk, normalize, tokens
+from medcenter.directory.text import NON_WORD, is_cjk, normalize, sound_key, tokens
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -113,6 +113,9 @@ class DirectoryIndex:
     # Services a query may ask for ("second opinion", "surgery"), each with the specialties
     # that give it: index = the service's target id in its terms.
     services: list[tuple[str, frozenset[int]]] = field(default_factory=list)
+    # Vocabulary words by how they sound (text.sound_key), for words typed as they sound.
+    sounds: dict[str, list[str]] = field(default_factory=dict)
+    sound_keys: list[str] = field(default_factory=list)
     # A normalized vocabulary word -> how it is written (accents kept), for "Did you mean".
     display: dict[str, str] = field(default_factory=dict)
     # Clinicians as positions 0..n-1 in name order, so that name order is position order and
@@ -258,6 +261,12 @@ def build(version: str) -> DirectoryIndex:
             if len(token) >= length:
                 stems[token[:length]].append(token)
     index.stems = dict(stems)
+    sounds: dict[str, list[str]] = defaultdict(list)
+    for token in index.vocabulary_tokens:
+        if len(token) >= 4:
+            sounds[sound_key(token)].append(token)
+    index.sounds = dict(sounds)
+    index.sound_keys = list(sounds)
     index.slugs = {
         kind: {obj.slug: pk for pk, obj in objects.items()}
         for kind, objects in index.labels.items()

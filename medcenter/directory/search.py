@@ -21,7 +21,15 @@ from medcenter.directory import fts
 from medcenter.directory.index import DirectoryIndex, Mask, current
 from medcenter.directory.labels import facet_label
 from medcenter.directory.models import Clinician, Condition, Program, haversine_km
-from medcenter.directory.text import CONNECTIVES, NON_WORD, STOPWORDS, is_cjk, normalize, tokens
+from medcenter.directory.text import (
+    CONNECTIVES,
+    NON_WORD,
+    STOPWORDS,
+    is_cjk,
+    normalize,
+    sound_key,
+    tokens,
+)
 
 PAGE_SIZE = 20
 FACETS = (
@@ -117,6 +125,13 @@ def _token_matches(index: DirectoryIndex, token: str) -> dict[str, float]:
                 and (similar := fuzz.ratio(candidate, token) / 100) >= 0.7
             ):
                 found.setdefault(candidate, min(0.85, similar))
+    if len(token) >= 5 and not exact:
+        # Spelled as it sounds: "lumfoma", "sarkoma", "leukimia".
+        for key, score, _ in process.extract(
+            sound_key(token), index.sound_keys, scorer=fuzz.ratio, score_cutoff=85, limit=4
+        ):
+            for candidate in index.sounds[key]:
+                found.setdefault(candidate, 0.9 * score / 100)
     # A misspelling means the words it is closest to, not every word it resembles.
     best = max(found.values(), default=0)
     return {candidate: q for candidate, q in found.items() if q >= best - 0.06}
@@ -377,7 +392,11 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     text = query.q.strip()[:200]
     matched, leftover = understand(index, text) if text else ({}, set())
     names = _name_scores(index, leftover | set(tokens(normalize(text)))) if text else {}
-    text_ranks = fts.search(sorted(leftover)) if leftover else {}
+    # Words the vocabulary only half knows ("canser") are also looked up as the word meant.
+    meant = {
+        max(found, key=found.__getitem__) for t in leftover if (found := _token_matches(index, t))
+    }
+    text_ranks = fts.search(sorted(leftover | meant)) if leftover else {}
 
     by_kind: dict[str, dict[int, float]] = {
         "condition": {},

@@ -175,3 +175,19 @@ def tokens(text: str) -> list[str]:
     return [
         _strip_article(t) for t in text.split() if t not in STOPWORDS and (len(t) > 1 or is_cjk(t))
     ]
+
+
+_SOUNDS = (("ph", "f"), ("ck", "c"), ("k", "c"), ("qu", "c"), ("y", "i"), ("z", "s"), ("th", "t"))
+_DOUBLE = re.compile(r"(\w)\1+")
+
+
+def sound_key(token: str) -> str:
+    """A rough spelling-by-ear key for Latin-script words: "lumfoma" and "lymphoma" share most of
+    it, so a word typed as it sounds still finds the word meant."""
+    if not token.isascii():
+        return token
+    key = token
+    for written, heard in _SOUNDS:
+        key = key.replace(written, heard)
+    key = key.replace("ae", "e").replace("oe", "e")
+    return _DOUBLE.sub(r"\1", key)
