@@ -108,24 +108,26 @@ def _token_matches(index: DirectoryIndex, token: str) -> dict[str, float]:
     """
     exact = token in index.terms_by_token
     found = {token: 1.0} if exact else {}
-    if len(token) >= 5:
-        cutoff = 90 if exact else 80 if len(token) < 8 else 75
+    if len(token) >= 5 and not exact:
+        cutoff = 80 if len(token) < 8 else 75
         for candidate, score, _ in process.extract(
             token, index.vocabulary_tokens, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
         ):
             found.setdefault(candidate, score / 100)
-    if len(token) >= 3 and not exact:
-        # Inflected forms ("легких" for "легкие", "sarcomas") share all but their ending.
+    if len(token) >= 3:
+        # Inflected forms ("легких" for "легкие", "sarcomas") share all but their ending; a
+        # known word keeps only its own near-identical forms ("tumor", "tumors").
         stem = token[: max(3, min(len(token) - 2, 4))]
+        floor = 0.9 if exact else 0.7
         for candidate in index.stems.get(stem, ()):
             shorter = min(len(candidate), len(token))
             if (
                 abs(len(candidate) - len(token)) <= 3
                 and _common_prefix(candidate, token) >= max(3, shorter - 3)
-                and (similar := fuzz.ratio(candidate, token) / 100) >= 0.7
+                and (similar := fuzz.ratio(candidate, token) / 100) >= floor
             ):
-                found.setdefault(candidate, min(0.85, similar))
-    if len(token) >= 5 and not exact:
+                found.setdefault(candidate, min(0.85, similar) if not exact else similar)
+    if len(token) >= 5 and not exact and max(found.values(), default=0) < 0.9:
         # Spelled as it sounds: "lumfoma", "sarkoma", "leukimia".
         for key, score, _ in process.extract(
             sound_key(token), index.sound_keys, scorer=fuzz.ratio, score_cutoff=85, limit=4
@@ -153,8 +155,11 @@ GENERAL = 12
 PARTIAL = 0.7
 
 
-def understand(index: DirectoryIndex, text: str) -> tuple[dict[tuple[str, int], float], set[str]]:
-    """Which conditions, programs, specialties and services the words name; the words left over.
+def understand(
+    index: DirectoryIndex, text: str
+) -> tuple[dict[tuple[str, int], float], set[str], set[str]]:
+    """Which conditions, programs, specialties and services the words name; the words left
+    over; and for those, the vocabulary words they come closest to ("canser" -> "cancer").
 
     A term matches when every one of its words is in the query (typos and endings tolerated).
     A query word that no whole term explains may still stand for the terms it is part of, when
@@ -216,7 +221,8 @@ def understand(index: DirectoryIndex, text: str) -> tuple[dict[tuple[str, int], 
                 matched[key] = max(matched.get(key, 0), score)
         used |= {t for t in query_tokens if is_cjk(t)} if matched else set()
     leftover = {t for t in query_tokens if t not in used}
-    return matched, leftover
+    meant = {max(near, key=near.__getitem__) for token in leftover if (near := options.get(token))}
+    return matched, leftover, meant
 
 
 def _partial_matches(
@@ -390,12 +396,9 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     """Run a Find a Doctor search: matching clinicians, one page of them, facets with counts."""
     index = current()
     text = query.q.strip()[:200]
-    matched, leftover = understand(index, text) if text else ({}, set())
+    matched, leftover, meant = understand(index, text) if text else ({}, set(), set())
     names = _name_scores(index, leftover | set(tokens(normalize(text)))) if text else {}
     # Words the vocabulary only half knows ("canser") are also looked up as the word meant.
-    meant = {
-        max(found, key=found.__getitem__) for t in leftover if (found := _token_matches(index, t))
-    }
     text_ranks = fts.search(sorted(leftover | meant)) if leftover else {}
 
     by_kind: dict[str, dict[int, float]] = {
