@@ -384,7 +384,9 @@ def _service_givers(index: DirectoryIndex, services: dict[int, float]) -> Mask |
     if not services:
         return None
     givers = np.zeros(index.size, dtype=np.bool_)
-    for service in services:
+    # "radiation oncologist" asks for radiation, though "oncologist" alone would mean drugs.
+    strongest = max(services.values())
+    for service in (s for s, score in services.items() if score >= 0.75 * strongest):
         for specialty_id in index.services[service][1]:
             at_list = index.positions_by_specialty.get(specialty_id)
             if at_list is not None:

@@ -250,8 +250,31 @@ PHRASES = [
     ("leukaemia", "leukemia"),
 ]
 
+# Typed the way it sounds or half-remembered, in every language.
+MISSPELLED_SYMPTOMS = [
+    ("lumpp in neck", "head-neck"),
+    ("blod in urine", "genitourinary"),
+    ("couging blood", "thoracic"),
+    ("trouble swalowing", "gastrointestinal"),
+    ("nite sweats", "lymphoma"),
+    ("hedache", "neuro-oncology"),
+    ("bruizing", "leukemia"),
+    ("lumfoma", "lymphoma"),
+    ("sarkoma", "bone-sarcoma"),
+    ("tos con sangr", "thoracic"),
+    ("dificuldade pra engolir", "gastrointestinal"),
+    ("кашель с кровю", "thoracic"),
+    ("grandma cancer", "geriatric"),
+    ("ganglios inflamados", "lymphoma"),
+    ("manchas roxas", "leukemia"),
+    ("盗汗", "lymphoma"),
+    ("تعرق ليلي", "lymphoma"),
+    ("ночная потливость", "lymphoma"),
+]
+
 PROGRAM_QUERIES = (
-    SINGLE_WORDS
+    MISSPELLED_SYMPTOMS
+    + SINGLE_WORDS
     + ABBREVIATIONS
     + SYMPTOMS_EN
     + TYPOS
@@ -329,6 +352,18 @@ SERVICE_QUERIES = [
     ("второе мнение саркома", "bone-sarcoma", TREATING),
     ("облучение рак простаты", "genitourinary", RADIATION),
     ("химиотерапия лимфома", "lymphoma", DRUGS),
+    ("radiation oncologist lung", "thoracic", RADIATION),
+    ("breast surgeon", "breast", SURGICAL),
+    ("surgeon for kidney cancer", "genitourinary", SURGICAL),
+    ("chemo for leukemia", "leukemia", DRUGS),
+    ("second opinion on my brain tumor", "neuro-oncology", TREATING),
+    ("2nd opinion lung cancer", "thoracic", TREATING),
+    ("second opinon sarcoma", "bone-sarcoma", TREATING),
+    ("cirujano de mama", "breast", SURGICAL),
+    ("cirurgião de mama", "breast", SURGICAL),
+    ("白血病化疗", "leukemia", DRUGS),
+    ("العلاج الإشعاعي لسرطان البروستاتا", "genitourinary", RADIATION),
+    ("хирург саркома", "bone-sarcoma", SURGICAL),
 ]
 
 
