@@ -106,7 +106,18 @@
     schedule(5);
   }
 
+  // Disclosures marked data-open-wide (search filters) start open where there is room for them;
+  // on a phone they stay closed so the results come first. Also after htmx swaps in results.
+  function openWideDisclosures() {
+    if (!window.matchMedia("(min-width: 48.01rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   function start() {
+    openWideDisclosures();
+    document.body.addEventListener("htmx:afterSwap", openWideDisclosures);
     setUpMenu();
     setUpLanguageMenu();
     focusErrorSummary();
