@@ -101,4 +101,7 @@ def _name_known_objects(case, objects):
 @budget(12)
 def test_every_operation_keeps_to_the_document(case, identity):
     _name_known_objects(case, identity["objects"])
-    case.call_and_validate(headers=identity["headers"], cookies=identity["cookies"], checks=CHECKS)
+    # The app gzips large bodies for clients that accept it; schemathesis' WSGI transport does
+    # not decode them, so ask for the plain body the document describes.
+    headers = {**identity["headers"], "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, cookies=identity["cookies"], checks=CHECKS)
