@@ -220,23 +220,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--pg-name",
+        default=os.environ.get("BENCH_PG_NAME", "medcenter_bench"),
+        help="the throw-away PostgreSQL database (dropped and created), one per person",
+    )
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="medcenter-dir-bench-")
     targets = [("SQLite", f"sqlite:///{scratch}/bench.sqlite3")]
     pg = os.environ.get("DATABASE_URL_POSTGRES", "postgres://postgres@127.0.0.1:5432/medcenter")
     if subprocess.run([sys.executable, str(ROOT / "scripts/pg_reachable.py"), pg]).returncode == 0:
         base = pg.rsplit("/", 1)[0]
-        subprocess.run(
-            ["psql", f"{base}/postgres", "-qc", "DROP DATABASE IF EXISTS medcenter_bench"],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            ["psql", f"{base}/postgres", "-qc", "CREATE DATABASE medcenter_bench"],
-            check=True,
-            capture_output=True,
-        )
-        targets.append(("PostgreSQL", f"{base}/medcenter_bench"))
+        for sql in (
+            f'DROP DATABASE IF EXISTS "{args.pg_name}"',
+            f'CREATE DATABASE "{args.pg_name}"',
+        ):
+            subprocess.run(
+                ["psql", f"{base}/postgres", "-qc", sql], check=True, capture_output=True
+            )
+        targets.append(("PostgreSQL", f"{base}/{args.pg_name}"))
     for label, url in targets:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},

@@ -29,6 +29,7 @@ from medcenter.directory.text import is_cjk, normalize, tokens
 
 CARD_FIELDS = (
     "id",
+    "public_id",  # the request link of a doctor with no time soon (directory.availability)
     "slug",
     "given_name",
     "family_name",

@@ -8,6 +8,8 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Appointments and referrals")
 
     def ready(self) -> None:
-        from medcenter.scheduling import notices
+        from medcenter.directory.availability import register_next_available
+        from medcenter.scheduling import findadoctor, notices
 
         notices.register()
+        register_next_available(findadoctor.next_available_links)

@@ -7,11 +7,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.core import bounds
 from medcenter.core.uploads import CheckedUpload, check_upload
-from medcenter.directory.models import Condition, Location, Specialty
+from medcenter.directory.models import Clinician, Condition, Location, Specialty
 from medcenter.patients.models import PATIENT_LANGUAGES
 from medcenter.scheduling.models import ReferralStatus, Urgency, VisitType
 from medcenter.scheduling.referrals import MAX_DOCUMENTS, npi_is_valid
@@ -117,6 +118,17 @@ class ReferralFormBase(forms.Form):
         return data
 
 
+class ClinicianField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A doctor by public id, carried in a hidden field; one that does not resolve is ignored,
+    so a stale or altered link still lets the request through, to the general queue."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
 class RequestForm(ReferralFormBase):
     """A patient, or someone on their behalf, asks for an appointment."""
 
@@ -127,7 +139,23 @@ class RequestForm(ReferralFormBase):
     submitter_name = forms.CharField(
         label=_("Your name, if you are not the patient"), max_length=200, required=False
     )
+    # Set from "Request an appointment" on a doctor's card or profile (?clinician=<public id>).
+    requested_clinician = ClinicianField(
+        queryset=Clinician.objects.filter(is_active=True),
+        to_field_name="public_id",
+        required=False,
+        widget=forms.HiddenInput,
+    )
     field_order = ["relationship", "submitter_name"]
+
+    @cached_property
+    def chosen_clinician(self) -> Clinician | None:
+        """The doctor this request is for, as the page shows it, or None."""
+        value = self["requested_clinician"].value()
+        if isinstance(value, Clinician):
+            return value
+        found = self.fields["requested_clinician"].to_python(value)
+        return found if isinstance(found, Clinician) else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

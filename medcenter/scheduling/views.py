@@ -100,6 +100,8 @@ def request_appointment(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("condition"):
         initial["condition"] = request.GET["condition"]
+    if request.GET.get("clinician"):
+        initial["requested_clinician"] = request.GET["clinician"]
     form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
     source = ReferralSource.PATIENT
     if form.is_bound and form.data.get("relationship") == "family":
