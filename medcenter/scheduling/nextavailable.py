@@ -13,8 +13,9 @@ Tokens are random, not counters, so an evicted token can never come back with an
 and revive stale entries; a missing token is created on the spot (which misses once).
 Tokens are replaced after the writer's transaction commits: a reader that fetched the old
 token may store what it computed under it, but nobody asks for that token any more.
+An entry whose slot has come within its visit's minimum notice is recomputed when read.
 Entries also expire after NEXT_AVAILABLE_CACHE_SECONDS, which bounds what nothing announces:
-a hold that runs out between sweeps, the clock moving past a slot's minimum notice.
+a hold that runs out before the sweep releases it, a slot entering the 30-day window.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Found:
     """The earliest new-patient slot of one clinician, as cached: plain values only."""
 
     start_epoch: int  # seconds since 1970 (UTC)
+    bookable_until_epoch: int  # when the visit's minimum notice rules the slot out
     visit_code: str
     location_id: int
     location_slug: str
@@ -46,7 +48,7 @@ Entry = Found | None
 
 
 def seconds() -> int:
-    return int(getattr(settings, "NEXT_AVAILABLE_CACHE_SECONDS", 120))
+    return int(getattr(settings, "NEXT_AVAILABLE_CACHE_SECONDS", 600))
 
 
 def _token() -> str:

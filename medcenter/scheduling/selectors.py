@@ -89,19 +89,30 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def calendars(
-    *, owners: Sequence[Owner], start: datetime, end: datetime
+    *,
+    owners: Sequence[Owner],
+    start: datetime,
+    end: datetime,
+    visit_type_ids: Sequence[int] | None = None,
 ) -> dict[Owner, engine.Calendar]:
-    """Rules, bookings and exceptions for each owner between start and end, in four queries."""
+    """Rules, bookings and exceptions for each owner between start and end, in four queries.
+
+    With `visit_type_ids`, only the rules offering one of them are read, and the bookings of
+    owners without such a rule are not (they have no slot of those types anyway).
+    """
     clinician_ids = [pk for kind, pk in owners if kind == "clinician"]
     resource_ids = [pk for kind, pk in owners if kind == "resource"]
     owner_q = Q(clinician_id__in=clinician_ids) | Q(resource_id__in=resource_ids)
     tz = center_tz()
     first_day, last_day = start.astimezone(tz).date(), end.astimezone(tz).date()
 
+    rules_qs = AvailabilityRule.objects.filter(owner_q, valid_from__lte=last_day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
+    )
+    if visit_type_ids is not None:
+        rules_qs = rules_qs.filter(visit_types__in=visit_type_ids).distinct()
     rules_rows = list(
-        AvailabilityRule.objects.filter(owner_q, valid_from__lte=last_day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-        .values_list(
+        rules_qs.values_list(
             "pk",
             "clinician_id",
             "resource_id",
@@ -137,6 +148,11 @@ def calendars(
             )
         )
         locations[owner].add(loc)
+    if visit_type_ids is not None:
+        with_rules = list(rules)
+        clinician_ids = [pk for kind, pk in with_rules if kind == "clinician"]
+        resource_ids = [pk for kind, pk in with_rules if kind == "resource"]
+        owner_q = Q(clinician_id__in=clinician_ids) | Q(resource_id__in=resource_ids)
 
     busy: dict[Owner, list[engine.Busy]] = defaultdict(list)
     now = timezone.now()
@@ -575,23 +591,26 @@ def next_available_for(
     if not ids:
         return {}
     found = nextavailable.lookup(ids)
-    missing = [pk for pk in ids if pk not in found.hits]
+    # An entry whose slot has come inside its visit's notice is recomputed, not shown.
+    soon = timezone.now().timestamp()
+    missing = [
+        pk
+        for pk in ids
+        if pk not in found.hits
+        or ((hit := found.hits[pk]) is not None and hit.bookable_until_epoch < soon)
+    ]
     entries = dict(found.hits)
     if missing:
         computed = _compute_next_available(missing, days=days)
         nextavailable.store(found, computed)
         entries.update(computed)
     answers = {}
-    now = timezone.now()
     for pk in ids:
         entry = entries.get(pk)
         if entry is None:
             answers[pk] = NextAvailable(clinician_id=pk, start=None)
             continue
         start = datetime.fromtimestamp(entry.start_epoch, UTC)
-        if start <= now:  # kept past its time (the entry's time-out bounds this)
-            answers[pk] = NextAvailable(clinician_id=pk, start=None)
-            continue
         answers[pk] = NextAvailable(
             clinician_id=pk,
             start=start.astimezone(location_tz(entry.location_id)),
@@ -625,6 +644,7 @@ def _compute_next_available(
         owners=owners,
         start=min(s for _v, s, _e in windows),
         end=max(e for _v, _s, e in windows),
+        visit_type_ids=[v.pk for v, _s, _e in windows],
     )
     tz = center_tz()
     best: dict[int, tuple[engine.Slot, VisitType]] = {}
@@ -648,6 +668,8 @@ def _compute_next_available(
     for pk, (slot, visit) in best.items():
         result[pk] = nextavailable.Found(
             start_epoch=int(slot.start.timestamp()),
+            # Past this moment the slot is inside the visit's notice: no longer bookable online.
+            bookable_until_epoch=int(slot.start.timestamp()) - visit.min_notice_hours * 3600,
             visit_code=visit.code,
             location_id=slot.location_id,
             location_slug=slugs.get(slot.location_id, ""),
