@@ -16,6 +16,7 @@ from html import escape
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from medcenter.directory.models import Clinician
 
@@ -49,7 +50,11 @@ def when(starts_at: datetime) -> str:
     """A visit's start as the visitor reads it: weekday, day and month, time of day."""
     return _("%(weekday)s, %(date)s at %(time)s") % {
         "weekday": formats.date_format(starts_at, "D"),
-        "date": formats.date_format(starts_at, "MONTH_DAY_FORMAT"),
+        # A format name or a format: Russian needs the month's genitive ("j E"), which the
+        # locale's MONTH_DAY_FORMAT does not give.
+        "date": formats.date_format(
+            starts_at, pgettext("format of a visit's day and month", "MONTH_DAY_FORMAT")
+        ),
         "time": formats.time_format(starts_at, "TIME_FORMAT"),
     }
 

@@ -383,3 +383,24 @@ def test_staff_booking_also_moves_it_on(new_patient_clinic, committed):
         )
 
     assert _next(clinician).start > first
+
+
+def test_saving_an_exception_in_the_admin_moves_it_on(new_patient_clinic, committed, rf):
+    from django.contrib import admin
+
+    from medcenter.scheduling.admin import AvailabilityExceptionAdmin
+
+    clinician, _location, _visit = new_patient_clinic
+    first = _next(clinician).start
+    leave = AvailabilityException(
+        clinician=clinician,
+        kind=ExceptionKind.LEAVE,
+        starts_at=first - timedelta(hours=1),
+        ends_at=first + timedelta(days=2),
+    )
+    model_admin = AvailabilityExceptionAdmin(AvailabilityException, admin.site)
+
+    with committed():
+        model_admin.save_model(rf.post("/"), leave, None, False)
+
+    assert _next(clinician).start >= first + timedelta(days=2)
