@@ -38,6 +38,15 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def monday_morning():
+    """A fixed Monday 8:00 (local), so that the slot after the first is the same morning."""
+    with time_machine.travel(
+        datetime(2026, 12, 14, 8, tzinfo=ZoneInfo("America/New_York")), tick=False
+    ):
+        yield
+
+
+@pytest.fixture
 def new_patient_clinic(clinic):
     """The `clinic` fixture's clinician, holding new-patient visits (bookable online)."""
     clinician, location, visit = clinic
@@ -76,7 +85,9 @@ def test_gives_the_first_new_patient_slot_past_the_notice(new_patient_clinic):
     assert found.location_slug == location.slug
 
 
-def test_a_booked_slot_moves_next_available_on(new_patient_clinic, patient, committed):
+def test_a_booked_slot_moves_next_available_on(
+    monday_morning, new_patient_clinic, patient, committed
+):
     clinician, _location, visit = new_patient_clinic
     first = _next(clinician).start  # computed and cached
 
@@ -306,7 +317,7 @@ def test_a_doctor_with_no_time_soon_offers_the_request_form_for_them(db, client)
 
 
 def test_the_profile_moves_on_when_its_slot_is_booked(
-    new_patient_clinic, client, patient, committed
+    monday_morning, new_patient_clinic, client, patient, committed
 ):
     clinician, _location, visit = new_patient_clinic
     first = _next(clinician).start
