@@ -3,7 +3,7 @@
 Registered from SchedulingConfig.ready(); the directory calls it once per page with the
 clinicians it shows. The times come from selectors.next_available_for (the slot engine,
 cached); a clinician who takes no new patients, or has no online new-patient slot within
-the window, gets the appointment request form with that clinician chosen.
+the window, gets the appointment request form with that clinician chosen (`?clinician=<slug>`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def next_available_links(clinicians: Sequence[Clinician]) -> dict[int, NextAvail
     for clinician in clinicians:
         slot = found.get(clinician.pk)
         if slot is None or slot.start is None:
-            query = urlencode({"clinician": str(clinician.public_id)})
+            query = urlencode({"clinician": clinician.slug})
             links[clinician.pk] = NextAvailable(starts_at=None, url=f"{request_form}?{query}")
             continue
         query = urlencode(

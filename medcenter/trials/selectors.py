@@ -10,9 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from medcenter.patients.access import Basis, PatientAccess
@@ -470,3 +472,19 @@ def note_relevance(note: str, trials: list[Trial]) -> dict[int, float]:
         note, [trial_text(t) for t in trials], note_similarities(note, trials)
     )
     return {t.pk: value for t, value in zip(trials, relevance, strict=True)}
+
+
+def open_trials_per_program() -> dict[str, int]:
+    """Count the open trials of each program (by program slug), as the catalogue has them."""
+    rows = (
+        Trial.objects.open()
+        .exclude(program=None)
+        .values("program__slug")
+        .annotate(open_trials=Count("id"))
+    )
+    return {row["program__slug"]: row["open_trials"] for row in rows}
+
+
+def trials_of_program_url(slug: str) -> str:
+    """Where the open trials of one program are listed."""
+    return f"{reverse('trials:search')}?{urlencode({'program': slug})}"
