@@ -4,20 +4,10 @@ from playwright.sync_api import expect
 from e2e.journeys import blocking_violations as _blocking_violations
 from e2e.journeys import sign_in_staff, totp_code
 from medcenter.accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, add_authenticator
-from medcenter.pages.tests.shell import LANGUAGE_CODES, public_urls
+from medcenter.pages.tests.shell import LANGUAGE_CODES
 
-SHELL_URLS = [
-    *public_urls(),
-    *[f"/{code}/accounts/sign-in/" for code in LANGUAGE_CODES],
-    *[f"/{code}/no-such-page/" for code in LANGUAGE_CODES],
-]
-
-
-@pytest.mark.parametrize("url", SHELL_URLS)
-def test_shell_pages_have_no_serious_accessibility_violations(page, url):
-    page.goto(url)
-
-    assert _blocking_violations(page) == []
+# The shell's pages in every language (axe, 320 px reflow, idrefs) are checked by the crawl
+# in e2e/test_crawl.py, with every other page a visitor reaches.
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
@@ -95,15 +85,6 @@ def test_the_menu_is_open_on_a_wide_screen_without_a_toggle(page):
 
     expect(page.locator(".menu-toggle")).to_be_hidden()
     expect(page.locator("#site-menu a").first).to_be_visible()
-
-
-@pytest.mark.parametrize("url", [u for u in public_urls() if u.split("/")[1] in ("en", "ar", "ru")])
-def test_pages_reflow_at_320_pixels_without_horizontal_scrolling(narrow_page, url):
-    narrow_page.goto(url)
-
-    assert narrow_page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
 
 
 def test_a_staff_member_fixes_a_form_by_keyboard_without_retyping(page):

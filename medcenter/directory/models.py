@@ -29,6 +29,11 @@ class Translated(models.Model):
         value = self.translations.get(code, {}).get(field)
         return value if value else getattr(self, field)
 
+    def language_of(self, field: str, language: str | None = None) -> str:
+        """The language `localized(field, language)` is written in: the one asked, or English."""
+        code = (language or get_language() or "en").lower()
+        return code if self.translations.get(code, {}).get(field) else "en"
+
 
 class Specialty(Translated):
     slug = models.SlugField(unique=True)

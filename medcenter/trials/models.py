@@ -162,13 +162,20 @@ class Trial(PublicModel):
         return " / ".join(str(PHASE_LABELS.get(p, p)) for p in self.phases) or "—"
 
     def plain(self, language: str) -> dict[str, str]:
-        """The plain-language title and summary in `language`, falling back to English."""
+        """The plain-language title and summary in `language`, falling back to English.
+
+        `language` in the result names the language the text is in, for the page's `lang`.
+        """
         base = language.split("-")[0].split("_")[0]
         for code in (language, base, "en"):
             text = self.plain_language.get(code)
             if text:
-                return {"title": text.get("title", ""), "summary": text.get("summary", "")}
-        return {"title": self.brief_title, "summary": self.brief_summary}
+                return {
+                    "title": text.get("title", ""),
+                    "summary": text.get("summary", ""),
+                    "language": code,
+                }
+        return {"title": self.brief_title, "summary": self.brief_summary, "language": "en"}
 
     @property
     def is_enrolling(self) -> bool:

@@ -50,7 +50,8 @@ def test_a_form_with_errors_comes_back_filled_in_with_inline_errors(client):
     assert response.status_code == 200
     assert 'value="Rowan Demo"' in html
     assert 'value="not-an-email"' in html
-    assert 'id="id_email_errors"' in html
+    assert 'id="id_email_error"' in html
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
     assert 'aria-invalid="true"' in html
     assert 'id="error-summary"' in html
 
