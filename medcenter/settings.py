@@ -152,7 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://medcenter")}
+# In-process default: room for every doctor's "next available" (two entries each) besides the
+# pages; Django's default of 300 entries would evict them faster than a search page reads them.
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://medcenter?max_entries=50000")
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -313,6 +317,9 @@ CENTER = {
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SCHEDULING_HOLD_MINUTES = env.int("SCHEDULING_HOLD_MINUTES", default=10)
 SCHEDULING_OFFER_MINUTES = env.int("SCHEDULING_OFFER_MINUTES", default=120)
+# How long Find a Doctor's "next available" is cached per clinician at most (bookings and
+# availability changes renew it at once; this bounds a hold that runs out between sweeps).
+NEXT_AVAILABLE_CACHE_SECONDS = env.int("NEXT_AVAILABLE_CACHE_SECONDS", default=600)
 # Reminders go out this many hours before a visit ("168,24" = 7 days and 1 day).
 SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[168, 24])
 # Text messages: a class with send(*, to, body, idempotency_key) -> str (the gateway's id).

@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from medcenter.directory import availability
 from medcenter.directory.search import FacetValue, Hit
 
 FacetGroup = tuple[str, str | Promise, Sequence[tuple[FacetValue, str]]]
@@ -53,6 +54,7 @@ def result_cards(hits: Sequence[Hit]) -> SafeString:
     pattern = reverse("directory:doctor", kwargs={"slug": "slug-placeholder"})
     accepting = escape(_("Accepting new patients"))
     video = escape(_("Video visits"))
+    soonest = availability.next_available([hit.clinician for hit in hits])
     parts: list[str] = []
     for hit in hits:
         c = hit.clinician
@@ -70,6 +72,7 @@ def result_cards(hits: Sequence[Hit]) -> SafeString:
             f'<h2 class="doctor-card__name"><a href="{escape(url)}">'
             f"{escape(c.display_name)}</a></h2>"
             f'<p class="doctor-card__title">{escape(c.title)}</p>'
-            f'<p class="meta">{meta}</p><p>{badges}</p></div></li>'
+            f'<p class="meta">{meta}</p><p>{badges}</p>'
+            f"{availability.render(c, soonest.get(c.pk))}</div></li>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

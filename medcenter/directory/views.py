@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
+from medcenter.directory import availability
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
@@ -72,9 +73,10 @@ def _toggle_links(
     return links
 
 
+# Not cached whole: its next available must move on as soon as a slot is booked (the times
+# themselves are cached per clinician by their provider, and the shell per language).
 @public_route
 @require_safe
-@cache_public_page
 def doctor(request: HttpRequest, slug: str) -> HttpResponse:
     clinician = (
         Clinician.objects.filter(slug=slug, is_active=True)
@@ -84,8 +86,15 @@ def doctor(request: HttpRequest, slug: str) -> HttpResponse:
     if clinician is None:
         raise Http404
     languages = [language_name(code) for code in clinician.languages]
+    soonest = availability.next_available([clinician]).get(clinician.pk)
     return render(
-        request, "directory/doctor.html", {"clinician": clinician, "languages": languages}
+        request,
+        "directory/doctor.html",
+        {
+            "clinician": clinician,
+            "languages": languages,
+            "next_available": availability.render(clinician, soonest),
+        },
     )
 
 

@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 from medcenter.directory.models import Clinician, Location, Specialty
 from medcenter.patients.access import PatientAccess, is_mfa_verified
 from medcenter.patients.selectors import get_patient_for, records_for
-from medcenter.scheduling import engine
+from medcenter.scheduling import engine, nextavailable
 from medcenter.scheduling.models import (
     LIVE_STATUSES,
     Appointment,
     AppointmentStatus,
     AvailabilityException,
     AvailabilityRule,
+    BookingMode,
     NewPatientBooking,
     Referral,
     ReferralStatus,
@@ -89,19 +90,30 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def calendars(
-    *, owners: Sequence[Owner], start: datetime, end: datetime
+    *,
+    owners: Sequence[Owner],
+    start: datetime,
+    end: datetime,
+    visit_type_ids: Sequence[int] | None = None,
 ) -> dict[Owner, engine.Calendar]:
-    """Rules, bookings and exceptions for each owner between start and end, in four queries."""
+    """Rules, bookings and exceptions for each owner between start and end, in four queries.
+
+    With `visit_type_ids`, only the rules offering one of them are kept, and the bookings of
+    owners without such a rule are not read (they have no slot of those types anyway). The
+    rules are still looked up by owner and filtered here: a join on the visit types makes
+    SQLite walk every rule of the type instead of the owners' few.
+    """
     clinician_ids = [pk for kind, pk in owners if kind == "clinician"]
     resource_ids = [pk for kind, pk in owners if kind == "resource"]
     owner_q = Q(clinician_id__in=clinician_ids) | Q(resource_id__in=resource_ids)
     tz = center_tz()
     first_day, last_day = start.astimezone(tz).date(), end.astimezone(tz).date()
 
+    rules_qs = AvailabilityRule.objects.filter(owner_q, valid_from__lte=last_day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
+    )
     rules_rows = list(
-        AvailabilityRule.objects.filter(owner_q, valid_from__lte=last_day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
-        .values_list(
+        rules_qs.values_list(
             "pk",
             "clinician_id",
             "resource_id",
@@ -122,7 +134,10 @@ def calendars(
 
     rules: dict[Owner, list[engine.Rule]] = defaultdict(list)
     locations: dict[Owner, set[int]] = defaultdict(set)
+    wanted = None if visit_type_ids is None else frozenset(visit_type_ids)
     for pk, cid, rid, loc, weekday, s, e, vf, vu in rules_rows:
+        if wanted is not None and not types[pk] & wanted:
+            continue
         owner: Owner = ("clinician", cid) if cid is not None else ("resource", rid)
         rules[owner].append(
             engine.Rule(
@@ -137,6 +152,11 @@ def calendars(
             )
         )
         locations[owner].add(loc)
+    if visit_type_ids is not None:
+        with_rules = list(rules)
+        clinician_ids = [pk for kind, pk in with_rules if kind == "clinician"]
+        resource_ids = [pk for kind, pk in with_rules if kind == "resource"]
+        owner_q = Q(clinician_id__in=clinician_ids) | Q(resource_id__in=resource_ids)
 
     busy: dict[Owner, list[engine.Busy]] = defaultdict(list)
     now = timezone.now()
@@ -563,3 +583,135 @@ def new_patient_booking(public_id: Any) -> NewPatientBooking | None:
         )
     except (ValueError, TypeError, ValidationError):
         return None
+
+
+# --- Next available (Find a Doctor) -----------------------------------------------------------
+
+NEXT_AVAILABLE_DAYS = 30  # a doctor shows a time only when a new patient can be seen this soon
+
+
+@dataclass(frozen=True)
+class NextAvailable:
+    """The earliest bookable new-patient visit of one clinician, or None for `start`."""
+
+    clinician_id: int
+    start: datetime | None  # aware, in the zone of the slot's location
+    visit_code: str = ""
+    location_slug: str = ""
+
+
+def location_tz(location_id: int | None = None) -> ZoneInfo:
+    """The time zone a location's clinics keep: every site keeps the center's zone, which is
+    also the zone the availability rules are written in."""
+    return center_tz()
+
+
+def new_patient_visit_types() -> list[VisitType]:
+    """Visit types a new patient can book online by themselves, with a clinician."""
+    return list(
+        VisitType.objects.filter(
+            is_active=True,
+            new_patients=True,
+            booking_mode=BookingMode.DIRECT,
+            resource_kind="",
+        )
+    )
+
+
+def next_available_for(
+    *, clinician_ids: Sequence[int], days: int = NEXT_AVAILABLE_DAYS
+) -> dict[int, NextAvailable]:
+    """The earliest online-bookable new-patient slot within `days` of each clinician.
+
+    Batched and cached: a page of clinicians costs one cache round trip when nothing changed,
+    and a fixed number of queries (visit types, the four of `calendars`, locations) for those
+    whose entry is missing or stale, however many they are (nextavailable.py).
+    """
+    ids = list(dict.fromkeys(clinician_ids))
+    if not ids:
+        return {}
+    found = nextavailable.lookup(ids)
+    # An entry whose slot has come inside its visit's notice is recomputed, not shown.
+    soon = timezone.now().timestamp()
+    missing = [
+        pk
+        for pk in ids
+        if pk not in found.hits
+        or ((hit := found.hits[pk]) is not None and hit.bookable_until_epoch < soon)
+    ]
+    entries = dict(found.hits)
+    if missing:
+        computed = _compute_next_available(missing, days=days)
+        nextavailable.store(found, computed)
+        entries.update(computed)
+    answers = {}
+    for pk in ids:
+        entry = entries.get(pk)
+        if entry is None:
+            answers[pk] = NextAvailable(clinician_id=pk, start=None)
+            continue
+        start = datetime.fromtimestamp(entry.start_epoch, UTC)
+        answers[pk] = NextAvailable(
+            clinician_id=pk,
+            start=start.astimezone(location_tz(entry.location_id)),
+            visit_code=entry.visit_code,
+            location_slug=entry.location_slug,
+        )
+    return answers
+
+
+def _compute_next_available(
+    clinician_ids: Sequence[int], *, days: int
+) -> dict[int, nextavailable.Entry]:
+    types = new_patient_visit_types()
+    result: dict[int, nextavailable.Entry] = dict.fromkeys(clinician_ids)
+    if not types:
+        return result
+    now = timezone.now()
+    windows = [
+        (
+            visit,
+            max(now, earliest_bookable(visit)),
+            min(now + timedelta(days=days), latest_bookable(visit)),
+        )
+        for visit in types
+    ]
+    windows = [(v, s, e) for v, s, e in windows if s < e]
+    if not windows:
+        return result
+    owners: list[Owner] = [("clinician", pk) for pk in clinician_ids]
+    cals = calendars(
+        owners=owners,
+        start=min(s for _v, s, _e in windows),
+        end=max(e for _v, _s, e in windows),
+        visit_type_ids=[v.pk for v, _s, _e in windows],
+    )
+    tz = center_tz()
+    best: dict[int, tuple[engine.Slot, VisitType]] = {}
+    for owner in owners:
+        calendar = cals[owner]
+        if not calendar.rules:
+            continue
+        for visit, start, end in windows:
+            slot = engine.next_available(
+                calendar=calendar, visit=visit_spec(visit), start=start, end=end, tz=tz
+            )
+            if slot is not None and (owner[1] not in best or slot.start < best[owner[1]][0].start):
+                best[owner[1]] = (slot, visit)
+    if not best:
+        return result
+    slugs = dict(
+        Location.objects.filter(pk__in={s.location_id for s, _v in best.values()}).values_list(
+            "pk", "slug"
+        )
+    )
+    for pk, (slot, visit) in best.items():
+        result[pk] = nextavailable.Found(
+            start_epoch=int(slot.start.timestamp()),
+            # Past this moment the slot is inside the visit's notice: no longer bookable online.
+            bookable_until_epoch=int(slot.start.timestamp()) - visit.min_notice_hours * 3600,
+            visit_code=visit.code,
+            location_id=slot.location_id,
+            location_slug=slugs.get(slot.location_id, ""),
+        )
+    return result

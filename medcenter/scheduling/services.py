@@ -28,7 +28,7 @@ from medcenter.core.throttle import Throttled, check_hourly
 from medcenter.directory.models import Clinician, Location
 from medcenter.patients.models import Patient
 from medcenter.patients.services import register_provisional_patient
-from medcenter.scheduling import engine, notify
+from medcenter.scheduling import engine, nextavailable, notify
 from medcenter.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -61,6 +61,15 @@ class SlotTaken(Conflict):
 
     def __init__(self, message: str = "") -> None:
         super().__init__(message or _("Sorry, this time was just taken. Please choose another."))
+
+
+def availability_changed(*, clinician_ids: Sequence[int | None] | None = None) -> None:
+    """Make "next available" recompute for these clinicians (everyone for None) once committed.
+
+    The booking services below call it themselves; whatever changes availability rules,
+    exceptions or visit types (the admin today) calls it with no ids.
+    """
+    nextavailable.renew(None if clinician_ids is None else [pk for pk in clinician_ids if pk])
 
 
 def hold_minutes() -> int:
@@ -152,6 +161,7 @@ def _insert(appointment: Appointment) -> Appointment:
     try:
         with transaction.atomic():
             appointment.save()
+        availability_changed(clinician_ids=[appointment.clinician_id])
         return appointment
     except IntegrityError as error:
         raise SlotTaken from error
@@ -167,6 +177,7 @@ def _insert(appointment: Appointment) -> Appointment:
         if getattr(error.__cause__, "sqlstate", None) == DEADLOCK:
             raise SlotTaken from error
         raise
+    availability_changed(clinician_ids=[appointment.clinician_id])
     return appointment
 
 
@@ -264,9 +275,11 @@ def hold_slot(
         raise ValidationError(
             {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
         )
-    Appointment.objects.filter(
+    earlier = Appointment.objects.filter(
         patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
-    ).update(
+    )
+    availability_changed(clinician_ids=list(earlier.values_list("clinician_id", flat=True)))
+    earlier.update(
         status=AppointmentStatus.CANCELLED,
         cancel_reason="another time held",
         cancelled_at=timezone.now(),
@@ -441,6 +454,7 @@ def _cancel(current: Appointment, *, actor: Any, reason: str, notify_patient: bo
         update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
     )
     WaitlistEntry.objects.filter(appointment=current).update(is_active=False)
+    availability_changed(clinician_ids=[current.clinician_id])
     if was_booked:
         if notify_patient:
             notify.appointment_cancelled(current)
@@ -485,6 +499,7 @@ def reschedule_appointment(
     current.save(
         update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"]
     )
+    availability_changed(clinician_ids=[current.clinician_id])
     if hold is not None:
         moved = Appointment.objects.select_for_update().get(pk=hold.pk)
         if moved.patient_id != current.patient_id:
@@ -550,6 +565,7 @@ def set_attendance(*, appointment: Appointment, status: str, actor: Any) -> Appo
         raise ValidationError({"status": [_("This change does not fit the appointment's status.")]})
     current.status = status
     current.save(update_fields=["status", "updated_at"])
+    availability_changed(clinician_ids=[current.clinician_id])
     if status == AppointmentStatus.FULFILLED and current.referral_id:
         referral_seen(referral=current.referral, actor=actor)
     if status == AppointmentStatus.NOSHOW:
@@ -782,6 +798,7 @@ def decline_offer(*, offer: SlotOffer, actor: Any, expired: bool = False) -> Non
         cancelled_at=timezone.now(),
     )
     hold.refresh_from_db()
+    availability_changed(clinician_ids=[hold.clinician_id])
     notify.cancel_pending(hold)
     audit.record(
         action=f"waitlist.{current.status}",
@@ -807,9 +824,12 @@ def expire_offers() -> int:
 
 def release_expired_holds() -> int:
     """Mark holds that ran out as cancelled (housekeeping: they already free their slots)."""
-    return Appointment.objects.filter(
+    expired = Appointment.objects.filter(
         status=AppointmentStatus.PENDING, hold_expires_at__lte=timezone.now(), offer__isnull=True
-    ).update(
+    )
+    # Their times are free already, but a cached "next available" may still step over them.
+    availability_changed(clinician_ids=list(expired.values_list("clinician_id", flat=True)))
+    return expired.update(
         status=AppointmentStatus.CANCELLED,
         cancel_reason="hold expired",
         cancelled_at=timezone.now(),
@@ -854,6 +874,7 @@ def hold_slot_for_visitor(
             {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
         )
     if replaces is not None:
+        availability_changed(clinician_ids=[replaces.clinician_id])
         Appointment.objects.filter(
             pk=replaces.pk, patient__isnull=True, status=AppointmentStatus.PENDING
         ).update(
@@ -886,9 +907,11 @@ def claim_visitor_hold(*, hold: Appointment, patient: Patient, actor: Any) -> Ap
     held = Appointment.objects.select_for_update().get(pk=hold.pk)
     if held.patient_id is not None or not _hold_is_live(held):
         raise _hold_lost()
-    Appointment.objects.filter(
+    earlier = Appointment.objects.filter(
         patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
-    ).update(
+    )
+    availability_changed(clinician_ids=list(earlier.values_list("clinician_id", flat=True)))
+    earlier.update(
         status=AppointmentStatus.CANCELLED,
         cancel_reason="another time held",
         cancelled_at=timezone.now(),
