@@ -174,3 +174,14 @@ def test_program_names_and_teasers_appear_in_the_visitors_language(demo_director
 
     assert "Programa de Oncología Torácica" in html
     assert "Thoracic Oncology Program" not in html
+
+
+def test_a_program_page_opens_the_request_form_for_that_program_and_offers_the_phone(
+    demo_directory, client
+):
+    html = client.get("/en/programs/breast/").content.decode()
+
+    assert 'href="/en/appointments/request/?program=breast"' in html
+    assert 'href="tel:+15550100100"' in html
+    form = client.get("/en/appointments/request/", {"program": "breast"}).content.decode()
+    assert 'selected>Breast' in form
