@@ -4,10 +4,11 @@ No database, no model, no network: a lexical, rule-based scorer that re-ranks a 
 candidate trials (ones a search already found on topic) so that the trials the patient is
 likely eligible for come first. Per (note, trial) it computes:
 
-- demographics: the patient's age and sex read from the note against the trial's minimum /
-  maximum age (the registry fields, or the criteria text when those are empty) and sex (the
-  field, or the title and conditions when it is empty); a patient outside them is very likely
-  excluded, so each is a large penalty;
+- demographics: the patient's age and sex read from the note (by trials/recognisers, as the
+  structured note reader reads them) against the trial's minimum / maximum age (the
+  registry fields, or the criteria text when those are empty) and sex (the field, or the
+  title and conditions when it is empty); a patient outside them is very likely excluded,
+  so each is a large penalty;
 - healthy volunteers: a trial that recruits healthy people is a poor match for a patient;
 - condition coverage: how much of the trial's title or of one of its conditions the note
   names, IDF-weighted. A trial is relevant when the patient has *its* condition, while a note
