@@ -98,8 +98,9 @@ def test_a_patient_finds_a_doctor_books_a_slot_gets_the_ics_and_cancels(page: Pa
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == start
 
+    page.get_by_role("link", name="Cancel the appointment").click()
     page.locator("#id_reason").fill("Moving away")
-    page.get_by_role("button", name="Cancel the appointment").click()
+    page.get_by_role("button", name="Yes, cancel the appointment").click()
     expect(page.get_by_role("main")).to_contain_text("Your appointment is cancelled")
     expect(page.locator(".facts .badge")).to_have_text("Cancelled")
     appointment.refresh_from_db()
@@ -118,7 +119,7 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
     assert blocking_violations(page) == []
     for field, value in {
         "referrer_name": "Dr Imogen Varga",
-        "referrer_npi": "1234567893",
+        "referrer_npi": "1234567890",  # a typo: the check digit is wrong
         "referrer_practice": "Hillcrest Family Practice",
         "referrer_email": "varga@example.test",
         "referrer_phone": "+1 555 010 0300",
@@ -130,11 +131,32 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
         "icd10_code": "C41.2",
     }.items():
         page.locator(f"#id_{field}").fill(value)
+    page.locator("#id_requested_clinician").select_option(label=clinician.display_name)
+    page.get_by_role("radio", name="Health insurance").check()
+    page.locator("#id_insurance_payer").fill("Northwind Health Plan")
+    page.locator("#id_insurance_member_id").fill("NW-0042-77")
     page.locator("#id_documents").set_input_files(str(report))
-    page.get_by_role("button", name="Send").click()
+    # The first ICD-10-CM check loads the code table (seconds on a busy machine).
+    page.get_by_role("button", name="Send").click(timeout=60_000)
+
+    # The wrong NPI comes back with everything kept, the PDF included (issue 16).
+    expect(page.locator("#id_referrer_npi_errors")).to_contain_text("not a valid 10-digit NPI")
+    expect(page.locator(".kept-files")).to_contain_text("Attached: pathology report.pdf")
+    expect(page.get_by_role("checkbox", name="remove pathology report.pdf")).not_to_be_checked()
+    expect(page.locator("#id_diagnosis")).to_have_value("Chondrosarcoma of the spine on MRI")
+    assert blocking_violations(page) == []
+    assert not Referral.objects.exists()
+    # Fixed and sent from the keyboard: Enter in the corrected field submits the form.
+    page.locator("#id_referrer_npi").fill("1234567893")
+    page.locator("#id_referrer_npi").press("Enter")
     expect(page.locator("h1")).to_have_text("We received your request")
+    expect(page.get_by_role("main")).to_contain_text("pathology report.pdf")
+    expect(page.get_by_role("main")).to_contain_text(f"You asked for {clinician.display_name}")
+    assert blocking_violations(page) == []
     referral = Referral.objects.get()
     assert referral.documents.get().filename == "pathology report.pdf"
+    assert referral.requested_clinician == clinician
+    assert referral.insurance_member_id == "NW-0042-77"
 
     scheduler = StaffUserFactory(roles=["scheduler"])
     sign_in_staff(page, scheduler, code)
@@ -143,6 +165,7 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
     page.get_by_role("link", name="Tobiah Quenneville").click()
     expect(page.locator("h1")).to_contain_text("Received")
     expect(page.get_by_role("link", name="pathology report.pdf")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Northwind Health Plan")
     assert blocking_violations(page) == []
 
     page.get_by_role("button", name="Register as a new patient").click()
@@ -163,3 +186,34 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
     assert referral.status == ReferralStatus.SCHEDULED
     assert appointment.patient == referral.patient
     assert (appointment.clinician, appointment.location) == (clinician, location)
+
+
+def test_a_kept_file_reads_right_to_left_at_320_px(narrow_page: Page, transactional_db, tmp_path):
+    report = tmp_path / "تقرير الأنسجة.pdf"
+    report.write_bytes(_pdf())
+    page = narrow_page
+
+    page.goto("/ar/appointments/refer/")
+    for field, value in {
+        "referrer_name": "Dr Imogen Varga",
+        "referrer_npi": "1234567890",
+        "referrer_practice": "Hillcrest Family Practice",
+        "referrer_email": "varga@example.test",
+        "referrer_phone": "+1 555 010 0300",
+        "given_name": "Tobiah",
+        "family_name": "Quenneville",
+        "date_of_birth": "1968-03-14",
+        "diagnosis": "Chondrosarcoma",
+    }.items():
+        page.locator(f"#id_{field}").fill(value)
+    page.locator("#id_documents").set_input_files(str(report))
+    page.locator("#id_referrer_npi").press("Enter", timeout=60_000)
+
+    expect(page.locator(".kept-files")).to_contain_text("تقرير الأنسجة.pdf")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert blocking_violations(page) == []
+    page.locator("#id_referrer_npi").fill("1234567893")
+    page.locator("#id_referrer_npi").press("Enter")
+    expect(page.locator("h1")).to_be_visible()
+    assert Referral.objects.get().documents.get().filename == "تقرير الأنسجة.pdf"

@@ -82,7 +82,10 @@ MIDDLEWARE = [
     "medcenter.core.middleware.request_log_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "medcenter.pages.staticfiles.StaticFilesMiddleware",  # whitenoise, one-year hashed files
+    # Pages compressed (static files come compressed already); Django pads each response
+    # against BREACH, since pages carry CSRF tokens.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is known, so that these refusals speak it; before anything reads a body.
@@ -250,19 +253,22 @@ TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "medcenter" / "static"]
+# Collected (production, `make demo`): hashed names, gzip and brotli copies, a one-year
+# immutable cache (pages/staticfiles.py). Not collected (tests, a fresh checkout): whitenoise
+# serves the source files from the finders, so nothing needs collectstatic first.
+STATIC_COLLECTED = env.bool("STATIC_COLLECTED", default=PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
             default="whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage",
         )
     },
 }
-# Without collectstatic (the embedded demo, tests) whitenoise serves from the finders.
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Email ----------------------------------------------------------------------------------
@@ -286,9 +292,11 @@ CENTER = {
     "logo_text": env.str("CENTER_LOGO_TEXT", default="Aster Valley Cancer Center"),
     "parent": env.str("CENTER_PARENT", default="Aster Valley University Hospital"),
     "street": env.str("CENTER_STREET", default="1200 Example Parkway"),
-    "city": env.str("CENTER_CITY", default="Fairhaven"),
-    "region": env.str("CENTER_REGION", default="ST"),
-    "postal_code": env.str("CENTER_POSTAL_CODE", default="00000"),
+    # The one address: the footer, the contact page and the main campus's location page
+    # (seeded from here by the directory's demo data) all show it.
+    "city": env.str("CENTER_CITY", default="Boston"),
+    "region": env.str("CENTER_REGION", default="MA"),
+    "postal_code": env.str("CENTER_POSTAL_CODE", default="02115"),
     "country": env.str("CENTER_COUNTRY", default="US"),
     "phone": env.str("CENTER_PHONE", default="+1 555 010 0100"),
     "tty": env.str("CENTER_TTY", default="711"),

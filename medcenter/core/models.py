@@ -146,3 +146,32 @@ class Notification(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class PendingUpload(PublicModel):
+    """A checked file a visitor attached to a form that came back with a problem, kept
+    encrypted in the vault until the form is sent or the upload goes stale (core.pending_uploads).
+
+    `owner` is a digest of a secret kept in the visitor's session, so only that session can
+    claim it; `purpose` names the form and field, so a token made for one cannot fill another.
+    """
+
+    owner = models.CharField(max_length=64, db_index=True)
+    purpose = models.CharField(max_length=120)
+    filename = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    vault_key = models.CharField(max_length=80, unique=True)
+    # Where it came from, for the hourly cap (sessions cost an attacker nothing, addresses do).
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["client_ip", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -46,7 +46,10 @@ _TEMPORARY_PREFIX = ".tmp-"
 
 # Every field that names a vault document, as "app_label.Model.field" (the one list; a test
 # fails for a model field called *vault* that is missing here).
-REFERENCES: tuple[str, ...] = ("scheduling.ReferralDocument.vault_key",)
+REFERENCES: tuple[str, ...] = (
+    "scheduling.ReferralDocument.vault_key",
+    "core.PendingUpload.vault_key",
+)
 # Far longer than any upload's transaction, so a document whose row is about to commit is
 # never taken for an orphan.
 ORPHAN_GRACE = timedelta(hours=1)

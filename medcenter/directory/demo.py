@@ -6,6 +6,7 @@ and the documentation can refer to them. Coordinates are ZIP-code centroids (zip
 
 import random
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from medcenter.core.seeding import DemoLogin
@@ -649,6 +650,13 @@ def _specialties() -> dict[str, Specialty]:
 def _locations() -> dict[str, Location]:
     result = {}
     for slug, name, kind, street, city, region, postal in LOCATIONS:
+        phone = "+1 555 010 0100"
+        if kind == LocationKind.MAIN_CAMPUS:
+            # The main campus is the center's own address: one source, the settings, so the
+            # location page and the site's footer and contact page never disagree.
+            center = settings.CENTER
+            street, city, region = center["street"], center["city"], center["region"]
+            postal, phone = center["postal_code"], center["phone"]
         lat, lng = zip_point(postal) or (42.34, -71.1)
         location, _ = Location.objects.update_or_create(
             slug=slug,
@@ -661,7 +669,7 @@ def _locations() -> dict[str, Location]:
                 "postal_code": postal,
                 "latitude": lat,
                 "longitude": lng,
-                "phone": "+1 555 010 0100",
+                "phone": phone,
                 "hours": [["Monday–Friday", "7:30–18:00"], ["Saturday", "8:00–12:00"]]
                 if kind != LocationKind.NETWORK
                 else [["Monday–Friday", "8:00–17:00"]],

@@ -6,11 +6,14 @@ per worker process. The database stays the source of truth: a version row, chang
 directory write, tells each worker when to rebuild.
 """
 
+import json
 import threading
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +28,9 @@ from medcenter.directory.models import (
     Program,
     Specialty,
 )
-from medcenter.directory.text import is_cjk, normalize, tokens
+from medcenter.directory.text import NON_WORD, is_cjk, normalize, sound_key, tokens
+
+DATA = Path(__file__).resolve().parent / "data"
 
 CARD_FIELDS = (
     "id",
@@ -42,11 +47,12 @@ CARD_FIELDS = (
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # "condition", "program", "specialty"
+    kind: str  # "condition", "program", "specialty", "service"
     target: int
     text: str  # normalized
     tokens: tuple[str, ...]
     cjk: bool
+    original: str = ""  # as written in the vocabulary
 
 
 @dataclass
@@ -101,6 +107,17 @@ class DirectoryIndex:
     labels: dict[str, dict[int, Any]] = field(default_factory=dict)
     slugs: dict[str, dict[str, int]] = field(default_factory=dict)
     stems: dict[str, list[str]] = field(default_factory=dict)
+    # How many distinct targets (conditions, programs, ...) each vocabulary token names: a word
+    # that names one thing ("prostate") may stand for its whole term; "cancer" may not.
+    token_targets: dict[str, int] = field(default_factory=dict)
+    # Services a query may ask for ("second opinion", "surgery"), each with the specialties
+    # that give it: index = the service's target id in its terms.
+    services: list[tuple[str, frozenset[int]]] = field(default_factory=list)
+    # Vocabulary words by how they sound (text.sound_key), for words typed as they sound.
+    sounds: dict[str, list[str]] = field(default_factory=dict)
+    sound_keys: list[str] = field(default_factory=list)
+    # A normalized vocabulary word -> how it is written (accents kept), for "Did you mean".
+    display: dict[str, str] = field(default_factory=dict)
     # Clinicians as positions 0..n-1 in name order, so that name order is position order and
     # filters, scores and facet counts are vector operations over arrays of length n.
     # The fields a result card shows, per clinician, so a page of results needs no query.
@@ -191,7 +208,14 @@ def build(version: str) -> DirectoryIndex:
         normalized = normalize(text)
         if normalized:
             index.terms.append(
-                Term(kind, target, normalized, tuple(tokens(normalized)), is_cjk(normalized))
+                Term(
+                    kind,
+                    target,
+                    normalized,
+                    tuple(tokens(normalized)),
+                    is_cjk(normalized),
+                    text,
+                )
             )
 
     for text, condition_id in ConditionTerm.objects.values_list("term", "condition_id"):
@@ -202,10 +226,33 @@ def build(version: str) -> DirectoryIndex:
             for fields in obj.translations.values():
                 if fields.get("name"):
                     add_term(kind, obj.pk, fields["name"])
+    # What patients call a program's territory: organs, symptoms, abbreviations, lay words.
+    program_ids = {p.slug: p.pk for p in programs.values()}
+    for slug, by_language in program_vocabulary().items():
+        if slug in program_ids:
+            for words in by_language.values():
+                for text in words:
+                    add_term("program", program_ids[slug], text)
+    specialty_ids = {s.slug: s.pk for s in specialties.values()}
+    for slug, service in service_vocabulary().items():
+        target = len(index.services)
+        index.services.append(
+            (
+                slug,
+                frozenset(specialty_ids[s] for s in service["specialties"] if s in specialty_ids),
+            )
+        )
+        for words in service["terms"].values():
+            for text in words:
+                add_term("service", target, text)
     by_token: dict[str, list[int]] = defaultdict(list)
+    targets: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for position, term in enumerate(index.terms):
         for token in term.tokens:
             by_token[token].append(position)
+            targets[token].add((term.kind, term.target))
+    index.token_targets = {token: len(found) for token, found in targets.items()}
+    index.display = _display_forms(index.terms)
     index.terms_by_token = dict(by_token)
     index.vocabulary_tokens = [t for t in by_token if not is_cjk(t)]
     stems: dict[str, list[str]] = defaultdict(list)
@@ -214,6 +261,12 @@ def build(version: str) -> DirectoryIndex:
             if len(token) >= length:
                 stems[token[:length]].append(token)
     index.stems = dict(stems)
+    sounds: dict[str, list[str]] = defaultdict(list)
+    for token in index.vocabulary_tokens:
+        if len(token) >= 4:
+            sounds[sound_key(token)].append(token)
+    index.sounds = dict(sounds)
+    index.sound_keys = list(sounds)
     index.slugs = {
         kind: {obj.slug: pk for pk, obj in objects.items()}
         for kind, objects in index.labels.items()
@@ -259,6 +312,39 @@ def build(version: str) -> DirectoryIndex:
     index.name_vocabulary = list(names)
     _build_arrays(index)
     return index
+
+
+@cache
+def program_vocabulary() -> dict[str, dict[str, list[str]]]:
+    """data/program_vocabulary.json: per program slug and site language, the words patients
+    use for what the program treats (organs, symptoms, abbreviations)."""
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        (DATA / "program_vocabulary.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def service_vocabulary() -> dict[str, dict[str, Any]]:
+    """data/service_vocabulary.json: per service, the specialties that give it and its words."""
+    data: dict[str, dict[str, Any]] = json.loads(
+        (DATA / "service_vocabulary.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def _display_forms(terms: list[Term]) -> dict[str, str]:
+    """Each normalized token's written form, taken from the term texts it came from."""
+    forms: dict[str, str] = {}
+    for term in terms:
+        if term.cjk:
+            continue
+        written = [w for w in NON_WORD.split(term.original.casefold()) if w]
+        plain = term.text.split()
+        if len(written) == len(plain):
+            for word, token in zip(written, plain, strict=True):
+                forms.setdefault(token, word)
+    return forms
 
 
 def _build_arrays(index: DirectoryIndex) -> None:

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from medcenter.directory.models import Location
+from medcenter.directory.models import Location, Program
 from medcenter.directory.search import zip_point
+from medcenter.pages.home import ProgramCard
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,11 @@ def locations_near(postal_code: str) -> LocationsNear:
     if origin:
         rows.sort(key=lambda row: row[1] or 0.0)
     return LocationsNear(rows, bool(postal_code) and origin is None)
+
+
+def program_cards() -> list[ProgramCard]:
+    """List the published programs for the home page, in the current language."""
+    return [
+        ProgramCard(slug=p.slug, name=p.label, teaser=p.teaser_text, url=p.get_absolute_url())
+        for p in Program.objects.filter(is_published=True)
+    ]

@@ -112,6 +112,41 @@ STOPWORDS = frozenset(
         "عن",
     ]
 )
+# Words too plain to stand for a whole vocabulary term on their own, though they may be part of
+# one ("cancer that spread from ...").
+CONNECTIVES = frozenset(
+    [
+        "after",
+        "before",
+        "from",
+        "that",
+        "this",
+        "into",
+        "when",
+        "while",
+        "your",
+        "like",
+        "not",
+        "no",
+        "na",
+        "nao",
+        "por",
+        "apos",
+        "antes",
+        "despues",
+        "durante",
+        "sin",
+        "sem",
+        "при",
+        "после",
+        "перед",
+        "без",
+        "بعد",
+        "قبل",
+        "عند",
+        "مع",
+    ]
+)
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 CJK_NOISE = re.compile(r"(医生|大夫|医师|专家|治疗|医院|我的|的)")
@@ -140,3 +175,19 @@ def tokens(text: str) -> list[str]:
     return [
         _strip_article(t) for t in text.split() if t not in STOPWORDS and (len(t) > 1 or is_cjk(t))
     ]
+
+
+_SOUNDS = (("ph", "f"), ("ck", "c"), ("k", "c"), ("qu", "c"), ("y", "i"), ("z", "s"), ("th", "t"))
+_DOUBLE = re.compile(r"(\w)\1+")
+
+
+def sound_key(token: str) -> str:
+    """A rough spelling-by-ear key for Latin-script words: "lumfoma" and "lymphoma" share most of
+    it, so a word typed as it sounds still finds the word meant."""
+    if not token.isascii():
+        return token
+    key = token
+    for written, heard in _SOUNDS:
+        key = key.replace(written, heard)
+    key = key.replace("ae", "e").replace("oe", "e")
+    return _DOUBLE.sub(r"\1", key)

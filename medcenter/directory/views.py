@@ -47,6 +47,8 @@ def doctors(request: HttpRequest) -> HttpResponse:
         "card_html": result_cards(results.hits),
         "page_query": urlencode(params) + "&" if params else "",
         "base_query": params,
+        "active_filters": sum(1 for name in FACETS if params.get(name)),
+        "suggestion_query": urlencode({**params, "q": results.suggestion}),
     }
     template = "directory/doctors.html"
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]

@@ -731,8 +731,10 @@ def appointment(a: Appointment, *, confidential: bool) -> dict[str, Any]:
 
 def _appointments() -> QuerySet[Appointment]:
     # A hold is a few minutes of the patient's own checkout, not an appointment yet.
-    return Appointment.objects.exclude(status=AppointmentStatus.PENDING).select_related(
-        "patient", "clinician", "resource", "location", "visit_type", "referral"
+    return (
+        Appointment.objects.shown()
+        .exclude(status=AppointmentStatus.PENDING)
+        .select_related("patient", "clinician", "resource", "location", "visit_type", "referral")
     )
 
 

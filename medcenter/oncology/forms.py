@@ -1,11 +1,14 @@
 """Forms for the oncology record's staff pages. Rules live in services, not here."""
 
+import hashlib
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.core.forms import KeepsUploadsForm
+from medcenter.core.uploads import CheckedUpload, safe_filename
 from medcenter.oncology import staging
 from medcenter.oncology.models import (
     CancerDiagnosis,
@@ -134,7 +137,22 @@ class PerformanceForm(forms.Form):
     observed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class GenotypingUploadForm(forms.Form):
+def _check_results(*, name: str, content: bytes) -> CheckedUpload:
+    """A results file is judged by its reader (the service), so here only its size counts."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than 20 MB."))
+    return CheckedUpload(
+        content=content,
+        content_type="text/plain",
+        filename=safe_filename(name, content_type="text/plain"),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+class GenotypingUploadForm(KeepsUploadsForm):
+    upload_purpose = "oncology.genotyping"
+
     test_name = forms.CharField(label=_("Test or panel"), max_length=200)
     tumor_type = forms.CharField(
         label=_("Tumor type (OncoTree code)"),
@@ -160,9 +178,10 @@ class GenotypingUploadForm(forms.Form):
     )
 
     def clean_results(self) -> Any:
-        upload = self.cleaned_data["results"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        upload = self.cleaned_data.get("results")
+        self.check_files(
+            "results", [upload] if upload else [], check=_check_results, max_bytes=MAX_UPLOAD_BYTES
+        )
         return upload
 
 

@@ -16,7 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, bounds
+from medcenter.core import audit, bounds, pending_uploads
+from medcenter.core.models import PendingUpload
 from medcenter.oncology import labunits, staging
 from medcenter.oncology.genomics import (
     Alteration,
@@ -597,9 +598,11 @@ def import_genotyping_file(
     tumor_content_percent: int | None = None,
     genes_covered: Iterable[str] = (),
     diagnosis: CancerDiagnosis | None = None,
+    kept: Sequence[PendingUpload] = (),
 ) -> GenotypingReport:
     """Read a VCF, MAF or table of results and keep it as a report; a file with unreadable
-    lines is refused as a whole, with the lines named, so no report is half-imported."""
+    lines is refused as a whole, with the lines named, so no report is half-imported.
+    `kept` are the pending uploads the file came from, released with the report."""
     if b"\x00" in content[:4096]:
         raise ValidationError({"results": [_("This is not a text file of results.")]})
     kind = sniff_format(content)
@@ -622,16 +625,19 @@ def import_genotyping_file(
                 _("… and %(count)d more lines.") % {"count": len(problems) - MAX_PARSE_ERRORS}
             )
         raise ValidationError({"results": shown})
-    return record_genotyping_report(
-        patient=patient,
-        actor=actor,
-        test_name=test_name,
-        tumor_type=tumor_type,
-        reported_on=reported_on,
-        alterations=alterations,
-        source_format=kind,
-        diagnosis=diagnosis,
-        genes_covered=genes_covered,
-        specimen=specimen,
-        tumor_content_percent=tumor_content_percent,
-    )
+    with transaction.atomic():
+        report = record_genotyping_report(
+            patient=patient,
+            actor=actor,
+            test_name=test_name,
+            tumor_type=tumor_type,
+            reported_on=reported_on,
+            alterations=alterations,
+            source_format=kind,
+            diagnosis=diagnosis,
+            genes_covered=genes_covered,
+            specimen=specimen,
+            tumor_content_percent=tumor_content_percent,
+        )
+        pending_uploads.release_uploads(uploads=kept)
+    return report

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route
 from medcenter.oncology import selectors, services, staging
@@ -248,20 +249,26 @@ def pregnancy_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 def genotyping_upload(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """Import a tumor genotyping result file (VCF, MAF or a table)."""
     access = _access(request, public_id, "oncology.genotyping_form_opened")
-    form = GenotypingUploadForm(request.POST or None, request.FILES or None)
+    form = GenotypingUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        session=request.session,
+        client_ip=client_ip(request),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             report = services.import_genotyping_file(
                 patient=access.patient,
                 actor=request.user,
-                content=data["results"].read(),
+                content=form.uploads("results")[0].content,
                 test_name=data["test_name"],
                 tumor_type=data["tumor_type"],
                 reported_on=data["reported_on"],
                 specimen=data["specimen"],
                 tumor_content_percent=data["tumor_content_percent"],
                 genes_covered=data["genes_covered"].replace(",", " ").split(),
+                kept=form.kept_uploads(),
             )
         except ValidationError as error:
             apply_errors(form, error)

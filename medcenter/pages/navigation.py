@@ -58,6 +58,11 @@ def resolve_links(items: tuple[NavItem, ...], *, current_path: str) -> list[NavL
     return links
 
 
+def reversed_or_none(url_name: str) -> str | None:
+    """Return the URL of `url_name` in the current language, or None while it does not exist."""
+    return _reversed(url_name, get_language(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 @lru_cache(maxsize=512)
 def _reversed(url_name: str, language: str, urlconf: str) -> str | None:
     # Every page asks for the same few links; a missing section costs a failed reverse.
@@ -65,3 +70,87 @@ def _reversed(url_name: str, language: str, urlconf: str) -> str | None:
         return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """A way into the center for one kind of visitor, shown on the home page."""
+
+    key: str
+    title: str | Promise
+    text: str | Promise
+    action: str | Promise
+    url_name: str
+
+
+@dataclass(frozen=True)
+class WayInLink:
+    way: WayIn
+    url: str
+
+
+# Who comes to a cancer center and where each one starts. Each shows once its page exists.
+WAYS_IN = (
+    WayIn(
+        "new_patient",
+        _("New patients"),
+        _(
+            "Our team helps you choose the right specialist and gathers your records before "
+            "your first visit."
+        ),
+        _("Request an appointment"),
+        "scheduling:start",
+    ),
+    WayIn(
+        "second_opinion",
+        _("Second opinions"),
+        _(
+            "Our specialists review your diagnosis and treatment plan, and your own doctor "
+            "receives a letter with their advice."
+        ),
+        _("Ask for a second opinion"),
+        "scheduling:request",
+    ),
+    WayIn(
+        "international",
+        _("International patients"),
+        _(
+            "Our international office helps with records, visas, travel and interpreters, "
+            "and stays in touch with your doctor at home."
+        ),
+        _("Plan your care from abroad"),
+        "international:home",
+    ),
+    WayIn(
+        "referring",
+        _("Referring physicians"),
+        _("Refer a patient online and send the records; our team confirms within one day."),
+        _("Refer a patient"),
+        "scheduling:refer",
+    ),
+    WayIn(
+        "gateway",
+        _("Patient Gateway"),
+        _("See your appointments, results and messages, and manage your care online."),
+        _("Sign in to Patient Gateway"),
+        "portal:home",
+    ),
+    WayIn(
+        "give",
+        _("Give Now"),
+        _("Your gift funds research, patient support and care for families in need."),
+        _("Make a gift"),
+        "giving:give",
+    ),
+)
+
+
+def resolve_ways_in(ways: tuple[WayIn, ...] = WAYS_IN) -> list[WayInLink]:
+    """Return the ways in whose page exists, in order."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    links = []
+    for way in ways:
+        url = _reversed(way.url_name, get_language(), urlconf)
+        if url is not None:
+            links.append(WayInLink(way, url))
+    return links

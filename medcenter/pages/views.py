@@ -18,6 +18,7 @@ from medcenter.core.middleware import too_large
 from medcenter.core.routes import public_route, staff_route
 from medcenter.pages.context_processors import center_details
 from medcenter.pages.forms import StyleguideForm
+from medcenter.pages.home import home_page
 from medcenter.pages.taglines import taglines_for
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,8 @@ class HtmxHttpRequest(HttpRequest):
 @require_safe
 @cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the home page."""
-    return render(request, "pages/home.html")
+    """Show the home page: search, the ways in, and the programs with their open trials."""
+    return render(request, "pages/home.html", home_page())
 
 
 @public_route

@@ -105,6 +105,9 @@ class Patient(PublicModel):
         related_name="patient",
         verbose_name=_("portal account"),
     )
+    # Booked online by someone with no record yet: identity not checked by staff, and the
+    # `mrn` is a placeholder (letters only, never a valid MRN) until staff confirm the record.
+    provisional = models.BooleanField(_("provisional"), default=False)
 
     class Meta:
         verbose_name = _("patient")
@@ -122,6 +125,7 @@ class Patient(PublicModel):
             ("manage_proxies", "Can grant and revoke proxy access"),
             ("break_glass", "Can break the glass to open any patient record"),
             ("review_break_glass", "Can review break-the-glass access"),
+            ("reconcile_patient", "Can reconcile provisional patients with existing records"),
         ]
 
     def __str__(self) -> str:
@@ -289,3 +293,47 @@ class ActivationCode(PublicModel):
 
     def __str__(self) -> str:
         return f"activation code {self.public_id}"
+
+
+class RegistrationStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for reconciliation")
+    MERGED = "merged", _("Merged into an existing record")
+    CONFIRMED = "confirmed", _("Confirmed as a new patient")
+
+
+class PayerKind(models.TextChoices):
+    INSURANCE = "insurance", _("Insurance")
+    SELF_PAY = "self_pay", _("Self-pay")
+
+
+class ProvisionalRegistration(PublicModel):
+    """What a new patient told us when booking online, and how staff reconciled it.
+
+    One per provisional `Patient`. Staff either merge it into an existing record (the
+    provisional patient's appointments move there and it stays behind, flagged provisional, as
+    the trace of the merge) or confirm it as a new patient (a real MRN is assigned).
+    """
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.PROTECT, related_name="provisional_registration"
+    )
+    payment = models.CharField(_("payment"), max_length=10, choices=PayerKind.choices)
+    payer = models.CharField(_("insurance company"), max_length=120, blank=True)
+    member_id = models.CharField(_("member ID"), max_length=60, blank=True)
+    verified_channel = models.CharField(max_length=5)  # "email" or "sms": what the code proved
+    status = models.CharField(
+        max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.WAITING
+    )
+    merged_into = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"provisional registration {self.public_id}"

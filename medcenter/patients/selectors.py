@@ -24,7 +24,14 @@ from medcenter.patients.access import (
     resolve_accesses,
     search_bases,
 )
-from medcenter.patients.models import BreakGlassGrant, BreakGlassReview, Patient, ProxyGrant
+from medcenter.patients.models import (
+    BreakGlassGrant,
+    BreakGlassReview,
+    Patient,
+    ProvisionalRegistration,
+    ProxyGrant,
+    RegistrationStatus,
+)
 
 
 class PatientAccessDenied(RecordAccessDenied):
@@ -278,3 +285,132 @@ def break_glass_queue(user: Any) -> QuerySet[BreakGlassGrant]:
 
 def proxies_of(access: PatientAccess) -> QuerySet[ProxyGrant]:
     return ProxyGrant.objects.filter(patient=access.patient).select_related("proxy")
+
+
+QUEUE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    patient: Patient
+    reasons: list[str]  # "name_and_birth_date", "email", "phone"
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    registration: ProvisionalRegistration
+    duplicates: list[PossibleDuplicate]
+
+
+def _match_reasons(new: Patient, existing: Patient) -> list[str]:
+    reasons = []
+    if (
+        new.date_of_birth == existing.date_of_birth
+        and new.given_name.casefold() == existing.given_name.casefold()
+        and new.family_name.casefold() == existing.family_name.casefold()
+    ):
+        reasons.append("name_and_birth_date")
+    if new.email and new.email.casefold() == existing.email.casefold():
+        reasons.append("email")
+    if new.phone and str(new.phone) == str(existing.phone or ""):
+        reasons.append("phone")
+    return reasons
+
+
+def reconciliation_queue(user: Any) -> list[Reconciliation]:
+    """Provisional patients waiting for staff, each with the existing records that may be the
+    same person (same name and birth date, email or phone). Staff only; every patient shown
+    is an audited read, and if one cannot be recorded nothing is shown."""
+    if not (
+        getattr(user, "is_staff", False)
+        and is_mfa_verified(user)
+        and user.has_perm("patients.reconcile_patient")
+    ):
+        raise PermissionDenied
+    waiting = list(
+        ProvisionalRegistration.objects.filter(status=RegistrationStatus.WAITING)
+        .select_related("patient")
+        .order_by("created_at")[:QUEUE_LIMIT]
+    )
+    match = Q(pk__in=[])
+    for item in waiting:
+        new = item.patient
+        match |= Q(
+            given_name__iexact=new.given_name,
+            family_name__iexact=new.family_name,
+            date_of_birth=new.date_of_birth,
+        )
+        if new.email:
+            match |= Q(email__iexact=new.email)
+        if new.phone:
+            match |= Q(phone=new.phone)
+    candidates = list(Patient.objects.filter(match, provisional=False)[: QUEUE_LIMIT * 5])
+    queue = []
+    with transaction.atomic():
+        for item in waiting:
+            found = []
+            for existing in candidates:
+                reasons = _match_reasons(item.patient, existing)
+                if reasons:
+                    found.append(PossibleDuplicate(patient=existing, reasons=reasons))
+            for shown in [item.patient, *(d.patient for d in found)]:
+                audit.record(
+                    action="patient.reconciliation_listed",
+                    actor=user,
+                    patient=shown,
+                    target=item,
+                    purpose="reconciliation",
+                    read=True,
+                )
+            queue.append(Reconciliation(registration=item, duplicates=found))
+    return queue
+
+
+def get_registration_to_reconcile(user: Any, *, public_id: Any) -> ProvisionalRegistration:
+    """A provisional registration still waiting, for a reconciler (audited read)."""
+    if not (
+        getattr(user, "is_staff", False)
+        and is_mfa_verified(user)
+        and user.has_perm("patients.reconcile_patient")
+    ):
+        raise PermissionDenied
+    try:
+        registration = (
+            ProvisionalRegistration.objects.select_related("patient")
+            .filter(public_id=public_id, status=RegistrationStatus.WAITING)
+            .first()
+        )
+    except (ValueError, TypeError):
+        registration = None
+    if registration is None:
+        raise Http404
+    audit.record(
+        action="patient.reconciliation_opened",
+        actor=user,
+        patient=registration.patient,
+        target=registration,
+        purpose="reconciliation",
+        read=True,
+    )
+    return registration
+
+
+def get_merge_target(
+    user: Any, *, registration: ProvisionalRegistration, public_id: Any
+) -> Patient:
+    """The existing record to merge into: only one the queue offered as a possible duplicate."""
+    try:
+        target = Patient.objects.filter(public_id=public_id, provisional=False).first()
+    except (ValueError, TypeError):
+        target = None
+    if target is None or not _match_reasons(registration.patient, target):
+        raise Http404
+    audit.record(
+        action="patient.reconciliation_opened",
+        actor=user,
+        patient=target,
+        target=registration,
+        purpose="reconciliation",
+        read=True,
+    )
+    return target

@@ -17,6 +17,7 @@ from medcenter.accounts.models import User
 from medcenter.core import audit, outbox
 from medcenter.patients import notices
 from medcenter.patients.access import ADULT_AGE, Basis, PatientAccess, is_mfa_verified
+from medcenter.patients.merging import merge_steps
 from medcenter.patients.models import (
     ActivationCode,
     ActivationCodeChannel,
@@ -24,9 +25,11 @@ from medcenter.patients.models import (
     BreakGlassReview,
     CareRelationship,
     Patient,
+    ProvisionalRegistration,
     ProxyGrant,
     ProxyRelationship,
     ProxyScope,
+    RegistrationStatus,
     RelationshipKind,
 )
 
@@ -491,3 +494,129 @@ def revoke_proxy(*, access: PatientAccess, grant_id: Any, revoked_by: User) -> P
         purpose=access.basis,
     )
     return grant
+
+
+# --- Provisional patients: booked online, reconciled by staff -----------------------------------
+
+PROVISIONAL_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "preferred_language",
+    "interpreter_needed",
+    "email",
+    "phone",
+    "contact_preference",
+    "sms_consent",
+)
+PLACEHOLDER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # letters only: never read as an MRN
+
+
+def _placeholder_mrn() -> str:
+    return "PV" + "".join(secrets.choice(PLACEHOLDER_ALPHABET) for _ in range(10))
+
+
+@transaction.atomic
+def register_provisional_patient(
+    *, data: dict[str, Any], payment: dict[str, str], verified_channel: str
+) -> Patient:
+    """Create the provisional patient a new patient's online booking is made for.
+
+    No lookup of existing records happens here, and the caller says the same thing whatever
+    exists, so booking cannot reveal who is a patient; staff find duplicates in the queue.
+    """
+    fields = {k: v for k, v in data.items() if k in PROVISIONAL_FIELDS}
+    patient = Patient(mrn=_placeholder_mrn(), provisional=True, **fields)
+    patient.full_clean()
+    patient.save()
+    ProvisionalRegistration.objects.create(
+        patient=patient,
+        payment=payment.get("payment", ""),
+        payer=payment.get("payer", "")[:120],
+        member_id=payment.get("member_id", "")[:60],
+        verified_channel=verified_channel,
+    )
+    audit.record(action="patient.provisional_registered", patient=patient, target=patient)
+    return patient
+
+
+def _check_reconciler(user: User) -> None:
+    if not (
+        user.is_staff and is_mfa_verified(user) and user.has_perm("patients.reconcile_patient")
+    ):
+        raise PermissionDenied
+
+
+def _waiting(registration: ProvisionalRegistration) -> ProvisionalRegistration:
+    locked = (
+        ProvisionalRegistration.objects.select_for_update()
+        .select_related("patient")
+        .get(pk=registration.pk)
+    )
+    if locked.status != RegistrationStatus.WAITING:
+        raise ValidationError(_("This registration was already reconciled."))
+    return locked
+
+
+@transaction.atomic
+def merge_provisional_patient(
+    *, registration: ProvisionalRegistration, into: Patient, actor: User
+) -> Patient:
+    """Merge a provisional patient into an existing record: their appointments move over."""
+    _check_reconciler(actor)
+    locked = _waiting(registration)
+    target = Patient.objects.select_for_update().get(pk=into.pk)
+    if target.provisional:
+        raise ValidationError(_("Choose an existing, confirmed record to merge into."))
+    source = locked.patient
+    moved = {key: step(source, target) for key, step in merge_steps()}
+    locked.status = RegistrationStatus.MERGED
+    locked.merged_into = target
+    locked.reconciled_at = timezone.now()
+    locked.reconciled_by = actor
+    locked.save(
+        update_fields=["status", "merged_into", "reconciled_at", "reconciled_by", "updated_at"]
+    )
+    reason = "; ".join(f"{key}={n}" for key, n in moved.items())
+    audit.record(
+        action="patient.provisional_merged",
+        actor=actor,
+        patient=source,
+        target=locked,
+        reason=f"into {target.public_id}; {reason}",
+    )
+    audit.record(
+        action="patient.merged_into", actor=actor, patient=target, target=locked, reason=reason
+    )
+    return target
+
+
+@transaction.atomic
+def confirm_provisional_patient(
+    *, registration: ProvisionalRegistration, actor: User, rng: random.Random | None = None
+) -> Patient:
+    """Confirm a provisional patient as a new patient of the center: assign a real MRN."""
+    _check_reconciler(actor)
+    locked = _waiting(registration)
+    patient = Patient.objects.select_for_update().get(pk=locked.patient_id)
+    for _attempt in range(5):
+        mrn = generate_mrn(rng)
+        if not Patient.objects.filter(mrn=mrn).exists():
+            break
+    else:
+        raise ValidationError(_("Could not assign a record number. Please try again."))
+    patient.mrn = mrn
+    patient.provisional = False
+    patient.save(update_fields=["mrn", "provisional", "updated_at"])
+    locked.status = RegistrationStatus.CONFIRMED
+    locked.reconciled_at = timezone.now()
+    locked.reconciled_by = actor
+    locked.save(update_fields=["status", "reconciled_at", "reconciled_by", "updated_at"])
+    CareRelationship.objects.create(
+        staff=actor, patient=patient, kind=RelationshipKind.CASE, note="confirmed the patient"
+    )
+    audit.record(
+        action="patient.provisional_confirmed", actor=actor, patient=patient, target=patient
+    )
+    return patient

@@ -7,6 +7,7 @@ app_name = "patients"
 urlpatterns = [
     path("staff/patients/", views.staff_home, name="staff_home"),
     path("staff/patients/new/", views.staff_new, name="staff_new"),
+    path("staff/patients/provisional/", views.reconcile_queue, name="reconcile_queue"),
     path("staff/patients/<uuid:public_id>/", views.staff_detail, name="staff_detail"),
     path("staff/patients/<uuid:public_id>/edit/", views.staff_edit, name="staff_edit"),
     path(

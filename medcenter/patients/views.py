@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ PATIENT = "patients.patient"
 
 
 SIGNUP_KEY = "_signup_identity"
+SIGNUP_NEXT_KEY = "_signup_next"
 
 
 def _staff_patient(request: AuthedRequest, public_id: UUID, action: str) -> Any:
@@ -298,6 +300,53 @@ def break_glass_review(request: AuthedRequest, grant_id: UUID) -> HttpResponse:
     return redirect("patients:break_glass_queue")
 
 
+@staff_route("patients.reconcile_patient")
+def reconcile_queue(request: AuthedRequest) -> HttpResponse:
+    """New patients who booked online, with the existing records that may be them: merge into
+    one (their appointments move over) or confirm a new patient (a real MRN)."""
+    if request.method == "POST":
+        _reconcile(request)
+        return redirect("patients:reconcile_queue")
+    return render(
+        request,
+        "patients/reconcile_queue.html",
+        {"queue": selectors.reconciliation_queue(request.user)},
+    )
+
+
+def _reconcile(request: AuthedRequest) -> None:
+    try:
+        registration = selectors.get_registration_to_reconcile(
+            request.user, public_id=request.POST.get("registration", "")
+        )
+    except Http404:
+        messages.error(request, _("This registration was already reconciled."))
+        return
+    try:
+        if request.POST.get("action") == "merge":
+            target = selectors.get_merge_target(
+                request.user, registration=registration, public_id=request.POST.get("into", "")
+            )
+            services.merge_provisional_patient(
+                registration=registration, into=target, actor=request.user
+            )
+            messages.success(request, _("Merged. The appointments moved to the existing record."))
+        elif request.POST.get("action") == "confirm":
+            patient = services.confirm_provisional_patient(
+                registration=registration, actor=request.user
+            )
+            messages.success(
+                request,
+                _("Confirmed as a new patient with MRN %(mrn)s.") % {"mrn": patient.mrn},
+            )
+        else:
+            messages.error(request, _("Choose merge or confirm."))
+    except Http404:
+        messages.error(request, _("Choose one of the possible matches listed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+
+
 # --- Patients and proxies ---------------------------------------------------------------------
 
 
@@ -383,6 +432,10 @@ def activate(request: HttpRequest) -> HttpResponse:
 @account_route
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Step 1: the MRN and date of birth; a code goes to the email address on file."""
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        # Where to go once the account is open: a slot held before signing up (scheduling).
+        request.session[SIGNUP_NEXT_KEY] = next_url
     form = SignUpStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -428,6 +481,9 @@ def sign_up_finish(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Your account is open. Sign in with the email address we wrote to.")
             )
+            next_url = request.session.pop(SIGNUP_NEXT_KEY, "")
+            if next_url:
+                return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
             return redirect("accounts:login")
     return render(
         request,

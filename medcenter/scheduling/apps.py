@@ -8,6 +8,8 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Appointments and referrals")
 
     def ready(self) -> None:
-        from medcenter.scheduling import notices
+        from medcenter.patients.merging import register_merge_step
+        from medcenter.scheduling import notices, services
 
         notices.register()
+        register_merge_step("scheduling", services.move_patient_rows)

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from medcenter.core.seeding import DemoLogin
@@ -202,8 +203,66 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
 
     scheduler = get_user_model().objects.get(email=staff_email("scheduler"))
     _book_demo_patients(types=types, scheduler=scheduler)
+    _demo_new_patient(visit=types["new-patient"])
     _demo_referrals(rng=rng)
     return []
+
+
+def _demo_new_patient(*, visit: VisitType) -> None:
+    """One person who booked online as a new patient, through the same steps as the site, and
+    who may be Oren Castellane (same name and birth date, another email): the reconciliation
+    queue's example."""
+    oren = Patient.objects.filter(email=f"oren.castellane@{PATIENT_DOMAIN}").first()
+    clinician = Clinician.objects.filter(family_name="Ashgrove").first()
+    if oren is None or clinician is None:
+        return
+    slot = selectors.next_slot(
+        owner=("clinician", clinician.pk),
+        visit_type=visit,
+        start=timezone.now() + timedelta(days=12),
+    )
+    if slot is None:
+        return
+    # One transaction: the code is read from its outbox row before anything can send it.
+    with transaction.atomic():
+        _book_as_new_patient(oren=oren, clinician=clinician, visit=visit, slot=slot)
+
+
+def _book_as_new_patient(
+    *, oren: Patient, clinician: Clinician, visit: VisitType, slot: Any
+) -> None:
+    from medcenter.core.models import Notification
+
+    held = services.hold_slot_for_visitor(
+        visit_type=visit,
+        location=Location.objects.get(pk=slot.location_id),
+        start=slot.start,
+        clinician=clinician,
+    )
+    booking = services.send_new_patient_code(
+        hold=held,
+        details={
+            "given_name": oren.given_name,
+            "family_name": oren.family_name,
+            "date_of_birth": oren.date_of_birth.isoformat(),
+            "sex": oren.sex,
+            "email": f"o.castellane.home@{PATIENT_DOMAIN}",
+            "phone": "",
+            "sms_consent": False,
+            "preferred_language": "es",
+            "interpreter_needed": True,
+            "payment": "insurance",
+            "payer": "Meridian Coast Health (fictional)",
+            "member_id": "MCH-5521907",
+            "reason_for_visit": "Second opinion",
+        },
+        language="es",
+        client_address="127.0.0.1",
+    )
+    note = Notification.objects.filter(
+        dedupe_key__startswith=f"new-patient-code:{booking.public_id}:"
+    ).latest("created_at")
+    services.verify_new_patient_code(booking=booking, code=str(note.context["code"]))
 
 
 def _book_demo_patients(*, types: dict[str, VisitType], scheduler: object) -> None:

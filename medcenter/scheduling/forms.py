@@ -4,16 +4,18 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from medcenter.core import bounds
-from medcenter.core.uploads import CheckedUpload, check_upload
-from medcenter.directory.models import Condition, Location, Specialty
-from medcenter.patients.models import PATIENT_LANGUAGES
-from medcenter.scheduling.models import ReferralStatus, Urgency, VisitType
+from medcenter.core.forms import KeepsUploadsForm
+from medcenter.core.uploads import CheckedUpload
+from medcenter.directory.models import Clinician, Condition, Location, Program, Specialty
+from medcenter.patients.models import PATIENT_LANGUAGES, PayerKind, Sex
+from medcenter.scheduling import referrals
+from medcenter.scheduling.models import Payment, ReferralStatus, Urgency, VisitType
 from medcenter.scheduling.referrals import MAX_DOCUMENTS, npi_is_valid
 
 
@@ -40,8 +42,18 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"})
 
 
-class ReferralFormBase(forms.Form):
+class ProgramChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+PAYMENT_CHOICES = [("", _("Not sure yet")), *Payment.choices]
+
+
+class ReferralFormBase(KeepsUploadsForm):
     """Shared by the patient's request and the physician's referral."""
+
+    upload_purpose = "scheduling.referral"
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     given_name = forms.CharField(label=_("Patient's first name"), max_length=100)
@@ -62,6 +74,32 @@ class ReferralFormBase(forms.Form):
     urgency = forms.ChoiceField(
         label=_("How soon"), choices=Urgency.choices, initial=Urgency.ROUTINE
     )
+    requested_program = ProgramChoiceField(
+        label=_("Program, if you have one in mind"),
+        queryset=Program.objects.filter(is_published=True).order_by("order", "name"),
+        required=False,
+        empty_label=_("No preference: our team will choose"),
+    )
+    requested_clinician = forms.ModelChoiceField(
+        label=_("Clinician, if you have one in mind"),
+        queryset=Clinician.objects.filter(is_active=True).order_by("family_name", "given_name"),
+        required=False,
+        empty_label=_("No preference"),
+    )
+    payment = forms.ChoiceField(
+        label=_("How will the visit be paid?"),
+        choices=PAYMENT_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        initial="",
+    )
+    insurance_payer = forms.CharField(
+        label=_("Insurance company or plan"),
+        max_length=200,
+        required=False,
+        help_text=_("As written on the insurance card."),
+    )
+    insurance_member_id = forms.CharField(label=_("Member ID"), max_length=60, required=False)
     preferred_times = forms.CharField(
         label=_("Best days and times to reach the patient"), max_length=300, required=False
     )
@@ -81,7 +119,11 @@ class ReferralFormBase(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        self.checked_documents: list[CheckedUpload] = []
+
+    @property
+    def checked_documents(self) -> list[CheckedUpload]:
+        """Every document of a valid form: those kept from an earlier try, then new ones."""
+        return self.uploads("documents")
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -93,23 +135,27 @@ class ReferralFormBase(forms.Form):
 
     def clean_documents(self) -> Any:
         files = self.cleaned_data.get("documents") or []
-        if len(files) > MAX_DOCUMENTS:
+        if len(files) + self.kept_count("documents") > MAX_DOCUMENTS:
             raise ValidationError(_("Please send at most %(n)d files.") % {"n": MAX_DOCUMENTS})
-        problems: list[ValidationError] = []
-        cap = int(getattr(settings, "MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-        for upload in files:
-            content = upload.read(cap + 1)
-            try:
-                self.checked_documents.append(check_upload(name=upload.name or "", content=content))
-            except ValidationError as error:
-                problems.append(error)
-        if problems:
-            raise ValidationError(problems)
+        self.check_files("documents", files)
         return files
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        choices = {k: data.get(k) for k in referrals.CHOICE_FIELDS}
+        try:
+            referrals.check_choices(choices)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return data
 
     def referral_data(self) -> dict[str, Any]:
         data = {
-            k: v for k, v in self.cleaned_data.items() if k not in ("documents", "idempotency_key")
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("documents", "documents_kept", "idempotency_key")
         }
         data["language"] = {"pt": "pt-br", "zh": "zh-hans"}.get(
             data.get("language", "en"), data.get("language", "en")
@@ -257,3 +303,101 @@ class MultidisciplinaryForm(forms.Form):
         if len({s.pk for s in chosen}) != len(chosen):
             self.add_error("second", _("Choose different specialties."))
         return data
+
+
+class NewPatientForm(forms.Form):
+    """A person with no record books the held time: who they are, how to reach them, their
+    language, and how the visit is paid. Nothing here is checked against existing records."""
+
+    given_name = forms.CharField(
+        label=_("Legal first name"),
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    family_name = forms.CharField(
+        label=_("Legal last name"),
+        max_length=100,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=_date_input(),
+        validators=bounds.form_date_validators(latest=timezone.localdate),
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=[("", "—"), *Sex.choices],
+        help_text=_("As on your insurance card or ID."),
+    )
+    email = forms.EmailField(
+        label=_("Email"), required=False, widget=forms.EmailInput({"autocomplete": "email"})
+    )
+    phone = PhoneNumberField(
+        label=_("Mobile phone"),
+        required=False,
+        region="US",
+        widget=forms.TextInput({"autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("With the country code if outside the United States, e.g. +34 600 000 000."),
+    )
+    sms_consent = forms.BooleanField(label=_("Text me about this appointment"), required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language you prefer"), choices=PATIENT_LANGUAGES, initial="en"
+    )
+    interpreter_needed = forms.BooleanField(label=_("I need an interpreter"), required=False)
+    payment = forms.ChoiceField(
+        label=_("How will you pay?"),
+        choices=PayerKind.choices,
+        widget=forms.RadioSelect,
+        initial=PayerKind.INSURANCE,
+    )
+    payer = forms.CharField(label=_("Insurance company"), max_length=120, required=False)
+    member_id = forms.CharField(label=_("Member ID"), max_length=60, required=False)
+    reason_for_visit = forms.CharField(
+        label=_("Reason for the visit (optional)"), max_length=300, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            not data.get("email")
+            and not data.get("phone")
+            and not (self.has_error("email") or self.has_error("phone"))
+        ):
+            self.add_error(
+                "email", _("Give an email address or a mobile number so we can send you a code.")
+            )
+        if data.get("payment") == PayerKind.INSURANCE:
+            if not data.get("payer"):
+                self.add_error("payer", _("Name your insurance company, or choose self-pay."))
+            if not data.get("member_id"):
+                self.add_error("member_id", _("Give the member ID on your insurance card."))
+        return data
+
+    def details(self) -> dict[str, Any]:
+        """The cleaned answers as plain values, to keep until the code is entered."""
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"].strip(),
+            "family_name": data["family_name"].strip(),
+            "date_of_birth": data["date_of_birth"].isoformat(),
+            "sex": data["sex"],
+            "email": (data.get("email") or "").strip().lower(),
+            "phone": data["phone"].as_e164 if data.get("phone") else "",
+            "sms_consent": bool(data.get("sms_consent")),
+            "preferred_language": data["preferred_language"],
+            "interpreter_needed": bool(data.get("interpreter_needed")),
+            "payment": data["payment"],
+            "payer": data.get("payer", "") if data["payment"] == PayerKind.INSURANCE else "",
+            "member_id": data.get("member_id", "")
+            if data["payment"] == PayerKind.INSURANCE
+            else "",
+            "reason_for_visit": data.get("reason_for_visit", ""),
+        }
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=10,
+        widget=forms.TextInput({"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

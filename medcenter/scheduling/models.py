@@ -222,6 +222,13 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
             status=AppointmentStatus.PENDING, hold_expires_at__lte=timezone.now()
         )
 
+    def shown(self) -> AppointmentQuerySet:
+        """Appointments a person should see: never a hold that was abandoned (it ran out or
+        was replaced before it was booked), which is not a cancelled appointment."""
+        return self.exclude(status=AppointmentStatus.CANCELLED, booked_at__isnull=True).exclude(
+            status=AppointmentStatus.PENDING, hold_expires_at__lte=timezone.now()
+        )
+
     def upcoming(self) -> AppointmentQuerySet:
         return self.filter(
             status__in=(AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED),
@@ -344,6 +351,13 @@ class ReferralSource(models.TextChoices):
     PORTAL = "portal", _("Patient Gateway request")
 
 
+class Payment(models.TextChoices):
+    """How the visit will be paid for, as the person sending the referral told us."""
+
+    INSURANCE = "insurance", _("Health insurance")
+    SELF_PAY = "self_pay", _("Self-pay (no insurance)")
+
+
 class Urgency(models.TextChoices):
     ROUTINE = "routine", _("Routine")
     URGENT = "urgent", _("Urgent (seen within a week)")
@@ -409,6 +423,15 @@ class Referral(PublicModel):
     requested_visit_type = models.ForeignKey(
         VisitType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The program the sender asked for; `program` is where the referral was routed.
+    requested_program = models.ForeignKey(
+        Program, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payment = models.CharField(
+        _("how the visit is paid"), max_length=10, choices=Payment.choices, blank=True
+    )
+    insurance_payer = models.CharField(_("insurance company or plan"), max_length=200, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=60, blank=True)
     preferred_times = models.CharField(_("best days and times"), max_length=300, blank=True)
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
@@ -540,3 +563,30 @@ class NotificationKind(models.TextChoices):
     OFFER = "scheduling.offer", _("Earlier appointment offered")
     REFERRAL_RECEIVED = "scheduling.referral_received", _("Referral received")
     CONSULT_LETTER = "scheduling.consult_letter", _("Consult letter")
+    NEW_PATIENT_CODE = "scheduling.new_patient_code", _("New patient verification code")
+
+
+class NewPatientBooking(PublicModel):
+    """A person with no record booking a held slot online, until their code is entered.
+
+    What they typed waits here (not on a patient) until the one-time code proves the email or
+    mobile number; then a provisional patient is created and the hold is booked for them. Only
+    the code's HMAC is stored; the plain code lives in the outbox row until it is sent.
+    """
+
+    hold = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="new_patient_booking"
+    )
+    details = models.JSONField(default=dict)  # the form's cleaned data, as plain values
+    channel = models.CharField(max_length=5)  # "email" or "sms": where the code goes
+    send_to = models.CharField(max_length=254)
+    language = models.CharField(max_length=8)
+    client_digest = models.CharField(max_length=64, db_index=True)
+    code_digest = models.CharField(max_length=64)
+    code_expires_at = models.DateTimeField()
+    codes_sent = models.PositiveSmallIntegerField(default=1)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"new patient booking {self.public_id}"

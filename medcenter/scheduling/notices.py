@@ -149,3 +149,10 @@ def register() -> None:
         context=referral_context,
         attachments=letter,
     )
+    # The code is a secret: the outbox forgets it once the message has gone (or was given up).
+    outbox.register(
+        NotificationKind.NEW_PATIENT_CODE,
+        templates=f"{notices}/new_patient_code",
+        category="account",
+        forget_context=True,
+    )

@@ -13,15 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from medcenter.core import audit, throttle, vault
+from medcenter.core import audit, pending_uploads, throttle, vault
+from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import CheckedUpload
-from medcenter.directory.models import Condition, Program
+from medcenter.directory.models import Clinician, Condition, Program
 from medcenter.patients.models import Patient
 from medcenter.scheduling import notify
 from medcenter.scheduling.models import (
     Appointment,
     AvailabilityException,
     ExceptionKind,
+    Payment,
     Referral,
     ReferralDocument,
     ReferralEvent,
@@ -54,7 +56,11 @@ FIELDS = (
     "urgency",
     "requested_clinician",
     "requested_visit_type",
+    "requested_program",
     "condition",
+    "payment",
+    "insurance_payer",
+    "insurance_member_id",
 )
 
 
@@ -97,13 +103,88 @@ def contact_due(*, received_at: datetime, urgency: str) -> datetime:
     return local.replace(year=day.year, month=day.month, day=day.day)
 
 
-def route(condition: Condition | None) -> Program | None:
-    """The program whose triage queue takes a referral: the condition's primary program."""
+def route(
+    condition: Condition | None,
+    *,
+    program: Program | None = None,
+    clinician: Clinician | None = None,
+) -> Program | None:
+    """The program whose triage queue takes a referral: the one the sender asked for, else the
+    requested clinician's first program, else the condition's primary program; None is the
+    general intake queue."""
+    if program is not None:
+        return program
+    if clinician is not None:
+        first = clinician.programs.filter(is_published=True).order_by("order", "name").first()
+        if first is not None:
+            return first
     if condition is None:
         return None
     if condition.primary_program_id:
         return condition.primary_program
     return condition.programs.order_by("order").first()
+
+
+CHOICE_FIELDS = (
+    "requested_program",
+    "requested_clinician",
+    "payment",
+    "insurance_payer",
+    "insurance_member_id",
+)
+
+
+def check_choices(fields: dict[str, Any]) -> None:
+    """Check the requested program or clinician and the payment; raise ValidationError per
+    field. Self-pay clears the insurance details, a payer alone means insurance."""
+    problems: dict[str, list[str]] = {}
+    for check in (_check_target, _check_payment):
+        try:
+            check(fields)
+        except ValidationError as error:
+            problems.update(error.message_dict)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_target(fields: dict[str, Any]) -> None:
+    program: Program | None = fields.get("requested_program")
+    clinician: Clinician | None = fields.get("requested_clinician")
+    problems: dict[str, list[str]] = {}
+    if program is not None and not program.is_published:
+        problems["requested_program"] = [_("Choose a program from the list.")]
+    if clinician is not None and not clinician.is_active:
+        problems["requested_clinician"] = [_("Choose a clinician from the list.")]
+    elif (
+        program is not None
+        and clinician is not None
+        and not clinician.programs.filter(pk=program.pk).exists()
+    ):
+        problems["requested_clinician"] = [
+            _("%(clinician)s is not part of the %(program)s team. Choose one or the other.")
+            % {"clinician": clinician.display_name, "program": program.label}
+        ]
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_payment(fields: dict[str, Any]) -> None:
+    """Insurance needs the payer and member ID; self-pay keeps neither."""
+    payer = str(fields.get("insurance_payer") or "").strip()
+    member_id = str(fields.get("insurance_member_id") or "").strip()
+    if not fields.get("payment") and (payer or member_id):
+        fields["payment"] = Payment.INSURANCE
+    if fields.get("payment") == Payment.SELF_PAY:
+        payer = member_id = ""
+    problems: dict[str, list[str]] = {}
+    if fields.get("payment") == Payment.INSURANCE:
+        if not payer:
+            problems["insurance_payer"] = [_("Name the insurance company or plan.")]
+        if not member_id:
+            problems["insurance_member_id"] = [_("Give the member ID from the insurance card.")]
+    if problems:
+        raise ValidationError(problems)
+    fields["insurance_payer"], fields["insurance_member_id"] = payer, member_id
 
 
 def check_throttle(*, client_ip: str | None) -> None:
@@ -126,8 +207,10 @@ def submit_referral(
     submitted_by: Any = None,
     patient: Patient | None = None,
     client_ip: str | None = None,
+    kept: Sequence[PendingUpload] = (),
 ) -> Referral:
-    """Receive a referral or request, keep its documents encrypted, queue it for triage."""
+    """Receive a referral or request, keep its documents encrypted, route it to a triage
+    queue; `kept` are the pending uploads behind `documents`, released once they are stored."""
     check_throttle(client_ip=client_ip)
     if len(documents) > MAX_DOCUMENTS:
         raise ValidationError(
@@ -136,6 +219,7 @@ def submit_referral(
     if source == ReferralSource.PHYSICIAN and not npi_is_valid(str(data.get("referrer_npi", ""))):
         raise ValidationError({"referrer_npi": [_("This is not a valid 10-digit NPI.")]})
     fields = {k: v for k, v in data.items() if k in FIELDS and v is not None}
+    check_choices(fields)
     now = timezone.now()
     referral = Referral(
         source=source,
@@ -145,7 +229,11 @@ def submit_referral(
         submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
         **fields,
     )
-    referral.program = route(referral.condition)
+    referral.program = route(
+        referral.condition,
+        program=referral.requested_program,
+        clinician=referral.requested_clinician,
+    )
     referral.contact_due_at = contact_due(received_at=now, urgency=referral.urgency)
     referral.full_clean()
     referral.save()
@@ -166,6 +254,7 @@ def submit_referral(
         for key in stored:
             vault.delete(key=key)
         raise
+    pending_uploads.release_uploads(uploads=kept)
     ReferralEvent.objects.create(referral=referral, status=ReferralStatus.RECEIVED, note="")
     notify.referral_received(referral)
     audit.record(

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BigIntegerField, Func, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +30,7 @@ from medcenter.scheduling.models import (
     AppointmentStatus,
     AvailabilityException,
     AvailabilityRule,
+    NewPatientBooking,
     Referral,
     ReferralStatus,
     Resource,
@@ -364,6 +365,7 @@ def clinician_locations(clinician: Clinician, visit_type: VisitType) -> QuerySet
 def appointments_for_patient(patient: Any) -> QuerySet[Appointment]:
     return (
         Appointment.objects.filter(patient=patient)
+        .shown()
         .exclude(status=AppointmentStatus.PENDING)
         .select_related("clinician", "resource", "location", "visit_type")
         .order_by("-start")
@@ -526,3 +528,38 @@ def get_patient_to_book_for(user: Any, *, public_id: Any) -> PatientAccess:
     ):
         raise PermissionDenied(_("Your role cannot book appointments."))
     return access
+
+
+def visitor_hold(public_id: Any) -> Appointment | None:
+    """The hold a signed-out visitor's session names, while it is still theirs to use."""
+    if not public_id:
+        return None
+    try:
+        held = (
+            Appointment.objects.select_related("clinician", "location", "visit_type")
+            .filter(public_id=public_id, patient__isnull=True)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+    if held is None or held.status != AppointmentStatus.PENDING:
+        return None
+    if held.hold_expires_at is not None and held.hold_expires_at <= timezone.now():
+        return None
+    return held
+
+
+def new_patient_booking(public_id: Any) -> NewPatientBooking | None:
+    """The new-patient booking a visitor's session names (theirs: only the session knows it)."""
+    if not public_id:
+        return None
+    try:
+        return (
+            NewPatientBooking.objects.select_related(
+                "hold", "hold__clinician", "hold__location", "hold__visit_type"
+            )
+            .filter(public_id=public_id)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None

@@ -8,8 +8,9 @@ transaction, so a booking and its confirmation commit together or not at all.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,13 +18,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
-from medcenter.core import audit
+from medcenter.core import audit, outbox
 from medcenter.core.errors import Conflict
+from medcenter.core.throttle import Throttled, check_hourly
 from medcenter.directory.models import Clinician, Location
 from medcenter.patients.models import Patient
+from medcenter.patients.services import register_provisional_patient
 from medcenter.scheduling import engine, notify
 from medcenter.scheduling.models import (
     Appointment,
@@ -31,6 +35,8 @@ from medcenter.scheduling.models import (
     BookingChannel,
     BookingMode,
     MultidisciplinaryVisit,
+    NewPatientBooking,
+    NotificationKind,
     OfferStatus,
     Resource,
     SlotOffer,
@@ -810,6 +816,270 @@ def release_expired_holds() -> int:
     )
 
 
+# --- Visitors and new patients: a hold before anyone is known -----------------------------------
+
+NEW_PATIENT_CODE_LIFETIME = timedelta(minutes=15)
+NEW_PATIENT_MAX_ATTEMPTS = 5  # wrong codes before the code stops working
+NEW_PATIENT_MAX_SENDS = 3  # codes per booking (the first and two more)
+NEW_PATIENT_BOOKINGS_PER_HOUR = 5  # per client address
+
+
+def _hold_is_live(held: Appointment) -> bool:
+    return held.status == AppointmentStatus.PENDING and (
+        held.hold_expires_at is None or held.hold_expires_at > timezone.now()
+    )
+
+
+def _hold_lost() -> ValidationError:
+    return ValidationError(
+        {"start": [_("We could not keep this time any longer. Please choose it again.")]}
+    )
+
+
+@transaction.atomic
+def hold_slot_for_visitor(
+    *,
+    visit_type: VisitType,
+    location: Location,
+    start: datetime,
+    clinician: Clinician,
+    replaces: Appointment | None = None,
+) -> Appointment:
+    """Hold a slot for someone not signed in, while they sign in, sign up or book as new.
+
+    The hold has no patient yet; the caller keeps its id in the visitor's session. A hold the
+    same visitor held before is released (one hold at a time)."""
+    if visit_type.booking_mode != BookingMode.DIRECT:
+        raise ValidationError(
+            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
+        )
+    if replaces is not None:
+        Appointment.objects.filter(
+            pk=replaces.pk, patient__isnull=True, status=AppointmentStatus.PENDING
+        ).update(
+            status=AppointmentStatus.CANCELLED,
+            cancel_reason="another time held",
+            cancelled_at=timezone.now(),
+        )
+    held = _place(
+        patient=None,
+        visit_type=visit_type,
+        clinician=clinician,
+        resource=None,
+        location=location,
+        start=start,
+        channel=BookingChannel.PORTAL,
+        actor=None,
+        status=AppointmentStatus.PENDING,
+        staff=False,
+    )
+    audit.record(action="appointment.held_for_visitor", target=held)
+    return held
+
+
+@transaction.atomic
+def claim_visitor_hold(*, hold: Appointment, patient: Patient, actor: Any) -> Appointment:
+    """Give a visitor's hold to the patient they turned out to be, after signing in or up.
+
+    The caller has checked that `actor` may book for `patient`. The hold keeps its time and
+    gets a fresh few minutes to be confirmed."""
+    held = Appointment.objects.select_for_update().get(pk=hold.pk)
+    if held.patient_id is not None or not _hold_is_live(held):
+        raise _hold_lost()
+    Appointment.objects.filter(
+        patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
+    ).update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="another time held",
+        cancelled_at=timezone.now(),
+    )
+    held.patient = patient
+    held.booked_by = actor if getattr(actor, "is_authenticated", False) else None
+    held.hold_expires_at = timezone.now() + timedelta(minutes=hold_minutes())
+    held.save(update_fields=["patient", "booked_by", "hold_expires_at", "updated_at"])
+    audit.record(action="appointment.held", actor=actor, patient=patient, target=held)
+    return held
+
+
+def _new_patient_code_digest(booking_id: Any, code: str) -> str:
+    return salted_hmac("scheduling.new-patient-code", f"{booking_id}:{code}").hexdigest()
+
+
+def client_digest(address: str) -> str:
+    return salted_hmac("scheduling.new-patient-client", address or "-").hexdigest()
+
+
+def _queue_code(booking: NewPatientBooking) -> None:
+    """Store a new code's digest and queue the plain code in the outbox (forgotten once sent)."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    booking.code_digest = _new_patient_code_digest(booking.public_id, code)
+    booking.code_expires_at = timezone.now() + NEW_PATIENT_CODE_LIFETIME
+    booking.failed_attempts = 0
+    outbox.enqueue(
+        kind=NotificationKind.NEW_PATIENT_CODE,
+        channel=booking.channel,
+        to=booking.send_to,
+        language=booking.language,
+        context={"code": code, "minutes": int(NEW_PATIENT_CODE_LIFETIME.total_seconds() // 60)},
+        reference=f"appointment:{booking.hold.public_id}",
+        dedupe_key=f"new-patient-code:{booking.public_id}:{booking.codes_sent}",
+    )
+
+
+def _keep_hold_for_code(held: Appointment, until: datetime) -> None:
+    if held.hold_expires_at is not None and held.hold_expires_at < until:
+        held.hold_expires_at = until
+        held.save(update_fields=["hold_expires_at", "updated_at"])
+
+
+@transaction.atomic
+def send_new_patient_code(
+    *, hold: Appointment, details: dict[str, Any], language: str, client_address: str
+) -> NewPatientBooking:
+    """Keep what a new patient entered and send a one-time code to their email (else mobile).
+
+    The hold is kept until the code runs out. Entering the details again for the same hold
+    replaces them and sends a new code (within the limit). Throttled per client address."""
+    held = Appointment.objects.select_for_update().get(pk=hold.pk)
+    if held.patient_id is not None or not _hold_is_live(held):
+        raise _hold_lost()
+    email = str(details.get("email") or "")
+    phone = str(details.get("phone") or "")
+    channel, send_to = ("email", email) if email else ("sms", phone)
+    if not send_to:
+        raise ValidationError({"email": [_("Give an email address or a mobile number.")]})
+    digest = client_digest(client_address)
+    booking = NewPatientBooking.objects.filter(hold=held).select_related("hold").first()
+    if booking is None:
+        check_hourly(
+            NewPatientBooking.objects.filter(client_digest=digest),
+            at="created_at",
+            limit=NEW_PATIENT_BOOKINGS_PER_HOUR,
+            message=_("Too many bookings from this connection. Please try again later or call us."),
+        )
+        booking = NewPatientBooking(hold=held, client_digest=digest, codes_sent=1)
+    else:
+        if booking.verified_at is not None:
+            raise _hold_lost()
+        _check_sends(booking)
+        booking.codes_sent += 1
+    booking.details = details
+    booking.channel = channel
+    booking.send_to = send_to
+    booking.language = language
+    _queue_code(booking)
+    booking.save()
+    _keep_hold_for_code(held, booking.code_expires_at)
+    audit.record(action="appointment.new_patient_code_sent", target=held)
+    return booking
+
+
+def _check_sends(booking: NewPatientBooking) -> None:
+    if booking.codes_sent >= NEW_PATIENT_MAX_SENDS:
+        wait = booking.updated_at + timedelta(hours=1) - timezone.now()
+        raise Throttled(
+            _("We have sent the most codes we can for this booking. Please call us."),
+            max(int(wait.total_seconds()), 1),
+        )
+
+
+@transaction.atomic
+def resend_new_patient_code(*, booking: NewPatientBooking) -> NewPatientBooking:
+    """Send a fresh code (the old one stops working), within the per-booking limit."""
+    locked = NewPatientBooking.objects.select_for_update().select_related("hold").get(pk=booking.pk)
+    if locked.verified_at is not None or not _hold_is_live(locked.hold):
+        raise _hold_lost()
+    _check_sends(locked)
+    locked.codes_sent += 1
+    _queue_code(locked)
+    locked.save()
+    _keep_hold_for_code(locked.hold, locked.code_expires_at)
+    audit.record(action="appointment.new_patient_code_sent", target=locked.hold)
+    return locked
+
+
+def _code_problem(booking: NewPatientBooking, code: str) -> str | None:
+    if booking.failed_attempts >= NEW_PATIENT_MAX_ATTEMPTS:
+        return "locked"
+    if booking.code_expires_at <= timezone.now():
+        return "expired"
+    expected = _new_patient_code_digest(booking.public_id, code.strip())
+    if not secrets.compare_digest(expected, booking.code_digest):
+        return "wrong"
+    return None
+
+
+def _code_error(problem: str) -> ValidationError:
+    messages = {
+        "wrong": _("That code is not right. Check the message we sent and try again."),
+        "expired": _("This code has run out. Ask for a new one below."),
+        "locked": _("Too many wrong codes. Ask for a new code below."),
+    }
+    return ValidationError({"code": [messages[problem]]})
+
+
+def verify_new_patient_code(*, booking: NewPatientBooking, code: str) -> Appointment:
+    """Check the code; if right, book the hold for a new provisional patient and confirm it.
+
+    A wrong code is counted (after five the code stops working); an expired one asks for a
+    new code. Nothing of what they entered is lost either way."""
+    with transaction.atomic():
+        locked = (
+            NewPatientBooking.objects.select_for_update().select_related("hold").get(pk=booking.pk)
+        )
+        if locked.verified_at is not None:
+            return locked.hold  # a second click on "Book"
+        problem = _code_problem(locked, code)
+        if problem == "wrong":
+            locked.failed_attempts += 1
+            locked.save(update_fields=["failed_attempts", "updated_at"])
+    if problem is not None:
+        raise _code_error(problem)
+    with transaction.atomic():
+        locked = (
+            NewPatientBooking.objects.select_for_update().select_related("hold").get(pk=booking.pk)
+        )
+        held = Appointment.objects.select_for_update().get(pk=locked.hold_id)
+        if held.patient_id is not None or not _hold_is_live(held):
+            raise _hold_lost()
+        details = dict(locked.details)
+        patient = register_provisional_patient(
+            data=_patient_data(details, channel=locked.channel),
+            payment={
+                "payment": str(details.get("payment", "")),
+                "payer": str(details.get("payer", "")),
+                "member_id": str(details.get("member_id", "")),
+            },
+            verified_channel=locked.channel,
+        )
+        held.patient = patient
+        held.save(update_fields=["patient", "updated_at"])
+        _book_hold(held, reason_for_visit=str(details.get("reason_for_visit", "")))
+        locked.verified_at = timezone.now()
+        locked.save(update_fields=["verified_at", "updated_at"])
+        notify.appointment_booked(held)
+        audit.record(
+            action="appointment.booked", patient=patient, target=held, purpose="new_patient"
+        )
+        return held
+
+
+def _patient_data(details: dict[str, Any], *, channel: str) -> dict[str, Any]:
+    texts = bool(details.get("sms_consent")) or channel == "sms"
+    return {
+        "given_name": details.get("given_name", ""),
+        "family_name": details.get("family_name", ""),
+        "date_of_birth": date.fromisoformat(str(details.get("date_of_birth"))),
+        "sex": details.get("sex", ""),
+        "preferred_language": details.get("preferred_language", "en"),
+        "interpreter_needed": bool(details.get("interpreter_needed")),
+        "email": details.get("email", ""),
+        "phone": details.get("phone", ""),
+        "sms_consent": texts and bool(details.get("phone")),
+        "contact_preference": "email" if details.get("email") else "sms",
+    }
+
+
 # --- Background tasks ------------------------------------------------------------------------
 # Defined beside the services they run (tasks.py re-exports them), so that services and tasks
 # do not import each other.
@@ -833,3 +1103,16 @@ def expire_offer(*, offer_id: int) -> None:
     offer = SlotOffer.objects.filter(pk=offer_id).first()
     if offer is not None and offer.is_expired:
         decline_offer(offer=offer, actor=None, expired=True)
+
+
+def move_patient_rows(source: Patient, target: Patient) -> int:
+    """The merge step scheduling registers (patients.merging): a provisional patient's
+    appointments, waitlist entries, referrals and multidisciplinary days move to the record
+    staff merged them into. Runs inside the merge's transaction."""
+    moved = Appointment.objects.filter(patient=source).update(patient=target)
+    moved += WaitlistEntry.objects.filter(patient=source).update(patient=target)
+    moved += MultidisciplinaryVisit.objects.filter(patient=source).update(patient=target)
+    from medcenter.scheduling.models import Referral
+
+    moved += Referral.objects.filter(patient=source).update(patient=target)
+    return moved

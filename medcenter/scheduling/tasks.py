@@ -12,14 +12,15 @@ __all__ = ["expire_offer", "offer_freed_slot", "sweep"]
 def sweep() -> dict[str, int]:
     """Everything periodic, for `manage.py scheduling_sweep`: lapsed offers, expired holds,
     messages that are due (including those a dead worker claimed and never sent), and
-    uploaded documents whose referral never committed."""
-    from medcenter.core import idempotency, vault
+    uploaded documents whose referral never committed, and stale pending uploads."""
+    from medcenter.core import idempotency, pending_uploads, vault
 
     return {
         "offers_expired": services.expire_offers(),
         "holds_released": services.release_expired_holds(),
         "messages_sent": outbox.deliver_due(),
         "idempotency_forgotten": idempotency.forget_old(),
+        "pending_uploads_removed": pending_uploads.sweep_pending_uploads(),
         "orphan_documents_removed": vault.sweep_orphans(
             referenced=vault.referenced_keys, older_than=vault.ORPHAN_GRACE
         ),

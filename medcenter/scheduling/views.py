@@ -20,6 +20,7 @@ from medcenter.core import audit, bounds, idempotency
 from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route, public_route, staff_route
+from medcenter.core.throttle import Throttled
 from medcenter.core.uploads import download_response
 from medcenter.core.vault import VaultError
 from medcenter.directory.models import Clinician, Location
@@ -29,12 +30,14 @@ from medcenter.scheduling.forms import (
     CancelForm,
     LetterForm,
     MultidisciplinaryForm,
+    NewPatientForm,
     NoteForm,
     PhysicianReferralForm,
     ReasonForm,
     RequestForm,
     StaffBookForm,
     StatusForm,
+    VerifyCodeForm,
 )
 from medcenter.scheduling.models import (
     Appointment,
@@ -71,6 +74,7 @@ def _submit(
                 data=form.referral_data(),
                 source=source,
                 documents=form.checked_documents,
+                kept=form.kept_uploads(),
                 submitted_by=request.user,
                 client_ip=client_ip(request),
             )
@@ -79,7 +83,11 @@ def _submit(
         answer = idempotency.submit_form_once(
             form,
             scope=f"scheduling.{source}",
-            payload={k: str(v) for k, v in form.cleaned_data.items() if k != "documents"},
+            payload={
+                k: str(v)
+                for k, v in form.cleaned_data.items()
+                if k not in ("documents", "documents_kept")
+            },
             create=create,
         )
         if answer is not None and answer.status == 429:
@@ -87,20 +95,51 @@ def _submit(
             response["Retry-After"] = str(answer.body.get("retry_after", 3600))
             return response
         if answer is not None:
-            referral = Referral.objects.get(public_id=answer.body["referral"])
-            return render(request, "scheduling/received.html", {"referral": referral})
+            referral = Referral.objects.select_related(
+                "program", "requested_clinician", "requested_program"
+            ).get(public_id=answer.body["referral"])
+            return render(
+                request,
+                "scheduling/received.html",
+                {"referral": referral, "documents": referral.documents.all()},
+            )
     return render(
         request, template, {"form": form, "title": title}, status=400 if form.is_bound else 200
     )
 
 
+def _target_initial(request: HttpRequest) -> dict[str, Any]:
+    """`?clinician=<slug>` or `?program=<slug>` (a profile's "Request an appointment") fills
+    the requested clinician or program in."""
+    from medcenter.directory.models import Program
+
+    initial: dict[str, Any] = {}
+    slug = request.GET.get("clinician", "")
+    if slug and (clinician := Clinician.objects.filter(slug=slug, is_active=True).first()):
+        initial["requested_clinician"] = clinician.pk
+    slug = request.GET.get("program", "")
+    if slug and (program := Program.objects.filter(slug=slug, is_published=True).first()):
+        initial["requested_program"] = program.pk
+    return initial
+
+
 @public_route
 def request_appointment(request: HttpRequest) -> HttpResponse:
     """The public request form: a patient or family member asks to be seen."""
-    initial = {}
+    initial = _target_initial(request)
     if request.GET.get("condition"):
         initial["condition"] = request.GET["condition"]
-    form = RequestForm(request.POST or None, request.FILES or None, initial=initial)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        session=request.session,
+        client_ip=client_ip(request),
+    )
+    title = _("Request an appointment")
+    wanted = initial.get("requested_clinician")
+    if wanted is not None and (clinician := Clinician.objects.filter(pk=wanted).first()):
+        title = _("Request an appointment with %(name)s") % {"name": clinician.display_name}
     source = ReferralSource.PATIENT
     if form.is_bound and form.data.get("relationship") == "family":
         source = ReferralSource.FAMILY
@@ -109,14 +148,20 @@ def request_appointment(request: HttpRequest) -> HttpResponse:
         form,
         source=source,
         template="scheduling/request_form.html",
-        title=_("Request an appointment"),
+        title=title,
     )
 
 
 @public_route
 def refer(request: HttpRequest) -> HttpResponse:
     """The referring physician's form, with records."""
-    form = PhysicianReferralForm(request.POST or None, request.FILES or None)
+    form = PhysicianReferralForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_target_initial(request),
+        session=request.session,
+        client_ip=client_ip(request),
+    )
     return _submit(
         request,
         form,
@@ -203,15 +248,18 @@ def _bookable_patients(request: HttpRequest) -> list[Any]:
     return [a for a in records_for(request.user) if "appointments" in a.scopes]
 
 
+VISITOR_HOLD = "scheduling.visitor_hold"
+NEW_PATIENT = "scheduling.new_patient"
+NEW_PATIENT_BOOKED = "scheduling.new_patient_booked"
+NEW_PATIENT_DRAFT = "scheduling.new_patient_draft"
+
+
 @public_route
 def hold(request: HttpRequest, slug: str) -> HttpResponse:
-    """Hold the chosen time for the patient while they confirm (sign-in first)."""
+    """Hold the chosen time: for the signed-in patient, or for a visitor while they sign in,
+    sign up or book as a new patient (the hold's id waits in their session)."""
     if request.method != "POST":
         return redirect("scheduling:pick_slot", slug=slug)
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(reverse("scheduling:pick_slot", args=[slug]))
     clinician = get_object_or_404(Clinician, slug=slug, is_active=True)
     visit = VisitType.objects.filter(code=request.POST.get("visit", "")).first()
     location = Location.objects.filter(slug=request.POST.get("location", "")).first()
@@ -223,6 +271,8 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
     if visit is None or location is None or begin is None or timezone.is_naive(begin):
         messages.error(request, _("Please choose a time from the list."))
         return redirect(back)
+    if not request.user.is_authenticated:
+        return _hold_for_visitor(request, clinician, visit, location, begin, back)
     patient_id = request.POST.get("patient", "")
     try:
         access = get_patient_for(
@@ -253,6 +303,205 @@ def hold(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(f"{back}?visit={visit.code}")
     query = f"?reschedule={request.POST['reschedule']}" if request.POST.get("reschedule") else ""
     return redirect(reverse("scheduling:confirm", args=[held.public_id]) + query)
+
+
+def _hold_for_visitor(
+    request: HttpRequest,
+    clinician: Clinician,
+    visit: VisitType,
+    location: Location,
+    begin: Any,
+    back: str,
+) -> HttpResponse:
+    try:
+        held = services.hold_slot_for_visitor(
+            visit_type=visit,
+            location=location,
+            start=begin,
+            clinician=clinician,
+            replaces=selectors.visitor_hold(request.session.get(VISITOR_HOLD)),
+        )
+    except services.SlotTaken as taken:
+        messages.error(request, str(taken))
+        return redirect(
+            f"{back}?visit={visit.code}&week={timezone.localtime(begin).date().isoformat()}"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{back}?visit={visit.code}")
+    request.session[VISITOR_HOLD] = str(held.public_id)
+    request.session.pop(NEW_PATIENT, None)
+    return redirect("scheduling:held")
+
+
+def _lost_hold(request: HttpRequest) -> HttpResponse:
+    return render(request, "scheduling/held.html", {"held": None}, status=410)
+
+
+@public_route
+def held(request: HttpRequest) -> HttpResponse:
+    """The time a visitor holds: book as a new patient, or sign in (or sign up) and come back
+    here to book it for their record. The hold lives in the session, so it survives sign-in."""
+    hold_ = selectors.visitor_hold(request.session.get(VISITOR_HOLD))
+    if hold_ is None:
+        return _lost_hold(request)
+    patients = _bookable_patients(request)
+    if request.method == "POST" and patients:
+        chosen = next(
+            (a for a in patients if str(a.patient.public_id) == request.POST.get("patient")), None
+        )
+        if chosen is None:
+            messages.error(request, _("Choose whose appointment this is."))
+        else:
+            try:
+                claimed = services.claim_visitor_hold(
+                    hold=hold_, patient=chosen.patient, actor=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return _lost_hold(request)
+            request.session.pop(VISITOR_HOLD, None)
+            return redirect("scheduling:confirm", appointment_id=claimed.public_id)
+    here = reverse("scheduling:held")
+    return render(
+        request,
+        "scheduling/held.html",
+        {
+            "held": hold_,
+            "patients": patients,
+            "staff": request.user.is_authenticated and request.user.is_staff,
+            "next": here,
+        },
+    )
+
+
+@public_route
+def new_patient(request: HttpRequest) -> HttpResponse:
+    """A person with no record enters their details for the held time; a code is sent."""
+    hold_ = selectors.visitor_hold(request.session.get(VISITOR_HOLD))
+    if request.method == "POST":
+        # Kept in the session as typed, so a time lost meanwhile loses none of it: the form
+        # comes back filled in once another time is picked.
+        request.session[NEW_PATIENT_DRAFT] = {
+            name: request.POST.get(name, "")[:300] for name in NewPatientForm.base_fields
+        }
+    if hold_ is None:
+        return _lost_hold(request)
+    if request.method == "POST":
+        form = NewPatientForm(request.POST)
+    else:
+        booking = selectors.new_patient_booking(request.session.get(NEW_PATIENT))
+        kept = booking.details if booking and booking.hold_id == hold_.pk else None
+        draft = request.session.get(NEW_PATIENT_DRAFT)
+        if kept is None and draft:
+            form = NewPatientForm(initial=_draft_as_initial(draft))
+        else:
+            form = NewPatientForm(initial=kept or {"preferred_language": _site_language()})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = services.send_new_patient_code(
+                hold=hold_,
+                details=form.details(),
+                language=get_language() or "en",
+                client_address=client_ip(request) or "",
+            )
+        except Throttled as throttled:
+            form.add_error(None, str(throttled))
+            status = 429
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 400
+        else:
+            request.session[NEW_PATIENT] = str(booking.public_id)
+            return redirect("scheduling:new_patient_verify")
+    elif form.is_bound:
+        status = 400
+    response = render(
+        request, "scheduling/new_patient.html", {"held": hold_, "form": form}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = "3600"
+    return response
+
+
+def _draft_as_initial(draft: dict[str, str]) -> dict[str, Any]:
+    """What was typed before, as the form's first values (checkboxes ticked as "on" stay so)."""
+    initial: dict[str, Any] = dict(draft)
+    for name in ("sms_consent", "interpreter_needed"):
+        initial[name] = draft.get(name) in ("on", "true", "True", "1")
+    return initial
+
+
+def _site_language() -> str:
+    language = (get_language() or "en").split("-")[0]
+    return language if language in {"en", "es", "pt", "zh", "ar", "ru"} else "en"
+
+
+@public_route
+def new_patient_verify(request: HttpRequest) -> HttpResponse:
+    """The one-time code: right, and the held time is booked for a provisional patient."""
+    booking = selectors.new_patient_booking(request.session.get(NEW_PATIENT))
+    if booking is None:
+        return _lost_hold(request)
+    if booking.verified_at is not None:
+        return redirect("scheduling:new_patient_booked")
+    resend = request.method == "POST" and request.POST.get("action") == "resend"
+    form = VerifyCodeForm(request.POST if request.method == "POST" and not resend else None)
+    status = 200
+    if resend:
+        try:
+            services.resend_new_patient_code(booking=booking)
+        except Throttled as throttled:
+            messages.error(request, str(throttled))
+            status = 429
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            status = 400
+        else:
+            messages.success(request, _("We sent a new code. The old one no longer works."))
+            return redirect("scheduling:new_patient_verify")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            booked = services.verify_new_patient_code(
+                booking=booking, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 400
+        else:
+            request.session.pop(VISITOR_HOLD, None)
+            request.session.pop(NEW_PATIENT, None)
+            request.session.pop(NEW_PATIENT_DRAFT, None)
+            request.session[NEW_PATIENT_BOOKED] = str(booked.public_id)
+            return redirect("scheduling:new_patient_booked")
+    elif form.is_bound:
+        status = 400
+    return render(
+        request,
+        "scheduling/new_patient_verify.html",
+        {"booking": booking, "held": booking.hold, "form": form},
+        status=status,
+    )
+
+
+@public_route
+def new_patient_booked(request: HttpRequest) -> HttpResponse:
+    """What a new patient booked: the time, the place, and what happens next."""
+    booking = selectors.new_patient_booking(request.session.get(NEW_PATIENT))
+    booked_id = request.session.get(NEW_PATIENT_BOOKED)
+    appointment = None
+    if booked_id:
+        appointment = (
+            Appointment.objects.select_related("clinician", "location", "visit_type")
+            .filter(public_id=booked_id, status=AppointmentStatus.BOOKED)
+            .first()
+        )
+    elif booking is not None and booking.verified_at is not None:
+        appointment = booking.hold
+    if appointment is None:
+        return _lost_hold(request)
+    return render(request, "scheduling/new_patient_booked.html", {"appointment": appointment})
 
 
 def _appointment_for(request: AuthedRequest, appointment_id: UUID, action: str) -> Appointment:
@@ -335,9 +584,10 @@ def detail(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
 @patient_data_route(model=APPOINTMENT, kwargs=("appointment_id",))
 @offers_break_glass
 def cancel(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
+    """Ask before cancelling: the page says what will be cancelled; only "Yes, cancel" does."""
     appointment = _appointment_for(request, appointment_id, "appointment.cancelling")
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("confirm") == "yes" and form.is_valid():
         try:
             services.cancel_appointment(
                 appointment=appointment,
@@ -348,7 +598,12 @@ def cancel(request: AuthedRequest, appointment_id: UUID) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Your appointment is cancelled."))
-    return redirect("scheduling:detail", appointment_id=appointment.public_id)
+        return redirect("scheduling:detail", appointment_id=appointment.public_id)
+    if appointment.status != AppointmentStatus.BOOKED:
+        return redirect("scheduling:detail", appointment_id=appointment.public_id)
+    return render(
+        request, "scheduling/cancel_confirm.html", {"appointment": appointment, "form": form}
+    )
 
 
 @patient_data_route(model=APPOINTMENT, kwargs=("appointment_id",))

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from medcenter.core.routes import staff_route
-from medcenter.trials import tasks
+from medcenter.trials import services, tasks
 from medcenter.trials.importer import MAX_FILE_BYTES, import_records, records_in_data
 from medcenter.trials.models import Candidate, ContactRequest, Criterion, Trial
 
@@ -42,6 +42,11 @@ class TrialAdmin(admin.ModelAdmin[Trial]):
     raw_id_fields = ("principal_investigator", "coordinator")
     inlines = [CriterionInline]
     change_list_template = "admin/trials/trial/change_list.html"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Criteria and biomarker requirements edited here change what search by gene finds.
+        services.refresh_required_genes(trial=form.instance)
 
     def get_urls(self) -> list[Any]:
         return [

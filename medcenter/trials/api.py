@@ -188,7 +188,7 @@ def match(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
 
 class SearchIn(Schema):
     condition: str = Field("", max_length=100)
-    gene: str = Field("", max_length=15)
+    gene: str = Field("", max_length=40)
     phase: Literal["", "EARLY_PHASE1", "PHASE1", "PHASE2", "PHASE3", "PHASE4"] = ""
     status: Literal["open", "all"] = "open"
     age: float | None = Field(None, ge=0, le=120)

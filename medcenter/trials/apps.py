@@ -8,10 +8,16 @@ class TrialsConfig(AppConfig):
     verbose_name = _("Clinical trials")
 
     def ready(self) -> None:
+        from medcenter.pages.home import register_program_figure
         from medcenter.patients.access import register_search_basis
         from medcenter.trials import notices, selectors
 
         notices.register()
+        register_program_figure(
+            "open_trials",
+            provider=selectors.open_trials_per_program,
+            url=selectors.trials_of_program_url,
+        )
         register_search_basis(
             "trial",
             label=_("Candidate on a trial you coordinate"),

@@ -495,7 +495,9 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
             plain_language={**plain, **PLAIN.get(nct, {})},
             biomarker_requirements=requirements,
         )
-    from medcenter.trials.services import refresh_trial_vectors
+    from medcenter.trials.services import refresh_required_genes, refresh_trial_vectors
 
+    for trial in Trial.objects.filter(is_demo=True):
+        refresh_required_genes(trial=trial)  # the team's requirements count for search by gene
     refresh_trial_vectors()  # notes are ranked by meaning too from the first request
     return []

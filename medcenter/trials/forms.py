@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.trials import genefilter
 from medcenter.trials.models import CandidateStatus, RequestStatus
 from medcenter.trials.prescreen import Question
 
+WILD_TYPE = re.compile(
+    r"\bwild[\s-]*type\b|\bwt\b|\bnegative\b|\bneg\b|\bnon[\s-]?mutated\b|\bunmutated\b|"
+    r"[A-Za-z0-9]\s*[-\u2212]$",
+    re.IGNORECASE,
+)
 PHASES = [
     ("", _("Any phase")),
     ("EARLY_PHASE1", _("Early phase 1")),
@@ -27,8 +34,8 @@ class SearchForm(forms.Form):
     gene = forms.CharField(
         label=_("Gene or biomarker"),
         required=False,
-        max_length=15,
-        help_text=_("For example: EGFR"),
+        max_length=40,
+        help_text=_("For example: EGFR, ALK, KRAS, BRAF or HER2"),
     )
     phase = forms.ChoiceField(label=_("Phase"), choices=PHASES, required=False)
     age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
@@ -54,9 +61,21 @@ class SearchForm(forms.Form):
             program.choices = [("", _("Any program")), *programs]
 
     def clean_gene(self) -> str:
-        gene = str(self.cleaned_data["gene"]).strip().upper()
-        if gene and not gene.replace("-", "").isalnum():
-            raise forms.ValidationError(_("Enter a gene name such as EGFR."))
+        """The gene as typed ("EGFRm", "HER2+", "ALK rearranged"), once it names a gene."""
+        gene = " ".join(str(self.cleaned_data["gene"]).split())
+        if not gene:
+            return ""
+        if WILD_TYPE.search(gene):
+            raise forms.ValidationError(
+                _(
+                    "This finds trials that require a change in a gene. For a tumor without "
+                    "one, leave the gene empty and search by condition."
+                )
+            )
+        if not genefilter.genes_named(gene):
+            raise forms.ValidationError(
+                _("We do not know that gene. Enter one such as EGFR, ALK, KRAS, BRAF or HER2.")
+            )
         return gene
 
 

@@ -222,6 +222,27 @@ class Criterion(models.Model):
         }
 
 
+class RequiredGene(models.Model):
+    """A gene a trial requires an alteration in, read from its active structured criteria and
+    the team's biomarker requirements (`genefilter.required_genes`), kept by
+    `services.refresh_required_genes` whenever either changes. Search by gene filters on it
+    instead of reading every trial's criteria on every request."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="required_genes")
+    gene = models.CharField(max_length=16)
+    classes = models.JSONField(default=list, blank=True)  # the alteration classes admitted
+
+    class Meta:
+        ordering = ["trial", "gene"]
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "gene"], name="one_required_gene_per_trial")
+        ]
+        indexes = [models.Index(fields=["gene"])]
+
+    def __str__(self) -> str:
+        return f"{self.trial_id} requires {self.gene}"
+
+
 class RequestStatus(models.TextChoices):
     NEW = "new", _("New")
     CONTACTED = "contacted", _("Contacted")

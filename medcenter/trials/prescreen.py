@@ -102,7 +102,7 @@ def questions_for(rules: TrialRules) -> list[Question]:
                         _("Have you been diagnosed with %(name)s?") % {"name": shown},
                         "choice",
                         yes_no(),
-                        {"codes": codes},
+                        {"codes": codes, "name": shown},
                     )
                 )
         elif kind == "stage":
@@ -254,3 +254,109 @@ def likelihood(eligible: bool, unknown: int, total: int) -> str:
     if not eligible:
         return "unlikely"
     return "likely" if total and unknown / total <= 0.5 else "possible"
+
+
+@dataclass
+class Line:
+    """One criterion of the pre-screen's result, with the person's answer as they gave it."""
+
+    outcome: str  # met | not_met | unknown
+    answers: list[str]  # the answers it was checked against, stated in the reader's language
+    criterion: str  # the registry's sentence (English)
+    section: str
+
+
+def _question_names(criterion: dict[str, Any]) -> list[str]:
+    """The questions `questions_for` asks for one criterion."""
+    kind = criterion.get("kind")
+    if kind == "stage":
+        names = ["stage"] if criterion.get("stages") else []
+        if criterion.get("metastatic") or criterion.get("locally_advanced"):
+            names.append("metastatic")
+        return names
+    return {
+        "age": ["age"],
+        "sex": ["sex"],
+        "diagnosis": ["diagnosis"],
+        "biomarker": [f"biomarker_{criterion.get('gene') or ''}"],
+        "performance": ["activity"],
+        "prior_therapy": [f"therapy_{criterion.get('therapy') or ''}"],
+        "prior_lines": ["prior_lines"],
+        "brain_metastases": ["brain"],
+        "pregnancy": ["pregnant"],
+    }.get(str(kind), [])
+
+
+def stated(question: Question, value: Any) -> str:
+    """An answer as the person gave it, as a statement: a "No" to "Are you pregnant or
+    breastfeeding?" is "Not pregnant or breastfeeding", never the question's own words."""
+    name = question.name
+    if value is None or value == "":
+        return _("Not answered")
+    if name == "age":
+        return _("Age: %(age)s") % {"age": value}
+    if name == "prior_lines":
+        return _("Drug treatments so far: %(count)s") % {"count": value}
+    if name.startswith("biomarker_"):
+        gene = question.meta.get("gene", "")
+        return {
+            "found": _("%(gene)s tested: a change was found"),
+            "not_found": _("%(gene)s tested: no such change was found"),
+        }.get(str(value), _("%(gene)s not tested, or not sure")) % {"gene": gene}
+    if value == NOT_SURE:
+        return _("Preferred not to say") if name in ("pregnant", "sex") else _("Not sure")
+    if name in ("sex", "stage", "activity"):
+        shown = dict(question.choices).get(str(value), str(value))
+        return _("Stage %(stage)s") % {"stage": shown} if name == "stage" else str(shown)
+    yes = value == YES
+    if name == "pregnant":
+        return _("Pregnant or breastfeeding") if yes else _("Not pregnant or breastfeeding")
+    if name == "brain":
+        return (
+            _("The cancer has spread to the brain")
+            if yes
+            else _("The cancer has not spread to the brain")
+        )
+    if name == "metastatic":
+        return (
+            _("The cancer has spread to other parts of the body")
+            if yes
+            else _("The cancer has not spread to other parts of the body")
+        )
+    if name == "diagnosis":
+        values = {"name": question.meta.get("name", "")}
+        return (
+            _("Diagnosed with %(name)s") % values
+            if yes
+            else _("Not diagnosed with %(name)s") % values
+        )
+    if name.startswith("therapy_"):
+        values = {"therapy": question.meta.get("therapy", "")}
+        return (
+            _("Treated with %(therapy)s before") % values
+            if yes
+            else _("Never treated with %(therapy)s") % values
+        )
+    return str(dict(question.choices).get(str(value), value))
+
+
+def summary(
+    rules: TrialRules, questions: list[Question], answers: dict[str, Any], match: Match
+) -> list[Line]:
+    """The result criterion by criterion, each with the answers it was checked against as
+    the person gave them (verdicts come in the order of `rules.structured`)."""
+    by_name = {q.name: q for q in questions}
+    lines: list[Line] = []
+    for criterion, verdict in zip(rules.structured, match.verdicts, strict=False):
+        if verdict.kind != criterion.get("kind") or verdict.kind == "text":
+            continue
+        asked = [by_name[n] for n in _question_names(criterion) if n in by_name]
+        lines.append(
+            Line(
+                outcome=verdict.outcome,
+                answers=[stated(q, answers.get(q.name)) for q in asked],
+                criterion=verdict.criterion,
+                section=verdict.section,
+            )
+        )
+    return lines

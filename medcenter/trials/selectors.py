@@ -10,14 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient
-from medcenter.trials import matcher
+from medcenter.trials import genefilter, matcher
 from medcenter.trials.matcher import (
     CompiledTrials,
     Match,
@@ -33,6 +35,7 @@ from medcenter.trials.models import (
     ContactRequest,
     Criterion,
     RequestStatus,
+    RequiredGene,
     Trial,
 )
 from medcenter.trials.textmatch import TrialText
@@ -230,12 +233,11 @@ def search_trials(query: SearchQuery) -> list[Trial]:
                 | Q(conditions__icontains=word)
             )
     if query.gene:
-        gene = query.gene.strip().upper()
-        qs = qs.filter(
-            Q(criteria__kind="biomarker", criteria__params__gene=gene, criteria__is_active=True)
-            | Q(biomarker_requirements__icontains=gene)
-            | Q(brief_title__icontains=gene)
-        )
+        # Only trials that require an alteration in the gene (stored per trial, indexed):
+        # never one that requires the gene wild-type, excludes its alterations, or is about
+        # another gene. An unknown gene finds nothing rather than everything.
+        genes = genefilter.genes_named(query.gene)
+        qs = qs.filter(pk__in=RequiredGene.objects.filter(gene__in=genes).values("trial_id"))
     if query.phase:
         qs = qs.filter(phases__icontains=query.phase)
     if query.age is not None:
@@ -268,6 +270,49 @@ def search_trials(query: SearchQuery) -> list[Trial]:
             or not t.sites  # a trial with only this center's site (no registry sites)
         ]
     return trials
+
+
+@dataclass
+class TrialSearch:
+    """A search's trials and, for a search by gene, the genes read from what was typed and
+    what each trial requires of them."""
+
+    trials: list[Trial]
+    genes: tuple[str, ...] = ()
+    requires: dict[int, list[str]] | None = None
+
+
+def find_trials(query: SearchQuery) -> TrialSearch:
+    """The search page's answer: `search_trials`, with what each trial requires of the gene
+    searched for."""
+    trials = search_trials(query)
+    genes = genefilter.genes_named(query.gene) if query.gene else ()
+    requires = required_alterations([t.pk for t in trials[:100]], genes) if genes else None
+    return TrialSearch(trials, genes, requires)
+
+
+def required_alterations(trial_ids: Sequence[int], genes: Sequence[str]) -> dict[int, list[str]]:
+    """What each trial requires of these genes, as shown beside a result ("EGFR exon 19
+    deletion or L858R"), in one query."""
+    shown: dict[int, list[str]] = defaultdict(list)
+    for trial_id, gene, classes in RequiredGene.objects.filter(
+        trial_id__in=trial_ids, gene__in=genes
+    ).values_list("trial_id", "gene", "classes"):
+        named = [c for c in classes if c not in genefilter.BROAD_CLASSES]
+        label = genefilter.known_as(gene)
+        shown[trial_id].append(f"{label} {' / '.join(named)}" if named else label)
+    return shown
+
+
+def genes_required_in_catalogue() -> list[str]:
+    """The genes open trials require an alteration in, for suggestions beside a gene search."""
+    return sorted(
+        set(
+            RequiredGene.objects.filter(trial__in=Trial.objects.open()).values_list(
+                "gene", flat=True
+            )
+        )
+    )
 
 
 def _about(trial: Trial, wanted: set[str], term: str, diagnosed: list[str]) -> bool:
@@ -427,3 +472,19 @@ def note_relevance(note: str, trials: list[Trial]) -> dict[int, float]:
         note, [trial_text(t) for t in trials], note_similarities(note, trials)
     )
     return {t.pk: value for t, value in zip(trials, relevance, strict=True)}
+
+
+def open_trials_per_program() -> dict[str, int]:
+    """Count the open trials of each program (by program slug), as the catalogue has them."""
+    rows = (
+        Trial.objects.open()
+        .exclude(program=None)
+        .values("program__slug")
+        .annotate(open_trials=Count("id"))
+    )
+    return {row["program__slug"]: row["open_trials"] for row in rows}
+
+
+def trials_of_program_url(slug: str) -> str:
+    """Where the open trials of one program are listed."""
+    return f"{reverse('trials:search')}?{urlencode({'program': slug})}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from medcenter.core import audit, bulkwrite, outbox, throttle
 from medcenter.patients.models import Patient
-from medcenter.trials import eligibility
+from medcenter.trials import eligibility, genefilter
 from medcenter.trials.models import (
     Candidate,
     CandidateStatus,
@@ -28,6 +28,7 @@ from medcenter.trials.models import (
     EnrollmentEvent,
     MatchState,
     RequestStatus,
+    RequiredGene,
     Trial,
     TrialVector,
 )
@@ -110,6 +111,7 @@ def refresh_criteria(*, trial: Trial) -> dict[str, int]:
         position += 1
         extra.position = position
         extra.save(update_fields=["position"])
+    refresh_required_genes(trial=trial)
     Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
     return {"parsed": len(parsed), "corrections_kept": len(used), "stale": len(stale)}
 
@@ -241,6 +243,7 @@ def correct_criterion(
     criterion.reviewed_by = actor
     criterion.reviewed_at = timezone.now()
     criterion.save()
+    refresh_required_genes(trial=criterion.trial)
     Trial.objects.filter(pk=criterion.trial_id).update(updated_at=timezone.now())
     return criterion
 
@@ -269,8 +272,32 @@ def add_criterion(
         reviewed_by=actor,
         reviewed_at=timezone.now(),
     )
+    refresh_required_genes(trial=trial)
     Trial.objects.filter(pk=trial.pk).update(updated_at=timezone.now())
     return criterion
+
+
+@transaction.atomic
+def refresh_required_genes(*, trial: Trial) -> list[str]:
+    """Store the genes the trial requires an alteration in (search by gene reads them), from
+    its active criteria and the team's biomarker requirements."""
+    criteria = [c.as_dict() for c in Criterion.objects.filter(trial_id=trial.pk, is_active=True)]
+    requirements = (
+        Trial.objects.filter(pk=trial.pk).values_list("biomarker_requirements", flat=True).first()
+    )
+    required = genefilter.required_genes(criteria, requirements or [])
+    RequiredGene.objects.filter(trial_id=trial.pk).exclude(gene__in=list(required)).delete()
+    kept = {
+        row.gene: row for row in RequiredGene.objects.filter(trial_id=trial.pk, gene__in=required)
+    }
+    for gene, classes in required.items():
+        row = kept.get(gene)
+        if row is None:
+            RequiredGene.objects.create(trial_id=trial.pk, gene=gene, classes=classes)
+        elif row.classes != classes:
+            row.classes = classes
+            row.save(update_fields=["classes"])
+    return list(required)
 
 
 # --- Matching results -----------------------------------------------------------------------

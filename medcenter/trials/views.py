@@ -22,7 +22,7 @@ from medcenter.core.routes import patient_data_route, public_route, staff_route
 from medcenter.directory.models import Program
 from medcenter.directory.search import zip_point
 from medcenter.patients.selectors import get_patient_for
-from medcenter.trials import prescreen, profiles, selectors, services
+from medcenter.trials import genefilter, prescreen, profiles, selectors, services
 from medcenter.trials.forms import (
     ContactForm,
     CriterionForm,
@@ -57,14 +57,14 @@ def search(request: HttpRequest) -> HttpResponse:
     """Find a trial: condition (lay words too), gene, phase, age, program, distance, new."""
     programs = [(p.slug, p.label) for p in Program.objects.filter(is_published=True)]
     form = SearchForm(request.GET or None, programs=programs)
-    trials: list[Trial] = []
+    found = selectors.TrialSearch([])
     near_unknown = False
     searched = form.is_bound and form.is_valid()
     if searched:
         data = form.cleaned_data
         point = zip_point(data["near"]) if data["near"] else None
         near_unknown = bool(data["near"]) and point is None
-        trials = selectors.search_trials(
+        found = selectors.find_trials(
             selectors.SearchQuery(
                 condition=data["condition"],
                 gene=data["gene"],
@@ -79,15 +79,21 @@ def search(request: HttpRequest) -> HttpResponse:
             )
         )
     elif not form.is_bound:
-        trials = selectors.search_trials(selectors.SearchQuery())
+        found = selectors.find_trials(selectors.SearchQuery())
+    trials = found.trials
+    requires = found.requires or {}
     language = get_language() or "en"
     return render(
         request,
         "trials/search.html",
         {
             "form": form,
-            "results": [(t, t.plain(language)) for t in trials[:100]],
+            "results": [(t, t.plain(language), requires.get(t.pk, [])) for t in trials[:100]],
             "total": len(trials),
+            "genes": [genefilter.known_as(g) for g in found.genes],
+            "gene_suggestions": (
+                selectors.genes_required_in_catalogue() if "gene" in form.errors else []
+            ),
             "near_unknown": near_unknown,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -131,7 +137,12 @@ def prescreen_view(request: HttpRequest, nct_id: str) -> HttpResponse:
         return render(
             request,
             "trials/prescreen_result.html",
-            {"trial": trial, "match": match, "likely": likely, "contact": contact},
+            {
+                "trial": trial,
+                "lines": prescreen.summary(rules, questions, answers, match),
+                "likely": likely,
+                "contact": contact,
+            },
         )
     return render(
         request,
@@ -202,7 +213,12 @@ def contact(request: HttpRequest, nct_id: str) -> HttpResponse:
     return render(
         request,
         "trials/prescreen_result.html",
-        {"trial": trial, "match": match, "likely": likely, "contact": form},
+        {
+            "trial": trial,
+            "lines": prescreen.summary(rules, questions, answers, match),
+            "likely": likely,
+            "contact": form,
+        },
         status=400,
     )
 

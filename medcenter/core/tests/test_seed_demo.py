@@ -81,3 +81,17 @@ def test_the_parent_proxy_sees_the_fourteen_year_old_without_confidential_items(
     assert grant.patient.age_on(grant.created_at.date()) == 14
     assert access is not None
     assert not access.sees_confidential
+
+
+def test_the_demo_has_a_new_patient_waiting_with_a_plausible_duplicate(first_seed):
+    from medcenter.accounts.demo import staff_email
+    from medcenter.accounts.tests.factories import verified
+    from medcenter.patients.selectors import reconciliation_queue
+
+    scheduler = verified(User.objects.get(email=staff_email("scheduler")))
+    queue = reconciliation_queue(scheduler)
+
+    assert len(queue) == 1
+    new = queue[0].registration.patient
+    assert new.provisional and new.appointments.filter(status="booked").count() == 1
+    assert [d.reasons for d in queue[0].duplicates] == [["name_and_birth_date"]]

@@ -34,6 +34,55 @@ def test_an_empty_result_offers_a_program_or_a_phone_number(demo_directory, clie
     assert "+1 555 010 0100" in html
 
 
+def test_an_empty_result_suggests_a_spelling_the_closest_programs_and_a_phone_link(
+    demo_directory, client
+):
+    html = client.get("/en/doctors/", {"q": "brst"}).content.decode()
+
+    assert "No doctor matches all of that" in html
+    assert 'Did you mean <a href="?q=breast">breast</a>?' in html
+    assert "/en/programs/breast/" in html
+    assert 'href="tel:+15550100100"' in html
+
+
+def test_the_spelling_suggestion_link_finds_doctors(demo_directory, client):
+    html = client.get("/en/doctors/", {"q": "breast"}).content.decode()
+
+    assert 'class="doctor-card"' in html
+    assert "No doctor matches" not in html
+
+
+def test_a_search_with_nothing_to_suggest_still_offers_the_programs_and_the_phone(
+    demo_directory, client
+):
+    html = client.get("/en/doctors/", {"q": "zzqxv"}).content.decode()
+
+    assert "Did you mean" not in html
+    assert 'href="/en/programs/"' in html
+    assert 'href="tel:+15550100100"' in html
+
+
+def test_results_come_before_the_filters_which_sit_in_a_disclosure(demo_directory, client):
+    html = client.get("/en/doctors/", {"q": "bone cancer"}).content.decode()
+
+    first_result = html.index('class="doctor-card"')
+    disclosure = html.index('<details class="facets__disclosure"')
+    assert first_result < disclosure
+    assert "specialty=" not in html[:first_result]
+    assert '<details class="facets__disclosure" data-open-wide>' in html  # closed on a phone
+
+
+def test_the_filter_disclosure_is_open_and_counts_filters_when_one_is_chosen(
+    demo_directory, client
+):
+    html = client.get(
+        "/en/doctors/", {"q": "bone cancer", "specialty": "orthopaedic-oncology"}
+    ).content.decode()
+
+    assert '<details class="facets__disclosure" data-open-wide open>' in html
+    assert "Filters (1)" in html
+
+
 def test_search_input_is_escaped(demo_directory, client):
     html = client.get("/en/doctors/", {"q": "<script>alert(1)</script>"}).content.decode()
 

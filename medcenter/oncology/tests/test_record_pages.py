@@ -176,6 +176,35 @@ def test_a_file_with_unreadable_lines_is_refused_whole_naming_the_lines(
     assert not GenotypingReport.objects.exists()
 
 
+def test_a_results_file_is_kept_when_another_field_is_wrong(
+    client, clinician_and_patient, settings, tmp_path
+):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from medcenter.core.models import PendingUpload
+
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    _clinician, patient = clinician_and_patient
+    url = reverse("oncology:genotyping_upload", args=[patient.public_id])
+    upload = b"gene\tprotein_change\tkind\nEGFR\tL858R\tSNV\n"
+    form = {"test_name": "Lung panel", "tumor_type": "LUAD", "reported_on": "not a date"}
+
+    refused = client.post(
+        url, {**form, "results": SimpleUploadedFile("lung.tsv", upload, content_type="text/plain")}
+    )
+
+    html = refused.content.decode()
+    assert "Attached: <bdi>lung.txt</bdi>" in html
+    token = re.search(r'name="results_kept" value="([^"]+)"', html)
+    assert token is not None
+    saved = client.post(url, {**form, "reported_on": "2026-11-01", "results_kept": token[1]})
+    assert saved.status_code == 302
+    assert GenotypingReport.objects.get(patient=patient).variants.count() == 1
+    assert not PendingUpload.objects.exists()
+
+
 def test_the_molecular_report_downloads_as_a_pdf_attachment(client, clinician_and_patient):
     clinician, patient = clinician_and_patient
     report = services.import_genotyping_file(

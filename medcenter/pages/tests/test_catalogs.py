@@ -42,14 +42,15 @@ class _VisibleText(HTMLParser):
 
 
 def _untranslated_text(source):
-    """The template's literal text outside {% blocktranslate %} blocks, tags blanked out."""
+    """The template's literal text outside {% blocktranslate %} and {% comment %} blocks, tags
+    blanked out."""
     parts, inside_block = [], False
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
             name = token.contents.split()[0]
-            if name in ("blocktranslate", "blocktrans"):
+            if name in ("blocktranslate", "blocktrans", "comment"):
                 inside_block = True
-            elif name in ("endblocktranslate", "endblocktrans"):
+            elif name in ("endblocktranslate", "endblocktrans", "endcomment"):
                 inside_block = False
         if token.token_type == TokenType.TEXT and not inside_block:
             parts.append(token.contents)

@@ -537,6 +537,122 @@ def _decide_request(ctx: Ctx) -> Callable[[], Any]:
     return lambda: decide_request(contact=contact, status="contacted", reason="", actor=coordinator)
 
 
+# --- new patients booking online (scheduling) and their reconciliation (patients) ----------------
+
+NEW_PATIENT = {
+    "given_name": "Odile",
+    "family_name": "Matrixfield",
+    "date_of_birth": "1975-06-07",
+    "sex": "female",
+    "email": "odile.matrixfield@example.test",
+    "phone": "",
+    "preferred_language": "en",
+    "payment": "self_pay",
+}
+
+
+def _visitor_hold() -> Any:
+    from medcenter.scheduling import services
+
+    clinician, location, visit = _clinic()
+    return services.hold_slot_for_visitor(
+        visit_type=visit, location=location, start=_at(10), clinician=clinician
+    )
+
+
+def _new_patient_booking() -> Any:
+    from medcenter.scheduling import services
+
+    return services.send_new_patient_code(
+        hold=_visitor_hold(), details=dict(NEW_PATIENT), language="en", client_address="203.0.113.5"
+    )
+
+
+def _new_patient_code(booking: Any) -> str:
+    from medcenter.core.models import Notification
+
+    note = Notification.objects.filter(
+        dedupe_key__startswith=f"new-patient-code:{booking.public_id}"
+    )
+    return str(note.latest("created_at").context["code"])
+
+
+def _hold_slot_for_visitor(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    clinician, location, visit = _clinic()
+    return lambda: services.hold_slot_for_visitor(
+        visit_type=visit, location=location, start=_at(10), clinician=clinician
+    )
+
+
+def _claim_visitor_hold(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    held = _visitor_hold()
+    return lambda: services.claim_visitor_hold(hold=held, patient=ctx.patient, actor=None)
+
+
+def _send_new_patient_code(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    held = _visitor_hold()
+    return lambda: services.send_new_patient_code(
+        hold=held, details=dict(NEW_PATIENT), language="en", client_address="203.0.113.5"
+    )
+
+
+def _resend_new_patient_code(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booking = _new_patient_booking()
+    return lambda: services.resend_new_patient_code(booking=booking)
+
+
+def _verify_new_patient_code(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.scheduling import services
+
+    booking = _new_patient_booking()
+    code = _new_patient_code(booking)
+    return lambda: services.verify_new_patient_code(booking=booking, code=code)
+
+
+def _register_provisional_patient(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import register_provisional_patient
+
+    data = {**NEW_PATIENT, "date_of_birth": datetime.date(1975, 6, 7)}
+    return lambda: register_provisional_patient(
+        data=data, payment={"payment": "self_pay"}, verified_channel="email"
+    )
+
+
+def _provisional_registration() -> Any:
+    from medcenter.scheduling import services
+
+    booking = _new_patient_booking()
+    booked = services.verify_new_patient_code(booking=booking, code=_new_patient_code(booking))
+    assert booked.patient is not None
+    return booked.patient.provisional_registration
+
+
+def _merge_provisional_patient(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import merge_provisional_patient
+
+    registration = _provisional_registration()
+    scheduler = _scheduler()
+    return lambda: merge_provisional_patient(
+        registration=registration, into=ctx.patient, actor=scheduler
+    )
+
+
+def _confirm_provisional_patient(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import confirm_provisional_patient
+
+    registration = _provisional_registration()
+    scheduler = _scheduler()
+    return lambda: confirm_provisional_patient(registration=registration, actor=scheduler)
+
+
 ONCOLOGY = "medcenter.oncology.services."
 PATIENTS = "medcenter.patients.services."
 SCHEDULING = "medcenter.scheduling.services."
@@ -618,6 +734,9 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     PATIENTS + "review_break_glass": _review_break_glass,
     PATIENTS + "grant_proxy": _grant_proxy,
     PATIENTS + "revoke_proxy": _revoke_proxy,
+    PATIENTS + "register_provisional_patient": _register_provisional_patient,
+    PATIENTS + "merge_provisional_patient": _merge_provisional_patient,
+    PATIENTS + "confirm_provisional_patient": _confirm_provisional_patient,
     SCHEDULING + "hold_slot": _hold_slot,
     SCHEDULING + "confirm_hold": _confirm_hold,
     SCHEDULING + "book_appointment": _book_appointment,
@@ -631,6 +750,11 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     SCHEDULING + "accept_offer": _accept_offer,
     SCHEDULING + "decline_offer": _decline_offer,
     SCHEDULING + "expire_offers": _expire_offers,
+    SCHEDULING + "hold_slot_for_visitor": _hold_slot_for_visitor,
+    SCHEDULING + "claim_visitor_hold": _claim_visitor_hold,
+    SCHEDULING + "send_new_patient_code": _send_new_patient_code,
+    SCHEDULING + "resend_new_patient_code": _resend_new_patient_code,
+    SCHEDULING + "verify_new_patient_code": _verify_new_patient_code,
     REFERRALS + "submit_referral": _submit_referral,
     REFERRALS + "set_referral_status": _referrals("set_referral_status", status="triaged"),
     REFERRALS + "add_referral_note": _referrals("add_referral_note", note="Called the patient."),

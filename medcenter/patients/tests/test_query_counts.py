@@ -132,3 +132,42 @@ def test_a_records_access_history(who):
 
     assert after.status_code == 200
     assert after.content.decode().count("patient.viewed") == 1 + MORE
+
+
+def test_the_reconciliation_queue():
+    """Each provisional patient with its possible duplicates: one query for all the matches;
+    only the audit event per patient shown grows with the rows."""
+    import datetime
+
+    from medcenter.patients.services import register_provisional_patient
+
+    def waiting(n: int) -> None:
+        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=n)
+        PatientFactory(given_name="Querida", family_name=f"Countwell{n}", date_of_birth=born)
+        register_provisional_patient(
+            data={
+                "given_name": "Querida",
+                "family_name": f"Countwell{n}",
+                "date_of_birth": born,
+                "sex": "female",
+                "email": f"querida{n}@example.test",
+            },
+            payment={"payment": "self_pay"},
+            verified_channel="email",
+        )
+
+    waiting(0)
+    client = _signed_in(StaffUserFactory(roles=["scheduler"]))
+
+    def grow():
+        for n in range(1, 1 + MORE):
+            waiting(n)
+
+    _before, after = assert_flat_queries(
+        lambda: client.get("/en/staff/patients/provisional/"),
+        grow,
+        ignoring=("core_audit", "SAVEPOINT"),
+    )
+
+    assert after.status_code == 200
+    assert after.content.decode().count("same name and date of birth") == 1 + MORE

@@ -133,9 +133,9 @@ def test_a_patient_picks_a_slot_confirms_and_cancels(clinic, django_capture_on_c
         "patient": str(patient.public_id),
     }
     anonymous = client.post(f"/en/appointments/book/{clinician.slug}/hold/", form)
-    assert anonymous.status_code == 302 and "/accounts/" in anonymous["Location"]
-    client.force_login(user)
-    held = client.post(f"/en/appointments/book/{clinician.slug}/hold/", form)
+    assert anonymous.status_code == 302 and anonymous["Location"].endswith("/appointments/held/")
+    client.force_login(user)  # the hold picked before signing in is kept (session)
+    held = client.post("/en/appointments/held/", {"patient": str(patient.public_id)})
     appointment = Appointment.objects.get(patient=patient)
     assert held["Location"].endswith(f"/appointments/{appointment.public_id}/confirm/")
     with django_capture_on_commit_callbacks(execute=True):
@@ -146,7 +146,13 @@ def test_a_patient_picks_a_slot_confirms_and_cancels(clinic, django_capture_on_c
     assert mail.outbox[0].attachments[0][0] == "appointment.ics"
     ics = client.get(f"/en/appointments/{appointment.public_id}/calendar.ics")
     assert b"BEGIN:VCALENDAR" in ics.content
-    client.post(f"/en/appointments/{appointment.public_id}/cancel/", {"reason": "moved away"})
+    asked = client.post(f"/en/appointments/{appointment.public_id}/cancel/", {"reason": "moved"})
+    assert "Yes, cancel" in asked.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    client.post(
+        f"/en/appointments/{appointment.public_id}/cancel/", {"reason": "moved", "confirm": "yes"}
+    )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.CANCELLED
 

@@ -36,6 +36,22 @@
     sync();
   }
 
+  // The language menu is a <details>: it works without this; Escape and a click elsewhere close it.
+  function setUpLanguageMenu() {
+    var menu = document.querySelector(".language-menu");
+    if (!menu) return;
+    var toggle = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        toggle.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  }
+
   // After a failed form submit, move focus to the error summary so it is read out.
   function focusErrorSummary() {
     var summary = document.getElementById("error-summary");
@@ -90,8 +106,20 @@
     schedule(5);
   }
 
+  // Disclosures marked data-open-wide (search filters) start open where there is room for them;
+  // on a phone they stay closed so the results come first. Also after htmx swaps in results.
+  function openWideDisclosures() {
+    if (!window.matchMedia("(min-width: 48.01rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   function start() {
+    openWideDisclosures();
+    document.body.addEventListener("htmx:afterSwap", openWideDisclosures);
     setUpMenu();
+    setUpLanguageMenu();
     focusErrorSummary();
     setUpSessionWarning();
   }

@@ -79,3 +79,11 @@ def test_search_by_gene_and_read_one_trial(client):
         c["kind"] == "biomarker" and c["params"]["gene"] == "IDH1" for c in trial["criteria"]
     )
     assert client.get("/api/v1/trials/NCT00000000").status_code == 404
+
+
+def test_search_by_gene_reads_the_gene_as_people_write_it(client):
+    by_symbol = client.get("/api/v1/trials/search", {"gene": "EGFR"}).json()
+    by_phrase = client.get("/api/v1/trials/search", {"gene": "exon 19 deletion"}).json()
+
+    assert by_symbol
+    assert [t["nct_id"] for t in by_phrase] == [t["nct_id"] for t in by_symbol]

@@ -10,7 +10,8 @@ from medcenter.scheduling.tasks import sweep
 
 class Command(BaseCommand):
     help = (
-        "Expire offers and holds, send due messages from the outbox, and remove uploaded "
+        "Expire offers and holds, send due messages from the outbox, remove stale pending "
+        "uploads, and remove uploaded "
         "documents that no row names (older than an hour)."
     )
 
