@@ -4,10 +4,11 @@ No database, no model, no network: a lexical, rule-based scorer that re-ranks a 
 candidate trials (ones a search already found on topic) so that the trials the patient is
 likely eligible for come first. Per (note, trial) it computes:
 
-- demographics: the patient's age and sex read from the note against the trial's minimum /
-  maximum age (the registry fields, or the criteria text when those are empty) and sex (the
-  field, or the title and conditions when it is empty); a patient outside them is very likely
-  excluded, so each is a large penalty;
+- demographics: the patient's age and sex read from the note (by trials/recognisers, as the
+  structured note reader reads them) against the trial's minimum / maximum age (the
+  registry fields, or the criteria text when those are empty) and sex (the field, or the
+  title and conditions when it is empty); a patient outside them is very likely excluded,
+  so each is a large penalty;
 - healthy volunteers: a trial that recruits healthy people is a poor match for a patient;
 - condition coverage: how much of the trial's title or of one of its conditions the note
   names, IDF-weighted. A trial is relevant when the patient has *its* condition, while a note
@@ -42,6 +43,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from medcenter.trials.recognisers.demographics import concerns_pregnancy, note_age, note_sex
+from medcenter.trials.recognisers.scope import CLAUSE_END, FAMILY, NEGATION, SENTENCE_BREAK
+from medcenter.trials.recognisers.text import normalize_symbols
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,69 +332,13 @@ def tokens(text: str) -> list[str]:
 
 # --- the note ---------------------------------------------------------------------------------
 
-AGE_PATTERNS = (
-    (re.compile(r"\b(\d{1,3}(?:\.\d)?)[- ]?(?:years?|yrs?)[- ]?(?:old|of age)\b", re.I), 1.0),
-    (re.compile(r"\b(\d{1,3})[- ]?(?:yo|y/o|y\.o\.|yo[mf]|yr[- ]old)\b", re.I), 1.0),
-    (re.compile(r"\b(\d{1,2})[- ]?months?[- ]old\b", re.I), 1 / 12),
-    (re.compile(r"\b(\d{1,2})[- ]?weeks?[- ]old\b", re.I), 1 / 52),
-    (re.compile(r"\b(\d{1,2})[- ]?days?[- ]old\b", re.I), 1 / 365),
-    (re.compile(r"\baged? (\d{1,3})\b", re.I), 1.0),
-    (re.compile(r"^\W*(?:an? )?(\d{1,3}) ?(?:[mf]|male|female|man|woman)\b", re.I), 1.0),
-)
-NEWBORN = re.compile(r"\b(newborn|neonate)\b", re.I)
-
-FEMALE_NOUN = re.compile(r"\b(woman|female|girl|lady|mrs)\b|\b\d+ ?(?:yo ?|y/o ?)?f\b", re.I)
-MALE_NOUN = re.compile(r"\b(man|male|boy|gentleman|mr)\b|\b\d+ ?(?:yo ?|y/o ?)?m\b", re.I)
-FEMALE_WORD = re.compile(r"\b(she|her|hers|herself|woman|female|girl|pregnan\w*)\b", re.I)
-MALE_WORD = re.compile(r"\b(he|him|his|himself|man|male|boy)\b", re.I)
-
-SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\[])|\n+")
-SCOPE_END = re.compile(r"[;:]|\b(?:but|however|although|though|except|apart from)\b", re.I)
-NEGATION = re.compile(
-    r"\b(?:denies|denied|deny|no|not|without|negative for|free of|absence of|ruled out|"
-    r"rules out|never)\b",
-    re.I,
-)
-PREGNANT_NOTE = re.compile(
-    r"\b(pregnan\w*|gestation|weeks'? gestation|g\d ?p\d|gravida|trimester)\b", re.I
-)
 NONSMOKER = re.compile(r"\bnon-?smok\w*", re.I)
-FAMILY = re.compile(
-    r"\bfamily history\b|\b(?:mother|father|sister|brother|sibling|grandmother|grandfather)"
-    r"(?:'s)? (?:has|had|with|was|died|is)\b",
-    re.I,
-)
 DEMOGRAPHIC = frozenset(
     tokens(
         "man men woman women male female boy girl lady gentleman mother father wife husband son"
         " daughter parent caucasian white black african american hispanic asian"
     )
 )
-
-
-def note_age(note: str) -> float | None:
-    """The patient's age in years from the first lines of the note, if it says."""
-    head = note[:400]
-    for pattern, scale in AGE_PATTERNS:
-        match = pattern.search(head)
-        if match:
-            return float(match.group(1)) * scale
-    if NEWBORN.search(head):
-        return 0.0
-    return None
-
-
-def note_sex(note: str) -> str:
-    """'female', 'male' or '': the first sentence's noun, else the pronouns' majority."""
-    first = SENTENCE.split(note.strip(), maxsplit=1)[0]
-    female = FEMALE_NOUN.search(first)
-    male = MALE_NOUN.search(first)
-    if female and not (male and male.start() < female.start()):
-        return "female"
-    if male:
-        return "male"
-    f, m = len(FEMALE_WORD.findall(note)), len(MALE_WORD.findall(note))
-    return "female" if f > m else "male" if m > f else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,10 +354,11 @@ def read_note(note: str, first_weight: float = DEFAULT_WEIGHTS.first_sentence) -
     """Weighted query terms: negated and family-history phrases dropped, first sentence up."""
     query: dict[str, float] = {}
     negated: set[str] = set()
-    sentences = [s for s in SENTENCE.split(note) if s.strip()]
+    text = normalize_symbols(note)  # the age, sex and pregnancy as the structured reader reads them
+    sentences = [s for s in SENTENCE_BREAK.split(note) if s.strip()]
     for n, sentence in enumerate(sentences):
         weight = first_weight if n == 0 else 1.0
-        for segment in SCOPE_END.split(sentence):
+        for segment in CLAUSE_END.split(sentence):
             if not segment:
                 continue
             family = FAMILY.search(segment)
@@ -426,9 +376,9 @@ def read_note(note: str, first_weight: float = DEFAULT_WEIGHTS.first_sentence) -
     return NoteTerms(
         query=query,
         negated=frozenset(negated - set(query) - DEMOGRAPHIC),
-        age=note_age(note),
-        sex=note_sex(note),
-        pregnant=bool(PREGNANT_NOTE.search(note)),
+        age=note_age(text),
+        sex=note_sex(text) or "",
+        pregnant=concerns_pregnancy(text),
     )
 
 

@@ -39,8 +39,11 @@ Items for one cohort, arm or sub-study, items under "one of the following", and 
 permit ("… are eligible"), set conditions ("for patients with …") or time ("within 4 weeks")
 stay text.
 
-`matcher.notes.profile_from_note` reads a free-text patient note with the same recognisers
-(genes and changes, stage, brain metastases, ages) and the same vocabulary.
+`matcher.notes.profile_from_note` reads a free-text patient note with the same recognisers:
+each reader module here also has the note reader of its concept (`note_diagnoses`,
+`note_stage`, `note_brain`, `note_biomarkers`, `note_therapies`), and the concepts the text
+ranker needs too (age, sex, pregnancy, performance status, negation and family scope) are in
+`trials/recognisers/`, which both use.
 
 Pure Python: no models, no database, importable without Django settings.
 

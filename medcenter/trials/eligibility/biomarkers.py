@@ -2,7 +2,13 @@
 
 import itertools
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from medcenter.oncology.genomics.alterations import AlterationError, make_alteration
+from medcenter.oncology.genomics.classes import classify
+from medcenter.oncology.genomics.hotspots import load_hotspots
+from medcenter.oncology.genomics.protein import ProteinChangeError
 from medcenter.trials.eligibility.context import (
     _CANCER_GATE,
     _HARMLESS_OR,
@@ -226,3 +232,99 @@ def _merge_readings(readings: list[_Reading]) -> list[_Reading]:
                 end=max(previous.end, reading.end),
             )
     return list(merged.values())
+
+
+# --- What a note says -----------------------------------------------------------------------
+
+_NOTE_NOT_RESULT = re.compile(
+    r"\b(?:test(?:ed|ing)?\s+for|screen\w*\s+for|pending|awaiting|sent\s+for)[^.;]{0,30}$",
+    re.IGNORECASE,
+)
+_GENERIC_CLASSES = frozenset(
+    {
+        "mutation",
+        "oncogenic mutation",
+        "truncating mutation",
+        "fusion",
+        "amplification",
+        "loss",
+        "overexpression",
+    }
+)
+
+
+def note_biomarkers(sentence: str) -> list[dict[str, Any]]:
+    """The gene results one sentence of a note states, read by the criteria's gene readers:
+    [{gene, classes, present}], a positive one with every class a genotyping report would
+    give it ("EGFR L858R" → L858R, L858X, exon 21 mutation, …); "triple negative" is ER, PR
+    and HER2 absent; a test ordered or pending states nothing."""
+    mentions = _gene_mentions(sentence)
+    mentions = sorted(mentions + _orphan_changes(sentence, mentions))
+    triple = re.search(r"\btriple[\s-]*negative\b", sentence, re.I)
+    readings = _readings(sentence, mentions) if mentions else []
+    found: list[dict[str, Any]] = []
+    if triple is not None:
+        for gene, classes in (
+            ("ESR1", ["overexpression"]),
+            ("PGR", ["overexpression"]),
+            ("ERBB2", ["overexpression", "amplification"]),
+        ):
+            found.append({"gene": gene, "classes": classes, "present": False})
+    for reading in readings:
+        if reading.skip:
+            continue
+        if _NOTE_NOT_RESULT.search(sentence[max(0, reading.start - 60) : reading.start]):
+            continue
+        for gene in reading.genes:
+            # "HR-positive", "BRCA1/2-mutated": one of them, unknown which, so none is claimed.
+            if reading.positive and len(reading.genes) == 1:
+                found.append(
+                    {
+                        "gene": gene,
+                        "classes": _report_classes(gene, reading.positive),
+                        "present": True,
+                    }
+                )
+            if reading.negative:
+                found.append({"gene": gene, "classes": list(reading.negative), "present": False})
+    return found
+
+
+def merge_note_biomarkers(found: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per gene and presence, with the classes of all its mentions."""
+    merged: dict[tuple[str, bool], dict[str, Any]] = {}
+    for item in found:
+        key = (item["gene"], item["present"])
+        if key in merged:
+            merged[key]["classes"].extend(
+                c for c in item["classes"] if c not in merged[key]["classes"]
+            )
+        else:
+            merged[key] = {
+                "gene": item["gene"],
+                "classes": list(item["classes"]),
+                "present": item["present"],
+            }
+    return list(merged.values())
+
+
+def _report_classes(gene: str, classes: Sequence[str]) -> list[str]:
+    """Stated changes plus every class a genotyping report would give them."""
+    names: list[str] = []
+    for name in classes:
+        for derived in _derived_classes(gene, name):
+            if derived not in names:
+                names.append(derived)
+    return names
+
+
+def _derived_classes(gene: str, name: str) -> list[str]:
+    if name in _GENERIC_CLASSES:
+        return [name] if name != "oncogenic mutation" else ["oncogenic mutation", "mutation"]
+    try:
+        alteration = make_alteration(gene=gene, change=name)
+    except (AlterationError, ProteinChangeError):
+        return [name, "mutation"]
+    hotspot = load_hotspots().match(alteration)
+    derived = classify(alteration, hotspot)
+    return [name, *sorted(c.name for c in derived if c.gene == gene and c.name != name)]

@@ -4,7 +4,6 @@ import re
 
 from medcenter.trials.eligibility.context import (
     _DIAGNOSIS_AS_OBJECT,
-    _NEGATION_BEFORE,
     _TIMED_L,
     EXCLUSION,
     INCLUSION,
@@ -13,6 +12,7 @@ from medcenter.trials.eligibility.context import (
     _Found,
     _lowercase,
 )
+from medcenter.trials.recognisers.scope import NEGATED_BEFORE, NOTE_NEGATED_BEFORE
 
 BRAIN_QUALIFIERS = ("untreated", "symptomatic", "active", "stable", "treated", "leptomeningeal")
 
@@ -79,9 +79,7 @@ def _read_brain(ctx: _Context) -> list[_Found]:
         return []  # "radiotherapy for brain metastases", "biopsy of a brain metastasis"
     main_end = exception.start() if exception is not None else len(text)
     terms = [m for m in matches if m.start() < main_end]
-    negated = bool(
-        _NEGATION_BEFORE.search(_clause_before(text, terms[0].start()))
-    ) and not re.search(
+    negated = bool(NEGATED_BEFORE.search(_clause_before(text, terms[0].start()))) and not re.search(
         r"\b(?:no|not)\s+(?:longer|more\s+than|required)\b", text[: terms[0].start()], re.I
     )
     if ctx.section == INCLUSION:
@@ -150,3 +148,33 @@ def _brain_qualifiers(before: str, after: str) -> list[str]:
     if "untreated" in qualifiers and "treated" in qualifiers:
         qualifiers.remove("treated")
     return qualifiers
+
+
+# --- What a note says -----------------------------------------------------------------------
+
+
+def note_brain(sentence: str, known: bool | None) -> bool | None:
+    """What one sentence of a note adds to what is `known` of brain metastases: True when it
+    names them, False when it denies them (or a brain scan was clear) and nothing said yes;
+    a mention to rule out or screen for says nothing."""
+    for match in _BRAIN.finditer(sentence):
+        before = sentence[: match.start()]
+        if NOTE_NEGATED_BEFORE.search(before) or re.match(
+            r"\s*(?:were|was|is|are)?\s*(?:ruled\s+out|excluded|absent|not\s+seen|negative)",
+            sentence[match.end() :],
+            re.I,
+        ):
+            if known is None:
+                known = False
+            continue
+        if re.search(r"\brule\s+out|\bscreen\w*\s+for|\bevaluat\w+\s+for|\bconcern", before, re.I):
+            continue
+        known = True
+    if known is None and re.search(
+        r"\b(?:brain|head)\s+(?:mri|ct|imaging)\b[^.;]{0,40}\b(?:negative|normal|"
+        r"unremarkable|no\s+(?:evidence|metasta))",
+        sentence,
+        re.I,
+    ):
+        known = False
+    return known

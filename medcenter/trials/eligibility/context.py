@@ -3,6 +3,8 @@
 import re
 from typing import Any, NamedTuple
 
+from medcenter.trials.recognisers.text import normalize_symbols
+
 Criterion = dict[str, Any]
 
 INCLUSION = "inclusion"
@@ -47,7 +49,7 @@ class _Context:
         self.source = source
         self.section = section
         self.heading = heading
-        self.text = _normalize_symbols(source)
+        self.text = normalize_symbols(source)
         # Flags and gates search the lower-cased text without IGNORECASE: several times faster.
         self.lower = self.text.lower()
         self.prohibited = bool(_PROHIBITED_L.search(self.lower))
@@ -59,42 +61,6 @@ class _Context:
 
     def criterion(self, kind: str, **keys: Any) -> Criterion:
         return {"section": self.section, "kind": kind, "source": self.source, **keys}
-
-
-_SYMBOLS = str.maketrans(
-    {
-        "≧": "≥",
-        "⩾": "≥",
-        "≦": "≤",
-        "⩽": "≤",
-        "\u2013": "-",
-        "—": "-",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "μ": "µ",
-        "\u2019": "'",
-        "“": '"',
-        "”": '"',
-        "⁹": "9",
-        "³": "3",
-        "²": "2",
-        "¹": "1",
-        "⁰": "0",
-        "⁶": "6",
-    }
-)
-
-
-def _normalize_symbols(text: str) -> str:
-    """Same length as `text`, so spans found in it index the source too."""
-    return (
-        text.translate(_SYMBOLS)
-        .replace(">=", "≥ ")
-        .replace("=>", "≥ ")
-        .replace("<=", "≤ ")
-        .replace("=<", "≤ ")
-    )
 
 
 _PROHIBITED = re.compile(
@@ -168,24 +134,6 @@ def _keep_alternatives(ctx: _Context, found: list[_Found], joined_by_or: bool) -
 
 # --- Words, patterns and helpers several readers use ----------------------------------------
 
-_NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "eighteen": 18,
-    "twenty": 20,
-    "twenty-one": 21,
-}
 _GE = (
     r"(?:≥|greater\s+than\s+or\s+equal\s+to|more\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+"
     r"(?:greater|more|higher)\s+than|at\s+least|no\s+less\s+than|not\s+less\s+than|no\s+lower\s+"
@@ -198,12 +146,6 @@ _LE = (
 )
 _GT = r"(?:>|greater\s+than|more\s+than|higher\s+than|above|over|exceeding|in\s+excess\s+of)"
 _LT = r"(?:<|less\s+than|lower\s+than|below|under|fewer\s+than|younger\s+than)"
-
-_NEGATION_BEFORE = re.compile(
-    r"(?:\bno\b|\bnot\b|\bwithout\b|\babsence\s+of\b|\bfree\s+of\b|\bnegative\s+for\b|"
-    r"\bnon\b|\bnor\b|\bneither\b|\bdenies\b|\bexclude[sd]?\b)[^,;.]{0,40}$",
-    re.IGNORECASE,
-)
 
 _METHOD_WORDS = (
     r"(?:histolog\w*|cytolog\w*|patholog\w*|radiolog\w*|clinical(?:ly)?|ihc|immunohistochemi\w*|"

@@ -30,7 +30,7 @@ from medcenter.trials.eligibility.demographics import (
 from medcenter.trials.eligibility.diagnosis import _DIAGNOSIS_NOISE_L, _read_diagnosis
 from medcenter.trials.eligibility.items import _ANY_OF, _Item, _items, _sentences
 from medcenter.trials.eligibility.labs import _LAB_WORD_GATE, _read_labs
-from medcenter.trials.eligibility.performance import _PERFORMANCE_GATE, _read_performance
+from medcenter.trials.eligibility.performance import _read_performance
 from medcenter.trials.eligibility.stage import _STAGE_GATE_L, _read_stage
 from medcenter.trials.eligibility.therapies import (
     _LINES_GATE_L,
@@ -40,6 +40,7 @@ from medcenter.trials.eligibility.therapies import (
     _read_prior_lines,
     _read_prior_therapy,
 )
+from medcenter.trials.recognisers.performance import PERFORMANCE_GATE
 
 
 def parse_criteria(text: str) -> list[Criterion]:
@@ -165,6 +166,6 @@ _LOWERCASE_PATTERNS = (
     _PRIOR_TRIGGER_L,
     _NAIVE_GATE_L,
     _THERAPY_NOISE_L,
-    _PERFORMANCE_GATE,
+    PERFORMANCE_GATE,
     _LAB_WORD_GATE,
 )

@@ -1,4 +1,7 @@
-"""Age, sex and pregnancy criteria, and CT.gov's minimum and maximum age fields."""
+"""Age, sex and pregnancy criteria, and CT.gov's minimum and maximum age fields.
+
+The age units and arithmetic, the words of each sex and the pregnancy statements are
+`trials/recognisers/demographics.py`'s, which reads a note's age, sex and pregnancy with them."""
 
 import re
 
@@ -9,7 +12,6 @@ from medcenter.trials.eligibility.context import (
     _LE,
     _LEAD_CONDITIONAL_L,
     _LT,
-    _NUMBER_WORDS,
     _SPACES,
     EXCLUSION,
     INCLUSION,
@@ -18,6 +20,18 @@ from medcenter.trials.eligibility.context import (
     _lowercase,
     _strip_parentheses,
 )
+from medcenter.trials.recognisers.demographics import (
+    AGE_UNIT,
+    FEMALE,
+    FEMALE_WORDS,
+    MALE,
+    MALE_WORDS,
+    NOT_PREGNANT,
+    PREGNANCY_NOISE,
+    PREGNANT_LEAD,
+    age_years,
+)
+from medcenter.trials.recognisers.text import NUMBER_WORDS
 
 
 def age_bounds(minimum: str | None, maximum: str | None) -> tuple[float | None, float | None]:
@@ -28,7 +42,6 @@ def age_bounds(minimum: str | None, maximum: str | None) -> tuple[float | None, 
 # --- Age ------------------------------------------------------------------------------------
 
 _OP = rf"(?P<op>{_GE}|{_LE}|{_GT}|{_LT}|older\s+than)"
-_AGE_UNIT = r"(?P<unit>years?|yrs?|y(?=\b)|months?|mos?|weeks?|wks?|days?)"
 _AGE_CONTEXT = re.compile(
     r"\bage[ds]?\b|\bold\b|\bolder\b|\byounger\b|\badults?\b|\bchildren\b|\bpediatric\b|"
     r"\bpaediatric\b|\bbirthday\b|\byears?\s+of\s+age\b|\byear-old\b",
@@ -49,7 +62,7 @@ _AGE_NOISE_L = _lowercase(_AGE_NOISE)
 
 # Always disqualifying, even in "Age ≥ …" sentences: age-banded tables of other values.
 _AGE_TABLE = re.compile(r"creatinine|clearance|mg/dl|µmol|weight|\bkg\b|\bbsa\b|\bdose", re.I)
-_AGE_NUMBER = r"(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + ")"
+_AGE_NUMBER = r"(?P<n>\d{1,3}(?:\.\d+)?|" + "|".join(NUMBER_WORDS) + ")"
 _AGE_RANGE = re.compile(
     r"(?:between\s+|from\s+|aged?\s*:?\s*|age\s+range\s*:?\s*)?"
     r"(?P<a>\d{1,3}(?:\.\d+)?)\s*(?P<ua>years?|yrs?|months?|mos?|weeks?|days?)?\s*"
@@ -58,24 +71,15 @@ _AGE_RANGE = re.compile(
     re.IGNORECASE,
 )
 _AGE_PREFIXED = re.compile(
-    rf"{_OP}\s*(?:the\s+age\s+of\s+|age\s+)?{_AGE_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?{_AGE_UNIT}?",
+    rf"{_OP}\s*(?:the\s+age\s+of\s+|age\s+)?{_AGE_NUMBER}\s*(?:\(\s*\d+\s*\)\s*)?{AGE_UNIT}?",
     re.IGNORECASE,
 )
 _AGE_SUFFIXED = re.compile(
-    rf"{_AGE_NUMBER}\s*{_AGE_UNIT}?\s*(?:of\s+age\s+|old\s+)?(?:(?:or|and)\s+(?P<dir>older|over|"
+    rf"{_AGE_NUMBER}\s*{AGE_UNIT}?\s*(?:of\s+age\s+|old\s+)?(?:(?:or|and)\s+(?P<dir>older|over|"
     r"above|more|greater|up|younger|under|less|below|beyond)\b|\+)",
     re.IGNORECASE,
 )
 _AGE_WORD_BEFORE = re.compile(r"\bage[ds]?\b[^.;]{0,25}$", re.IGNORECASE)
-_AGE_UNITS = {"y": 1.0, "m": 1 / 12, "w": 7 / 365.25, "d": 1 / 365.25}
-
-
-def _age_years(number: str, unit: str | None) -> float | None:
-    value = _NUMBER_WORDS.get(number.lower())
-    amount = float(value) if value is not None else float(number)
-    factor = _AGE_UNITS.get((unit or "y")[0].lower(), 1.0)
-    years = round(amount * factor, 3)
-    return years if 0 <= years <= 120 else None
 
 
 def _read_age(ctx: _Context) -> list[_Found]:
@@ -105,7 +109,7 @@ def _read_age(ctx: _Context) -> list[_Found]:
         ):
             continue
         unit_a = match.group("ua") or unit_b
-        a, b = _age_years(match.group("a"), unit_a), _age_years(match.group("b"), unit_b)
+        a, b = age_years(match.group("a"), unit_a), age_years(match.group("b"), unit_b)
         if a is None or b is None or a >= b:
             continue
         low, high = a, b
@@ -116,7 +120,7 @@ def _read_age(ctx: _Context) -> list[_Found]:
         unit = match.group("unit")
         if not unit and not (heading_age or _AGE_WORD_BEFORE.search(text[: match.start()])):
             continue
-        years = _age_years(match.group("n"), unit)
+        years = age_years(match.group("n"), unit)
         if years is None:
             continue
         op = _SPACES.sub(" ", match.group("op").lower())
@@ -131,7 +135,7 @@ def _read_age(ctx: _Context) -> list[_Found]:
         unit = match.group("unit")
         if not unit and not (heading_age or _AGE_WORD_BEFORE.search(text[: match.start()])):
             continue
-        years = _age_years(match.group("n"), unit)
+        years = age_years(match.group("n"), unit)
         if years is None:
             continue
         if (match.group("dir") or "older").lower() in ("younger", "under", "less", "below"):
@@ -169,13 +173,11 @@ def _age_field(value: str | None) -> float | None:
 _SEX_LEAD = re.compile(
     r"^\W*(?:(?:patients|participants|subjects)\s+must\s+be\s+|only\s+)?(?:(?:adult|post-?"
     r"menopausal|pre-?menopausal|perimenopausal|ambulatory|healthy|non-pregnant)\s+)?"
-    r"(?P<sex>females?|wom[ae]n|girls?|males?|m[ae]n|boys?)\b(?:\s+(?:patients?|participants?|"
+    rf"(?P<sex>{FEMALE_WORDS}|{MALE_WORDS})\b(?:\s+(?:patients?|participants?|"
     r"subjects?|volunteers?|only))?\s*(?:$|[,(≥>]|\d|\b(?:aged?|with|diagnosed|between|older|"
     r"over|of\s+age|only|who\s+(?:have|has)\s+(?:been\s+)?diagnosed)\b)",
     re.IGNORECASE,
 )
-_FEMALE = re.compile(r"\b(?:females?|wom[ae]n|girls?|ladies)\b", re.IGNORECASE)
-_MALE = re.compile(r"\b(?:males?|m[ae]n|boys?)\b", re.IGNORECASE)
 _SEX_NOISE = re.compile(
     r"child[\s-]?bearing|contracep|pregnan|potential|lactat|breast[\s-]?feed|fertil|sexual|"
     r"partner|either\s+sex|both\s+sex|any\s+sex|gender",
@@ -197,8 +199,8 @@ def _read_sex(ctx: _Context) -> list[_Found]:
     match = _SEX_LEAD.match(text)
     if match is None or _SEX_NOISE_L.search(ctx.lower):
         return []
-    female = bool(_FEMALE.search(text))
-    male = bool(_MALE.search(text))
+    female = bool(FEMALE.search(text))
+    male = bool(MALE.search(text))
     if female == male:
         return []
     return [
@@ -210,37 +212,18 @@ def _read_sex(ctx: _Context) -> list[_Found]:
     ]
 
 
-_PREGNANT_LEAD = re.compile(
-    r"^\W*(?:(?:known|current(?:ly)?|confirmed|documented|active)\s+)?(?:(?:female|women|woman|"
-    r"females|patients?|subjects?|participants?|individuals?|those|persons?)\s+)*(?:who\s+(?:are|"
-    r"is)\s+(?:currently\s+)?|that\s+(?:are|is)\s+)?(?:(?:current(?:ly)?|known)\s+)?"
-    r"(?P<word>pregnan\w*|lactat\w*|breast[\s-]?feed\w*|nursing)\b",
-    re.IGNORECASE,
-)
-_NOT_PREGNANT = re.compile(
-    r"^\W*(?:(?:patients?|subjects?|participants?|women|females?)\s+(?:must|should)\s+(?:not\s+be"
-    r"|be\s+non)[\s-]*pregnant|(?:must\s+)?not\s+(?:be\s+)?pregnant|non[\s-]?pregnant|no\s+"
-    r"pregnancy|negative\s+(?:[^.;]{0,60}?\s)?pregnancy\s+test)",
-    re.IGNORECASE,
-)
-_PREGNANCY_NOISE = re.compile(
-    r"\bjudged\b|\bcandidates?\b|\bunless\b|\bexcept\b|\bif\b|\bplanning\s+to\s+father\b",
-    re.IGNORECASE,
-)
-
-
 def _read_pregnancy(ctx: _Context) -> list[_Found]:
     text = ctx.text
-    if _PREGNANCY_NOISE.search(text):
+    if PREGNANCY_NOISE.search(text):
         return []
     if ctx.section == EXCLUSION:
-        match = _PREGNANT_LEAD.match(text)
+        match = PREGNANT_LEAD.match(text)
         if match is None:
             return []
         return [
             _Found(match.start("word"), match.end("word"), ctx.criterion("pregnancy", present=True))
         ]
-    match = _NOT_PREGNANT.match(text)
+    match = NOT_PREGNANT.match(text)
     if match is None:
         return []
     return [_Found(match.start(), match.end(), ctx.criterion("pregnancy", present=False))]

@@ -13,7 +13,8 @@ from medcenter.trials.eligibility.context import (
     _Found,
     _lowercase,
 )
-from medcenter.trials.matcher.vocabulary import find_cancer_terms
+from medcenter.trials.matcher.vocabulary import CancerMention, find_cancer_terms
+from medcenter.trials.recognisers.scope import NOTE_NEGATED_BEFORE, OTHER_PERSON
 
 _DIAGNOSIS_NOISE = re.compile(
     r"\b(?:other|another|second|secondary|additional|concurrent|concomitant|synchronous|"
@@ -171,3 +172,30 @@ _NEGATION_WORD = re.compile(
     r"\b(?:no|not|without|never|free\s+of|absence\s+of|negative\s+for|nor|neither)\b",
     re.IGNORECASE,
 )
+
+
+# --- What a note says -----------------------------------------------------------------------
+
+
+def note_diagnoses(sentence: str) -> list[CancerMention]:
+    """The cancers one sentence of a note says the patient has: not those it denies or doubts
+    ("no evidence of lymphoma", "possible sarcoma", "melanoma was ruled out") nor a family
+    member's ("her mother had breast cancer")."""
+    other_person = bool(OTHER_PERSON.search(sentence))
+    found: list[CancerMention] = []
+    for mention in find_cancer_terms(sentence):
+        before = sentence[: mention.start]
+        if other_person and OTHER_PERSON.search(
+            before[-80:] + sentence[mention.end : mention.end + 30]
+        ):
+            continue
+        if NOTE_NEGATED_BEFORE.search(before) or re.search(
+            r"\bnegative\s+for\b[^.;]{0,60}$|\bwas\s+negative\b", before, re.I
+        ):
+            continue
+        if re.match(
+            r"\s*(?:was|is)?\s*(?:ruled\s+out|excluded|unlikely)", sentence[mention.end :], re.I
+        ):
+            continue
+        found.append(mention)
+    return found

@@ -8,7 +8,6 @@ from typing import Any
 from medcenter.trials.eligibility.context import (
     _CANCER_GATE,
     _HARMLESS_OR,
-    _NEGATION_BEFORE,
     INCLUSION,
     _clause_before,
     _Context,
@@ -16,6 +15,7 @@ from medcenter.trials.eligibility.context import (
     _lowercase,
     _strip_parentheses,
 )
+from medcenter.trials.recognisers.scope import NEGATED_BEFORE, NOTE_NEGATED_BEFORE
 
 STAGE_GROUPS = ("0", "I", "II", "III", "IV")
 
@@ -215,7 +215,7 @@ def _read_stage(ctx: _Context) -> list[_Found]:
         return []
     elements.sort()
     start, end = elements[0][0], elements[-1][1]
-    if _NEGATION_BEFORE.search(_clause_before(text, start)):
+    if NEGATED_BEFORE.search(_clause_before(text, start)):
         return []
     if ctx.section == INCLUSION:
         # Any "or" beyond the stage words themselves may offer another way in ("… or
@@ -248,3 +248,48 @@ def _read_stage(ctx: _Context) -> list[_Found]:
         if set(detail) != {s for group in stages for s in SUBSTAGES[group]}:
             keys["detail"] = detail
     return [_Found(start, end, ctx.criterion("stage", **keys))]
+
+
+# --- What a note says -----------------------------------------------------------------------
+
+_NOTE_STAGE = re.compile(rf"\b(?i:stage)\s*(?P<s>{_STAGE_TOKEN})(?![A-Za-z0-9])")
+_NOTE_METASTATIC_NEG = re.compile(
+    r"\bnon[\s-]?metastatic\b|\bno\s+(?:evidence\s+of\s+)?(?:distant\s+)?(?:metastas[ie]s|"
+    r"metastatic\s+disease)\b|\blocali[sz]ed\s+(?:disease|cancer|tumou?r)\b|"
+    r"\bwithout\s+(?:evidence\s+of\s+)?(?:distant\s+)?metastas",
+    re.IGNORECASE,
+)
+_NOTE_METASTATIC = re.compile(
+    r"\bmetastatic\b|\bmetastas[ie]s\s+(?:to|in)\b|\bmetastasized\b|\b(?:liver|lung|bone|"
+    r"brain|adrenal|peritoneal|distant|osseous|hepatic|pulmonary)\s+metastas[ie]s\b|"
+    r"\bmetastatic\s+lesions?\b|\bstage\s+(?:IV|4)\b",
+    re.IGNORECASE,
+)
+
+
+def note_stage(text: str) -> tuple[str, str] | None:
+    """The first stage a note names, as (group, exact stage): ("III", "IIIB") for "stage
+    IIIB"; None when it names none."""
+    match = _NOTE_STAGE.search(text)
+    if match is None:
+        return None
+    group, detail = _stage_group(match.group("s"))
+    return (group, detail) if group in STAGE_GROUPS else None
+
+
+def note_metastatic(text: str, sentences: Sequence[str]) -> bool | None:
+    """True when a sentence of the note says the disease is metastatic (and does not deny or
+    doubt it), else False when the note says it is not ("no distant metastases",
+    "localized disease"), else None."""
+    if any(_says_metastatic(sentence) for sentence in sentences):
+        return True
+    return False if _NOTE_METASTATIC_NEG.search(text) else None
+
+
+def _says_metastatic(sentence: str) -> bool:
+    match = _NOTE_METASTATIC.search(sentence)
+    return (
+        match is not None
+        and not _NOTE_METASTATIC_NEG.search(sentence)
+        and not NOTE_NEGATED_BEFORE.search(sentence[: match.start()])
+    )

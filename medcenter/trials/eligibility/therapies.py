@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from medcenter.trials.eligibility.context import (
-    _NUMBER_WORDS,
     _TIMED_L,
     EXCLUSION,
     INCLUSION,
@@ -17,6 +16,8 @@ from medcenter.trials.eligibility.context import (
     _text,
 )
 from medcenter.trials.matcher.vocabulary import TherapyMention, find_therapies, therapy_classes
+from medcenter.trials.recognisers.scope import NOTE_NOT_RECEIVED_BEFORE
+from medcenter.trials.recognisers.text import NUMBER_WORDS
 
 # --- Prior lines ----------------------------------------------------------------------------
 
@@ -68,7 +69,7 @@ _LINES_GATE_L = _lowercase(_LINES_GATE)
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
 def _read_prior_lines(ctx: _Context) -> list[_Found]:
@@ -496,3 +497,25 @@ def _common_class(names: Sequence[str]) -> str | None:
         return None
     # The most specific shared class: the one with the most ancestors.
     return max(shared, key=lambda name: (len(therapy_classes(name)), name))
+
+
+# --- What a note says -----------------------------------------------------------------------
+
+
+def note_therapies(sentence: str) -> list[str]:
+    """The treatments one sentence of a note says the patient received, each with all its
+    classes (osimertinib, egfr tki, targeted therapy, …); not those denied, declined or only
+    planned ("will start", "candidate for"), nor "pneumonitis"-like after-effects, nor
+    surgery, which criteria never ask for either."""
+    names: list[str] = []
+    for therapy in find_therapies(sentence):
+        if NOTE_NOT_RECEIVED_BEFORE.search(sentence[: therapy.start]):
+            continue
+        if _AFTER_THERAPY_NOISE.match(sentence[therapy.end :]):
+            continue
+        if therapy.name in _STRUCTURED_THERAPY_SKIP:
+            continue  # "hernia surgery"
+        for name in sorted(therapy_classes(therapy.name)):
+            if name not in names:
+                names.append(name)
+    return names
