@@ -126,7 +126,7 @@ def test_a_new_patient_books_by_keyboard_in_spanish(page: Page, clinic):
     # The member ID left out on purpose: the page says so and keeps the rest.
     tab_to(page, "form.form button[type=submit]")
     page.keyboard.press("Enter")
-    expect(page.locator("#id_member_id_errors")).to_be_visible()
+    expect(page.locator("#id_member_id_error")).to_be_visible()
     assert page.locator(".field__errors").count() == 1, page.locator(
         ".field__errors"
     ).all_inner_texts()

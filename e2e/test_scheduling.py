@@ -140,7 +140,7 @@ def test_a_physicians_referral_with_a_record_is_triaged_to_a_booked_visit(
     page.get_by_role("button", name="Send").click(timeout=60_000)
 
     # The wrong NPI comes back with everything kept, the PDF included (issue 16).
-    expect(page.locator("#id_referrer_npi_errors")).to_contain_text("not a valid 10-digit NPI")
+    expect(page.locator("#id_referrer_npi_error")).to_contain_text("not a valid 10-digit NPI")
     expect(page.locator(".kept-files")).to_contain_text("Attached: pathology report.pdf")
     expect(page.get_by_role("checkbox", name="remove pathology report.pdf")).not_to_be_checked()
     expect(page.locator("#id_diagnosis")).to_have_value("Chondrosarcoma of the spine on MRI")
