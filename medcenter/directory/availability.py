@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from medcenter.directory.models import Clinician
 
@@ -63,18 +64,25 @@ def render(clinician: Clinician, found: NextAvailable | None) -> SafeString:
     """The card's and the profile's line: the next time, linked to book it, or the request."""
     if found is None:
         return mark_safe("")
-    url = escape(found.url)
-    name = escape(clinician.display_name)
-    if found.starts_at is None:
+    return _line(clinician.display_name, found.url, found.starts_at, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _line(name: str, url: str, starts_at: datetime | None, language: str | None) -> SafeString:
+    """The line for these values in the active `language` (part of the key: the words and the
+    date format follow it). Formatting dates is most of a card's cost, and the same clinicians
+    and times come back on page after page, so the lines are kept (bounded)."""
+    url = escape(url)
+    if starts_at is None:
         text = escape(_("Request an appointment"))
         return mark_safe(  # noqa: S308 - every value is escaped
             f'<p class="next-available"><a href="{url}">{text}'
-            f'<span class="visually-hidden"> ({name})</span></a></p>'
+            f'<span class="visually-hidden"> ({escape(name)})</span></a></p>'
         )
     label = escape(_("Next available for new patients:"))
-    stamp = escape(found.starts_at.isoformat())
-    shown = escape(when(found.starts_at))
-    book = escape(_("book with %(name)s") % {"name": clinician.display_name})
+    stamp = escape(starts_at.isoformat())
+    shown = escape(when(starts_at))
+    book = escape(_("book with %(name)s") % {"name": name})
     return mark_safe(  # noqa: S308 - every value is escaped
         f'<p class="next-available">{label} <a href="{url}"><time datetime="{stamp}">{shown}'
         f'</time><span class="visually-hidden"> ({book})</span></a></p>'

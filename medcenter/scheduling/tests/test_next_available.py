@@ -380,3 +380,20 @@ def test_saving_an_exception_in_the_admin_moves_it_on(new_patient_clinic, commit
         model_admin.save_model(rf.post("/"), leave, None, False)
 
     assert _next(clinician).start >= first + timedelta(days=2)
+
+
+def test_the_line_follows_the_visitors_language_for_the_same_slot(db):
+    clinician = ClinicianFactory()
+    starts = datetime(2027, 3, 15, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+    found = availability.NextAvailable(starts_at=starts, url="/x/")
+
+    with translation.override("en"):
+        english = availability.render(clinician, found)
+    with translation.override("es"):
+        spanish = availability.render(clinician, found)
+    with translation.override("en"):
+        english_again = availability.render(clinician, found)
+
+    assert "March" in english and "marzo" in spanish
+    assert english_again == english
+    assert clinician.display_name in english
