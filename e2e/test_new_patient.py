@@ -1,5 +1,6 @@
-"""A new patient books online by keyboard alone, in Spanish: from a doctor's free time, as a
-new patient, with the code sent through the outbox, to the confirmation with its .ics."""
+"""A new patient books online by keyboard alone, in Spanish: a symptom in lay words finds the
+doctor, whose next available visit opens the slot picker; booked as a new patient with the code
+sent through the outbox, to the confirmation with its .ics, for the very slot picked."""
 
 import re
 import time
@@ -11,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.journeys import blocking_violations
 from medcenter.core.models import Notification
+from medcenter.directory.models import Program
 from medcenter.scheduling.models import Appointment, AppointmentStatus, NotificationKind
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
@@ -27,7 +29,9 @@ def clinic(transactional_db):
     location = LocationFactory(name="Riverside Clinic")
     clinician = ClinicianFactory(given_name="Odalys", family_name="Brennick")
     clinician.locations.add(location)
-    visit = VisitTypeFactory(code="new-patient", name="New patient visit")
+    program = Program.objects.create(slug="bone-sarcoma", name="Bone and Sarcoma Program")
+    clinician.programs.add(program)
+    visit = VisitTypeFactory(code="new-patient", name="New patient visit", new_patients=True)
     weekly_rules(clinician=clinician, location=location, visit_types=[visit])
     return clinician, location, visit
 
@@ -89,21 +93,26 @@ def _code_from_outbox() -> str:
 
 def test_a_new_patient_books_by_keyboard_in_spanish(page: Page, clinic):
     clinician, location, _visit = clinic
-    page.goto(f"/es/doctors/{clinician.slug}/")
+    # A symptom in lay Spanish, typed into the search box, finds the doctor ...
+    page.goto("/es/doctors/")
+    type_into(page, "#id_q", "dolor de hueso por la noche")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/es/doctors/?*q=*")
+    card = page.locator(".doctor-card", has_text="Brennick")
+    expect(card.locator(".next-available time")).to_be_visible()
     assert blocking_violations(page) == []
+    shown = datetime.fromisoformat(card.locator(".next-available time").get_attribute("datetime"))
 
-    tab_to(page, f"a[href='/es/appointments/book/{clinician.slug}/']")
+    # ... whose next available visit opens the slot picker at that week ...
+    tab_to(page, ".doctor-card .next-available a")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/es/appointments/book/{clinician.slug}/")
-    # Next week is always bookable (24 hours' notice).
-    tab_to(page, "nav.pagination a", last=True)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**week=*")
+    page.wait_for_url(f"**/es/appointments/book/{clinician.slug}/?*week=*")
     assert blocking_violations(page) == []
     picked = datetime.fromisoformat(
-        page.locator(".slot-list form").last.locator("input[name=start]").get_attribute("value")
+        page.locator(".slot-list form").first.locator("input[name=start]").get_attribute("value")
     )
-    tab_to(page, ".slot-list form button", last=True)
+    assert picked == shown, "the slot picker opens on the time the card offered"
+    tab_to(page, ".slot-list form button")
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/es/appointments/held/")
