@@ -215,6 +215,47 @@ class Clinician(PublicModel):
     def initials(self) -> str:
         return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
 
+    @property
+    def portrait(self) -> "ClinicianPhoto | None":
+        """The clinician's portrait, if an editor gave one (select_related("photo") to read it
+        with the clinician)."""
+        try:
+            return self.photo
+        except ClinicianPhoto.DoesNotExist:
+            return None
+
+    @property
+    def photo_url(self) -> str:
+        portrait = self.portrait
+        return portrait.url if portrait is not None else ""
+
+    @property
+    def photo_alt(self) -> str:
+        portrait = self.portrait
+        return portrait.alt_text if portrait is not None else ""
+
+
+class ClinicianPhoto(models.Model):
+    """A clinician's portrait, re-encoded (no camera metadata) and kept in the database, so
+    every web worker behind a load balancer serves it and a backup holds it. Its address
+    carries a digest of the image, so browsers may keep it for a year."""
+
+    clinician = models.OneToOneField(Clinician, on_delete=models.CASCADE, related_name="photo")
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=40)
+    digest = models.CharField(max_length=64)
+    alt_text = models.CharField(
+        max_length=200, help_text="What the portrait shows, read to people who cannot see it."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    @property
+    def url(self) -> str:
+        return reverse("directory:photo", args=[self.clinician.slug, self.digest[:16]])
+
 
 class ProgramTeamMember(models.Model):
     """A clinician's role on a program's multidisciplinary team."""

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from medcenter.directory.models import Location, Program
+from medcenter.directory.models import ClinicianPhoto, Location, Program
 from medcenter.directory.search import zip_point
 from medcenter.pages.home import ProgramCard
 
@@ -30,3 +30,16 @@ def program_cards() -> list[ProgramCard]:
         ProgramCard(slug=p.slug, name=p.label, teaser=p.teaser_text, url=p.get_absolute_url())
         for p in Program.objects.filter(is_published=True)
     ]
+
+
+def clinician_photo(*, slug: str, digest: str) -> ClinicianPhoto | None:
+    """An active clinician's portrait, if `digest` names the one they have now."""
+    if len(digest) != 16:
+        return None
+    return (
+        ClinicianPhoto.objects.filter(
+            clinician__slug=slug, clinician__is_active=True, digest__startswith=digest
+        )
+        .only("image", "content_type")
+        .first()
+    )

@@ -1,15 +1,21 @@
 """Writes to the directory. Each bumps the search index version so every worker rebuilds."""
 
+import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import nh3
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
+from medcenter.core.uploads import check_upload
 from medcenter.directory import fts
 from medcenter.directory.index import bump_version
-from medcenter.directory.models import Clinician, Condition, ConditionTerm, Program
+from medcenter.directory.models import Clinician, ClinicianPhoto, Condition, ConditionTerm, Program
 
 DATA = Path(__file__).resolve().parent / "data"
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "h3", "h4", "a", "br", "blockquote"}
@@ -97,3 +103,56 @@ def load_vocabulary() -> int:
 def reindex_all() -> None:
     fts.reindex()
     bump_version()
+
+
+PORTRAIT_MAX_BYTES = 5 * 1024 * 1024
+PORTRAIT_SIZE = 480  # pixels on the longer side: twice the largest place it is shown
+
+
+def check_portrait(*, name: str, content: bytes, alt_text: str) -> bytes:
+    """A portrait ready to keep, or ValidationError: a JPEG or PNG checked by its content,
+    with the words that say what it shows (a portrait without them is shown to no one).
+
+    The image is re-encoded as a JPEG at most PORTRAIT_SIZE pixels wide or high, which also
+    drops any camera metadata (place, device) it carried."""
+    if not " ".join(alt_text.split()):
+        raise ValidationError(
+            {"alt_text": [_("Describe the portrait for people who cannot see it.")]}
+        )
+    checked = check_upload(name=name, content=content, max_bytes=PORTRAIT_MAX_BYTES)
+    if checked.content_type not in ("image/jpeg", "image/png"):
+        raise ValidationError({"image": [_("A portrait must be a JPEG or PNG image.")]})
+    with Image.open(io.BytesIO(checked.content)) as source:
+        image = ImageOps.exif_transpose(source)
+        image.thumbnail((PORTRAIT_SIZE, PORTRAIT_SIZE))
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        encoded = io.BytesIO()
+        image.save(encoded, format="JPEG", quality=85, optimize=True)
+    return encoded.getvalue()
+
+
+@transaction.atomic
+def set_clinician_photo(*, clinician: Clinician, image: bytes, alt_text: str) -> ClinicianPhoto:
+    """Give a clinician the portrait `check_portrait` prepared, with what it shows."""
+    alt_text = " ".join(alt_text.split())
+    if not alt_text:
+        raise ValidationError(
+            {"alt_text": [_("Describe the portrait for people who cannot see it.")]}
+        )
+    photo, _created = ClinicianPhoto.objects.update_or_create(
+        clinician=clinician,
+        defaults={
+            "image": image,
+            "content_type": "image/jpeg",
+            "digest": hashlib.sha256(image).hexdigest(),
+            "alt_text": alt_text,
+        },
+    )
+    return photo
+
+
+@transaction.atomic
+def remove_clinician_photo(*, clinician: Clinician) -> None:
+    """Back to the initials."""
+    ClinicianPhoto.objects.filter(clinician=clinician).delete()

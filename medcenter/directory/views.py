@@ -15,7 +15,7 @@ from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.directory.search import FACETS, FacetValue, search_doctors
-from medcenter.directory.selectors import locations_near
+from medcenter.directory.selectors import clinician_photo, locations_near
 
 FACET_TITLES = {
     "specialty": _("Specialty"),
@@ -80,6 +80,7 @@ def _toggle_links(
 def doctor(request: HttpRequest, slug: str) -> HttpResponse:
     clinician = (
         Clinician.objects.filter(slug=slug, is_active=True)
+        .select_related("photo")
         .prefetch_related("specialties", "programs", "conditions", "locations")
         .first()
     )
@@ -96,6 +97,19 @@ def doctor(request: HttpRequest, slug: str) -> HttpResponse:
             "next_available": availability.render(clinician, soonest),
         },
     )
+
+
+@public_route
+@require_safe
+def photo(request: HttpRequest, slug: str, digest: str) -> HttpResponse:
+    """A clinician's portrait. The address names the image's digest, so it never changes and
+    may be kept for a year; an old address (the portrait was replaced) is gone."""
+    portrait = clinician_photo(slug=slug, digest=digest)
+    if portrait is None:
+        raise Http404
+    response = HttpResponse(bytes(portrait.image), content_type=portrait.content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @public_route

@@ -184,4 +184,4 @@ def test_a_program_page_opens_the_request_form_for_that_program_and_offers_the_p
     assert 'href="/en/appointments/request/?program=breast"' in html
     assert 'href="tel:+15550100100"' in html
     form = client.get("/en/appointments/request/", {"program": "breast"}).content.decode()
-    assert 'selected>Breast' in form
+    assert "selected>Breast" in form
