@@ -133,6 +133,9 @@ class DirectoryIndex:
     positions_by_condition: dict[int, Positions] = field(default_factory=dict)
     positions_by_program: dict[int, Positions] = field(default_factory=dict)
     positions_by_specialty: dict[int, Positions] = field(default_factory=dict)
+    # Full-text ranks already asked of the database, by the words asked: they hold for as long
+    # as this index does (a directory change bumps the version and builds a new index).
+    text_ranks: dict[tuple[str, ...], dict[int, float]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:

@@ -394,6 +394,22 @@ def _service_givers(index: DirectoryIndex, services: dict[int, float]) -> Mask |
     return givers
 
 
+TEXT_RANKS_KEPT = 4096
+
+
+def _text_ranks(index: DirectoryIndex, words: tuple[str, ...]) -> dict[int, float]:
+    """The database's full-text ranks for the words, kept with the index that asked (bounded):
+    the same words come back on page after page, and a ranked full-text query is a search's
+    most expensive step on PostgreSQL."""
+    found = index.text_ranks.get(words)
+    if found is None:
+        found = fts.search(list(words))
+        if len(index.text_ranks) >= TEXT_RANKS_KEPT:
+            index.text_ranks.clear()
+        index.text_ranks[words] = found
+    return found
+
+
 def search_doctors(query: DoctorQuery) -> DoctorResults:
     """Run a Find a Doctor search: matching clinicians, one page of them, facets with counts."""
     index = current()
@@ -401,7 +417,7 @@ def search_doctors(query: DoctorQuery) -> DoctorResults:
     matched, leftover, meant = understand(index, text) if text else ({}, set(), set())
     names = _name_scores(index, leftover | set(tokens(normalize(text)))) if text else {}
     # Words the vocabulary only half knows ("canser") are also looked up as the word meant.
-    text_ranks = fts.search(sorted(leftover | meant)) if leftover else {}
+    text_ranks = _text_ranks(index, tuple(sorted(leftover | meant))) if leftover else {}
 
     by_kind: dict[str, dict[int, float]] = {
         "condition": {},

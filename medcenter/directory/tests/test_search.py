@@ -110,3 +110,27 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get("/en/doctors/?q=lung+cancer&accepting=on")
     assert response.status_code == 200
+
+
+def test_the_same_words_ask_the_database_once_until_the_directory_changes(
+    demo_directory, monkeypatch, django_capture_on_commit_callbacks
+):
+    from medcenter.directory import fts, services
+
+    asked = []
+    real = fts.search
+
+    def counting(words, **kwargs):
+        asked.append(tuple(words))
+        return real(words, **kwargs)
+
+    monkeypatch.setattr(fts, "search", counting)
+    first = search_doctors(DoctorQuery(q="quixotic marmalade"))
+    again = search_doctors(DoctorQuery(q="quixotic marmalade"))
+    assert len(asked) == 1
+    assert [h.clinician.pk for h in again.hits] == [h.clinician.pk for h in first.hits]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_clinician(clinician=Clinician.objects.filter(is_active=True).first())
+    search_doctors(DoctorQuery(q="quixotic marmalade"))
+    assert len(asked) == 2  # a directory change starts afresh
