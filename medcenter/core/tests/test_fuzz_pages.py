@@ -24,6 +24,7 @@ from medcenter.accounts.roles import ROLES
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.core.tests.fuzzing import budget
 from medcenter.directory.models import Program
+from medcenter.directory.services import set_clinician_photo
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
 from medcenter.patients.tests.routes import all_routes
 from medcenter.scheduling.tests.factories import (
@@ -125,6 +126,7 @@ def world():
     visit = VisitTypeFactory()
     weekly_rules(clinician=clinician, location=location, visit_types=[visit])
     program = Program.objects.create(slug="fuzz-program", name="Fuzz Program")
+    portrait = set_clinician_photo(clinician=clinician, image=b"\xff\xd8\xff", alt_text="A face")
     import_records((f"demo:{i}", study) for i, (study, *_rest) in enumerate(STUDIES[:2]))
     trial_nct = STUDIES[0][0]["protocolSection"]["identificationModule"]["nctId"]
     staff = StaffUserFactory(is_superuser=True, roles=[role.name for role in ROLES])
@@ -139,6 +141,7 @@ def world():
             "resource_type": "Practitioner",
             "resource_id": str(clinician.public_id),
             "token": "x",
+            "digest": portrait.digest[:16],
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).
@@ -153,6 +156,7 @@ def world():
         },
         "slugs": {
             "directory:doctor": clinician.slug,
+            "directory:photo": clinician.slug,
             "scheduling:pick_slot": clinician.slug,
             "scheduling:hold": clinician.slug,
             "directory:program": program.slug,
