@@ -154,9 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In-process default: room for every doctor's "next available" (two entries each) besides the
 # pages; Django's default of 300 entries would evict them faster than a search page reads them.
-CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://medcenter?max_entries=50000")
-}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://medcenter?max_entries=50000")}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
