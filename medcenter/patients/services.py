@@ -559,6 +559,19 @@ def _waiting(registration: ProvisionalRegistration) -> ProvisionalRegistration:
     return locked
 
 
+def _reconciled(
+    registration: ProvisionalRegistration, status: str, actor: User, **also: Any
+) -> None:
+    """Close a waiting registration: who reconciled it, when, and how."""
+    for name, value in {"status": status, **also}.items():
+        setattr(registration, name, value)
+    registration.reconciled_at = timezone.now()
+    registration.reconciled_by = actor
+    registration.save(
+        update_fields=["status", *also, "reconciled_at", "reconciled_by", "updated_at"]
+    )
+
+
 @transaction.atomic
 def merge_provisional_patient(
     *, registration: ProvisionalRegistration, into: Patient, actor: User
@@ -571,13 +584,7 @@ def merge_provisional_patient(
         raise ValidationError(_("Choose an existing, confirmed record to merge into."))
     source = locked.patient
     moved = {key: step(source, target) for key, step in merge_steps()}
-    locked.status = RegistrationStatus.MERGED
-    locked.merged_into = target
-    locked.reconciled_at = timezone.now()
-    locked.reconciled_by = actor
-    locked.save(
-        update_fields=["status", "merged_into", "reconciled_at", "reconciled_by", "updated_at"]
-    )
+    _reconciled(locked, RegistrationStatus.MERGED, actor, merged_into=target)
     reason = "; ".join(f"{key}={n}" for key, n in moved.items())
     audit.record(
         action="patient.provisional_merged",
@@ -609,10 +616,7 @@ def confirm_provisional_patient(
     patient.mrn = mrn
     patient.provisional = False
     patient.save(update_fields=["mrn", "provisional", "updated_at"])
-    locked.status = RegistrationStatus.CONFIRMED
-    locked.reconciled_at = timezone.now()
-    locked.reconciled_by = actor
-    locked.save(update_fields=["status", "reconciled_at", "reconciled_by", "updated_at"])
+    _reconciled(locked, RegistrationStatus.CONFIRMED, actor)
     CareRelationship.objects.create(
         staff=actor, patient=patient, kind=RelationshipKind.CASE, note="confirmed the patient"
     )

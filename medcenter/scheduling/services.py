@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -259,6 +259,23 @@ def _check_slot(
 # --- Holding and booking ----------------------------------------------------------------------
 
 
+def _check_online(visit_type: VisitType) -> None:
+    if visit_type.booking_mode != BookingMode.DIRECT:
+        raise ValidationError(
+            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
+        )
+
+
+def _release_holds(held: QuerySet[Appointment]) -> None:
+    """Let go of earlier holds (one hold at a time): their times are free again."""
+    availability_changed(clinician_ids=list(held.values_list("clinician_id", flat=True)))
+    held.update(
+        status=AppointmentStatus.CANCELLED,
+        cancel_reason="another time held",
+        cancelled_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def hold_slot(
     *,
@@ -271,18 +288,11 @@ def hold_slot(
     resource: Resource | None = None,
 ) -> Appointment:
     """Hold a slot for the patient for a few minutes while they confirm; one hold at a time."""
-    if visit_type.booking_mode != BookingMode.DIRECT:
-        raise ValidationError(
-            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
+    _check_online(visit_type)
+    _release_holds(
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
         )
-    earlier = Appointment.objects.filter(
-        patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
-    )
-    availability_changed(clinician_ids=list(earlier.values_list("clinician_id", flat=True)))
-    earlier.update(
-        status=AppointmentStatus.CANCELLED,
-        cancel_reason="another time held",
-        cancelled_at=timezone.now(),
     )
     held = _place(
         patient=patient,
@@ -869,18 +879,12 @@ def hold_slot_for_visitor(
 
     The hold has no patient yet; the caller keeps its id in the visitor's session. A hold the
     same visitor held before is released (one hold at a time)."""
-    if visit_type.booking_mode != BookingMode.DIRECT:
-        raise ValidationError(
-            {"visit_type": [_("This kind of visit cannot be booked online. Please call us.")]}
-        )
+    _check_online(visit_type)
     if replaces is not None:
-        availability_changed(clinician_ids=[replaces.clinician_id])
-        Appointment.objects.filter(
-            pk=replaces.pk, patient__isnull=True, status=AppointmentStatus.PENDING
-        ).update(
-            status=AppointmentStatus.CANCELLED,
-            cancel_reason="another time held",
-            cancelled_at=timezone.now(),
+        _release_holds(
+            Appointment.objects.filter(
+                pk=replaces.pk, patient__isnull=True, status=AppointmentStatus.PENDING
+            )
         )
     held = _place(
         patient=None,
@@ -907,14 +911,10 @@ def claim_visitor_hold(*, hold: Appointment, patient: Patient, actor: Any) -> Ap
     held = Appointment.objects.select_for_update().get(pk=hold.pk)
     if held.patient_id is not None or not _hold_is_live(held):
         raise _hold_lost()
-    earlier = Appointment.objects.filter(
-        patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
-    )
-    availability_changed(clinician_ids=list(earlier.values_list("clinician_id", flat=True)))
-    earlier.update(
-        status=AppointmentStatus.CANCELLED,
-        cancel_reason="another time held",
-        cancelled_at=timezone.now(),
+    _release_holds(
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.PENDING, channel=BookingChannel.PORTAL
+        )
     )
     held.patient = patient
     held.booked_by = actor if getattr(actor, "is_authenticated", False) else None
