@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "medcenter.oncology",
     "medcenter.scheduling",
     "medcenter.trials",
+    "medcenter.portal",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.oncology.urls")),
     path("", include("medcenter.scheduling.urls")),
     path("", include("medcenter.trials.urls")),
+    path("", include("medcenter.portal.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -1,0 +1,94 @@
+"""What the Patient Gateway shows, registered by the apps that own it.
+
+The portal owns the frame (whose record, the section menu, the home page) but no domain data:
+messages, results, questionnaires, check-in, care plans and cases each live in their own app
+and register here from their `AppConfig.ready()`, so the arrow still points at the portal's
+dependencies and an app that is not installed simply leaves its section out.
+
+- `register_section`: one entry of the record's menu. `url_name` is reversed with the
+  patient's `public_id` (`kwargs={"public_id": ...}`); `scope` is the proxy scope it needs
+  (`patients.models.ProxyScope`), `None` for a section every basis sees, and `self_only`
+  hides it from proxies altogether (proxies, access history, account security).
+- `register_home_panel`: a provider the home page asks for what needs the person's attention
+  (unread replies, new results, questionnaires due, open check-ins, next visits). It receives
+  the `PatientAccess` of the record shown and returns `HomeItem`s; it must make a constant
+  number of queries whatever the patient's history (the home's query-count test holds every
+  provider to that).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+
+from medcenter.patients.access import PatientAccess
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str | Promise
+    url_name: str
+    scope: str | None = None
+    self_only: bool = False
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    """One line on the home page: what it is, how many, where to go."""
+
+    title: str | Promise
+    url: str
+    detail: str | Promise = ""
+    count: int | None = None
+    urgent: bool = False
+
+
+HomeProvider = Callable[[PatientAccess, Any], list[HomeItem]]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    key: str
+    label: str | Promise
+    provider: HomeProvider
+    scope: str | None = None
+    self_only: bool = False
+    order: int = 100
+
+
+_sections: dict[str, Section] = {}
+_panels: dict[str, HomePanel] = {}
+
+
+def register_section(section: Section) -> None:
+    _sections[section.key] = section
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    _panels[panel.key] = panel
+
+
+def _allowed(scope: str | None, self_only: bool, access: PatientAccess) -> bool:
+    if self_only and access.basis != "self":
+        return False
+    return scope is None or scope in access.scopes
+
+
+def sections_for(access: PatientAccess) -> list[Section]:
+    """The sections the person may open on this record, in menu order."""
+    found = [s for s in _sections.values() if _allowed(s.scope, s.self_only, access)]
+    return sorted(found, key=lambda s: (s.order, s.key))
+
+
+def panels_for(access: PatientAccess) -> list[HomePanel]:
+    found = [p for p in _panels.values() if _allowed(p.scope, p.self_only, access)]
+    return sorted(found, key=lambda p: (p.order, p.key))
+
+
+def section_allowed(key: str, access: PatientAccess) -> bool:
+    """Whether the section `key` is open to this access (its routes refuse otherwise)."""
+    section = _sections.get(key)
+    return section is not None and _allowed(section.scope, section.self_only, access)
