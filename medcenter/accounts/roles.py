@@ -52,6 +52,13 @@ ONCOLOGY_WRITE = tuple(
 SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")
 SCHEDULE_WRITE = ("scheduling.add_appointment", "scheduling.change_appointment")
 REFERRAL_WORK = ("scheduling.view_referral", "scheduling.triage_referral")
+INTERNATIONAL_WORK = (
+    "international.view_case",
+    "international.coordinate_case",
+    "international.record_payment",
+    "international.override_clearance",
+    "international.manage_prices",
+)
 TRIAL_WORK = ("trials.view_trial", "trials.prescreen_trial", "trials.manage_trial")
 
 ROLES = (
@@ -101,6 +108,8 @@ ROLES = (
             *ONCOLOGY_WRITE,
             *SCHEDULE_READ,
             "trials.view_trial",
+            "international.view_case",
+            "international.review_case",
         ),
         clinical=True,
         may_break_glass=True,
@@ -114,6 +123,7 @@ ROLES = (
             "patients.issue_activation_code",
             *SCHEDULE_READ,
             *SCHEDULE_WRITE,
+            *INTERNATIONAL_WORK,
         ),
     ),
     Role(

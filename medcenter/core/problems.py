@@ -9,6 +9,7 @@ answer, so no endpoint maps an exception by hand and no answer carries a stack t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,6 +239,56 @@ HANDLED: tuple[type[Exception], ...] = (
     Throttled,
     ninja_errors.HttpError,
 )
+
+
+def once(
+    request: HttpRequest,
+    *,
+    scope: str,
+    payload: Any,
+    action: Callable[[], idempotency.Answer],
+    required: bool,
+    owner: str | None = None,
+) -> Any:
+    """Run an endpoint's `action` once per Idempotency-Key (R26). A refusal is an answer too:
+    the same key gets the same problem again, as it gets the same success. `owner` scopes the
+    keys (the signed-in user by default)."""
+    from ninja.responses import Status
+
+    key = request.headers.get("Idempotency-Key")
+    if key is None and required:
+        message = _("Send an Idempotency-Key header with each request.")
+        raise DjangoValidationError(
+            {"Idempotency-Key": DjangoValidationError(message, code="idempotency_key_missing")}
+        )
+    if key is not None and not idempotency.valid_key(key):
+        message = _("The Idempotency-Key header is too long or malformed.")
+        raise DjangoValidationError(
+            {"Idempotency-Key": DjangoValidationError(message, code="idempotency_key_invalid")}
+        )
+
+    def answered() -> idempotency.Answer:
+        try:
+            return action()
+        except HANDLED as refusal:
+            found = answer_for(refusal)
+            if found is None:  # pragma: no cover - HANDLED lists only what answer_for answers
+                raise
+            return idempotency.Answer(found.status, found.body)
+
+    if key is None:
+        answer = answered()
+    else:
+        answer = idempotency.run_once(
+            scope=scope,
+            owner=owner if owner is not None else str(request.user.pk),
+            key=key,
+            payload=payload,
+            action=answered,
+        )
+    if answer.status >= 400:
+        return response(Answer(answer.status, answer.body))
+    return Status(answer.status, answer.body)
 
 
 def install(api: NinjaAPI) -> None:

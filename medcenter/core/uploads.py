@@ -388,6 +388,11 @@ def _check_image(content: bytes, *, content_type: str) -> None:
         raise _Rejected("damaged") from None
 
 
+def display_name(name: str) -> str:
+    """`name` cleaned for display: no path, control characters or odd punctuation."""
+    return _display_name(name)
+
+
 def _display_name(name: str) -> str:
     return _clean_name(name)[:MAX_NAME_LENGTH].rstrip(" ._-") or "document"
 

@@ -24,7 +24,7 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -38,6 +38,12 @@ from django.core.exceptions import ImproperlyConfigured
 logger = logging.getLogger(__name__)
 
 VERSION = 1
+# Streamed documents (a 500 MB imaging study): a header, then sealed chunks of at most
+# STREAM_CHUNK bytes, each with its own nonce (a random prefix and the chunk's number) and the
+# last one marked, so a chunk dropped, repeated, reordered or cut off fails to decrypt.
+STREAM_VERSION = 2
+STREAM_CHUNK = 1024 * 1024
+_PREFIX_BYTES = 7
 HKDF_INFO = b"medcenter documents v1"
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
@@ -49,6 +55,7 @@ _TEMPORARY_PREFIX = ".tmp-"
 REFERENCES: tuple[str, ...] = (
     "scheduling.ReferralDocument.vault_key",
     "core.PendingUpload.vault_key",
+    "international.CaseDocument.vault_key",
 )
 # Far longer than any upload's transaction, so a document whose row is about to commit is
 # never taken for an orphan.
@@ -71,9 +78,121 @@ def store(*, content: bytes) -> str:
     return key
 
 
+def store_stream(*, chunks: Iterable[bytes]) -> str:
+    """Encrypt what `chunks` yields piece by piece, never holding the whole document, write it
+    under a new random key and return that key."""
+    key = secrets.token_hex(16)
+    path = _path(key)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    aead = AESGCM(_encryption_keys()[0])
+    prefix = os.urandom(_PREFIX_BYTES)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY_PREFIX)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(bytes([STREAM_VERSION]) + prefix)
+            number = 0
+            pending = b""
+            for piece in _rechunk(chunks):
+                if pending:
+                    file.write(_seal_chunk(aead, prefix, number, pending, key, last=False))
+                    number += 1
+                pending = piece
+            file.write(_seal_chunk(aead, prefix, number, pending, key, last=True))
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return key
+
+
+def open_stream(*, key: str) -> Iterator[bytes]:
+    """Yield the decrypted document piece by piece; raise VaultError (before or while
+    yielding) if it is missing or was altered. Works for every stored format."""
+    path = _path(key)
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        raise VaultError(f"no document {key}") from None
+    except OSError as error:
+        raise VaultError(f"document {key} cannot be read") from error
+    with file:
+        version = file.read(1)
+        if version != bytes([STREAM_VERSION]):
+            file.close()
+            yield fetch(key=key)
+            return
+        prefix = file.read(_PREFIX_BYTES)
+        number = 0
+        while True:
+            size_bytes = file.read(4)
+            if len(size_bytes) != 4 or len(prefix) != _PREFIX_BYTES:
+                raise _tampered(key)
+            size = int.from_bytes(size_bytes, "big")
+            if size > STREAM_CHUNK + _TAG_BYTES + 1:
+                raise _tampered(key)
+            sealed = file.read(size)
+            if len(sealed) != size:
+                raise _tampered(key)
+            plain, last = _open_chunk(prefix, number, sealed, key)
+            yield plain
+            if last:
+                if file.read(1):
+                    raise _tampered(key)
+                return
+            number += 1
+
+
+def _rechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    buffer = bytearray()
+    for piece in chunks:
+        buffer += piece
+        while len(buffer) >= STREAM_CHUNK:
+            yield bytes(buffer[:STREAM_CHUNK])
+            del buffer[:STREAM_CHUNK]
+    if buffer:
+        yield bytes(buffer)
+
+
+def _chunk_nonce(prefix: bytes, number: int, *, last: bool) -> bytes:
+    return prefix + number.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def _seal_chunk(
+    aead: AESGCM, prefix: bytes, number: int, plain: bytes, key: str, *, last: bool
+) -> bytes:
+    sealed = aead.encrypt(
+        _chunk_nonce(prefix, number, last=last), plain, bytes([STREAM_VERSION]) + key.encode()
+    )
+    return len(sealed).to_bytes(4, "big") + sealed
+
+
+def _open_chunk(prefix: bytes, number: int, sealed: bytes, key: str) -> tuple[bytes, bool]:
+    data = bytes([STREAM_VERSION]) + key.encode()
+    for encryption_key in _encryption_keys():
+        for last in (False, True):
+            try:
+                plain = AESGCM(encryption_key).decrypt(
+                    _chunk_nonce(prefix, number, last=last), sealed, data
+                )
+            except InvalidTag:
+                continue
+            return plain, last
+    raise _tampered(key)
+
+
+def _tampered(key: str) -> VaultError:
+    logger.warning("document failed its integrity check", extra={"document": key})
+    return VaultError(f"document {key} failed its integrity check")
+
+
 def fetch(*, key: str) -> bytes:
     """Return the decrypted document; raise VaultError if it is missing or was altered."""
     path = _path(key)
+    if _is_stream(path):
+        return b"".join(open_stream(key=key))
     try:
         blob = path.read_bytes()
     except FileNotFoundError:
@@ -91,6 +210,14 @@ def fetch(*, key: str) -> bytes:
             continue
     logger.warning("document failed its integrity check", extra={"document": key})
     raise VaultError(f"document {key} failed its integrity check")
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(1) == bytes([STREAM_VERSION])
+    except OSError:
+        return False
 
 
 def delete(*, key: str) -> None:

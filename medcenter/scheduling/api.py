@@ -224,38 +224,7 @@ def _idempotent(
     action: Callable[[], idempotency.Answer],
     required: bool,
 ) -> Any:
-    """Run `action` once per Idempotency-Key. A refusal is an answer too: the same key gets
-    the same problem again, as it gets the same success."""
-    key = request.headers.get("Idempotency-Key")
-    if key is None and required:
-        message = _("Send an Idempotency-Key header with each booking.")
-        raise ValidationError(
-            {"Idempotency-Key": ValidationError(message, code="idempotency_key_missing")}
-        )
-    if key is not None and not idempotency.valid_key(key):
-        message = _("The Idempotency-Key header is too long or malformed.")
-        raise ValidationError(
-            {"Idempotency-Key": ValidationError(message, code="idempotency_key_invalid")}
-        )
-
-    def answered() -> idempotency.Answer:
-        try:
-            return action()
-        except problems.HANDLED as refusal:
-            found = problems.answer_for(refusal)
-            if found is None:  # pragma: no cover - HANDLED lists only what answer_for answers
-                raise
-            return idempotency.Answer(found.status, found.body)
-
-    if key is None:
-        answer = answered()
-    else:
-        answer = idempotency.run_once(
-            scope=scope, owner=str(request.user.pk), key=key, payload=payload, action=answered
-        )
-    if answer.status >= 400:
-        return problems.response(problems.Answer(answer.status, answer.body))
-    return Status(answer.status, answer.body)
+    return problems.once(request, scope=scope, payload=payload, action=action, required=required)
 
 
 @router.post(

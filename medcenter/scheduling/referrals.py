@@ -92,15 +92,23 @@ def _is_business_day(day: Any) -> bool:
     ).exists()
 
 
+def add_business_days(moment: datetime, days: int) -> datetime:
+    """The same local time `days` business days later: weekends and the center's holidays
+    (availability exceptions of kind holiday for the whole center) are skipped."""
+    local = timezone.localtime(moment)
+    day = local.date()
+    for _step in range(days):
+        day += timedelta(days=1)
+        while not _is_business_day(day):
+            day += timedelta(days=1)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
 def contact_due(*, received_at: datetime, urgency: str) -> datetime:
     """When the first contact is due: 4 hours for urgent, else one business day."""
     if urgency == Urgency.URGENT:
         return received_at + URGENT_CONTACT
-    local = timezone.localtime(received_at)
-    day = local.date() + timedelta(days=1)
-    while not _is_business_day(day):
-        day += timedelta(days=1)
-    return local.replace(year=day.year, month=day.month, day=day.day)
+    return add_business_days(received_at, 1)
 
 
 def route(
