@@ -270,6 +270,8 @@ def once(
     def answered() -> idempotency.Answer:
         try:
             return action()
+        except Throttled:
+            raise  # not an answer to keep: the same request may go through later
         except HANDLED as refusal:
             found = answer_for(refusal)
             if found is None:  # pragma: no cover - HANDLED lists only what answer_for answers

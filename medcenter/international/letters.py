@@ -24,10 +24,15 @@ from medcenter.international.models import (
 )
 
 
+# Invisible direction marks CLDR puts around amounts; PDFs draw no glyph for them, and the
+# bidi algorithm places the digits correctly without them.
+_MARKS = str.maketrans("", "", "\u200e\u200f\u061c")
+
+
 def money(cents: int, currency: str = "USD", *, language: str | None = None) -> str:
     """An amount in the language's own way of writing money (Babel, CLDR)."""
     locale = to_locale(language or translation.get_language() or "en")
-    return str(format_currency(Decimal(cents) / 100, currency, locale=locale))
+    return str(format_currency(Decimal(cents) / 100, currency, locale=locale)).translate(_MARKS)
 
 
 def shown_in(cents: int, estimate: Estimate, *, language: str | None = None) -> str:
@@ -37,7 +42,7 @@ def shown_in(cents: int, estimate: Estimate, *, language: str | None = None) -> 
         return ""
     amount = in_currency(cents, estimate.per_usd)
     locale = to_locale(language or translation.get_language() or "en")
-    return str(format_currency(amount, estimate.currency, locale=locale))
+    return str(format_currency(amount, estimate.currency, locale=locale)).translate(_MARKS)
 
 
 def render(letter: Letter, *, language: str) -> bytes:

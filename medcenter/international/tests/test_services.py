@@ -196,7 +196,9 @@ def test_a_person_without_the_role_cannot_coordinate():
 
 def _prices(user):
     services.set_price(code="CONSULT", description="Consultation", amount_cents=85_000, actor=user)
-    services.set_price(code="MRI", description="MRI with contrast", amount_cents=320_050, actor=user)
+    services.set_price(
+        code="MRI", description="MRI with contrast", amount_cents=320_050, actor=user
+    )
 
 
 def test_an_issued_estimate_keeps_its_rate_and_its_prices():
@@ -263,7 +265,11 @@ def test_clearance_needs_the_accepted_estimate_covered():
     with pytest.raises(ValidationError):
         services.clear(case=case, actor=user)
     services.record_deposit(
-        case=case, amount_cents=100_000, received_on=timezone.localdate(), reference="W1", actor=user
+        case=case,
+        amount_cents=100_000,
+        received_on=timezone.localdate(),
+        reference="W1",
+        actor=user,
     )
     with pytest.raises(ValidationError):
         services.clear(case=case, actor=user)
@@ -395,7 +401,12 @@ def test_the_due_time_follows_the_earliest_open_task():
     services.record_first_reply(case=case, actor=user)
     soon = timezone.now() + timedelta(days=1)
     services.add_task(
-        case=case, kind=TaskKind.RECORDS, title="Ask for the MRI", due_at=soon, owner=user, actor=user
+        case=case,
+        kind=TaskKind.RECORDS,
+        title="Ask for the MRI",
+        due_at=soon,
+        owner=user,
+        actor=user,
     )
     case.refresh_from_db()
     assert case.due_at == soon

@@ -50,6 +50,8 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_trials(world)[0].public_id
         elif kwarg == "request_id":
             values[kwarg] = _b_trials(world)[1].public_id
+        elif kwarg in ("case_id", "estimate_id", "letter_id", "case_document_id"):
+            values[kwarg] = _b_international(world)[kwarg]
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
@@ -160,6 +162,58 @@ def _b_trials(world):
         trial=trial, patient=b, name=f"{b.given_name} {b.family_name}", email=b.email
     )
     return candidate, contact
+
+
+def _b_international(world):
+    """Patient B's international case (followed from B's account), with an estimate sent to
+    them, a letter and a document."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from medcenter.core import vault
+    from medcenter.international.models import Case, CaseDocument, Estimate, Letter
+
+    case = Case.objects.filter(patient=world.patient_b).first()
+    if case is None:
+        now = timezone.now()
+        case = Case.objects.create(
+            reference="IPC-MATRIXB",
+            inquirer_role="patient",
+            inquirer_name=world.patient_b.given_name,
+            email=world.patient_b.email or "b@example.test",
+            country="MX",
+            language="es",
+            patient_name=world.patient_b.family_name,
+            patient_birth_date=date(1970, 1, 1),
+            condition_text="sarcoma",
+            service="consultation",
+            payer="self",
+            received_at=now,
+            first_reply_due_at=now,
+            due_at=now,
+            patient=world.patient_b,
+            account=world.patient_b.user,
+        )
+        Estimate.objects.create(case=case, number="IPC-MATRIXB-E1", status="sent")
+        Letter.objects.create(
+            case=case, kind="visa", number="IPC-MATRIXB-VIS", language="es", issued_at=now
+        )
+        CaseDocument.objects.create(
+            case=case,
+            kind="record",
+            filename="records.txt",
+            content_type="text/plain",
+            size=5,
+            sha256="0" * 64,
+            vault_key=vault.store(content=b"notes"),
+        )
+    return {
+        "case_id": case.public_id,
+        "estimate_id": case.estimates.get().public_id,
+        "letter_id": case.letters.get().public_id,
+        "case_document_id": case.documents.get().public_id,
+    }
 
 
 def _b_oncology(world):
