@@ -23,7 +23,6 @@ from medcenter.international.models import (
     Payer,
 )
 
-
 # Invisible direction marks CLDR puts around amounts; PDFs draw no glyph for them, and the
 # bidi algorithm places the digits correctly without them.
 _MARKS = str.maketrans("", "", "\u200e\u200f\u061c")

@@ -69,7 +69,7 @@ def _visa_case(language):
 
 @pytest.mark.parametrize("language", list(NAMES))
 def test_the_visa_letter_reads_back_in_the_patients_language(language):
-    case, letter, _estimate = _visa_case(language)
+    _case, letter, _estimate = _visa_case(language)
     name, condition = NAMES[language]
 
     pdf = letters.render(letter, language=language)
