@@ -17,6 +17,7 @@ from django_countries import countries
 from medcenter.core import bounds
 from medcenter.core.forms import KeepsUploadsForm
 from medcenter.core.uploads import CheckedUpload
+from medcenter.directory.models import Location, Specialty
 from medcenter.international.models import (
     CaseStatus,
     DocumentKind,
@@ -29,6 +30,7 @@ from medcenter.international.models import (
 )
 from medcenter.international.services import CURRENCY_CODES, MAX_DOCUMENTS
 from medcenter.scheduling.forms import MultipleFileField
+from medcenter.scheduling.models import VisitType
 
 
 def _date_input() -> forms.DateInput:
@@ -394,4 +396,27 @@ class RateForm(forms.Form):
         widget=_date_input(),
         validators=bounds.form_date_validators(latest=timezone.localdate),
         initial=timezone.localdate,
+    )
+
+
+class ItineraryForm(forms.Form):
+    arrival = forms.DateField(
+        label=_("Arrival"), widget=_date_input(), validators=bounds.form_date_validators()
+    )
+    specialties = forms.ModelMultipleChoiceField(
+        label=_("Specialists to see, one a day, in order"),
+        queryset=Specialty.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    location = forms.ModelChoiceField(label=_("Where"), queryset=Location.objects.order_by("name"))
+    visit_type = forms.ModelChoiceField(
+        label=_("Kind of visit"), queryset=VisitType.objects.filter(is_active=True).order_by("name")
+    )
+    hotel = forms.CharField(label=_("Hotel"), max_length=300, required=False)
+    companions = forms.CharField(label=_("Companions"), max_length=500, required=False)
+    notes = forms.CharField(
+        label=_("Travel notes"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
     )

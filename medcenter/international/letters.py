@@ -50,6 +50,8 @@ def render(letter: Letter, *, language: str) -> bytes:
             return _opinion(letter)
         if letter.kind == LetterKind.ESTIMATE:
             return _estimate(letter)
+        if letter.kind == LetterKind.ITINERARY:
+            return _itinerary(letter)
         return _visa(letter)
 
 
@@ -166,4 +168,38 @@ def _visa(letter: Letter) -> bytes:
     if facts.get("signatory_title"):
         doc.paragraph(str(facts["signatory_title"]))
     doc.paragraph(settings.CENTER["name"])
+    return doc.output()
+
+
+def _itinerary(letter: Letter) -> bytes:
+    from medcenter.international.models import ItineraryItem
+
+    case = letter.case
+    doc = Document(title=_("Itinerary"))
+    _letterhead(doc, letter)
+    doc.heading(_("Itinerary"), size=13)
+    doc.paragraph(_patient_line(case))
+    items = (
+        ItineraryItem.objects.filter(itinerary__case=case)
+        .select_related("appointment__clinician", "appointment__location", "interpreter")
+        .order_by("starts_at")
+    )
+    day = None
+    for item in items:
+        local = timezone.localtime(item.starts_at)
+        if local.date() != day:
+            day = local.date()
+            doc.space(3)
+            doc.paragraph(date_format(day, "DATE_FORMAT"), style="B")
+        appointment = item.appointment
+        who = appointment.clinician.display_name if appointment.clinician else ""
+        doc.paragraph(f"{date_format(local, 'TIME_FORMAT')} - {who} - {appointment.location.name}")
+        if item.interpreter is not None:
+            doc.paragraph(_("An interpreter will be with you."), size=9)
+        elif item.interpreter_gap:
+            doc.paragraph(_("We are arranging an interpreter."), size=9)
+    itinerary = getattr(case, "itinerary", None)
+    if itinerary is not None and itinerary.hotel:
+        doc.space(3)
+        doc.paragraph(_("Hotel: %(hotel)s") % {"hotel": itinerary.hotel})
     return doc.output()

@@ -472,3 +472,42 @@ class Letter(PublicModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+
+class Itinerary(PublicModel):
+    """The visit, day by day: appointments on consecutive days from the arrival, an
+    interpreter for each where the patient needs one, and the travel notes."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="itinerary")
+    arrival = models.DateField()
+    departure = models.DateField(null=True, blank=True)
+    hotel = models.CharField(max_length=300, blank=True)
+    companions = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.case} from {self.arrival}"
+
+
+class ItineraryItem(models.Model):
+    itinerary = models.ForeignKey(Itinerary, on_delete=models.CASCADE, related_name="items")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="+"
+    )
+    interpreter = models.ForeignKey(
+        "scheduling.Resource", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The patient needs an interpreter and none was free: the coordinator must find one.
+    interpreter_gap = models.BooleanField(default=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["interpreter", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.itinerary} {self.starts_at:%Y-%m-%d %H:%M}"

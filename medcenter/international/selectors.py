@@ -26,6 +26,8 @@ from medcenter.international.models import (
     CaseTask,
     Estimate,
     EstimateStatus,
+    Itinerary,
+    ItineraryItem,
     Letter,
 )
 from medcenter.patients.access import is_mfa_verified
@@ -195,6 +197,8 @@ class CaseFile:
     deposits: list[Any]
     guarantees: list[Any]
     next_step: Any = ""
+    itinerary: Any = None
+    itinerary_items: list[Any] = field(default_factory=list)
 
 
 # What the patient reads as the next step, for each status (plain words).
@@ -236,6 +240,17 @@ def case_file(case: Case) -> CaseFile:
         opinions=list(case.opinions.select_related("specialist").order_by("-decided_at")),
         deposits=list(case.deposits.order_by("-received_on")),
         guarantees=list(case.guarantees.order_by("-valid_until")),
+        itinerary=Itinerary.objects.filter(case=case).first(),
+        itinerary_items=list(
+            ItineraryItem.objects.filter(itinerary__case=case)
+            .select_related(
+                "appointment__clinician",
+                "appointment__location",
+                "appointment__visit_type",
+                "interpreter",
+            )
+            .order_by("starts_at")
+        ),
     )
 
 

@@ -638,6 +638,11 @@ def send_opinion_letter(*, opinion: Opinion, actor: Any) -> Letter:
     return letter
 
 
+def issue_letter(*, case: Case, kind: str, actor: Any, facts: dict[str, Any]) -> Letter:
+    """A numbered letter on the case (the caller's transaction audits what it is about)."""
+    return _letter(case, kind, actor, facts=facts)
+
+
 def _letter(case: Case, kind: str, actor: Any, *, facts: dict[str, Any]) -> Letter:
     issued = _now()
     for _attempt in range(5):

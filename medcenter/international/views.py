@@ -29,7 +29,7 @@ from medcenter.core.forms import KeepsUploadsForm
 from medcenter.core.http import AuthedRequest, apply_errors
 from medcenter.core.routes import account_route, patient_data_route, public_route, staff_route
 from medcenter.core.uploads import download_response
-from medcenter.international import forms, letters, selectors, services
+from medcenter.international import forms, itinerary, letters, selectors, services
 from medcenter.international.models import Case, CaseStatus, CaseTask, Estimate, Opinion
 from medcenter.patients.models import Patient
 
@@ -433,6 +433,21 @@ def _link_patient(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any
     if patient is None:
         raise ValidationError({"mrn": [_("No patient has this MRN.")]})
     return services.link_patient(case=case, patient=patient, actor=user)
+
+
+@_action("itinerary", forms.ItineraryForm)
+def _itinerary(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
+    return itinerary.book(
+        case=case,
+        arrival=data["arrival"],
+        specialties=list(data["specialties"]),
+        location=data["location"],
+        visit_type=data["visit_type"],
+        actor=user,
+        hotel=data["hotel"],
+        companions=data["companions"],
+        notes=data["notes"],
+    )
 
 
 def _forms_for(request: HttpRequest, bound: str | None) -> dict[str, Any]:

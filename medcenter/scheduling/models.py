@@ -34,6 +34,7 @@ class ResourceKind(models.TextChoices):
     INFUSION_CHAIR = "infusion_chair", _("Infusion chair")
     IMAGING = "imaging", _("Imaging room")
     ROOM = "room", _("Clinic room")
+    INTERPRETER = "interpreter", _("Interpreter")
 
 
 class VisitType(PublicModel):
@@ -95,6 +96,8 @@ class Resource(PublicModel):
     kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="resources")
     is_active = models.BooleanField(default=True)
+    # An interpreter's languages (site codes: "es", "ar", "zh-hans" ...); empty for a room.
+    languages = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["location", "kind", "name"]
