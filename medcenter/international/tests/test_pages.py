@@ -220,3 +220,45 @@ def test_the_coordinator_records_a_deposit_in_dollars(client):
     assert good.status_code == 302
     case.refresh_from_db()
     assert case.covered_cents == 125_050
+
+
+def test_extra_fields_cannot_set_status_money_or_coordinator(client):
+    """R4: what an inquirer sends cannot name the status, amounts or who coordinates."""
+    coordinator = StaffUserFactory(roles=["international_coordinator"])
+    data = _form(
+        status="cleared",
+        coordinator=str(coordinator.public_id),
+        covered_cents="99999999",
+        accepted_estimate_cents="1",
+        clearance_override_reason="free",
+        reference="IPC-CHOSEN",
+    )
+    assert client.post(_url("inquiry"), data).status_code == 302
+    case = Case.objects.get()
+    assert (case.status, case.coordinator, case.covered_cents) == ("new", None, 0)
+    assert (case.clearance_override_reason, case.reference) == ("", case.reference)
+    assert case.reference != "IPC-CHOSEN"
+
+
+PAYLOADS = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_free_text_is_escaped_on_every_page_that_shows_it(client, payload):
+    """R16: names, the condition and the message as an attacker would write them."""
+    user = UserFactory()
+    case = services.submit_inquiry(
+        data=inquiry_data(
+            inquirer_name=payload, patient_name=payload, condition_text=payload, message=payload
+        ),
+        account=user,
+    )
+    client.force_login(user)
+    own = client.get(_url("my_case", case_id=case.public_id)).content.decode()
+    staff = Client()
+    _staff(staff, ["international_coordinator"])
+    page = staff.get(_url("case", case_id=case.public_id)).content.decode()
+    queue = staff.get(_url("queue")).content.decode()
+    for body in (own, page, queue):
+        assert "<script>alert" not in body
+        assert "<img src=x" not in body
