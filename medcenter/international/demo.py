@@ -127,6 +127,7 @@ def _case(demo: DemoCase, number: int, coordinator: object, specialist: object) 
         return case
     services.assign_coordinator(case=case, coordinator=coordinator, actor=coordinator)
     services.record_first_reply(case=case, actor=coordinator)
+    services.assign_reviewer(case=case, reviewer=specialist, actor=coordinator)
     if demo.stage == CaseStatus.DECLINED:
         services.decide(
             case=case,
@@ -135,7 +136,6 @@ def _case(demo: DemoCase, number: int, coordinator: object, specialist: object) 
             reason="Best treated close to home; we sent names of centers nearby.",
         )
         return case
-    services.set_status(case=case, status=CaseStatus.UNDER_REVIEW, actor=coordinator)
     if demo.stage == CaseStatus.UNDER_REVIEW:
         return case
     if demo.service == "remote_opinion":

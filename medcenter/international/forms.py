@@ -199,8 +199,52 @@ class DocumentForm(KeepsUploadsForm):
 # --- Staff actions --------------------------------------------------------------------------
 
 
+def _with_permission(codename: str) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    app, code = codename.split(".")
+    wanted = Q(groups__permissions__codename=code, groups__permissions__content_type__app_label=app)
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(wanted | Q(is_superuser=True))
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.email)
+
+
 class AssignForm(forms.Form):
-    coordinator = forms.UUIDField(label=_("Coordinator"))
+    coordinator = StaffChoiceField(
+        label=_("Coordinator"),
+        queryset=_with_permission("international.coordinate_case"),
+        to_field_name="public_id",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = _with_permission(  # type: ignore[attr-defined]
+            "international.coordinate_case"
+        )
+
+
+class ReviewerForm(forms.Form):
+    reviewer = StaffChoiceField(
+        label=_("Specialist to review the records"),
+        queryset=_with_permission("international.review_case"),
+        to_field_name="public_id",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = _with_permission(  # type: ignore[attr-defined]
+            "international.review_case"
+        )
 
 
 class NoteForm(forms.Form):

@@ -110,6 +110,14 @@ class Case(PublicModel):
         on_delete=models.SET_NULL,
         related_name="international_cases",
     )
+    # The program's specialist the coordinator asked to review the records.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="international_reviews",
+    )
     received_at = models.DateTimeField()
     first_reply_due_at = models.DateTimeField()
     first_replied_at = models.DateTimeField(null=True, blank=True)
@@ -216,6 +224,7 @@ EVENT_LABELS = {
     "study_added": _("Imaging study added"),
     "translated": _("Translation added"),
     "coordinator": _("Coordinator assigned"),
+    "reviewer": _("Specialist asked to review"),
     "first_reply": _("First reply sent"),
     "task_added": _("Task added"),
     "task_done": _("Task done"),

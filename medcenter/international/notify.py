@@ -2,6 +2,7 @@
 caller's transaction (so a rolled-back change sends nothing, and nothing is sent twice)."""
 
 from medcenter.core import outbox
+from medcenter.international.links import follow_token
 from medcenter.international.models import Case, CaseStatus, Letter
 
 INQUIRY_RECEIVED = "international.inquiry_received"
@@ -19,8 +20,6 @@ ANNOUNCED = (
 
 
 def inquiry_received(case: Case) -> None:
-    from medcenter.international.services import follow_token
-
     outbox.enqueue(
         kind=INQUIRY_RECEIVED,
         to=case.email,

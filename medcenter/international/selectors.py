@@ -124,10 +124,31 @@ def _require_view(user: Any) -> None:
         raise PermissionDenied
 
 
+def _coordinates(user: Any) -> bool:
+    return bool(user.has_perm("international.coordinate_case"))
+
+
+def may_open(user: Any, case: Case) -> bool:
+    """International coordinators open every case (an inquiry is theirs before it is anyone's
+    patient); a specialist opens the cases given to them to review; other staff with the view
+    permission open a case linked to a patient they have a basis for (a care relationship)."""
+    if _coordinates(user):
+        return True
+    if case.reviewer_id is not None and case.reviewer_id == user.pk:
+        return bool(user.has_perm("international.review_case"))
+    if case.patient is not None:
+        from medcenter.patients.access import resolve_access
+
+        return resolve_access(user, case.patient) is not None
+    return False
+
+
 def queue(user: Any, params: QueueParams, *, page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of cases, overdue first by default; two queries whatever the page."""
     _require_view(user)
     rows: QuerySet[Case] = Case.objects.all()
+    if not _coordinates(user):
+        rows = rows.filter(reviewer=user)  # a specialist's queue: the cases to review
     if params.status:
         rows = rows.filter(status=params.status)
     else:
@@ -181,6 +202,15 @@ def get_case_for_staff(
     )
     if case is None:
         raise Http404
+    if not may_open(user, case):
+        audit.record(
+            action=action,
+            actor=user,
+            patient=case.patient,
+            target=case,
+            outcome=audit.Outcome.DENIED,
+        )
+        raise PermissionDenied
     audit.record(action=action, actor=user, patient=case.patient, target=case, read=True)
     return case
 

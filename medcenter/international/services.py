@@ -23,7 +23,7 @@ from medcenter.core import audit, pending_uploads, throttle, vault
 from medcenter.core.errors import Conflict
 from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import CheckedUpload
-from medcenter.international import dicom, notify
+from medcenter.international import dicom, links, notify
 from medcenter.international.models import (
     CLEARED_OR_LATER,
     Case,
@@ -378,11 +378,8 @@ def add_study(*, case: Case, file: IO[bytes], name: str, actor: Any) -> CaseDocu
 
 # --- Following a case from an account ------------------------------------------------------
 
-_FOLLOW_SALT = "international.follow"
-
-
-def follow_token(case: Case) -> str:
-    return TimestampSigner(salt=_FOLLOW_SALT).sign(str(case.public_id))
+_FOLLOW_SALT = links.SALT
+follow_token = links.follow_token
 
 
 @transaction.atomic
@@ -453,6 +450,31 @@ def _case_relationship(case: Case) -> None:
             kind=RelationshipKind.CASE,
             note=case.reference,
         )
+
+
+@transaction.atomic
+def assign_reviewer(*, case: Case, reviewer: Any, actor: Any) -> Case:
+    """Ask a program's specialist to review the records: they see this case (and only the
+    cases given to them), with a review task due in two business days."""
+    _require(actor, "international.coordinate_case")
+    if not reviewer.is_staff or not reviewer.has_perm("international.review_case"):
+        raise ValidationError({"reviewer": [_("This person does not review cases.")]})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.reviewer = reviewer
+    case.save(update_fields=["reviewer", "updated_at"])
+    CaseTask.objects.create(
+        case=case,
+        kind=TaskKind.TRIAGE,
+        title=str(TaskKind.TRIAGE.label),
+        due_at=add_business_days(_now(), 2),
+        owner=reviewer,
+    )
+    _refresh_due(case)
+    _event(case, kind="reviewer", actor=actor, note=reviewer.get_full_name())
+    audit.record(action="international.reviewer_assigned", actor=actor, target=case)
+    if case.status in (CaseStatus.NEW, CaseStatus.RECORDS_REQUESTED):
+        return set_status(case=case, status=CaseStatus.UNDER_REVIEW, actor=actor)
+    return case
 
 
 @transaction.atomic
@@ -584,6 +606,9 @@ def decide(
     """A program's specialist accepts the case (a remote opinion or a visit) or declines it
     with a reason."""
     _require(specialist, "international.review_case")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.reviewer_id != specialist.pk:
+        raise PermissionDenied
     if decision not in OpinionDecision.values:
         raise ValidationError({"decision": [_("Please choose one of the options.")]})
     if decision == OpinionDecision.DECLINED and not reason.strip():

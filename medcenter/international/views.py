@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -83,7 +82,8 @@ def inquiry(request: HttpRequest) -> HttpResponse:
         if answer is not None:
             sent = list(request.session.get(SESSION_CASES, []))[-9:]
             request.session[SESSION_CASES] = [*sent, answer.body["case"]]
-            return redirect("international:inquiry_sent", case_id=answer.body["case"])
+            sent_case = Case.objects.get(public_id=answer.body["case"])
+            return redirect("international:inquiry_sent", reference=sent_case.reference)
     return render(
         request,
         "international/inquiry.html",
@@ -92,26 +92,24 @@ def inquiry(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sent_case(request: HttpRequest, case_id: UUID) -> Case:
+def _sent_case(request: HttpRequest, reference: str) -> Case:
     """A case this browser sent in this session (no account needed to add its imaging)."""
-    if str(case_id) not in request.session.get(SESSION_CASES, []):
-        raise Http404
-    case = Case.objects.filter(public_id=case_id).first()
-    if case is None:
+    case = Case.objects.filter(reference=reference[:20]).first()
+    if case is None or str(case.public_id) not in request.session.get(SESSION_CASES, []):
         raise Http404
     return case
 
 
 @public_route
-def inquiry_sent(request: HttpRequest, case_id: UUID) -> HttpResponse:
+def inquiry_sent(request: HttpRequest, reference: str) -> HttpResponse:
     """The acknowledgement, with the way to add imaging studies."""
-    case = _sent_case(request, case_id)
+    case = _sent_case(request, reference)
     form = forms.StudyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         status = _add_study(request, form, case, actor=None)
         if status == 200:
-            return redirect("international:inquiry_sent", case_id=case_id)
+            return redirect("international:inquiry_sent", reference=reference)
     studies = case.documents.filter(kind="dicom").order_by("created_at")
     return render(
         request,
@@ -294,20 +292,18 @@ def _action(name: str, form: type[Any]) -> Callable[[Callable[..., Any]], Callab
     return register
 
 
-def _staff(user: Any, public_id: Any) -> Any:
-    return get_user_model().objects.filter(public_id=public_id, is_staff=True).first()
-
-
 def _end_of(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(17, 0)))
 
 
 @_action("assign", forms.AssignForm)
 def _assign(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
-    coordinator = _staff(user, data["coordinator"])
-    if coordinator is None:
-        raise ValidationError({"coordinator": [_("This person does not coordinate cases.")]})
-    return services.assign_coordinator(case=case, coordinator=coordinator, actor=user)
+    return services.assign_coordinator(case=case, coordinator=data["coordinator"], actor=user)
+
+
+@_action("reviewer", forms.ReviewerForm)
+def _reviewer(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
+    return services.assign_reviewer(case=case, reviewer=data["reviewer"], actor=user)
 
 
 @_action("first_reply", forms.NoteForm)
@@ -464,7 +460,7 @@ def _forms_for(request: HttpRequest, bound: str | None) -> dict[str, Any]:
     return built
 
 
-@staff_route("international.view_case")
+@patient_data_route(model=CASE, kwargs=("case_id",), permission="international.view_case")
 def case(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     """The coordinator's case page: timeline, documents, tasks, estimate, letters, actions."""
     found = selectors.case_file(selectors.get_case_for_staff(request.user, public_id=case_id))
@@ -475,7 +471,7 @@ def case(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-@staff_route("international.view_case")
+@patient_data_route(model=CASE, kwargs=("case_id", "action"), permission="international.view_case")
 @require_POST
 def case_action(request: AuthedRequest, case_id: UUID, action: str) -> HttpResponse:
     """One action on the case (an allow-listed name), by a form of its own."""
@@ -511,7 +507,9 @@ def case_action(request: AuthedRequest, case_id: UUID, action: str) -> HttpRespo
     )
 
 
-@staff_route("international.view_case")
+@patient_data_route(
+    model=CASE, kwargs=("case_id", "case_document_id"), permission="international.view_case"
+)
 def case_document(
     request: AuthedRequest, case_id: UUID, case_document_id: UUID
 ) -> HttpResponseBase:
@@ -521,7 +519,9 @@ def case_document(
     return _document_response(document)
 
 
-@staff_route("international.view_case")
+@patient_data_route(
+    model=CASE, kwargs=("case_id", "letter_id"), permission="international.view_case"
+)
 def case_letter(request: AuthedRequest, case_id: UUID, letter_id: UUID) -> HttpResponse:
     letter = selectors.get_letter(request.user, case_id=case_id, letter_id=letter_id, staff=True)
     return _letter_response(request, letter)

@@ -21,6 +21,7 @@ NAMED_SERVICE_MODULES = frozenset(
     {
         "medcenter.scheduling.referrals",
         "medcenter.accounts.mfa",
+        "medcenter.international.itinerary",
     }
 )
 

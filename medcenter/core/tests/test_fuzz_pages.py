@@ -53,6 +53,10 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    # international: a case's estimates, letters and documents (international/tests cover them)
+    "estimate_id",
+    "letter_id",
+    "case_document_id",
 }
 
 EDGES = [
@@ -129,6 +133,9 @@ def world():
     portrait = set_clinician_photo(clinician=clinician, image=b"\xff\xd8\xff", alt_text="A face")
     import_records((f"demo:{i}", study) for i, (study, *_rest) in enumerate(STUDIES[:2]))
     trial_nct = STUDIES[0][0]["protocolSection"]["identificationModule"]["nctId"]
+    from medcenter.international.tests.factories import new_case
+
+    case = new_case()
     staff = StaffUserFactory(is_superuser=True, roles=[role.name for role in ROLES])
     CareRelationshipFactory(staff=staff, patient=patient)
     signed_in = Client()
@@ -142,6 +149,9 @@ def world():
             "resource_id": str(clinician.public_id),
             "token": "x",
             "digest": portrait.digest[:16],
+            "case_id": case.public_id,
+            "action": "status",
+            "reference": case.reference,
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).

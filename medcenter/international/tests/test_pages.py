@@ -262,3 +262,18 @@ def test_free_text_is_escaped_on_every_page_that_shows_it(client, payload):
     for body in (own, page, queue):
         assert "<script>alert" not in body
         assert "<img src=x" not in body
+
+
+def test_a_specialist_opens_only_the_cases_given_to_them(client):
+    """R1: unlinked inquiries are for international coordinators; a specialist sees a case
+    once a coordinator asks them to review it."""
+    from medcenter.international.tests.factories import coordinator
+
+    doctor = StaffUserFactory(roles=["clinician"])
+    sign_in_verified(client, doctor)
+    mine, other = new_case(), new_case()
+    services.assign_reviewer(case=mine, reviewer=doctor, actor=coordinator())
+    assert client.get(_url("case", case_id=other.public_id)).status_code == 403
+    assert client.get(_url("case", case_id=mine.public_id)).status_code == 200
+    queue = client.get(_url("queue")).content.decode()
+    assert mine.reference in queue and other.reference not in queue

@@ -366,6 +366,7 @@ def test_the_specialist_declines_with_a_reason_or_accepts_a_visit():
     user = coordinator()
     doctor = clinician()
     declined = new_case()
+    services.assign_reviewer(case=declined, reviewer=doctor, actor=user)
     with pytest.raises(ValidationError):
         services.decide(case=declined, specialist=doctor, decision="declined")
     services.decide(case=declined, specialist=doctor, decision="declined", reason="Not our field")
@@ -373,6 +374,9 @@ def test_the_specialist_declines_with_a_reason_or_accepts_a_visit():
     assert declined.status == CaseStatus.DECLINED
 
     visit = new_case()
+    with pytest.raises(PermissionDenied):  # not given to this specialist yet
+        services.decide(case=visit, specialist=doctor, decision="visit")
+    services.assign_reviewer(case=visit, reviewer=doctor, actor=user)
     services.decide(case=visit, specialist=doctor, decision="visit")
     assert visit.tasks.filter(kind=TaskKind.ESTIMATE, done_at__isnull=True).exists()
     with pytest.raises(PermissionDenied):
@@ -382,6 +386,7 @@ def test_the_specialist_declines_with_a_reason_or_accepts_a_visit():
 def test_the_remote_opinion_letter_goes_to_the_patient_and_the_home_physician():
     doctor = clinician()
     case = new_case()
+    services.assign_reviewer(case=case, reviewer=doctor, actor=coordinator())
     opinion = services.decide(
         case=case, specialist=doctor, decision="remote", summary="We agree with the plan."
     )

@@ -52,6 +52,8 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_trials(world)[1].public_id
         elif kwarg in ("case_id", "estimate_id", "letter_id", "case_document_id"):
             values[kwarg] = _b_international(world)[kwarg]
+        elif kwarg == "action":
+            values[kwarg] = "status"  # one of a case's actions (international)
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values

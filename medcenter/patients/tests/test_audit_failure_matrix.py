@@ -23,6 +23,7 @@ from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
 from medcenter.core import audit
 from medcenter.core.models import AuditEvent
 from medcenter.core.tests.service_modules import audited_writes
+from medcenter.international.tests.audit_matrix import entries as international_entries
 from medcenter.patients.access import PatientAccess, resolve_access
 from medcenter.patients.models import Patient
 from medcenter.patients.tests.factories import (
@@ -769,6 +770,7 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     "medcenter.trials.services.request_contact": _request_contact,
     "medcenter.trials.services.decide_request": _decide_request,
 }
+REGISTRY.update(international_entries())
 
 
 def _database() -> dict[str, list[tuple[Any, ...]]]:
