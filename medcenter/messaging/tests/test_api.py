@@ -148,7 +148,9 @@ def test_fhir_search_returns_the_patients_messages_without_internal_notes(msg):
     from medcenter.accounts.tests.factories import verified
     from medcenter.messaging import services
 
-    services.post_staff_reply(verified(msg.nurse_user), thread=msg.thread_b, body="nb", internal=True)
+    services.post_staff_reply(
+        verified(msg.nurse_user), thread=msg.thread_b, body="nb", internal=True
+    )
     client = _client(msg.user_b)
 
     bundle = client.get(f"{FHIR}/Communication", {"patient": f"Patient/{msg.patient_b.public_id}"})
@@ -198,6 +200,8 @@ def test_fhir_staff_with_a_care_relationship_may_search(msg):
     client = Client()
     sign_in_verified(client, clinician)
 
-    response = client.get(f"{FHIR}/Communication", {"patient": f"Patient/{msg.patient_b.public_id}"})
+    response = client.get(
+        f"{FHIR}/Communication", {"patient": f"Patient/{msg.patient_b.public_id}"}
+    )
 
     assert response.status_code == 200 and response.json()["total"] == 2
