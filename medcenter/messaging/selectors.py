@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.core import audit
 from medcenter.directory.models import Program
 from medcenter.messaging.models import (
     Attachment,
@@ -218,6 +219,13 @@ def get_staff_thread_for(user: Any, *, thread_id: UUID | str, action: str) -> Th
         .first()
     )
     if thread is None or not staff_may_work(user, thread.pool):
+        # Not one's pool reads as not there; the refusal is audited like any other (R21).
+        audit.record(
+            action=action,
+            outcome=audit.Outcome.DENIED,
+            actor=user,
+            patient=thread.patient if thread is not None else None,
+        )
         raise Http404
     get_patient_for(
         user,
