@@ -67,15 +67,15 @@ def offered_pools(patient: Patient) -> list[Pool]:
 
 
 def pool_for_trial(trial: Any) -> Pool | None:
-    """The pool that owns a trial: its program's nurse line, else the trials office."""
+    """The pool that owns a trial: its program's trials office, else its nurse line, else the
+    center's trials office."""
     if trial.program_id is not None:
-        pool = Pool.objects.filter(
+        owners = Pool.objects.filter(
             kind__in=[PoolKind.TRIALS_OFFICE, PoolKind.NURSE_LINE],
             program_id=trial.program_id,
             is_active=True,
-        ).order_by("kind", "order")
-        # The program's own trials office first, then its nurse line ("nurse_line" < "trials").
-        found = sorted(pool, key=lambda p: (p.kind != PoolKind.TRIALS_OFFICE, p.order))
+        )
+        found = sorted(owners, key=lambda p: (p.kind != PoolKind.TRIALS_OFFICE, p.order, p.pk))
         if found:
             return found[0]
     return (
@@ -123,14 +123,6 @@ def patient_threads(access: PatientAccess) -> QuerySet[Thread]:
         Thread.objects.filter(patient=access.patient)
         .filter(Exists(shown))
         .select_related("pool", "pool__program")
-    )
-
-
-def unread_filter(user: Any) -> Q:
-    return (
-        Q(messages__internal=False)
-        & ~Q(messages__author=user)
-        & ~Q(messages__receipts__reader=user)
     )
 
 
@@ -304,15 +296,6 @@ def inbox(user: Any, *, pools: Sequence[Pool], view: str = "open", cursor: str =
     found = list(rows[: PAGE_SIZE + 1])
     next_cursor = _encode(found[PAGE_SIZE - 1]) if len(found) > PAGE_SIZE else None
     return InboxPage(threads=found[:PAGE_SIZE], next_cursor=next_cursor, now=timezone.now())
-
-
-def staff_unread_counts(user: Any, pools: Sequence[Pool]) -> dict[int, int]:
-    rows = (
-        Thread.objects.filter(pool__in=list(pools), status=ThreadStatus.OPEN)
-        .values("pool_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["pool_id"]: r["n"] for r in rows}
 
 
 # --- "ask my care team about this trial" ---------------------------------------------------
