@@ -274,6 +274,10 @@ def inbox(user: Any, *, pools: Sequence[Pool], view: str = "open", cursor: str =
     """Threads of the given pools, the soonest due (the overdue) first, in keyset pages."""
     if view not in INBOX_VIEWS:
         raise ValidationError(_("Unknown view."), code="bad_view")
+    if cursor:
+        _decode(cursor)  # a bad cursor is refused before anything is read or audited
+    # The list names patients: one audited listing, as for a staff member's patient list.
+    audit.record(action="message.inbox_viewed", actor=user, read=True)
     rows = Thread.objects.filter(pool__in=list(pools)).select_related(
         "pool", "pool__program", "patient", "assigned_to"
     )

@@ -416,3 +416,12 @@ def test_the_reply_notice_has_no_clinical_content(msg):
     assert "You have a new message" in text
     assert "secret" not in text and "Reply to B" not in text
     assert str(msg.thread_b.public_id) in rendered.body
+
+
+def test_opening_the_inbox_is_an_audited_listing(msg):
+    client = _client(msg.nurse_user, staff=True)
+    before = AuditEvent.objects.filter(action="message.inbox_viewed").count()
+
+    client.get(reverse("messaging:staff_inbox"))
+
+    assert AuditEvent.objects.filter(action="message.inbox_viewed").count() == before + 1
