@@ -94,6 +94,14 @@ def staff_may_work(user: Any, pool: Pool) -> bool:
         and is_mfa_verified(user)
     ):
         return False
+    return works_pool(user, pool)
+
+
+def works_pool(user: Any, pool: Pool) -> bool:
+    """Whether the pool's inbox is `user`'s work (a member with the permission, or a manager of
+    every pool), whether or not they are signed in now: who a thread may be handed to."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
+        return False
     if user.has_perm("messaging.manage_inbox"):
         return True
     return bool(user.has_perm("messaging.work_inbox")) and pool.members.filter(pk=user.pk).exists()
