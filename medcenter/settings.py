@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "medcenter.trials",
     "medcenter.portal",
     "medcenter.international",
+    "medcenter.messaging",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.trials.urls")),
     path("", include("medcenter.portal.urls")),
     path("", include("medcenter.international.urls")),
+    path("", include("medcenter.messaging.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -53,6 +53,8 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "letter_id": uuid.uuid4(),
         "estimate_id": uuid.uuid4(),
         "action": "status",
+        "thread_id": uuid.uuid4(),
+        "attachment_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

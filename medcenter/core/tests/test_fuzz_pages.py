@@ -57,6 +57,8 @@ NOT_FUZZED = {
     "estimate_id",
     "letter_id",
     "case_document_id",
+    "thread_id",
+    "attachment_id",
 }
 
 EDGES = [
