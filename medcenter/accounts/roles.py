@@ -101,6 +101,7 @@ ROLES = (
             *ONCOLOGY_WRITE,
             *SCHEDULE_READ,
             "trials.view_trial",
+            "results.hold_resultreport",
         ),
         clinical=True,
         may_break_glass=True,
