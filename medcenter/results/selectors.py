@@ -150,3 +150,11 @@ def staff_items_for(
     reports = list(ResultReport.objects.filter(patient=access.patient)[:200])
     documents = list(Document.objects.filter(patient=access.patient)[:200])
     return access, reports, documents
+
+
+def get_own_record(user: Any, *, public_id: UUID | str) -> PatientAccess:
+    """The patient's own record only (audited); 404 for anyone else, proxies included."""
+    access = get_patient_for(user, public_id=public_id, action="notifications.viewed")
+    if access.basis != "self":
+        raise Http404
+    return access
