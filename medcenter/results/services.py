@@ -113,8 +113,10 @@ def refresh_release(item: Item, *, actor: Any = None) -> datetime | None:
         audit.record(action="result.released", actor=actor, patient=item.patient, target=item)
     elif was_out and not is_out:
         audit.record(action="result.withheld", actor=actor, patient=item.patient, target=item)
-    outbox.withdraw(reference=_reference(item), kinds=[NOTICE_KIND])
-    if after is not None and not was_out:
+    # A notice not sent yet follows the item to its new release time; one already sent is
+    # not repeated.
+    withdrawn = outbox.withdraw(reference=_reference(item), kinds=[NOTICE_KIND])
+    if after is not None and (withdrawn or not was_out):
         _queue_notices(item, due_at=max(after, now))
     return after
 

@@ -53,6 +53,7 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    "result_id",
 }
 
 EDGES = [

@@ -1,0 +1,198 @@
+"""The portal section: list, detail, documents, download; R5 and R24 on every page."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from medcenter.core.models import AuditEvent
+from medcenter.results.models import Document, ResultReport
+from medcenter.results.tests.conftest import HELD, PLAIN, PRELIMINARY, RESTRICTED
+from medcenter.results.tests.factories import PDF, document, report
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pages(patient):
+    pid = patient.public_id
+    return [
+        reverse("results:portal_list", kwargs={"public_id": pid}),
+        reverse("results:portal_documents", kwargs={"public_id": pid}),
+    ]
+
+
+def test_the_parent_of_a_teen_sees_plain_items_and_no_restricted_one(family):
+    client = _client(family.parent)
+    shown = ""
+    for url in _pages(family.teen):
+        response = client.get(url)
+        assert response.status_code == 200
+        shown += response.content.decode()
+    assert PLAIN in shown
+    for hidden in (RESTRICTED, HELD, PRELIMINARY):
+        assert hidden not in shown
+    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+
+
+def test_every_restricted_item_is_404_to_the_parent_by_its_own_address(family):
+    client = _client(family.parent)
+    pid = family.teen.public_id
+    restricted = ResultReport.objects.filter(patient=family.teen).exclude(display=PLAIN)
+    for item in restricted:
+        url = reverse("results:portal_detail", kwargs={"public_id": pid, "result_id": item.public_id})
+        assert client.get(url).status_code == 404, item.display
+    for doc in Document.objects.filter(patient=family.teen, adolescent_confidential=True):
+        url = reverse(
+            "results:portal_download", kwargs={"public_id": pid, "document_id": doc.public_id}
+        )
+        assert client.get(url).status_code == 404
+
+
+def test_a_parent_of_a_child_under_12_sees_confidential_items_with_the_results_scope(family):
+    # The parent's grant for the child names only appointments, yet under 12 a parent
+    # has full access (patients.access).
+    response = _client(family.parent).get(_pages(family.child)[0])
+
+    assert response.status_code == 200
+    assert "CHILD-CONFIDENTIAL" in response.content.decode()
+
+
+def test_a_proxy_without_the_results_scope_gets_404_everywhere(family):
+    client = _client(family.no_scope)
+    for url in _pages(family.teen):
+        assert client.get(url).status_code == 404
+    item = ResultReport.objects.get(display=PLAIN)
+    url = reverse(
+        "results:portal_detail",
+        kwargs={"public_id": family.teen.public_id, "result_id": item.public_id},
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_the_section_is_in_the_menu_only_with_the_scope(family):
+    with_scope = _client(family.parent).get(_pages(family.teen)[0]).content.decode()
+    assert reverse("results:portal_list", kwargs={"public_id": family.teen.public_id}) in with_scope
+    # Notifications are the patient's own: never in a proxy's menu.
+    assert "/notifications/" not in with_scope
+
+
+def test_the_detail_shows_values_ranges_and_flags_in_words(family):
+    item = report(family.adult, display="Blood count")
+    response = _client(family.adult_user).get(
+        reverse(
+            "results:portal_detail",
+            kwargs={"public_id": family.adult.public_id, "result_id": item.public_id},
+        )
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "10.2 g/dL" in body
+    assert "12 to 16 g/dL" in body
+    assert "Below the reference range" in body
+    assert 'class="table-scroll" role="region"' in body
+
+
+def test_another_patients_result_is_404_even_by_its_right_id(family):
+    other = report(display="SOMEONE-ELSE")
+    response = _client(family.adult_user).get(
+        reverse(
+            "results:portal_detail",
+            kwargs={"public_id": family.adult.public_id, "result_id": other.public_id},
+        )
+    )
+    assert response.status_code == 404
+    assert "SOMEONE-ELSE" not in response.content.decode()
+
+
+def test_a_download_is_an_audited_attachment_that_is_not_sniffed(family):
+    doc = document(family.adult, title="Letter about your visit")
+    before = AuditEvent.objects.count()
+
+    response = _client(family.adult_user).get(
+        reverse(
+            "results:portal_download",
+            kwargs={"public_id": family.adult.public_id, "document_id": doc.public_id},
+        )
+    )
+
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    event = AuditEvent.objects.order_by("-id").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event.action == "document.downloaded"
+    assert event.patient_public_id == str(family.adult.public_id)
+
+
+def test_a_tampered_document_is_never_served(family, settings):
+    """R19: the vault refuses a file whose bytes changed on disk."""
+    from medcenter.core import vault
+
+    doc = document(family.adult)
+    path = vault._path(doc.vault_key)
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0x01
+    path.write_bytes(bytes(data))
+    client = _client(family.adult_user)
+    client.raise_request_exception = False
+    response = client.get(
+        reverse(
+            "results:portal_download",
+            kwargs={"public_id": family.adult.public_id, "document_id": doc.public_id},
+        )
+    )
+    assert response.status_code != 200
+    assert PDF not in response.content
+
+
+def test_the_vault_holds_no_plaintext(family):
+    marker = b"PLAINTEXT-MARKER-R19"
+    doc = document(family.adult, content=PDF.replace(b"%%EOF", marker + b"\n%%EOF"))
+    from medcenter.core import vault
+
+    assert marker not in vault._path(doc.vault_key).read_bytes()
+
+
+XSS = '<script>alert("x")</script>'
+
+
+def test_titles_and_values_are_escaped(family):
+    """R16: a payload in a test name, a value, a conclusion or a document title is text."""
+    report(
+        family.adult,
+        display=XSS,
+        conclusion=XSS,
+        values=[__import__("medcenter.results.services", fromlist=["ValueIn"]).ValueIn(
+            display=XSS, value_text=XSS
+        )],
+    )
+    document(family.adult, title=XSS, author=XSS)
+    client = _client(family.adult_user)
+    item = ResultReport.objects.get(patient=family.adult, display=XSS)
+    urls = [
+        *_pages(family.adult),
+        reverse(
+            "results:portal_detail",
+            kwargs={"public_id": family.adult.public_id, "result_id": item.public_id},
+        ),
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert XSS not in body
+        assert "&lt;script&gt;" in body
+
+
+def test_the_list_makes_a_fixed_number_of_queries(family, django_assert_max_num_queries):
+    for i in range(15):
+        report(family.adult, display=f"Extra {i}")
+    client = _client(family.adult_user)
+    url = _pages(family.adult)[0]
+    client.get(url)
+    with django_assert_max_num_queries(25):
+        client.get(url)
