@@ -11,11 +11,10 @@ what is mapped, so fhir.resources' R4B models validate them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.documentreference import DocumentReference
@@ -34,7 +33,6 @@ from medcenter.fhir.scheduling import (
     page_size,
     signed_in,
 )
-from medcenter.fhir.views import _response, fhir_patient_data_route
 from medcenter.patients.access import PatientAccess
 from medcenter.patients.models import Patient, ProxyScope
 from medcenter.results.models import (
@@ -304,34 +302,6 @@ def search_documents(request: HttpRequest) -> dict[str, Any]:
     )
     return _paged(request, "DocumentReference", documents, document_reference)
 
-
-# --- Routes (fhir/urls.py) --------------------------------------------------------------------
-
-
-def _route(model: str, answer: Callable[..., dict[str, Any]], *, read: bool) -> Any:
-    if read:
-
-        @fhir_patient_data_route(model=model, kwargs=("resource_id",))
-        def read_view(request: HttpRequest, resource_id: str) -> HttpResponse:
-            return _response(answer(request, resource_id))
-
-        read_view.__name__ = read_view.__qualname__ = f"{answer.__name__}_view"
-        return read_view
-
-    @fhir_patient_data_route(model=model)
-    def search_view(request: HttpRequest) -> HttpResponse:
-        return _response(answer(request))
-
-    search_view.__name__ = search_view.__qualname__ = f"{answer.__name__}_view"
-    return search_view
-
-
-diagnostic_report_search = _route("results.resultreport", search_reports, read=False)
-diagnostic_report_read = _route("results.resultreport", read_report, read=True)
-observation_search = _route("results.resultvalue", search_observations, read=False)
-observation_read = _route("results.resultvalue", read_observation, read=True)
-document_reference_search = _route("results.document", search_documents, read=False)
-document_reference_read = _route("results.document", read_document, read=True)
 
 CAPABILITIES = [
     {

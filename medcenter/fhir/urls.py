@@ -1,6 +1,7 @@
 from django.urls import path
 
-from medcenter.fhir import results, views
+from medcenter.fhir import results_routes as results
+from medcenter.fhir import views
 
 app_name = "fhir"
 

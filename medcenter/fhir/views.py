@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers, scheduling, trials
+from medcenter.fhir import mappers, results, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -259,8 +259,6 @@ def metadata(request: HttpRequest) -> HttpResponse:
     ]
     resources.extend(scheduling.CAPABILITIES)
     resources.extend(trials.CAPABILITIES)
-    from medcenter.fhir import results  # imports this module's route decorator
-
     resources.extend(results.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}

@@ -67,7 +67,7 @@ def _status(item: Item) -> str:
     return item.status if isinstance(item, ResultReport) else ReportStatus.FINAL
 
 
-def compute_release(item: Item) -> datetime | None:
+def compute_release(*, item: Item) -> datetime | None:
     """The item's release time from the rules and the holds in force."""
     preference = None
     if item.sensitive_type:
@@ -97,12 +97,12 @@ def compute_release(item: Item) -> datetime | None:
     )
 
 
-def refresh_release(item: Item, *, actor: Any = None) -> datetime | None:
+def refresh_release(*, item: Item, actor: Any = None) -> datetime | None:
     """Store the item's release time again; audit a release that happens now; queue the
     notice for the release time (withdrawing one queued for an earlier time)."""
     now = timezone.now()
     before = item.release_at
-    after = compute_release(item)
+    after = compute_release(item=item)
     if after == before:
         return after
     type(item).objects.filter(pk=item.pk).update(release_at=after)
@@ -236,7 +236,7 @@ def file_report(
         for i, v in enumerate(values)
     )
     audit.record(action="result.filed", actor=actor, patient=patient, target=report)
-    refresh_release(report, actor=actor)
+    refresh_release(item=report, actor=actor)
     return report
 
 
@@ -363,7 +363,7 @@ def file_document(
         adolescent_confidential=adolescent_confidential,
     )
     audit.record(action="document.filed", actor=actor, patient=patient, target=document)
-    refresh_release(document, actor=actor)
+    refresh_release(item=document, actor=actor)
     return document
 
 
@@ -384,7 +384,7 @@ def mark_reviewed(*, item: Item, actor: Any) -> Item:
         item.reviewed_by = actor
         item.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
         audit.record(action="result.reviewed", actor=actor, patient=item.patient, target=item)
-        refresh_release(item, actor=actor)
+        refresh_release(item=item, actor=actor)
     return item
 
 
@@ -420,7 +420,7 @@ def place_hold(*, item: Item, actor: Any, reason: str, days: int | None) -> Clin
         target=item,
         reason=hold.reason[:500],
     )
-    refresh_release(item, actor=actor)
+    refresh_release(item=item, actor=actor)
     return hold
 
 
@@ -435,7 +435,7 @@ def lift_hold(*, item: Item, actor: Any) -> Item:
     hold.lifted_by = actor
     hold.save(update_fields=["lifted_at", "lifted_by", "updated_at"])
     audit.record(action="result.hold_lifted", actor=actor, patient=item.patient, target=item)
-    refresh_release(item, actor=actor)
+    refresh_release(item=item, actor=actor)
     return item
 
 
@@ -474,11 +474,11 @@ def set_release_preference(
             release_at__lte=now
         )
         for item in pending.select_related("patient"):
-            refresh_release(item, actor=actor)
+            refresh_release(item=item, actor=actor)
     return preference
 
 
-def open_hold(item: Item) -> ClinicianHold | None:
+def open_hold(*, item: Item) -> ClinicianHold | None:
     return _open_hold(item)
 
 
@@ -523,4 +523,4 @@ def refresh_release_filed(*, item: Item, actor: Any) -> datetime | None:
     """After a report was filed or changed by hand (admin): audit it and work out its
     release again."""
     audit.record(action="result.filed", actor=actor, patient=item.patient, target=item)
-    return refresh_release(item, actor=actor)
+    return refresh_release(item=item, actor=actor)

@@ -50,7 +50,9 @@ def family(db):
     adult = PatientFactory(user=adult_user)
     ProxyGrantFactory(proxy=parent, patient=teen, scopes=["results", "messages"])
     ProxyGrantFactory(proxy=parent, patient=child, scopes=["appointments"])
-    ProxyGrantFactory(proxy=no_scope, patient=teen, scopes=["appointments"], relationship="caregiver")
+    ProxyGrantFactory(
+        proxy=no_scope, patient=teen, scopes=["appointments"], relationship="caregiver"
+    )
     CareRelationshipFactory(staff=clinician, patient=teen)
     # The teen's items: one plain, one confidential (report and document), one held, one
     # preliminary.

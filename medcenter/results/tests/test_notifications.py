@@ -27,13 +27,33 @@ NY = ZoneInfo("America/New_York")
 
 QUIET = [
     # (local time, start, end, quiet until (local) or None)
-    (datetime(2026, 3, 2, 23, 0, tzinfo=NY), time(22), time(7), datetime(2026, 3, 3, 7, 0, tzinfo=NY)),
-    (datetime(2026, 3, 3, 6, 59, tzinfo=NY), time(22), time(7), datetime(2026, 3, 3, 7, 0, tzinfo=NY)),
+    (
+        datetime(2026, 3, 2, 23, 0, tzinfo=NY),
+        time(22),
+        time(7),
+        datetime(2026, 3, 3, 7, 0, tzinfo=NY),
+    ),
+    (
+        datetime(2026, 3, 3, 6, 59, tzinfo=NY),
+        time(22),
+        time(7),
+        datetime(2026, 3, 3, 7, 0, tzinfo=NY),
+    ),
     (datetime(2026, 3, 3, 7, 0, tzinfo=NY), time(22), time(7), None),
-    (datetime(2026, 3, 3, 13, 0, tzinfo=NY), time(12), time(14), datetime(2026, 3, 3, 14, 0, tzinfo=NY)),
+    (
+        datetime(2026, 3, 3, 13, 0, tzinfo=NY),
+        time(12),
+        time(14),
+        datetime(2026, 3, 3, 14, 0, tzinfo=NY),
+    ),
     (datetime(2026, 3, 3, 13, 0, tzinfo=NY), time(9), time(9), None),
     # The night clocks spring forward: quiet hours still end at 07:00 local time.
-    (datetime(2026, 3, 8, 1, 30, tzinfo=NY), time(22), time(7), datetime(2026, 3, 8, 7, 0, tzinfo=NY)),
+    (
+        datetime(2026, 3, 8, 1, 30, tzinfo=NY),
+        time(22),
+        time(7),
+        datetime(2026, 3, 8, 7, 0, tzinfo=NY),
+    ),
 ]
 
 
@@ -211,9 +231,9 @@ def test_no_notice_reaches_a_proxy_about_a_confidential_item(family):
     parent_notes = Notification.objects.filter(user_public_id=family.parent.public_id)
     confidential = {
         str(pk)
-        for pk in __import__("medcenter.results.models", fromlist=["x"]).ResultReport.objects.filter(
-            adolescent_confidential=True, patient=family.teen
-        ).values_list("public_id", flat=True)
+        for pk in __import__("medcenter.results.models", fromlist=["x"])
+        .ResultReport.objects.filter(adolescent_confidential=True, patient=family.teen)
+        .values_list("public_id", flat=True)
     }
     assert parent_notes.exists()  # the plain items were announced to the parent
     assert not [n for n in parent_notes if n.context.get("item") in confidential]

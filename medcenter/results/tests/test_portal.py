@@ -36,7 +36,9 @@ def test_the_parent_of_a_teen_sees_plain_items_and_no_restricted_one(family):
     assert PLAIN in shown
     for hidden in (RESTRICTED, HELD, PRELIMINARY):
         assert hidden not in shown
-    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
 
 
 def test_every_restricted_item_is_404_to_the_parent_by_its_own_address(family):
@@ -44,7 +46,9 @@ def test_every_restricted_item_is_404_to_the_parent_by_its_own_address(family):
     pid = family.teen.public_id
     restricted = ResultReport.objects.filter(patient=family.teen).exclude(display=PLAIN)
     for item in restricted:
-        url = reverse("results:portal_detail", kwargs={"public_id": pid, "result_id": item.public_id})
+        url = reverse(
+            "results:portal_detail", kwargs={"public_id": pid, "result_id": item.public_id}
+        )
         assert client.get(url).status_code == 404, item.display
     for doc in Document.objects.filter(patient=family.teen, adolescent_confidential=True):
         url = reverse(
@@ -168,9 +172,11 @@ def test_titles_and_values_are_escaped(family):
         family.adult,
         display=XSS,
         conclusion=XSS,
-        values=[__import__("medcenter.results.services", fromlist=["ValueIn"]).ValueIn(
-            display=XSS, value_text=XSS
-        )],
+        values=[
+            __import__("medcenter.results.services", fromlist=["ValueIn"]).ValueIn(
+                display=XSS, value_text=XSS
+            )
+        ],
     )
     document(family.adult, title=XSS, author=XSS)
     client = _client(family.adult_user)

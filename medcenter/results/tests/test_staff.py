@@ -29,7 +29,7 @@ def setting():
 
 
 def test_a_hold_without_a_reason_is_a_field_error_and_nothing_is_held(setting):
-    _clinician, item, client, url = setting
+    _clinician, _item, client, url = setting
 
     response = client.post(url, {"action": "hold", "reason": "", "days": "3"})
 
@@ -78,6 +78,8 @@ def test_a_clinician_without_a_basis_or_permission_is_refused(setting):
 
 def test_the_staff_list_shows_every_item_with_its_release(setting):
     _clinician, item, client, _url = setting
-    response = client.get(reverse("results:staff_list", kwargs={"public_id": item.patient.public_id}))
+    response = client.get(
+        reverse("results:staff_list", kwargs={"public_id": item.patient.public_id})
+    )
     assert response.status_code == 200
     assert item.display in response.content.decode()
