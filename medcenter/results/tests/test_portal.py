@@ -202,3 +202,39 @@ def test_the_list_makes_a_fixed_number_of_queries(family, django_assert_max_num_
     client.get(url)
     with django_assert_max_num_queries(25):
         client.get(url)
+
+
+def test_a_revoked_grant_ends_access_at_once(family):
+    from django.utils import timezone
+
+    from medcenter.patients.models import ProxyGrant
+
+    client = _client(family.parent)
+    url = _pages(family.teen)[0]
+    assert client.get(url).status_code == 200
+    ProxyGrant.objects.filter(proxy=family.parent, patient=family.teen).update(
+        revoked_at=timezone.now()
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_a_parent_of_an_18_year_old_without_their_consent_sees_nothing(family):
+    from medcenter.patients.tests.factories import PatientFactory, ProxyGrantFactory, born_years_ago
+
+    adult_child = PatientFactory(date_of_birth=born_years_ago(18))
+    ProxyGrantFactory(proxy=family.parent, patient=adult_child, scopes=["results"])
+    report(adult_child, display="GROWN-UP-RESULT")
+    response = _client(family.parent).get(_pages(adult_child)[0])
+    assert response.status_code == 404
+    assert "GROWN-UP-RESULT" not in response.content.decode()
+
+
+def test_the_home_panel_counts_only_what_the_access_may_see(family):
+    from medcenter.patients.access import resolve_access
+    from medcenter.results.portal import new_results_panel
+
+    parent_view = new_results_panel(resolve_access(family.parent, family.teen))
+    # The plain report and the plain document; not the confidential, held or preliminary.
+    assert [item.count for item in parent_view] == [2]
+    child_view = new_results_panel(resolve_access(family.parent, family.child))
+    assert [item.count for item in child_view] == [1]
