@@ -3,12 +3,16 @@ values inline, and the center's named state-law delays. Releases are worked out 
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from medcenter.core import uploads
 from medcenter.results import services
 from medcenter.results.models import (
     ClinicianHold,
+    Document,
     ReleaseLaw,
     ReleasePreference,
     ResultReport,
@@ -56,3 +60,73 @@ class ClinicianHoldAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class DocumentFilingForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A new document: the file is checked by its content and stored encrypted (services)."""
+
+    file = forms.FileField()
+
+    class Meta:
+        model = Document
+        fields = (
+            "patient",
+            "kind",
+            "title",
+            "document_date",
+            "author",
+            "sensitive_type",
+            "adolescent_confidential",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            self.content = upload.read()
+            self.filename = upload.name or "document"
+            try:
+                uploads.check_upload(name=self.filename, content=self.content)
+            except ValidationError as error:
+                self.add_error("file", error)
+        return data
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("title", "kind", "document_date", "release_at")
+    list_filter = ("kind", "sensitive_type")
+    raw_id_fields = ("patient",)
+    readonly_fields = ("filename", "content_type", "size", "sha256", "release_at")
+    exclude = ("vault_key", "reviewed_by", "reviewed_at")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = DocumentFilingForm
+            kwargs["fields"] = [*DocumentFilingForm.Meta.fields, "file"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            services.refresh_release_filed(item=obj, actor=request.user)
+            return
+        data = form.cleaned_data
+        filed = services.file_document(
+            patient=data["patient"],
+            actor=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            document_date=data["document_date"],
+            author=data.get("author", ""),
+            content=form.content,
+            filename=form.filename,
+            sensitive_type=data.get("sensitive_type", ""),
+            adolescent_confidential=data.get("adolescent_confidential", False),
+        )
+        obj.pk, obj.public_id = filed.pk, filed.public_id
