@@ -238,3 +238,43 @@ def test_the_home_panel_counts_only_what_the_access_may_see(family):
     assert [item.count for item in parent_view] == [2]
     child_view = new_results_panel(resolve_access(family.parent, family.child))
     assert [item.count for item in child_view] == [1]
+
+
+def test_the_patient_asks_to_see_genetic_results_after_review(family):
+    from medcenter.results.models import ReleasePreference
+
+    url = reverse("results:release_preferences", kwargs={"public_id": family.adult.public_id})
+    client = _client(family.adult_user)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"genetic": "7", "hiv": ""})
+    assert response.status_code == 302
+    assert list(
+        ReleasePreference.objects.filter(patient=family.adult).values_list(
+            "sensitive_type", "max_days"
+        )
+    ) == [("genetic", 7)]
+    # A genetic result now waits for review; a plain one does not.
+    genetic = report(family.adult, display="GENETIC-PANEL", sensitive_type="genetic")
+    plain = report(family.adult, display="PLAIN-LAB")
+    body = client.get(_pages(family.adult)[0]).content.decode()
+    assert "PLAIN-LAB" in body and "GENETIC-PANEL" not in body
+    assert genetic.release_at > plain.release_at
+    # Out-of-range input is a field error, never a 500.
+    assert client.post(url, {"genetic": "999"}).status_code == 200
+
+
+def test_only_the_patient_sets_release_wishes(family):
+    url = reverse("results:release_preferences", kwargs={"public_id": family.teen.public_id})
+    assert _client(family.parent).get(url).status_code == 404
+    assert _client(family.parent).post(url, {"genetic": "7"}).status_code == 404
+
+
+def test_the_home_panel_makes_two_queries_whatever_the_history(family, django_assert_num_queries):
+    from medcenter.patients.access import resolve_access
+    from medcenter.results.portal import new_results_panel
+
+    for i in range(10):
+        report(family.adult, display=f"History {i}", actor=family.clinician)
+    access = resolve_access(family.adult_user, family.adult)
+    with django_assert_num_queries(2):
+        new_results_panel(access)
