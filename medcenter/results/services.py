@@ -97,6 +97,7 @@ def compute_release(*, item: Item) -> datetime | None:
     )
 
 
+@transaction.atomic
 def refresh_release(*, item: Item, actor: Any = None) -> datetime | None:
     """Store the item's release time again; audit a release that happens now; queue the
     notice for the release time (withdrawing one queued for an earlier time)."""
