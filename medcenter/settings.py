@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "medcenter.portal",
     "medcenter.international",
     "medcenter.messaging",
+    "medcenter.results",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -327,7 +328,9 @@ SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, defa
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="medcenter.core.outbox.sms.ConsoleGateway")
 # Outbox (core.outbox): whether a message may go now (per-category preferences, quiet hours),
 # a function (notification) -> Decision; and after how long another worker takes over a claim.
-OUTBOX_POLICY = env.str("OUTBOX_POLICY", default="medcenter.core.outbox.policy.always_allow")
+OUTBOX_POLICY = env.str(
+    "OUTBOX_POLICY", default="medcenter.core.outbox.preferences.decide_by_preferences"
+)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 # Public appointment requests and referrals accepted from one address per hour (R29).
 REFERRALS_PER_HOUR = env.int("REFERRALS_PER_HOUR", default=5)

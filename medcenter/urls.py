@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.portal.urls")),
     path("", include("medcenter.international.urls")),
     path("", include("medcenter.messaging.urls")),
+    path("", include("medcenter.results.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -112,6 +112,7 @@ ROLES = (
             "trials.view_trial",
             "international.view_case",
             "international.review_case",
+            "results.hold_resultreport",
         ),
         clinical=True,
         may_break_glass=True,

@@ -175,3 +175,55 @@ class PendingUpload(PublicModel):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class NotificationCategory(models.TextChoices):
+    """What a person may turn on or off per channel (core.outbox.preferences). Kinds name
+    their category when they register; "account" (sign-in codes, password reset) is not
+    among these: such messages always go."""
+
+    MESSAGES = "messages", _("Messages from your care team")
+    RESULTS = "results", _("New results and documents")
+    APPOINTMENTS = "appointments", _("Appointments")
+    QUESTIONNAIRES = "questionnaires", _("Questionnaires and check-ins")
+    CARE_PLAN = "care_plan", _("Care plan")
+    GENERAL = "general", _("General news from the center")
+
+
+class NotificationSettings(models.Model):
+    """One patient's quiet hours and text-message consent (core.outbox.preferences).
+
+    Keyed by public ids so core needs no foreign key to the domains above it: `patient_public_id`
+    is the record the notices are about, `user_public_id` that patient's own account, so a
+    notice addressed to someone else (a proxy) is not bound by the patient's choices."""
+
+    patient_public_id = models.UUIDField(unique=True)
+    user_public_id = models.UUIDField(null=True, blank=True)
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    sms_consented_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"notification settings {self.patient_public_id}"
+
+
+class NotificationPreference(models.Model):
+    """Whether one category of notice may go to one patient by email and by text."""
+
+    patient_public_id = models.UUIDField(db_index=True)
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices)
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["patient_public_id", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient_public_id", "category"], name="core_one_preference_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} email={self.email} sms={self.sms}"

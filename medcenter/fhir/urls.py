@@ -1,5 +1,6 @@
 from django.urls import path
 
+from medcenter.fhir import results_routes as results
 from medcenter.fhir import views
 
 app_name = "fhir"
@@ -23,6 +24,24 @@ urlpatterns = [
         "ResearchSubject/<str:resource_id>",
         views.research_subject_read,
         name="research_subject_read",
+    ),
+    path("DiagnosticReport", results.diagnostic_report_search, name="diagnostic_report_search"),
+    path(
+        "DiagnosticReport/<str:resource_id>",
+        results.diagnostic_report_read,
+        name="diagnostic_report_read",
+    ),
+    path("Observation", results.observation_search, name="observation_search"),
+    path("Observation/<str:resource_id>", results.observation_read, name="observation_read"),
+    path(
+        "DocumentReference",
+        results.document_reference_search,
+        name="document_reference_search",
+    ),
+    path(
+        "DocumentReference/<str:resource_id>",
+        results.document_reference_read,
+        name="document_reference_read",
     ),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),

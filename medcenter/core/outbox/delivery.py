@@ -83,21 +83,27 @@ def enqueue(
     if not to:
         return None
     renderer = renderer_for(kind)  # an unknown kind fails here, in the caller's test
+    note = Notification(
+        kind=renderer.kind,
+        category=renderer.category,
+        channel=channel,
+        to=to,
+        user_public_id=getattr(user, "public_id", None),
+        patient_public_id=getattr(patient, "public_id", None),
+        language=site_language(language),
+        context=context or {},
+        reference=reference[:80],
+        dedupe_key=dedupe_key[:160],
+        due_at=due_at or timezone.now(),
+    )
+    # Quiet hours are known now: the row is written due at their end. (A category turned off
+    # is withdrawn when it would be sent, so the choice in force then is the one applied.)
+    decision = decide(note)
+    if not decision.send and decision.not_before is not None:
+        note.due_at = max(note.due_at, decision.not_before)
     try:
         with transaction.atomic():
-            note = Notification.objects.create(
-                kind=renderer.kind,
-                category=renderer.category,
-                channel=channel,
-                to=to,
-                user_public_id=getattr(user, "public_id", None),
-                patient_public_id=getattr(patient, "public_id", None),
-                language=site_language(language),
-                context=context or {},
-                reference=reference[:80],
-                dedupe_key=dedupe_key[:160],
-                due_at=due_at or timezone.now(),
-            )
+            note.save(force_insert=True)
     except IntegrityError:
         return None  # already queued: the database keeps it to one
     if batch is not None:

@@ -1,8 +1,9 @@
 """Whether a message may go now: the recipient's per-category preferences and quiet hours.
 
 `settings.OUTBOX_POLICY` names a function `(notification) -> Decision`, asked just before each
-send (preferences can change between enqueue and the due time). The default allows everything;
-the Patient Gateway will plug in the patient's choices. A message held by quiet hours is
+send (preferences can change between enqueue and the due time) and when a message is queued
+(so one due inside quiet hours is written with their end as its due time). The default is
+the patient's own choices (core.outbox.preferences). A message held by quiet hours is
 deferred, never dropped: it stays pending with a later due time.
 
 Messages in the "account" category (sign-up codes, password reset, email confirmation) are
@@ -39,12 +40,14 @@ class Policy(Protocol):
 
 
 def always_allow(notification: Notification) -> Decision:
-    """The default until the Patient Gateway records preferences: send everything now."""
+    """Send everything now (tests, and deployments that keep no preferences)."""
     return ALLOW
 
 
 def decide(notification: Notification) -> Decision:
     policy: Policy = import_string(
-        getattr(settings, "OUTBOX_POLICY", "medcenter.core.outbox.policy.always_allow")
+        getattr(
+            settings, "OUTBOX_POLICY", "medcenter.core.outbox.preferences.decide_by_preferences"
+        )
     )
     return policy(notification)

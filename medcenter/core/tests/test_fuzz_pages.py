@@ -59,6 +59,7 @@ NOT_FUZZED = {
     "case_document_id",
     "thread_id",
     "attachment_id",
+    "result_id",
 }
 
 EDGES = [

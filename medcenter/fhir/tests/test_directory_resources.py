@@ -116,5 +116,8 @@ def test_the_capability_statement_lists_every_served_resource(demo_directory, cl
         "ServiceRequest",
         "ResearchStudy",
         "ResearchSubject",
+        "DiagnosticReport",
+        "Observation",
+        "DocumentReference",
     }
     assert statement.fhirVersion == "4.0.1"

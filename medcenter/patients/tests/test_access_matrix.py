@@ -39,6 +39,12 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_appointment(world)[1].public_id
         elif kwarg == "referral_id":
             values[kwarg] = _b_referral(world)[0].public_id
+        elif kwarg == "document_id" and route.model == "results.document":
+            values[kwarg] = _b_results(world)[1].public_id
+        elif kwarg == "result_id":
+            values[kwarg] = _b_results(world)[0].public_id
+        elif kwarg == "resource_id" and route.model.startswith("results."):
+            values[kwarg] = str(_b_results(world)[route.model].public_id)  # FHIR result ids
         elif kwarg == "document_id":
             values[kwarg] = _b_referral(world)[1].public_id
         elif kwarg == "resource_id" and route.model == "scheduling.appointment":
@@ -222,6 +228,22 @@ def _b_international(world):
         "estimate_id": case.estimates.get().public_id,
         "letter_id": case.letters.get().public_id,
         "case_document_id": case.documents.get().public_id,
+def _b_results(world):
+    """Patient B's released report (with a value) and document, made once per test."""
+    from medcenter.results.models import Document, ResultReport
+    from medcenter.results.tests.factories import document, report
+
+    found = ResultReport.objects.filter(patient=world.patient_b).first()
+    if found is None:
+        found = report(world.patient_b)
+        document(world.patient_b)
+    doc = Document.objects.get(patient=world.patient_b)
+    return {
+        0: found,
+        1: doc,
+        "results.resultreport": found,
+        "results.resultvalue": found.values.first(),
+        "results.document": doc,
     }
 
 
@@ -348,6 +370,11 @@ AUTHORIZED = {
     "messaging:portal_threads": "patient B",
     "messaging:portal_new_thread": "patient B",
     "messaging:portal_ask_trial": "patient B",
+    "results:portal_list": "patient B",
+    "results:portal_documents": "patient B",
+    "results:release_preferences": "patient B",
+    "results:notifications": "patient B",
+    "results:staff_list": "care team",
 }
 
 

@@ -654,6 +654,90 @@ def _confirm_provisional_patient(ctx: Ctx) -> Callable[[], Any]:
     return lambda: confirm_provisional_patient(registration=registration, actor=scheduler)
 
 
+def _results(name: str) -> Callable[[Ctx], Callable[[], Any]]:
+    """A results service on a report of the context's patient, released (and, for a lift,
+    held) beforehand."""
+
+    def make(ctx: Ctx) -> Callable[[], Any]:
+        from medcenter.results import services
+        from medcenter.results.models import ReleasePreference
+        from medcenter.results.tests.factories import report
+
+        item = report(ctx.patient, actor=ctx.clinician, sensitive_type="genetic")
+        if name == "lift_hold":
+            services.place_hold(item=item, actor=ctx.clinician, reason="Harm", days=2)
+        if name == "refresh_release":
+            ReleasePreference.objects.create(
+                patient=ctx.patient, sensitive_type="genetic", max_days=7
+            )
+        on_item = {"item": item, "actor": ctx.clinician}
+        arguments = {
+            "mark_reviewed": on_item,
+            "place_hold": {**on_item, "reason": "Harm", "days": 2},
+            "lift_hold": on_item,
+            "refresh_release": on_item,
+            "refresh_release_filed": on_item,
+            "set_release_preference": {
+                "patient": ctx.patient,
+                "actor": ctx.patient.user,
+                "sensitive_type": "genetic",
+                "max_days": 5,
+            },
+            "save_notification_preferences": {
+                "patient": ctx.patient,
+                "actor": ctx.patient.user,
+                "choices": {"results": (True, False)},
+                "quiet_start": None,
+                "quiet_end": None,
+                "time_zone": "UTC",
+                "sms_consent": False,
+            },
+        }[name]
+        return lambda: getattr(services, name)(**arguments)
+
+    return make
+
+
+def _file_result(kind: str) -> Callable[[Ctx], Callable[[], Any]]:
+    def make(ctx: Ctx) -> Callable[[], Any]:
+        from medcenter.oncology.models import GenotypingReport, TumorMarker
+        from medcenter.results import services
+        from medcenter.results.tests.factories import PDF
+
+        if kind == "file_report":
+            return lambda: services.file_report(
+                patient=ctx.patient,
+                actor=ctx.clinician,
+                category="lab",
+                display="Blood count",
+                values=[services.ValueIn(display="Hemoglobin", value_text="12")],
+                issued_at=timezone.now(),
+            )
+        if kind == "file_document":
+            return lambda: services.file_document(
+                patient=ctx.patient,
+                actor=ctx.clinician,
+                kind="letter",
+                title="Letter",
+                document_date=TODAY,
+                content=PDF,
+                filename="letter.pdf",
+            )
+        if kind == "file_tumor_marker":
+            marker = TumorMarker.objects.create(patient=ctx.patient, name="CEA", value="3.1")
+            return lambda: services.file_tumor_marker(marker=marker, actor=ctx.clinician)
+        genotyping = GenotypingReport.objects.create(
+            patient=ctx.patient,
+            test_name="Panel",
+            tumor_type="LUAD",
+            reported_on=TODAY,
+            source_format="table",
+        )
+        return lambda: services.file_genotyping_report(report=genotyping, actor=ctx.clinician)
+
+    return make
+
+
 ONCOLOGY = "medcenter.oncology.services."
 PATIENTS = "medcenter.patients.services."
 SCHEDULING = "medcenter.scheduling.services."
@@ -769,6 +853,19 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     "medcenter.trials.services.decide_candidate": _decide_candidate,
     "medcenter.trials.services.request_contact": _request_contact,
     "medcenter.trials.services.decide_request": _decide_request,
+    "medcenter.results.services.mark_reviewed": _results("mark_reviewed"),
+    "medcenter.results.services.place_hold": _results("place_hold"),
+    "medcenter.results.services.lift_hold": _results("lift_hold"),
+    "medcenter.results.services.refresh_release": _results("refresh_release"),
+    "medcenter.results.services.refresh_release_filed": _results("refresh_release_filed"),
+    "medcenter.results.services.set_release_preference": _results("set_release_preference"),
+    "medcenter.results.services.save_notification_preferences": _results(
+        "save_notification_preferences"
+    ),
+    "medcenter.results.services.file_report": _file_result("file_report"),
+    "medcenter.results.services.file_document": _file_result("file_document"),
+    "medcenter.results.services.file_tumor_marker": _file_result("file_tumor_marker"),
+    "medcenter.results.services.file_genotyping_report": _file_result("file_genotyping_report"),
 }
 REGISTRY.update(international_entries())
 
