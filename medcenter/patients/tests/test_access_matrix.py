@@ -228,6 +228,9 @@ def _b_international(world):
         "estimate_id": case.estimates.get().public_id,
         "letter_id": case.letters.get().public_id,
         "case_document_id": case.documents.get().public_id,
+    }
+
+
 def _b_results(world):
     """Patient B's released report (with a value) and document, made once per test."""
     from medcenter.results.models import Document, ResultReport
