@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "medcenter.scheduling",
     "medcenter.trials",
     "medcenter.portal",
+    "medcenter.messaging",
     "medcenter.questionnaires",
     "medcenter.fhir",
     "django.contrib.admin",
