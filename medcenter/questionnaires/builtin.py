@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - Chinese texts use full-width punctuation, as Chinese is written.
 """The project's own questionnaires, written for this project in plain words and translated
 into the site's six languages: the weekly symptom check-in and the new-patient history.
 
@@ -133,6 +134,10 @@ EMERGENCIES = [
 ]  # fmt: skip
 
 
+def _coding(code: str, texts: dict[str, Any]) -> dict[str, Any]:
+    return {"code": code, **_named("display", texts)}
+
+
 def _flag(url: str) -> list[dict[str, Any]]:
     return [{"url": url, "valueBoolean": True}]
 
@@ -141,7 +146,7 @@ def checkin() -> dict[str, Any]:
     """The weekly symptom check-in as a FHIR R4 Questionnaire."""
     options = [
         {
-            "valueCoding": {"code": code, **_named("display", texts)},
+            "valueCoding": _coding(code, texts),
             "extension": [{"url": engine.ORDINAL, "valueDecimal": int(code)}],
         }
         for code, texts in SEVERITY
@@ -302,7 +307,7 @@ def intake() -> dict[str, Any]:
             )},
             {"linkId": "smoking", "type": "choice", "required": True,
              "answerOption": [
-                 {"valueCoding": {"code": code, **_named("display", texts)}}
+                 {"valueCoding": _coding(code, texts)}
                  for code, texts in smoking_options
              ], **_t(
                 "Do you smoke tobacco?", "¿Fuma tabaco?", "Você fuma tabaco?", "您吸烟吗？",

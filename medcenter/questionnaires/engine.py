@@ -407,7 +407,7 @@ def _compare(operator: str, given: Any, wanted: Any) -> bool:
 def _met(condition: Condition, answers: Mapping[str, Any]) -> bool:
     given = answers.get(condition.question)
     if condition.operator == "exists":
-        return (not _blank(given)) == condition.answer
+        return (not _blank(given)) is bool(condition.answer)
     if _blank(given):
         return False
     values = given if isinstance(given, list) else [given]
@@ -428,20 +428,23 @@ def enabled_items(form: Form, answers: Mapping[str, Any]) -> set[str]:
     # A condition may name a later item, so settle to a fixed point (a handful of passes).
     for _pass in range(len(list(form.walk())) + 1):
         visible = {k: v for k, v in answers.items() if k in shown} if _pass else dict(answers)
-        now: set[str] = set()
-
-        def visit(items: tuple[Item, ...], parent_shown: bool) -> None:
-            for item in items:
-                ok = parent_shown and _enabled(item, visible)
-                if ok:
-                    now.add(item.link_id)
-                visit(item.items, ok)
-
-        visit(form.items, True)
+        now = _shown_for(form.items, visible, parent_shown=True)
         if now == shown:
             break
         shown = now
     return shown
+
+
+def _shown_for(
+    items: tuple[Item, ...], answers: Mapping[str, Any], *, parent_shown: bool
+) -> set[str]:
+    found: set[str] = set()
+    for item in items:
+        ok = parent_shown and _enabled(item, answers)
+        if ok:
+            found.add(item.link_id)
+        found |= _shown_for(item.items, answers, parent_shown=ok)
+    return found
 
 
 def _enabled(item: Item, answers: Mapping[str, Any]) -> bool:

@@ -98,7 +98,8 @@ class QuestionnaireForm(forms.Form):
     use_required_attribute = False
 
     def __init__(self, form: engine.Form, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=PREFIX, **kwargs)
+        kwargs["prefix"] = PREFIX
+        super().__init__(*args, **kwargs)
         self.engine_form = form
         language = get_language() or "en"
         for item in form.walk():
@@ -107,7 +108,7 @@ class QuestionnaireForm(forms.Form):
 
     def raw_answers(self) -> dict[str, Any]:
         """What the person sent, as the engine takes it (strings or lists of strings)."""
-        data: QueryDict | dict[str, Any] = self.data
+        data: Any = self.data
         found: dict[str, Any] = {}
         for item in self.engine_form.walk():
             if item.type not in engine.ANSWERED:

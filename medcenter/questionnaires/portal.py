@@ -11,8 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.patients.access import PatientAccess
-from medcenter.portal.registry import HomeItem, HomePanel, Section, register_home_panel
-from medcenter.portal.registry import register_section
+from medcenter.portal.registry import (
+    HomeItem,
+    HomePanel,
+    Section,
+    register_home_panel,
+    register_section,
+)
 from medcenter.questionnaires.selectors import SCOPE, SECTION, due_for
 
 

@@ -4,7 +4,6 @@ one alert a symptom report may raise."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -21,6 +20,7 @@ from pydantic import ValidationError as PydanticError
 
 from medcenter.core import audit
 from medcenter.core.errors import Conflict
+from medcenter.messaging.services import raise_alert
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.questionnaires import builtin, engine, rules
 from medcenter.questionnaires.models import (
@@ -79,12 +79,15 @@ def load_questionnaire(
         "retired": QuestionnaireStatus.RETIRED,
     }.get(form.status, QuestionnaireStatus.DRAFT)
     existing = Questionnaire.objects.filter(url=form.url, version=form.version).first()
-    if existing is not None and existing.resource != resource:
-        if QuestionnaireResponse.objects.filter(questionnaire=existing).exists():
-            raise ValidationError(
-                _("Version %(version)s already has answers: give the changed form a new version.")
-                % {"version": form.version}
-            )
+    if (
+        existing is not None
+        and existing.resource != resource
+        and QuestionnaireResponse.objects.filter(questionnaire=existing).exists()
+    ):
+        raise ValidationError(
+            _("Version %(version)s already has answers: give the changed form a new version.")
+            % {"version": form.version}
+        )
     code = slugify(form.name or form.url.rstrip("/").rsplit("/", 1)[-1])[:64] or "questionnaire"
     fields = {
         "code": code,
@@ -205,12 +208,8 @@ def _zone() -> ZoneInfo:
 
 
 def _thread_for(alert: SymptomAlert, form: engine.Form) -> UUID | None:
-    """Put the alert in the nurse navigator's queue through the messaging app, when it is
-    installed (`raise_alert` is idempotent by `dedupe_key`)."""
-    try:
-        messaging = importlib.import_module("medcenter.messaging.services")
-    except ImportError:
-        return None
+    """Put the alert in the nurse navigator's queue (messaging's nurse line; `raise_alert`
+    is idempotent by `dedupe_key`, the report's id)."""
     response = alert.response
     with translation.override(settings.LANGUAGE_CODE):
         names = []
@@ -225,15 +224,14 @@ def _thread_for(alert: SymptomAlert, form: engine.Form) -> UUID | None:
             "when": timezone.localtime(response.authored_at).strftime("%Y-%m-%d %H:%M"),
             "reasons": "; ".join(names),
         }
-    thread = messaging.raise_alert(
+    thread = raise_alert(
         alert.patient,
         subject=subject,
         body=body,
         due_at=alert.due_at,
         dedupe_key=f"questionnaire-response:{response.public_id}",
     )
-    public_id: UUID | None = getattr(thread, "public_id", None)
-    return public_id
+    return thread.public_id
 
 
 def raise_symptom_alert(
