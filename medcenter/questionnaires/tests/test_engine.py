@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - texts in six scripts
 """The engine, table by table: enableWhen, required only when shown, types, scores, texts."""
 
 import datetime as dt
