@@ -86,6 +86,7 @@ ROLES = (
             *SCHEDULE_READ,
             *SCHEDULE_WRITE,
             *REFERRAL_WORK,
+            "questionnaires.work_symptom_alerts",
         ),
         clinical=True,
         may_break_glass=True,
