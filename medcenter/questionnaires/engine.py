@@ -329,6 +329,8 @@ def _coerce(item: Item, value: Any) -> Any:
         values = value if isinstance(value, list) else [value]
         codes = []
         for one in values:
+            if isinstance(one, int) and not isinstance(one, bool):
+                one = str(one)  # a JSON client may send a numeric code as a number
             if not isinstance(one, str) or item.option(one) is None:
                 raise _Bad(Problem("invalid_choice"))
             if one not in codes:

@@ -153,7 +153,7 @@ def test_a_draft_is_saved_and_resumed(patient_client):
 
 
 def test_sending_a_severe_symptom_alerts_and_says_so(patient_client):
-    client, user, patient = patient_client
+    client, _user, patient = patient_client
 
     sent = client.post(_urls(patient, checkin())["fill"], _post(answers(pain=4)))
 
