@@ -22,6 +22,18 @@ urlpatterns = [
         views.research_subject_read,
         name="research_subject_read",
     ),
+    path("Questionnaire", views.questionnaire_search, name="questionnaire_search"),
+    path("Questionnaire/<str:resource_id>", views.questionnaire_read, name="questionnaire_read"),
+    path(
+        "QuestionnaireResponse",
+        views.questionnaire_response_search,
+        name="questionnaire_response_search",
+    ),
+    path(
+        "QuestionnaireResponse/<str:resource_id>",
+        views.questionnaire_response_read,
+        name="questionnaire_response_read",
+    ),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]
