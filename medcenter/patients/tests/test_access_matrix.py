@@ -50,6 +50,14 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_trials(world)[0].public_id
         elif kwarg == "request_id":
             values[kwarg] = _b_trials(world)[1].public_id
+        elif kwarg == "questionnaire_id":
+            values[kwarg] = _b_questionnaires(world)[0].public_id  # a public form
+        elif kwarg == "response_id":
+            values[kwarg] = _b_questionnaires(world)[1].public_id
+        elif kwarg == "resource_id" and route.model == "questionnaires.questionnaireresponse":
+            values[kwarg] = str(_b_questionnaires(world)[1].public_id)
+        elif kwarg == "alert_id":
+            values[kwarg] = _b_questionnaires(world)[2].public_id
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
@@ -160,6 +168,27 @@ def _b_trials(world):
         trial=trial, patient=b, name=f"{b.given_name} {b.family_name}", email=b.email
     )
     return candidate, contact
+
+
+def _b_questionnaires(world):
+    """The check-in, and patient B's severe report with its alert, made once per test."""
+    from medcenter.patients.access import resolve_access
+    from medcenter.questionnaires import services
+    from medcenter.questionnaires.models import Questionnaire, SymptomAlert
+    from medcenter.questionnaires.tests.factories import answers
+
+    checkin = Questionnaire.objects.get(kind="symptom_checkin", status="active")
+    alert = SymptomAlert.objects.filter(patient=world.patient_b).first()
+    if alert is None:
+        response = services.save_response(
+            access=resolve_access(world.user_b, world.patient_b),
+            questionnaire=checkin,
+            author=world.user_b,
+            answers=answers(pain=3),
+            submit=True,
+        )
+        alert = SymptomAlert.objects.get(response=response)
+    return checkin, alert.response, alert
 
 
 def _b_oncology(world):
@@ -282,6 +311,7 @@ AUTHORIZED = {
     "scheduling:staff_book": "care team",
     "scheduling:multidisciplinary": "care team",
     "trials:patient_trials": "care team",
+    "questionnaires:portal_due": "patient B",
 }
 
 
