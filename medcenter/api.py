@@ -5,6 +5,7 @@ Errors are answered in one place (`core.problems`): every router's 4xx is a prob
 
 from medcenter.core import problems
 from medcenter.directory.api import router as directory_router
+from medcenter.messaging.api import router as messaging_router
 from medcenter.oncology.api import router as oncology_router
 from medcenter.questionnaires.api import router as questionnaires_router
 from medcenter.scheduling.api import router as scheduling_router
@@ -17,3 +18,4 @@ api.add_router("/oncology/", oncology_router)
 api.add_router("/portal/questionnaires/", questionnaires_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
+api.add_router("/portal/", messaging_router)

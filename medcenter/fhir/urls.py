@@ -16,6 +16,8 @@ urlpatterns = [
         views.service_request_read,
         name="service_request_read",
     ),
+    path("Communication", views.communication_search, name="communication_search"),
+    path("Communication/<str:resource_id>", views.communication_read, name="communication_read"),
     path("ResearchSubject", views.research_subject_search, name="research_subject_search"),
     path(
         "ResearchSubject/<str:resource_id>",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers, questionnaires, scheduling, trials
+from medcenter.fhir import mappers, messaging, questionnaires, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -122,6 +122,17 @@ def appointment_search(request: HttpRequest) -> HttpResponse:
 @fhir_patient_data_route(model="scheduling.appointment", kwargs=("resource_id",))
 def appointment_read(request: HttpRequest, resource_id: str) -> HttpResponse:
     return _response(scheduling.read_appointment(request, resource_id))
+
+
+@fhir_patient_data_route(model="messaging.message")
+def communication_search(request: HttpRequest) -> HttpResponse:
+    """One patient's messages (the user's own when no patient is named)."""
+    return _response(messaging.search_communications(request))
+
+
+@fhir_patient_data_route(model="messaging.message", kwargs=("resource_id",))
+def communication_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(messaging.read_communication(request, resource_id))
 
 
 @fhir_patient_data_route(
@@ -283,6 +294,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
     ]
     resources.extend(scheduling.CAPABILITIES)
     resources.extend(trials.CAPABILITIES)
+    resources.extend(messaging.CAPABILITIES)
     resources.extend(questionnaires.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}

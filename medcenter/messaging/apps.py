@@ -7,6 +7,7 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
-        from medcenter.messaging import notify
+        from medcenter.messaging import notify, portal
 
         notify.register()
+        portal.register()

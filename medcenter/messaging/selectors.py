@@ -7,6 +7,7 @@ Patients and proxies reach a thread only through `get_patient_for(..., scope="me
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -304,3 +305,75 @@ def staff_unread_counts(user: Any, pools: Sequence[Pool]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["pool_id"]: r["n"] for r in rows}
+
+
+# --- "ask my care team about this trial" ---------------------------------------------------
+
+NCT_ID = re.compile(r"NCT\d{8}")
+
+
+@dataclass(frozen=True)
+class TrialQuestion:
+    trial: Any
+    pool: Pool
+    pools: list[Pool]
+    subject: str
+    body: str
+
+
+def trial_question(patient: Patient, *, nct_id: str) -> TrialQuestion | None:
+    """The pool that owns the trial and a message about it, ready to edit; None when the
+    id is not a trial of ours or no pool takes trial questions."""
+    from medcenter.trials.models import Trial
+
+    if not NCT_ID.fullmatch(nct_id or ""):
+        return None
+    trial = Trial.objects.filter(nct_id=nct_id).first()
+    if trial is None:
+        return None
+    pool = pool_for_trial(trial)
+    if pool is None:
+        return None
+    pools = offered_pools(patient)
+    if pool.pk not in {p.pk for p in pools}:
+        pools = [pool, *pools]
+    subject = str(_("Question about the trial %(nct)s")) % {"nct": trial.nct_id}
+    body = str(
+        _(
+            "I would like to ask my care team about this trial: %(title)s (%(nct)s). "
+            "Could it be right for me?"
+        )
+    ) % {"title": trial.brief_title[:200], "nct": trial.nct_id}
+    return TrialQuestion(trial=trial, pool=pool, pools=pools, subject=subject, body=body)
+
+
+def may_write_to(patient: Patient, pool: Pool) -> bool:
+    """A pool offered from the patient's care, or one that owns a trial (a question about it)."""
+    if not pool.is_active:
+        return False
+    if any(p.pk == pool.pk for p in offered_pools(patient)):
+        return True
+    if pool.kind == PoolKind.TRIALS_OFFICE:
+        return True
+    return (
+        pool.kind == PoolKind.NURSE_LINE
+        and pool.program is not None
+        and (pool.program.trials.exists())
+    )
+
+
+def read_attachment(attachment: Attachment) -> bytes:
+    """The attachment's bytes, decrypted and integrity-checked by the vault (VaultError if
+    they were tampered with). Callers reach it only through an audited access check."""
+    from medcenter.core import vault
+
+    return vault.fetch(key=attachment.vault_key)
+
+
+def read_by(user: Any, messages: Sequence[Message]) -> set[int]:
+    """Which of these messages `user` has read (one query)."""
+    return set(
+        ReadReceipt.objects.filter(reader=user, message__in=[m.pk for m in messages]).values_list(
+            "message_id", flat=True
+        )
+    )

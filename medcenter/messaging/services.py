@@ -33,7 +33,7 @@ from medcenter.messaging.models import (
     ThreadKind,
     ThreadStatus,
 )
-from medcenter.messaging.selectors import offered_pools, staff_may_work
+from medcenter.messaging.selectors import may_write_to, staff_may_work
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient, ProxyScope
 
@@ -137,7 +137,7 @@ def start_thread(
         existing = Thread.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
             return _replayed_thread(existing, pool=pool, subject=subject, body=body)
-    if not any(p.pk == pool.pk for p in offered_pools(access.patient)):
+    if not may_write_to(access.patient, pool):
         raise ValidationError({"pool": [_("Please choose one of the teams listed.")]})
     now = timezone.now()
     try:

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.core.models import AuditEvent
+from medcenter.messaging.tests.matrix import b_thread
 from medcenter.patients.models import BreakGlassGrant, Patient, ProxyGrant
 from medcenter.patients.tests.factories import CareRelationshipFactory
 from medcenter.patients.tests.routes import patient_data_routes
@@ -58,6 +59,12 @@ def _kwargs_for_b(route, world):
             values[kwarg] = str(_b_questionnaires(world)[1].public_id)
         elif kwarg == "alert_id":
             values[kwarg] = _b_questionnaires(world)[2].public_id
+        elif kwarg == "thread_id":
+            values[kwarg] = b_thread(world)[0].public_id
+        elif kwarg == "attachment_id":
+            values[kwarg] = b_thread(world)[1].public_id
+        elif kwarg == "resource_id" and route.model == "messaging.message":
+            values[kwarg] = str(b_thread(world)[1].message.public_id)  # FHIR Communication id
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
@@ -312,6 +319,9 @@ AUTHORIZED = {
     "scheduling:multidisciplinary": "care team",
     "trials:patient_trials": "care team",
     "questionnaires:portal_due": "patient B",
+    "messaging:portal_threads": "patient B",
+    "messaging:portal_new_thread": "patient B",
+    "messaging:portal_ask_trial": "patient B",
 }
 
 
