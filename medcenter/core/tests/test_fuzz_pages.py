@@ -53,6 +53,9 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    "questionnaire_id",
+    "response_id",
+    "alert_id",
 }
 
 EDGES = [

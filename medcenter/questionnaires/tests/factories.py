@@ -1,21 +1,33 @@
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from medcenter.oncology.models import TreatmentCourse
 from medcenter.patients.access import resolve_access
-from medcenter.questionnaires import builtin
+from medcenter.questionnaires import builtin, services
 from medcenter.questionnaires.models import Questionnaire, QuestionnaireKind
 
 CALM = {s: "0" for s, _t in builtin.SYMPTOMS} | {e: "false" for e, _t in builtin.EMERGENCIES}
 
 
+def _builtin(kind: str) -> Questionnaire:
+    """The built-in form (a migration installs it; a transactional test's flush removes it,
+    so it is installed again when missing)."""
+    found = Questionnaire.objects.filter(kind=kind, status="active").first()
+    if found is None:
+        with transaction.atomic():
+            services.install_builtin()
+        found = Questionnaire.objects.get(kind=kind, status="active")
+    return found
+
+
 def checkin() -> Questionnaire:
-    return Questionnaire.objects.get(kind=QuestionnaireKind.CHECKIN, status="active")
+    return _builtin(QuestionnaireKind.CHECKIN)
 
 
 def intake() -> Questionnaire:
-    return Questionnaire.objects.get(kind=QuestionnaireKind.INTAKE, status="active")
+    return _builtin(QuestionnaireKind.INTAKE)
 
 
 def on_treatment(patient, *, started_days_ago=10, ended_on=None) -> TreatmentCourse:
