@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from medcenter.accounts.models import User
 from medcenter.core.forms import KeepsUploadsForm
 from medcenter.messaging.models import Pool
 from medcenter.messaging.services import BODY_MAX, MAX_ATTACHMENTS, SUBJECT_MAX
@@ -86,11 +87,26 @@ class TeamField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.label)
 
 
+class PersonField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
 class ReassignForm(forms.Form):
     pool = TeamField(label=_("Team"), queryset=Pool.objects.none())
+    assignee = PersonField(
+        label=_("Person (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Anyone in the team"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pool_field = self.fields["pool"]
         assert isinstance(pool_field, TeamField)  # noqa: S101 - narrowing for mypy
         pool_field.queryset = Pool.objects.filter(is_active=True).select_related("program")
+        person_field = self.fields["assignee"]
+        assert isinstance(person_field, PersonField)  # noqa: S101 - narrowing for mypy
+        people = User.objects.filter(is_active=True, is_staff=True, message_pools__is_active=True)
+        person_field.queryset = people.distinct().order_by("full_name", "id")

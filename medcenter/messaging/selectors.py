@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from medcenter.core import audit
 from medcenter.directory.models import Program
 from medcenter.messaging.models import (
     Attachment,
@@ -66,15 +67,15 @@ def offered_pools(patient: Patient) -> list[Pool]:
 
 
 def pool_for_trial(trial: Any) -> Pool | None:
-    """The pool that owns a trial: its program's nurse line, else the trials office."""
+    """The pool that owns a trial: its program's trials office, else its nurse line, else the
+    center's trials office."""
     if trial.program_id is not None:
-        pool = Pool.objects.filter(
+        owners = Pool.objects.filter(
             kind__in=[PoolKind.TRIALS_OFFICE, PoolKind.NURSE_LINE],
             program_id=trial.program_id,
             is_active=True,
-        ).order_by("kind", "order")
-        # The program's own trials office first, then its nurse line ("nurse_line" < "trials").
-        found = sorted(pool, key=lambda p: (p.kind != PoolKind.TRIALS_OFFICE, p.order))
+        )
+        found = sorted(owners, key=lambda p: (p.kind != PoolKind.TRIALS_OFFICE, p.order, p.pk))
         if found:
             return found[0]
     return (
@@ -92,6 +93,14 @@ def staff_may_work(user: Any, pool: Pool) -> bool:
         and getattr(user, "is_staff", False)
         and is_mfa_verified(user)
     ):
+        return False
+    return works_pool(user, pool)
+
+
+def works_pool(user: Any, pool: Pool) -> bool:
+    """Whether the pool's inbox is `user`'s work (a member with the permission, or a manager of
+    every pool), whether or not they are signed in now: who a thread may be handed to."""
+    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
         return False
     if user.has_perm("messaging.manage_inbox"):
         return True
@@ -122,14 +131,6 @@ def patient_threads(access: PatientAccess) -> QuerySet[Thread]:
         Thread.objects.filter(patient=access.patient)
         .filter(Exists(shown))
         .select_related("pool", "pool__program")
-    )
-
-
-def unread_filter(user: Any) -> Q:
-    return (
-        Q(messages__internal=False)
-        & ~Q(messages__author=user)
-        & ~Q(messages__receipts__reader=user)
     )
 
 
@@ -218,6 +219,13 @@ def get_staff_thread_for(user: Any, *, thread_id: UUID | str, action: str) -> Th
         .first()
     )
     if thread is None or not staff_may_work(user, thread.pool):
+        # Not one's pool reads as not there; the refusal is audited like any other (R21).
+        audit.record(
+            action=action,
+            outcome=audit.Outcome.DENIED,
+            actor=user,
+            patient=thread.patient if thread is not None else None,
+        )
         raise Http404
     get_patient_for(
         user,
@@ -274,6 +282,10 @@ def inbox(user: Any, *, pools: Sequence[Pool], view: str = "open", cursor: str =
     """Threads of the given pools, the soonest due (the overdue) first, in keyset pages."""
     if view not in INBOX_VIEWS:
         raise ValidationError(_("Unknown view."), code="bad_view")
+    if cursor:
+        _decode(cursor)  # a bad cursor is refused before anything is read or audited
+    # The list names patients: one audited listing, as for a staff member's patient list.
+    audit.record(action="message.inbox_viewed", actor=user, read=True)
     rows = Thread.objects.filter(pool__in=list(pools)).select_related(
         "pool", "pool__program", "patient", "assigned_to"
     )
@@ -296,15 +308,6 @@ def inbox(user: Any, *, pools: Sequence[Pool], view: str = "open", cursor: str =
     found = list(rows[: PAGE_SIZE + 1])
     next_cursor = _encode(found[PAGE_SIZE - 1]) if len(found) > PAGE_SIZE else None
     return InboxPage(threads=found[:PAGE_SIZE], next_cursor=next_cursor, now=timezone.now())
-
-
-def staff_unread_counts(user: Any, pools: Sequence[Pool]) -> dict[int, int]:
-    rows = (
-        Thread.objects.filter(pool__in=list(pools), status=ThreadStatus.OPEN)
-        .values("pool_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["pool_id"]: r["n"] for r in rows}
 
 
 # --- "ask my care team about this trial" ---------------------------------------------------

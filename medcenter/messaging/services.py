@@ -33,7 +33,7 @@ from medcenter.messaging.models import (
     ThreadKind,
     ThreadStatus,
 )
-from medcenter.messaging.selectors import may_write_to, staff_may_work
+from medcenter.messaging.selectors import may_write_to, staff_may_work, works_pool
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient, ProxyScope
 
@@ -349,7 +349,7 @@ def reassign_thread(
     target = pool or thread.pool
     if not target.is_active:
         raise ValidationError({"pool": [_("Please choose one of the teams listed.")]})
-    if assignee is not None and not staff_may_work(assignee, target):
+    if assignee is not None and not works_pool(assignee, target):
         raise ValidationError({"assignee": [_("This person does not work that team's inbox.")]})
     if target.pk != thread.pool_id and thread.due_at is not None:
         # A new team gets its own reply target, counted from now.

@@ -244,7 +244,10 @@ def _staff_action(request: AuthedRequest, thread: Thread) -> tuple[Any, Any]:
             return None, None
         if action == "reassign" and reassign.is_valid():
             services.reassign_thread(
-                request.user, thread=thread, pool=reassign.cleaned_data["pool"]
+                request.user,
+                thread=thread,
+                pool=reassign.cleaned_data["pool"],
+                assignee=reassign.cleaned_data.get("assignee"),
             )
             return None, None
     except ValidationError as error:

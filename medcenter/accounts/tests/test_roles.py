@@ -48,6 +48,8 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "candidate_id": uuid.uuid4(),
         "nct_id": "NCT99000001",
         "criterion_id": 1,
+        "thread_id": uuid.uuid4(),
+        "attachment_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

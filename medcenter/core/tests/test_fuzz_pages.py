@@ -53,6 +53,8 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    "thread_id",
+    "attachment_id",
     "questionnaire_id",
     "response_id",
     "alert_id",

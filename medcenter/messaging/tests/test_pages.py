@@ -416,3 +416,33 @@ def test_the_reply_notice_has_no_clinical_content(msg):
     assert "You have a new message" in text
     assert "secret" not in text and "Reply to B" not in text
     assert str(msg.thread_b.public_id) in rendered.body
+
+
+def test_opening_the_inbox_is_an_audited_listing(msg):
+    client = _client(msg.nurse_user, staff=True)
+    before = AuditEvent.objects.filter(action="message.inbox_viewed").count()
+
+    client.get(reverse("messaging:staff_inbox"))
+
+    assert AuditEvent.objects.filter(action="message.inbox_viewed").count() == before + 1
+
+
+def test_the_nurse_hands_a_thread_to_a_colleague_or_another_team(msg):
+    colleague = pool_worker(msg.nurse, full_name="Colleague Nurse")
+    client = _client(msg.nurse_user, staff=True)
+    url = reverse("messaging:staff_thread", args=[msg.thread_a.public_id])
+
+    to_colleague = client.post(
+        url, {"action": "reassign", "pool": msg.nurse.pk, "assignee": colleague.pk}
+    )
+    outsider = client.post(
+        url, {"action": "reassign", "pool": msg.nurse.pk, "assignee": msg.outsider.pk}
+    )
+
+    assert to_colleague.status_code == 302, to_colleague.content.decode()[-3000:]
+    assert outsider.status_code == 400
+    assert "does not work that team" in outsider.content.decode()
+    assert Thread.objects.get(pk=msg.thread_a.pk).assigned_to == colleague
+    away = client.post(url, {"action": "reassign", "pool": msg.scheduling.pk})
+    assert away.status_code == 302 and away["Location"].endswith("/staff/messages/")
+    assert Thread.objects.get(pk=msg.thread_a.pk).pool == msg.scheduling
