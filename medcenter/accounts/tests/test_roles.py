@@ -50,6 +50,7 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "criterion_id": 1,
         "thread_id": uuid.uuid4(),
         "attachment_id": uuid.uuid4(),
+        "alert_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:
