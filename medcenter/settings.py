@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "medcenter.international",
     "medcenter.messaging",
     "medcenter.results",
+    "medcenter.questionnaires",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

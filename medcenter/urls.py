@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.international.urls")),
     path("", include("medcenter.messaging.urls")),
     path("", include("medcenter.results.urls")),
+    path("", include("medcenter.questionnaires.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -95,6 +95,7 @@ ROLES = (
             *SCHEDULE_WRITE,
             *REFERRAL_WORK,
             "messaging.work_inbox",
+            "questionnaires.work_symptom_alerts",
         ),
         clinical=True,
         may_break_glass=True,

@@ -42,6 +42,17 @@ urlpatterns = [
         "DocumentReference/<str:resource_id>",
         results.document_reference_read,
         name="document_reference_read",
+    path("Questionnaire", views.questionnaire_search, name="questionnaire_search"),
+    path("Questionnaire/<str:resource_id>", views.questionnaire_read, name="questionnaire_read"),
+    path(
+        "QuestionnaireResponse",
+        views.questionnaire_response_search,
+        name="questionnaire_response_search",
+    ),
+    path(
+        "QuestionnaireResponse/<str:resource_id>",
+        views.questionnaire_response_read,
+        name="questionnaire_response_read",
     ),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),

@@ -21,6 +21,7 @@ from medcenter.core.routes import audit_refusal, patient_data_route, public_rout
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.fhir import mappers, messaging, scheduling, trials
 from medcenter.fhir import mappers, results, scheduling, trials
+from medcenter.fhir import mappers, messaging, questionnaires, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -174,6 +175,30 @@ def service_request_read(request: HttpRequest, resource_id: str) -> HttpResponse
     return _response(scheduling.read_service_request(request, resource_id))
 
 
+@public_route
+@require_safe
+def questionnaire_search(request: HttpRequest) -> HttpResponse:
+    """The questionnaires (public definitions)."""
+    return _scheduling(lambda: questionnaires.search_questionnaires(request))
+
+
+@public_route
+@require_safe
+def questionnaire_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _scheduling(lambda: questionnaires.read_questionnaire(request, resource_id))
+
+
+@fhir_patient_data_route(model="questionnaires.questionnaireresponse")
+def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
+    """One patient's questionnaire responses (the user's own when no patient is named)."""
+    return _response(questionnaires.search_responses(request))
+
+
+@fhir_patient_data_route(model="questionnaires.questionnaireresponse", kwargs=("resource_id",))
+def questionnaire_response_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(questionnaires.read_response(request, resource_id))
+
+
 def _clinicians() -> QuerySet[Clinician]:
     return Clinician.objects.filter(is_active=True).prefetch_related(
         "specialties", "locations", "programs"
@@ -273,6 +298,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
     resources.extend(trials.CAPABILITIES)
     resources.extend(messaging.CAPABILITIES)
     resources.extend(results.CAPABILITIES)
+    resources.extend(questionnaires.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
     )

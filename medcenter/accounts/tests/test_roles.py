@@ -56,6 +56,7 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "thread_id": uuid.uuid4(),
         "attachment_id": uuid.uuid4(),
         "result_id": uuid.uuid4(),
+        "alert_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

@@ -60,6 +60,9 @@ NOT_FUZZED = {
     "thread_id",
     "attachment_id",
     "result_id",
+    "questionnaire_id",
+    "response_id",
+    "alert_id",
 }
 
 EDGES = [

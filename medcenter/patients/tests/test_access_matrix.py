@@ -61,6 +61,14 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_international(world)[kwarg]
         elif kwarg == "action":
             values[kwarg] = "status"  # one of a case's actions (international)
+        elif kwarg == "questionnaire_id":
+            values[kwarg] = _b_questionnaires(world)[0].public_id  # a public form
+        elif kwarg == "response_id":
+            values[kwarg] = _b_questionnaires(world)[1].public_id
+        elif kwarg == "resource_id" and route.model == "questionnaires.questionnaireresponse":
+            values[kwarg] = str(_b_questionnaires(world)[1].public_id)
+        elif kwarg == "alert_id":
+            values[kwarg] = _b_questionnaires(world)[2].public_id
         elif kwarg == "thread_id":
             values[kwarg] = b_thread(world)[0].public_id
         elif kwarg == "attachment_id":
@@ -248,6 +256,25 @@ def _b_results(world):
         "results.resultvalue": found.values.first(),
         "results.document": doc,
     }
+def _b_questionnaires(world):
+    """The check-in, and patient B's severe report with its alert, made once per test."""
+    from medcenter.patients.access import resolve_access
+    from medcenter.questionnaires import services
+    from medcenter.questionnaires.models import Questionnaire, SymptomAlert
+    from medcenter.questionnaires.tests.factories import answers
+
+    checkin = Questionnaire.objects.get(kind="symptom_checkin", status="active")
+    alert = SymptomAlert.objects.filter(patient=world.patient_b).first()
+    if alert is None:
+        response = services.save_response(
+            access=resolve_access(world.user_b, world.patient_b),
+            questionnaire=checkin,
+            author=world.user_b,
+            answers=answers(pain=3),
+            submit=True,
+        )
+        alert = SymptomAlert.objects.get(response=response)
+    return checkin, alert.response, alert
 
 
 def _b_oncology(world):
@@ -370,6 +397,7 @@ AUTHORIZED = {
     "scheduling:staff_book": "care team",
     "scheduling:multidisciplinary": "care team",
     "trials:patient_trials": "care team",
+    "questionnaires:portal_due": "patient B",
     "messaging:portal_threads": "patient B",
     "messaging:portal_new_thread": "patient B",
     "messaging:portal_ask_trial": "patient B",
