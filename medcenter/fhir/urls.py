@@ -42,6 +42,7 @@ urlpatterns = [
         "DocumentReference/<str:resource_id>",
         results.document_reference_read,
         name="document_reference_read",
+    ),
     path("Questionnaire", views.questionnaire_search, name="questionnaire_search"),
     path("Questionnaire/<str:resource_id>", views.questionnaire_read, name="questionnaire_read"),
     path(
