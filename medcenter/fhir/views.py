@@ -19,9 +19,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers, messaging, scheduling, trials
-from medcenter.fhir import mappers, results, scheduling, trials
-from medcenter.fhir import mappers, messaging, questionnaires, scheduling, trials
+from medcenter.fhir import mappers, messaging, questionnaires, results, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
