@@ -4,9 +4,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from medcenter.patients.access import PatientAccess
 from medcenter.portal import selectors

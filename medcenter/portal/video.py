@@ -23,11 +23,13 @@ class LocalVideoRoom:
     """The demo's and the tests' provider: a waiting-room page inside the Gateway."""
 
     def join_url(self, appointment: Appointment) -> str:
-        assert appointment.patient is not None
+        patient = appointment.patient
+        if patient is None:
+            raise ValueError("a video visit needs a patient")
         return reverse(
             "portal:video_room",
             kwargs={
-                "public_id": appointment.patient.public_id,
+                "public_id": patient.public_id,
                 "appointment_id": appointment.public_id,
             },
         )

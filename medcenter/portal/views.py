@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import user_has_device
 
-from medcenter.accounts.mfa import user_has_device
 from medcenter.accounts.views import REAUTH_KEY, REAUTH_SECONDS
 from medcenter.core import clientaddr
 from medcenter.core.http import AuthedRequest, apply_errors
