@@ -56,6 +56,9 @@ def open_checkins(access: PatientAccess, request: Any) -> list[HomeItem]:
 
 
 def register() -> None:
+    from medcenter.scheduling.selectors import register_grid_badge
+
+    register_grid_badge(selectors.checkins_for_grid)
     for section in (
         Section("details", gettext_lazy("My details"), "portal:details", order=10),
         Section(

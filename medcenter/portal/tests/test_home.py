@@ -29,7 +29,9 @@ def test_a_patient_with_only_their_own_record_lands_on_its_home(patient, patient
 
 
 def test_a_parent_sees_their_own_record_and_each_child_named(patient):
-    child = PatientFactory(given_name="Mila", family_name="Fenwick", date_of_birth=born_years_ago(9))
+    child = PatientFactory(
+        given_name="Mila", family_name="Fenwick", date_of_birth=born_years_ago(9)
+    )
     ProxyGrantFactory(proxy=patient.user, patient=child)
 
     body = signed_in(patient.user).get(reverse("portal:home")).content.decode()
@@ -114,9 +116,7 @@ SECTIONS = ("details", "appointments", "proxies", "access_history", "security")
 
 
 def _statuses(client, patient):
-    return {
-        name: client.get(_record(f"portal:{name}", patient)).status_code for name in SECTIONS
-    }
+    return {name: client.get(_record(f"portal:{name}", patient)).status_code for name in SECTIONS}
 
 
 def test_a_teenagers_parent_sees_only_the_granted_sections(teen_grant):
@@ -144,7 +144,9 @@ def test_a_grant_without_the_appointments_scope_hides_and_refuses_appointments()
     client = signed_in(grant.proxy)
 
     home = client.get(_record("portal:record_home", grant.patient)).content.decode()
-    detail = client.get(_record("portal:appointment", grant.patient, appointment_id=visit.public_id))
+    detail = client.get(
+        _record("portal:appointment", grant.patient, appointment_id=visit.public_id)
+    )
 
     assert _record("portal:appointments", grant.patient) not in home
     assert str(visit.public_id) not in home
@@ -190,9 +192,7 @@ def test_revoking_a_grant_ends_access_mid_use(patient):
     url = _record("portal:appointments", patient)
     assert proxy.get(url).status_code == 200
 
-    signed_in(patient.user).post(
-        _record("portal:proxy_revoke", patient, grant_id=grant.public_id)
-    )
+    signed_in(patient.user).post(_record("portal:proxy_revoke", patient, grant_id=grant.public_id))
 
     assert proxy.get(url).status_code == 404
     assert proxy.get(_record("portal:record_home", patient)).status_code == 404
@@ -225,8 +225,11 @@ def test_staff_do_not_use_the_gateway_even_with_a_care_relationship(patient):
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("", "portal:record_home"), ("proxies/", "portal:proxies"),
-     ("access-history/", "portal:access_history")],
+    [
+        ("", "portal:record_home"),
+        ("proxies/", "portal:proxies"),
+        ("access-history/", "portal:access_history"),
+    ],
 )
 def test_old_my_links_open_the_same_page_in_the_gateway(patient, patient_client, old, new):
     response = patient_client.get(f"/en/my/{patient.public_id}/{old}", follow=True)
