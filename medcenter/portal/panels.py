@@ -69,6 +69,20 @@ def register() -> None:
             order=20,
         ),
         Section(
+            "summary",
+            gettext_lazy("My health summary"),
+            "portal:summary",
+            scope="results",
+            order=30,
+        ),
+        Section(
+            "download",
+            gettext_lazy("Download my record"),
+            "portal:download",
+            whole_record=True,
+            order=800,
+        ),
+        Section(
             "proxies",
             gettext_lazy("Who can see my record"),
             "portal:proxies",

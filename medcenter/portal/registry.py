@@ -65,7 +65,19 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RecordDownload:
+    """A file of the whole record the patient may download (the mCODE Bundle, registered by
+    `fhir`, which the portal may not import). `build(access)` returns (content, content type,
+    filename)."""
+
+    key: str
+    label: str | Promise
+    build: Callable[[PatientAccess], tuple[bytes, str, str]]
+
+
 _sections: dict[str, Section] = {}
+_downloads: dict[str, RecordDownload] = {}
 _panels: dict[str, HomePanel] = {}
 
 
@@ -106,6 +118,14 @@ def section_allowed(key: str, access: PatientAccess) -> bool:
     return section is not None and _allowed(
         section.scope, section.self_only, access, section.whole_record
     )
+
+
+def register_download(download: RecordDownload) -> None:
+    _downloads[download.key] = download
+
+
+def get_download(key: str) -> RecordDownload | None:
+    return _downloads.get(key)
 
 
 def get_section(key: str) -> Section | None:

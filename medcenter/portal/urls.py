@@ -34,4 +34,14 @@ urlpatterns = [
         views.video_room,
         name="video_room",
     ),
+    path("portal/<uuid:public_id>/summary/", views.summary, name="summary"),
+    path("portal/<uuid:public_id>/download/", views.download, name="download"),
+    path(
+        "portal/<uuid:public_id>/download/mcode.json", views.download_mcode, name="download_mcode"
+    ),
+    path(
+        "portal/<uuid:public_id>/download/summary.pdf",
+        views.download_summary,
+        name="download_summary",
+    ),
 ]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_otp import user_has_device
 
 from medcenter.accounts.views import REAUTH_KEY, REAUTH_SECONDS
@@ -23,8 +23,11 @@ from medcenter.patients import services as patient_services
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.forms import ProxyGrantForm
 from medcenter.portal import selectors, services, video
-from medcenter.portal.forms import CheckInForm
+from medcenter.portal.forms import CheckInForm, TrialMatchingForm
 from medcenter.portal.frame import frame_for
+from medcenter.portal.pdf import record_summary_pdf
+from medcenter.portal.registry import get_download
+from medcenter.portal.summary import health_summary, trial_matching_opted_in, trials_for_me
 
 PATIENT = "patients.patient"
 
@@ -290,4 +293,92 @@ def checkin(request: AuthedRequest, public_id: UUID, appointment_id: UUID) -> Ht
                 "questionnaires:portal_due", public_id=access.patient.public_id
             ),
         },
+    )
+
+
+# --- My health summary ------------------------------------------------------------------------
+
+
+@patient_data_route(model=PATIENT)
+def summary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    """Diagnoses in plain words, treatments, care team, upcoming tests; trials that may fit
+    (a POST records the patient's own opt-in or out)."""
+    access = selectors.get_record_for(
+        request.user, public_id=public_id, section="summary", action="portal.summary_viewed"
+    )
+    form = TrialMatchingForm(request.POST or None)
+    if request.method == "POST":
+        if access.basis != Basis.SELF:
+            raise Http404
+        if form.is_valid():
+            opted_in = form.cleaned_data["opted_in"]
+            services.set_trial_matching(access=access, opted_in=opted_in, changed_by=request.user)
+            messages.success(
+                request,
+                _("We will show you trials that may fit you.")
+                if opted_in
+                else _("We will not show you trials."),
+            )
+            return redirect("portal:summary", public_id=access.patient.public_id)
+    else:
+        form = TrialMatchingForm(initial={"opted_in": trial_matching_opted_in(access)})
+    return _page(
+        request,
+        "portal/summary.html",
+        access,
+        "summary",
+        {
+            "summary": health_summary(access),
+            "trials": trials_for_me(access),
+            "may_opt_in": access.basis == Basis.SELF,
+            "opt_in_form": form,
+        },
+    )
+
+
+# --- Download my record -----------------------------------------------------------------------
+
+
+@patient_data_route(model=PATIENT)
+def download(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    access = selectors.get_record_for(
+        request.user, public_id=public_id, section="download", action="portal.viewed"
+    )
+    return _page(
+        request,
+        "portal/download.html",
+        access,
+        "download",
+        {"mcode": get_download("mcode")},
+    )
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@patient_data_route(model=PATIENT)
+@require_safe
+def download_mcode(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    """The whole cancer record as an mCODE FHIR Bundle, as a file (audited)."""
+    access = selectors.get_record_for(
+        request.user, public_id=public_id, section="download", action="portal.mcode_downloaded"
+    )
+    exporter = get_download("mcode")
+    if exporter is None:
+        raise Http404
+    return _attachment(*exporter.build(access))
+
+
+@patient_data_route(model=PATIENT)
+@require_safe
+def download_summary(request: AuthedRequest, public_id: UUID) -> HttpResponse:
+    """A readable PDF summary in the patient's language, as a file (audited)."""
+    access = selectors.get_record_for(
+        request.user, public_id=public_id, section="download", action="portal.summary_downloaded"
+    )
+    return _attachment(
+        record_summary_pdf(access), "application/pdf", f"summary-{access.patient.public_id}.pdf"
     )

@@ -1,9 +1,10 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from medcenter.patients.models import Patient
-from medcenter.scheduling.models import Appointment, VisitType
+from medcenter.scheduling.models import Appointment
 from medcenter.scheduling.tests.factories import (
     ClinicianFactory,
     LocationFactory,
@@ -17,18 +18,21 @@ def appointment(
     start: datetime | None = None,
     days: float = 2,
     status: str = "booked",
-    visit_type: VisitType | None = None,
+    visit_type: Any = None,
     minutes: int = 30,
-    **fields: object,
+    **fields: Any,
 ) -> Appointment:
     """A booked (or `status`) appointment for `patient`, `days` from now unless `start`."""
     start = start or timezone.now() + timedelta(days=days)
     end = start + timedelta(minutes=minutes)
+    row: dict[str, Any] = {
+        "clinician": fields.pop("clinician", None) or ClinicianFactory(),
+        "location": fields.pop("location", None) or LocationFactory(),
+        "visit_type": visit_type or VisitTypeFactory(),
+    }
     return Appointment.objects.create(
         patient=patient,
-        clinician=fields.pop("clinician", None) or ClinicianFactory(),
-        location=fields.pop("location", None) or LocationFactory(),
-        visit_type=visit_type or VisitTypeFactory(),
+        **row,
         start=start,
         end=end,
         reserved_until=end,
