@@ -35,7 +35,6 @@ urlpatterns = [
     ),
     # The patient's own pages moved into the Patient Gateway (/portal/); old links redirect.
     path("my/", views.records, name="records"),
-    path("my/<path:rest>", views.old_record_link, name="old_record_link"),
     path("accounts/activate/", views.activate, name="activate"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path("accounts/sign-up/code/", views.sign_up_finish, name="sign_up_finish"),

@@ -356,13 +356,6 @@ def records(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
-@account_route
-def old_record_link(request: HttpRequest, rest: str) -> HttpResponse:
-    """A bookmarked /my/<record>/... page: the same page in the Patient Gateway, which
-    checks the person's access itself (this redirect reads nothing)."""
-    return redirect(reverse("portal:home") + rest.lstrip("/"))
-
-
 # --- Opening a portal account -------------------------------------------------------------
 
 

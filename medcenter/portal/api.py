@@ -76,7 +76,7 @@ def records(request: HttpRequest) -> Any:
 def home(request: HttpRequest, public_id: UUID) -> Any:
     """One record's home: unread replies, new results, questionnaires due, open check-ins,
     next visits, as each installed app registers them (outside the grant: left out)."""
-    page = selectors.record_home(request, public_id=public_id)
+    page = selectors.record_home(request.user, public_id=public_id)
     return Status(
         200,
         HomeOut(

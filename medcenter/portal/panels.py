@@ -22,7 +22,7 @@ def _when(value: Any) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def next_visits(access: PatientAccess, request: Any) -> list[HomeItem]:
+def next_visits(access: PatientAccess, user: Any) -> list[HomeItem]:
     """The next three booked visits (one query)."""
     language = get_language() or "en"
     pid = access.patient.public_id
@@ -38,7 +38,7 @@ def next_visits(access: PatientAccess, request: Any) -> list[HomeItem]:
     ]
 
 
-def open_checkins(access: PatientAccess, request: Any) -> list[HomeItem]:
+def open_checkins(access: PatientAccess, user: Any) -> list[HomeItem]:
     """Visits whose e-check-in is open and not done yet (one query)."""
     language = get_language() or "en"
     pid = access.patient.public_id

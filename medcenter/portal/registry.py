@@ -49,9 +49,9 @@ class HomeItem:
     urgent: bool = False
 
 
-# Called as provider(access, request): the record shown and the request (for its user and
-# language). Providers read through their own app's selectors; they need not audit again,
-# the home's own read of the record is audited once.
+# Called as provider(access, user): the record shown and the signed-in person looking at it
+# (a proxy writes and reads as themselves); the active language is the request's. Providers
+# read through their own app's selectors; the home's own read of the record is audited once.
 HomeProvider = Callable[[PatientAccess, Any], list[HomeItem]]
 
 

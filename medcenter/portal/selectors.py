@@ -93,10 +93,10 @@ class RecordHome:
     panels: list[PanelView] = field(default_factory=list)
 
 
-def record_home(request: Any, *, public_id: UUID | str) -> RecordHome:
+def record_home(user: Any, *, public_id: UUID | str) -> RecordHome:
     """A record's home: what needs the person's attention, from every registered panel."""
-    access = get_record_for(request.user, public_id=public_id, action="patient.viewed")
-    panels = [PanelView(p, p.provider(access, request)) for p in panels_for(access)]
+    access = get_record_for(user, public_id=public_id, action="patient.viewed")
+    panels = [PanelView(p, p.provider(access, user)) for p in panels_for(access)]
     return RecordHome(access=access, panels=panels)
 
 

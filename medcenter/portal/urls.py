@@ -7,6 +7,8 @@ app_name = "portal"
 # Other apps route their portal sections under /portal/<uuid:public_id>/<section>/ in their
 # own urls.py and register them from their AppConfig.ready() (portal.registry).
 urlpatterns = [
+    # A bookmarked page of the old /my/ area (now patients:records, /my/, redirects here too).
+    path("my/<path:rest>", views.old_record_link, name="old_record_link"),
     path("portal/", views.home, name="home"),
     path("portal/<uuid:public_id>/", views.record_home, name="record_home"),
     path("portal/<uuid:public_id>/details/", views.details, name="details"),

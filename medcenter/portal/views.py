@@ -50,6 +50,13 @@ def _fresh_reauth(request: HttpRequest) -> bool:
     return bool(time.time() - request.session.get(REAUTH_KEY, 0) < REAUTH_SECONDS)
 
 
+@account_route
+def old_record_link(request: HttpRequest, rest: str) -> HttpResponse:
+    """A bookmarked /my/<record>/... page: the same page in the Patient Gateway, which checks
+    the person's access itself (this redirect reads nothing)."""
+    return redirect(reverse("portal:home") + rest.lstrip("/"))
+
+
 # --- Home -------------------------------------------------------------------------------
 
 
@@ -71,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @patient_data_route(model=PATIENT)
 def record_home(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     """One record's home: what needs attention now, and the record's sections."""
-    page = selectors.record_home(request, public_id=public_id)
+    page = selectors.record_home(request.user, public_id=public_id)
     return _page(request, "portal/record_home.html", page.access, "home", {"page": page})
 
 
