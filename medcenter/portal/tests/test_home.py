@@ -240,3 +240,12 @@ def test_old_my_links_open_the_same_page_in_the_gateway(patient, patient_client,
 
 def test_the_my_records_link_opens_the_gateway(patient_client):
     assert patient_client.get(reverse("patients:records"))["Location"] == reverse("portal:home")
+
+
+def test_the_sign_in_forms_default_next_still_lands_a_patient_in_the_gateway(patient):
+    response = Client().post(
+        reverse("accounts:login"),
+        {"username": patient.user.email, "password": TEST_PASSWORD, "next": "/en/"},
+    )
+
+    assert response["Location"] == reverse("portal:home")
