@@ -23,6 +23,7 @@ def _portal_urls(patient, visit, grant):
         "public_id": patient.public_id,
         "appointment_id": visit.public_id,
         "grant_id": grant.public_id,
+        "rest": f"{patient.public_id}/",
     }
     urls = []
     for name, _view, text in all_routes(with_patterns=True):
