@@ -176,3 +176,34 @@ def test_a_teenagers_parent_cannot_download_the_record(teen_grant):
 
     for name in ("portal:download", "portal:download_mcode", "portal:download_summary"):
         assert client.get(_url(name, teen_grant.patient)).status_code == 404
+
+
+def test_a_clinician_releases_the_stage_from_the_oncology_record(patient, patient_client, record):
+    from django.test import Client
+
+    from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
+    from medcenter.patients.tests.factories import CareRelationshipFactory
+
+    diagnosis, stage = record
+    clinician = StaffUserFactory(roles=["clinician"])
+    CareRelationshipFactory(staff=clinician, patient=patient)
+    staff = Client()
+    sign_in_verified(staff, clinician)
+    url = reverse(
+        "oncology:stage_release",
+        kwargs={"public_id": patient.public_id, "diagnosis_id": diagnosis.public_id},
+    )
+
+    assert (
+        "Show the newest stage"
+        in staff.get(
+            reverse("oncology:summary", kwargs={"public_id": patient.public_id})
+        ).content.decode()
+    )
+    staff.get(url)  # a GET changes nothing
+    assert "IIB" not in patient_client.get(_url("portal:summary", patient)).content.decode()
+    staff.post(url)
+
+    stage.refresh_from_db()
+    assert stage.released_to_patient_at is not None
+    assert "stage IIB" in patient_client.get(_url("portal:summary", patient)).content.decode()
