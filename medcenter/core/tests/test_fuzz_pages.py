@@ -142,6 +142,7 @@ def world():
             "resource_id": str(clinician.public_id),
             "token": "x",
             "digest": portrait.digest[:16],
+            "rest": f"{patient.public_id}/",  # an old /my/ link (portal:old_record_link)
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).
