@@ -22,12 +22,12 @@ from medcenter.patients.tests.factories import CareRelationshipFactory
 from medcenter.scheduling.models import Appointment
 
 # The demo apps the crawl's world needs, in dependency order.
-DEMO_APPS = ("accounts", "patients", "directory", "scheduling", "oncology", "trials")
+DEMO_APPS = ("accounts", "patients", "directory", "scheduling", "oncology", "trials", "portal")
 PUBLIC_STARTS = ["", "doctors/", "programs/", "locations/", "trials/", "appointments/",
                  "accounts/sign-in/", "accounts/sign-up/", "accounts/password-reset/",
                  "no-such-page/"]  # fmt: skip
 # The signed-in crawls stay in their own part of the site; the public part is crawled already.
-PATIENT_PARTS = ("/my/", "/appointments/", "/accounts/security/")
+PATIENT_PARTS = ("/portal/", "/my/", "/appointments/", "/accounts/security/")
 STAFF_ROLES = ["clinician", "scheduler", "trial_coordinator", "nurse_navigator"]
 
 
@@ -87,11 +87,11 @@ def test_every_reachable_page_fits_320_pixels_and_resolves_its_references(
     patient.user.save(update_fields=["password"])
     context, page = _narrow(browser, live_server)
     sign_in(page, patient.user.email, "en")
-    page.wait_for_url("**/en/")
+    page.wait_for_url("**/en/portal/**")
     mine = crawl(
         page,
         origin=origin,
-        starts=["my/", "appointments/mine/", "accounts/security/"],
+        starts=["portal/", "appointments/mine/", "accounts/security/"],
         languages=["ar"],  # right to left, where a layout breaks first
         axe_languages=["ar"],
         axed=axed,

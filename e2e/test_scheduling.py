@@ -56,7 +56,7 @@ def test_a_patient_finds_a_doctor_books_a_slot_gets_the_ics_and_cancels(page: Pa
     user = UserFactory(email="wren@example.test")
     patient = PatientFactory(user=user, email="wren@example.test")
     sign_in(page, user.email, code)
-    page.wait_for_url(f"**/{code}/")
+    page.wait_for_url(f"**/{code}/portal/**")  # patients land in the Gateway
 
     page.goto(f"/{code}/doctors/?q=Brennick")
     page.locator(".doctor-card__name a", has_text="Brennick").click()

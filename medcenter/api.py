@@ -10,6 +10,7 @@ from medcenter.messaging.api import router as messaging_router
 from medcenter.oncology.api import router as oncology_router
 from medcenter.results.api import router as results_router
 from medcenter.questionnaires.api import router as questionnaires_router
+from medcenter.portal.api import router as portal_router
 from medcenter.scheduling.api import router as scheduling_router
 from medcenter.trials.api import router as trials_router
 
@@ -20,6 +21,7 @@ api.add_router("/international/", international_router)
 api.add_router("/oncology/", oncology_router)
 api.add_router("/portal/", results_router)
 api.add_router("/portal/questionnaires/", questionnaires_router)
+api.add_router("/portal/", portal_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
 api.add_router("/portal/", messaging_router)

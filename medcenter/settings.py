@@ -348,6 +348,13 @@ PDF_FONT_DIRS = env.list(
 # Pre-screen contact requests accepted per hour from one connection, and from one address.
 TRIAL_REQUESTS_PER_HOUR = env.int("TRIAL_REQUESTS_PER_HOUR", default=5)
 
+# --- Patient Gateway --------------------------------------------------------------------------
+# E-check-in opens this many days before a visit; the video visit provider (dotted path).
+PORTAL_CHECKIN_DAYS = env.int("PORTAL_CHECKIN_DAYS", default=3)
+PORTAL_VIDEO_PROVIDER = env.str(
+    "PORTAL_VIDEO_PROVIDER", default="medcenter.portal.video.LocalVideoRoom"
+)
+
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 

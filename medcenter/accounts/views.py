@@ -98,6 +98,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             start_session(session=request.session, user=user)
             clear_sign_in_failures(email=email, client_ip=client_ip)
             audit.record(action="auth.login", actor=user)
+            if not user.is_staff and next_url == reverse("pages:home"):
+                next_url = reverse("portal:home")  # patients and proxies land in the Gateway
             if mfa.needs_second_factor(user):
                 step = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
                 return redirect(_with_next(step, next_url))

@@ -157,6 +157,9 @@ class StageAssessment(RecordEntry):
     rule_version = models.CharField(max_length=60)
     facts = models.JSONField(default=dict, blank=True)
     assessed_on = models.DateField()
+    # The patient sees a stage in the Patient Gateway only once a clinician has talked it
+    # through and released it (`release_stage_to_patient`); until then, the diagnosis alone.
+    released_to_patient_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-assessed_on", "-id"]

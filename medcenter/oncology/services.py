@@ -641,3 +641,14 @@ def import_genotyping_file(
         )
         pending_uploads.release_uploads(uploads=kept)
     return report
+
+
+@transaction.atomic
+def release_stage_to_patient(*, stage: StageAssessment, actor: Any) -> StageAssessment:
+    """Let the patient see `stage` in the Patient Gateway (a clinician's choice, audited)."""
+    stage = StageAssessment.objects.select_for_update().select_related("diagnosis").get(pk=stage.pk)
+    if stage.released_to_patient_at is None:
+        stage.released_to_patient_at = timezone.now()
+        stage.save(update_fields=["released_to_patient_at", "updated_at"])
+        _audit("stage.released_to_patient", actor=actor, patient=stage.diagnosis.patient, obj=stage)
+    return stage

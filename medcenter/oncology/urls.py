@@ -10,6 +10,11 @@ urlpatterns = [
     path(f"{base}diagnoses/new/", views.diagnosis_new, name="diagnosis_new"),
     path(f"{base}diagnoses/<uuid:diagnosis_id>/stage/", views.stage_new, name="stage_new"),
     path(
+        f"{base}diagnoses/<uuid:diagnosis_id>/release-stage/",
+        views.stage_release,
+        name="stage_release",
+    ),
+    path(
         f"{base}diagnoses/<uuid:diagnosis_id>/site-status/",
         views.site_assessment_new,
         name="site_assessment_new",

@@ -70,6 +70,21 @@ def diagnosis_new(request: AuthedRequest, public_id: UUID) -> HttpResponse:
     model=PATIENT, kwargs=("public_id", "diagnosis_id"), permission="oncology.add_stageassessment"
 )
 @offers_break_glass
+def stage_release(request: AuthedRequest, public_id: UUID, diagnosis_id: UUID) -> HttpResponse:
+    """Show the diagnosis's newest stage to the patient in the Patient Gateway (POST only)."""
+    access = _access(request, public_id, "oncology.stage_release_opened")
+    diagnosis = selectors.diagnosis_of(access, public_id=diagnosis_id)
+    stage = diagnosis.stages.order_by("-assessed_on", "-id").first()
+    if request.method == "POST" and stage is not None:
+        services.release_stage_to_patient(stage=stage, actor=request.user)
+        messages.success(request, _("The patient can now see this stage."))
+    return redirect("oncology:summary", public_id=access.patient.public_id)
+
+
+@patient_data_route(
+    model=PATIENT, kwargs=("public_id", "diagnosis_id"), permission="oncology.add_stageassessment"
+)
+@offers_break_glass
 def stage_new(request: AuthedRequest, public_id: UUID, diagnosis_id: UUID) -> HttpResponse:
     """Stage a diagnosis: choose the system, then give categories or the raw facts."""
     access = _access(request, public_id, "oncology.stage_form_opened")

@@ -270,8 +270,29 @@ def access_history_for(user: Any, *, public_id: UUID | str) -> tuple[Patient, Qu
         purpose=Basis.PRIVACY_REVIEW if is_officer else Basis.SELF,
         read=True,
     )
-    events = AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).order_by("-id")
-    return patient, events
+    return patient, access_history_of(patient)
+
+
+def access_history_of(patient: Patient) -> QuerySet[AuditEvent]:
+    """The record's audit trail, newest first. Only for a caller that has already checked
+    and audited the reader's right to it (`access_history_for`, the portal's own page)."""
+    return AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).order_by("-id")
+
+
+def access_history_rows(events: list[AuditEvent]) -> list[dict[str, Any]]:
+    """One page of access history with each actor and basis named (one query for actors)."""
+    from medcenter.accounts.models import User
+
+    ids = {e.actor_public_id for e in events if e.actor_public_id}
+    actors = {str(u.public_id): u for u in User.objects.filter(public_id__in=ids)}
+    return [
+        {
+            "event": e,
+            "actor": actors.get(e.actor_public_id),
+            "basis": Basis.LABELS.get(e.purpose, e.purpose),
+        }
+        for e in events
+    ]
 
 
 def break_glass_queue(user: Any) -> QuerySet[BreakGlassGrant]:

@@ -140,6 +140,62 @@ def update_patient(
     return patient
 
 
+# What a patient (or their proxy) keeps current themselves, at e-check-in: never the legal
+# name, birth date or sex, which registration checks against documents.
+OWN_DETAIL_FIELDS = (
+    "preferred_name",
+    "gender_identity",
+    "preferred_language",
+    "interpreter_needed",
+    "email",
+    "phone",
+    "contact_preference",
+    "sms_consent",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+)
+# A new email or phone number redirects notices and codes: only after a fresh re-authentication.
+REAUTH_FIELDS = ("email", "phone")
+
+
+@transaction.atomic
+def update_own_details(
+    *, access: PatientAccess, changes: dict[str, Any], changed_by: User, reauthenticated: bool
+) -> list[str]:
+    """Change the details a patient or their proxy keeps current; return the fields changed."""
+    if access.basis not in (Basis.SELF, Basis.PROXY):
+        raise PermissionDenied
+    patient = Patient.objects.select_for_update().get(pk=access.patient.pk)
+    changed = []
+    for field, value in changes.items():
+        if field in OWN_DETAIL_FIELDS and getattr(patient, field) != value:
+            setattr(patient, field, value)
+            changed.append(field)
+    needs_reauth = [f for f in changed if f in REAUTH_FIELDS]
+    if needs_reauth and not reauthenticated:
+        message = _("To change your email or phone number, please confirm it is you first.")
+        raise ValidationError({f: message for f in needs_reauth})
+    if changed:
+        patient.full_clean()
+        patient.save()
+        audit.record(
+            action="patient.details_updated",
+            actor=changed_by,
+            patient=patient,
+            target=patient,
+            purpose=access.basis,
+            reason=",".join(changed),
+        )
+    return changed
+
+
 def _code_digest(code: str) -> str:
     normalized = "".join(ch for ch in code.upper() if ch.isalnum())
     return salted_hmac("medcenter.patients.activation-code", normalized).hexdigest()

@@ -33,19 +33,8 @@ urlpatterns = [
         views.break_glass_review,
         name="break_glass_review",
     ),
+    # The patient's own pages moved into the Patient Gateway (/portal/); old links redirect.
     path("my/", views.records, name="records"),
-    path("my/<uuid:public_id>/", views.record, name="record"),
-    path("my/<uuid:public_id>/proxies/", views.record_proxies, name="record_proxies"),
-    path(
-        "my/<uuid:public_id>/proxies/<uuid:grant_id>/revoke/",
-        views.record_proxy_revoke,
-        name="record_proxy_revoke",
-    ),
-    path(
-        "my/<uuid:public_id>/access-history/",
-        views.record_access_history,
-        name="record_access_history",
-    ),
     path("accounts/activate/", views.activate, name="activate"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path("accounts/sign-up/code/", views.sign_up_finish, name="sign_up_finish"),

@@ -352,45 +352,8 @@ def _reconcile(request: AuthedRequest) -> None:
 
 @account_route
 def records(request: HttpRequest) -> HttpResponse:
-    """The records a signed-in patient or caregiver may open."""
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    accesses = selectors.records_for(request.user)
-    return render(request, "patients/records.html", {"accesses": accesses, "labels": Basis.LABELS})
-
-
-@patient_data_route(model=PATIENT)
-def record(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access = selectors.get_patient_for(request.user, public_id=public_id)
-    return render(request, "patients/record.html", {"access": access, "patient": access.patient})
-
-
-def _own_record(request: AuthedRequest, public_id: UUID, action: str) -> Any:
-    access = selectors.get_patient_for(request.user, public_id=public_id, action=action)
-    if access.basis != Basis.SELF:
-        raise Http404
-    return access
-
-
-@patient_data_route(model=PATIENT)
-def record_proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access = _own_record(request, public_id, "patient.proxies_viewed")
-    return _proxies(request, access, by_patient=True)
-
-
-@patient_data_route(model=PATIENT, kwargs=("public_id", "grant_id"))
-@require_POST
-def record_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> HttpResponse:
-    access = _own_record(request, public_id, "proxy.revoke_opened")
-    return _revoke(request, access, grant_id, "patients:record_proxies")
-
-
-@patient_data_route(model=PATIENT)
-def record_access_history(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    patient, events = selectors.access_history_for(request.user, public_id=public_id)
-    return _access_history(request, patient, events, staff=False)
+    """The records a person may open now live in the Patient Gateway."""
+    return redirect("portal:home")
 
 
 # --- Opening a portal account -------------------------------------------------------------

@@ -8,7 +8,9 @@ dependencies and an app that is not installed simply leaves its section out.
 - `register_section`: one entry of the record's menu. `url_name` is reversed with the
   patient's `public_id` (`kwargs={"public_id": ...}`); `scope` is the proxy scope it needs
   (`patients.models.ProxyScope`), `None` for a section every basis sees, and `self_only`
-  hides it from proxies altogether (proxies, access history, account security).
+  hides it from proxies altogether (proxies, access history, account security);
+  `whole_record` shows it only to an access that sees the whole record, confidential items
+  included (the patient, or a parent of a child under 12): the record download.
 - `register_home_panel`: a provider the home page asks for what needs the person's attention
   (unread replies, new results, questionnaires due, open check-ins, next visits). It receives
   the `PatientAccess` of the record shown and returns `HomeItem`s; it must make a constant
@@ -33,6 +35,7 @@ class Section:
     scope: str | None = None
     self_only: bool = False
     order: int = 100
+    whole_record: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,9 @@ class HomeItem:
     urgent: bool = False
 
 
+# Called as provider(access, user): the record shown and the signed-in person looking at it
+# (a proxy writes and reads as themselves); the active language is the request's. Providers
+# read through their own app's selectors; the home's own read of the record is audited once.
 HomeProvider = Callable[[PatientAccess, Any], list[HomeItem]]
 
 
@@ -59,7 +65,19 @@ class HomePanel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RecordDownload:
+    """A file of the whole record the patient may download (the mCODE Bundle, registered by
+    `fhir`, which the portal may not import). `build(access)` returns (content, content type,
+    filename)."""
+
+    key: str
+    label: str | Promise
+    build: Callable[[PatientAccess], tuple[bytes, str, str]]
+
+
 _sections: dict[str, Section] = {}
+_downloads: dict[str, RecordDownload] = {}
 _panels: dict[str, HomePanel] = {}
 
 
@@ -71,15 +89,21 @@ def register_home_panel(panel: HomePanel) -> None:
     _panels[panel.key] = panel
 
 
-def _allowed(scope: str | None, self_only: bool, access: PatientAccess) -> bool:
+def _allowed(
+    scope: str | None, self_only: bool, access: PatientAccess, whole_record: bool = False
+) -> bool:
     if self_only and access.basis != "self":
+        return False
+    if whole_record and not access.sees_confidential:
         return False
     return scope is None or scope in access.scopes
 
 
 def sections_for(access: PatientAccess) -> list[Section]:
     """The sections the person may open on this record, in menu order."""
-    found = [s for s in _sections.values() if _allowed(s.scope, s.self_only, access)]
+    found = [
+        s for s in _sections.values() if _allowed(s.scope, s.self_only, access, s.whole_record)
+    ]
     return sorted(found, key=lambda s: (s.order, s.key))
 
 
@@ -91,4 +115,18 @@ def panels_for(access: PatientAccess) -> list[HomePanel]:
 def section_allowed(key: str, access: PatientAccess) -> bool:
     """Whether the section `key` is open to this access (its routes refuse otherwise)."""
     section = _sections.get(key)
-    return section is not None and _allowed(section.scope, section.self_only, access)
+    return section is not None and _allowed(
+        section.scope, section.self_only, access, section.whole_record
+    )
+
+
+def register_download(download: RecordDownload) -> None:
+    _downloads[download.key] = download
+
+
+def get_download(key: str) -> RecordDownload | None:
+    return _downloads.get(key)
+
+
+def get_section(key: str) -> Section | None:
+    return _sections.get(key)

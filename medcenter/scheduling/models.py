@@ -50,6 +50,9 @@ class VisitType(PublicModel):
     )
     new_patients = models.BooleanField(_("for new patients"), default=False)
     telehealth = models.BooleanField(_("by video"), default=False)
+    # What to do before the visit, shown in the Patient Gateway; other languages in
+    # `translations` ({"es": {"instructions": "..."}}).
+    instructions = models.TextField(_("pre-visit instructions"), blank=True)
     resource_kind = models.CharField(
         _("booked on a resource"),
         max_length=20,
@@ -79,6 +82,10 @@ class VisitType(PublicModel):
     def label(self, language: str) -> str:
         value = self.translations.get(language, {}).get("name")
         return str(value) if value else self.name
+
+    def instructions_in(self, language: str) -> str:
+        value = self.translations.get(language, {}).get("instructions")
+        return str(value) if value else self.instructions
 
     @property
     def duration(self) -> timedelta:

@@ -7,7 +7,7 @@ types, appointments, exceptions), so a search over many clinicians costs what on
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -449,6 +449,29 @@ def day_schedule(
     return qs.select_related("patient", "clinician", "resource", "visit_type", "location").order_by(
         "start"
     )
+
+
+# What other apps show on the day grid next to an appointment's status (the portal: "checked
+# in online"). Each provider takes the grid's appointment ids and answers, in one query, a
+# label per appointment it has something to say about; registered from AppConfig.ready().
+GridBadgeProvider = Callable[[list[int]], dict[int, Any]]
+_grid_badges: list[GridBadgeProvider] = []
+
+
+def register_grid_badge(provider: GridBadgeProvider) -> None:
+    if provider not in _grid_badges:
+        _grid_badges.append(provider)
+
+
+def grid_badges(appointment_ids: list[int]) -> dict[int, list[Any]]:
+    """The registered badges of each of these appointments, for the day grid."""
+    found: dict[int, list[Any]] = {}
+    if not appointment_ids:
+        return found
+    for provider in _grid_badges:
+        for appointment_id, label in provider(appointment_ids).items():
+            found.setdefault(appointment_id, []).append(label)
+    return found
 
 
 def triage_queue(

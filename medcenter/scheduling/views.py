@@ -695,8 +695,10 @@ def grid(request: AuthedRequest) -> HttpResponse:
             target=clinician or location,
             read=True,
         )
+    badges = selectors.grid_badges([a.pk for a in rows])
     days: dict[date, list[Appointment]] = {}
     for appointment in rows:
+        appointment.grid_badges = badges.get(appointment.pk, [])  # type: ignore[attr-defined]
         days.setdefault(timezone.localtime(appointment.start).date(), []).append(appointment)
     span = 7 if week else 1
     return render(

@@ -111,15 +111,15 @@ def test_a_patient_who_turned_mfa_on_must_use_it():
     response = _password_sign_in(client, user)
 
     assert response["Location"].startswith(reverse("accounts:mfa_verify"))
-    assert client.get(reverse("patients:records")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_a_patient_without_mfa_signs_in_with_a_password():
     client = Client()
     response = _password_sign_in(client, UserFactory())
 
-    assert response["Location"] == "/en/"
-    assert client.get(reverse("patients:records")).status_code == 200
+    assert response["Location"] == "/en/portal/"
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["accounts:change_password", "accounts:change_email"])

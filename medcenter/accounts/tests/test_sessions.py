@@ -29,7 +29,7 @@ def patient_client():
     patient = PatientFactory(user=user)
     client = Client()
     client.post(reverse("accounts:login"), {"username": user.email, "password": TEST_PASSWORD})
-    return client, reverse("patients:record", args=[patient.public_id])
+    return client, reverse("portal:record_home", args=[patient.public_id])
 
 
 def _later(minutes):

@@ -158,6 +158,7 @@ def world():
             "case_id": case.public_id,
             "action": "status",
             "reference": case.reference,
+            "rest": f"{patient.public_id}/",  # an old /my/ link (portal:old_record_link)
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).

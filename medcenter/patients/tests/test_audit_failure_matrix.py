@@ -223,6 +223,62 @@ def _revoke_proxy(ctx: Ctx) -> Callable[[], Any]:
     )
 
 
+def _update_own_details(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.patients.services import update_own_details
+
+    return lambda: update_own_details(
+        access=_self_access(ctx),
+        changes={"city": "Elsewhere", "interpreter_needed": True},
+        changed_by=ctx.patient.user,  # type: ignore[arg-type]
+        reauthenticated=False,
+    )
+
+
+# --- portal -------------------------------------------------------------------------------------
+
+
+def _check_in(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.portal import services
+    from medcenter.portal.tests.factories import appointment
+
+    visit = appointment(ctx.patient, days=2)
+    return lambda: services.check_in(
+        access=_self_access(ctx),
+        appointment=visit,
+        details={"city": "Elsewhere"},
+        insurance={"insurance_payer": "Matrix Plan", "insurance_member_id": "M-1"},
+        card_front=None,
+        card_back=None,
+        submitted_by=ctx.patient.user,  # type: ignore[arg-type]
+        reauthenticated=False,
+    )
+
+
+def _set_trial_matching(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.portal import services
+
+    return lambda: services.set_trial_matching(
+        access=_self_access(ctx),
+        opted_in=True,
+        changed_by=ctx.patient.user,  # type: ignore[arg-type]
+    )
+
+
+def _release_stage(ctx: Ctx) -> Callable[[], Any]:
+    from medcenter.oncology import services
+    from medcenter.oncology.models import StageAssessment
+
+    stage = StageAssessment.objects.create(
+        diagnosis=_diagnosis(ctx),
+        scheme="enneking",
+        classification="clinical",
+        stage_group="IIB",
+        rule_version="matrix",
+        assessed_on=datetime.date(2026, 1, 5),
+    )
+    return lambda: services.release_stage_to_patient(stage=stage, actor=ctx.clinician)
+
+
 # --- accounts -----------------------------------------------------------------------------------
 
 
@@ -819,6 +875,10 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     PATIENTS + "review_break_glass": _review_break_glass,
     PATIENTS + "grant_proxy": _grant_proxy,
     PATIENTS + "revoke_proxy": _revoke_proxy,
+    PATIENTS + "update_own_details": _update_own_details,
+    ONCOLOGY + "release_stage_to_patient": _release_stage,
+    "medcenter.portal.services.check_in": _check_in,
+    "medcenter.portal.services.set_trial_matching": _set_trial_matching,
     PATIENTS + "register_provisional_patient": _register_provisional_patient,
     PATIENTS + "merge_provisional_patient": _merge_provisional_patient,
     PATIENTS + "confirm_provisional_patient": _confirm_provisional_patient,

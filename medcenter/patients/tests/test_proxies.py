@@ -30,7 +30,7 @@ def test_a_proxy_opens_the_record_with_their_own_account_and_is_audited_as_proxy
     grant = ProxyGrantFactory(patient=PatientFactory(date_of_birth=born_years_ago(9)))
     client = _signed_in(grant.proxy)
 
-    response = client.get(reverse("patients:record", args=[grant.patient.public_id]))
+    response = client.get(reverse("portal:record_home", args=[grant.patient.public_id]))
 
     assert response.status_code == 200
     assert grant.patient.family_name in response.content.decode()
@@ -44,11 +44,11 @@ def test_revoking_ends_access_on_the_proxys_very_next_request():
     patient = PatientFactory(user=patient_user, date_of_birth=born_years_ago(40))
     grant = ProxyGrantFactory(patient=patient, consent_recorded_at=timezone.now())
     proxy = _signed_in(grant.proxy)
-    record = reverse("patients:record", args=[patient.public_id])
+    record = reverse("portal:record_home", args=[patient.public_id])
     assert proxy.get(record).status_code == 200
 
     _signed_in(patient_user).post(
-        reverse("patients:record_proxy_revoke", args=[patient.public_id, grant.public_id])
+        reverse("portal:proxy_revoke", args=[patient.public_id, grant.public_id])
     )
 
     assert proxy.get(record).status_code == 404
@@ -62,7 +62,7 @@ def test_an_expired_grant_gives_no_access():
     )
 
     response = _signed_in(grant.proxy).get(
-        reverse("patients:record", args=[grant.patient.public_id])
+        reverse("portal:record_home", args=[grant.patient.public_id])
     )
 
     assert response.status_code == 404
@@ -74,7 +74,7 @@ def test_an_adult_patient_grants_access_themselves_which_records_consent():
     expires = (timezone.localdate() + timedelta(days=90)).isoformat()
 
     response = _signed_in(patient_user).post(
-        reverse("patients:record_proxies", args=[patient.public_id]),
+        reverse("portal:proxies", args=[patient.public_id]),
         {
             "proxy_email": "CARER@example.test",
             "relationship": "spouse",
@@ -141,5 +141,5 @@ def test_a_teenagers_parent_cannot_manage_proxies_or_see_the_access_history():
     grant = ProxyGrantFactory(patient=PatientFactory(date_of_birth=born_years_ago(14)))
     client = _signed_in(grant.proxy)
 
-    for name in ("patients:record_proxies", "patients:record_access_history"):
+    for name in ("portal:proxies", "portal:access_history"):
         assert client.get(reverse(name, args=[grant.patient.public_id])).status_code == 404

@@ -56,10 +56,10 @@ def test_my_records():
             child = PatientFactory(date_of_birth=born_years_ago(years, days=30 + years))
             ProxyGrantFactory(proxy=parent, patient=child)
 
-    _before, after = assert_flat_queries(lambda: client.get("/en/my/"), grow)
+    _before, after = assert_flat_queries(lambda: client.get("/en/portal/"), grow)
 
     assert after.status_code == 200
-    assert after.content.decode().count("/en/my/") >= 2 + MORE
+    assert after.content.decode().count("/en/portal/") >= 2 + MORE
 
 
 def _proxies_of(patient):
@@ -74,7 +74,7 @@ def test_a_patients_proxies(who):
         CareRelationshipFactory(staff=user, patient=patient)
         url = f"/en/staff/patients/{patient.public_id}/proxies/"
     else:
-        url = f"/en/my/{patient.public_id}/proxies/"
+        url = f"/en/portal/{patient.public_id}/proxies/"
     _proxies_of(patient)
     client = _signed_in(user)
 
@@ -107,7 +107,7 @@ def test_a_records_access_history(who):
     owner = UserFactory()
     patient = PatientFactory(user=owner)
     if who == "the patient":
-        reader, url = owner, f"/en/my/{patient.public_id}/access-history/"
+        reader, url = owner, f"/en/portal/{patient.public_id}/access-history/"
     else:
         reader = StaffUserFactory(roles=["privacy_officer"])
         url = f"/en/staff/patients/{patient.public_id}/access-history/"
