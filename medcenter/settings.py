@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "medcenter.scheduling",
     "medcenter.trials",
     "medcenter.portal",
+    "medcenter.giving",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -341,6 +342,27 @@ PDF_FONT_DIRS = env.list(
 # --- Clinical trials ---------------------------------------------------------------------------
 # Pre-screen contact requests accepted per hour from one connection, and from one address.
 TRIAL_REQUESTS_PER_HOUR = env.int("TRIAL_REQUESTS_PER_HOUR", default=5)
+
+# --- Give Now (docs/domains/giving.md, ADR 0011) ----------------------------------------------
+# stripe (real money, hosted checkout) or sandbox (offline demo and tests; refused in production).
+GIVING_GATEWAY = env.str("GIVING_GATEWAY", default="stripe" if PRODUCTION else "sandbox")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+GIVING_SANDBOX_WEBHOOK_SECRET = env.str(
+    "GIVING_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_demo_only"
+)
+# Empty: the sandbox hands its signed events to the webhook entry point in process.
+GIVING_SANDBOX_WEBHOOK_URL = env.str("GIVING_SANDBOX_WEBHOOK_URL", default="")
+# The gateway's fee a donor may cover: basis points plus a fixed part in minor units.
+GIVING_FEE_PERCENT_BP = env.int("GIVING_FEE_PERCENT_BP", default=290)
+GIVING_FEE_FIXED_MINOR = env.int("GIVING_FEE_FIXED_MINOR", default=30)
+GIVING_GIFTS_PER_HOUR = env.int("GIVING_GIFTS_PER_HOUR", default=10)
+GIVING_DONOR_LINK_HOURS = env.int("GIVING_DONOR_LINK_HOURS", default=24)
+# IRS Publication 1771: the legal name and EIN printed on every receipt.
+GIVING_LEGAL_NAME = env.str(
+    "GIVING_LEGAL_NAME", default="Aster Valley Comprehensive Cancer Center Foundation"
+)
+GIVING_EIN = env.str("GIVING_EIN", default="00-0000000")
 
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
