@@ -7,6 +7,7 @@ the visitor's language (`format_money`) and read from a form as text (`parse_amo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -31,6 +32,7 @@ CURRENCIES: dict[str, Limits] = {
     "BRL": Limits(2500, 10_000_000, (10000, 25000, 50000, 100000)),
 }
 DEFAULT_CURRENCY = "USD"
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 def digits(currency: str) -> int:
@@ -60,7 +62,7 @@ def parse_amount(text: str, currency: str) -> int:
         cleaned = cleaned.replace(",", ".")  # "50,5" written with a decimal comma
     cleaned = cleaned.replace(",", "")
     message = _("Enter an amount as a number, for example 50 or 50.00.")
-    if not cleaned or len(cleaned) > 15:
+    if not cleaned or len(cleaned) > 15 or not _AMOUNT.fullmatch(cleaned):
         raise ValidationError(message, code="amount_invalid")
     try:
         value = Decimal(cleaned)
