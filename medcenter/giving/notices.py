@@ -159,7 +159,7 @@ def fundraising_context(note: Notification) -> dict[str, Any] | None:
     return {
         "campaign": campaign.text("title", note.language),
         "story": campaign.text("story", note.language),
-        "give": _in(note.language, "giving:campaign", slug=campaign.slug),
+        "give": _in(note.language, "giving:campaign", campaign=campaign.slug),
         "opt_out": _unsubscribe_url(note),
     }
 
