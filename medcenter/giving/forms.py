@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ OTHER = "other"
 NO_TRIBUTE = "none"
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def _language_choices() -> list[tuple[str, Any]]:
     return [(code, name) for code, name in settings.LANGUAGES]
 
 
@@ -73,7 +73,9 @@ class GiftForm(forms.Form):
         initial=NO_TRIBUTE,
         widget=forms.RadioSelect,
     )
-    honoree_name = forms.CharField(label=_("Name of the person honored"), max_length=200, required=False)
+    honoree_name = forms.CharField(
+        label=_("Name of the person honored"), max_length=200, required=False
+    )
     delivery = forms.ChoiceField(
         label=_("Let someone know?"),
         choices=TributeDelivery.choices,
@@ -98,17 +100,20 @@ class GiftForm(forms.Form):
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.language = language
-        self.fields["fund"].choices = [
+        self._choice("fund").choices = [
             (fund.slug, fund.text("name", language)) for fund in Fund.objects.filter(is_active=True)
         ]
-        self.fields["recipient_language"].choices = _language_choices()
+        self._choice("recipient_language").choices = _language_choices()
         self.fields["recipient_language"].initial = language
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", secrets.token_urlsafe(24))
         self.amount_minor = 0
 
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         currency = data.get("currency") or DEFAULT_CURRENCY
         preset = data.get("preset") or ""
         if preset and preset != OTHER:
@@ -195,7 +200,9 @@ class PauseForm(forms.Form):
 
 class RefundForm(forms.Form):
     amount = forms.CharField(label=_("Amount to refund"), max_length=20)
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CaregiverNoteForm(forms.Form):
@@ -214,7 +221,7 @@ class CaregiverNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         from medcenter.directory.models import Clinician
 
-        self.fields["clinician"].choices = [
+        cast(forms.ChoiceField, self.fields["clinician"]).choices = [
             (c.slug, f"{c.given_name} {c.family_name}")
             for c in Clinician.objects.filter(is_active=True).order_by("family_name")[:500]
         ]
@@ -223,9 +230,15 @@ class CaregiverNoteForm(forms.Form):
 
 
 class FundraisingListForm(forms.Form):
-    since = forms.DateField(label=_("Seen from"), validators=bounds.form_date_validators(),
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Seen until"), validators=bounds.form_date_validators(),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Seen from"),
+        validators=bounds.form_date_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("Seen until"),
+        validators=bounds.form_date_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     department = forms.CharField(label=_("Department (location)"), max_length=200, required=False)
     campaign = forms.ChoiceField(label=_("Appeal for campaign"), required=False)

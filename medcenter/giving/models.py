@@ -395,9 +395,7 @@ class CaregiverNote(PublicModel):
 
     writer_name = models.CharField(max_length=200)
     writer_email = models.EmailField()
-    clinician = models.ForeignKey(
-        "directory.Clinician", on_delete=models.PROTECT, related_name="+"
-    )
+    clinician = models.ForeignKey("directory.Clinician", on_delete=models.PROTECT, related_name="+")
     message = models.TextField(max_length=2000)
     allow_sharing = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=NoteStatus.choices, default="submitted")
@@ -417,9 +415,7 @@ class CaregiverNote(PublicModel):
 class FundraisingOptOut(PublicModel):
     """A patient's choice not to be asked for gifts (45 CFR 164.514(f)(2)(ii)); reversible."""
 
-    patient = models.OneToOneField(
-        "patients.Patient", on_delete=models.CASCADE, related_name="+"
-    )
+    patient = models.OneToOneField("patients.Patient", on_delete=models.CASCADE, related_name="+")
     opted_out = models.BooleanField(default=True)
     changed_at = models.DateTimeField()
     via = models.CharField(max_length=20, default="link")  # link | one_click | staff

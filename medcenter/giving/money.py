@@ -50,7 +50,9 @@ def babel_locale(language: str | None = None) -> str:
 
 def format_money(minor: int, currency: str, language: str | None = None) -> str:
     """The amount as the visitor's language writes it: "$1,234.50", "1.234,50 US$"."""
-    return str(format_currency(to_decimal(minor, currency), currency, locale=babel_locale(language)))
+    return str(
+        format_currency(to_decimal(minor, currency), currency, locale=babel_locale(language))
+    )
 
 
 def parse_amount(text: str, currency: str) -> int:

@@ -121,7 +121,9 @@ def donor_history(donor: Donor) -> dict[str, Any]:
     return {
         "gifts": gifts,
         "receipts": list(
-            Receipt.objects.filter(gift__donor=donor).select_related("gift").order_by("-number")[:200]
+            Receipt.objects.filter(gift__donor=donor)
+            .select_related("gift")
+            .order_by("-number")[:200]
         ),
         "plans": list(
             MonthlyPlan.objects.filter(donor=donor).exclude(status="pending").select_related("fund")
@@ -212,7 +214,9 @@ def gift_page(*, params: Mapping[str, str], size: int = PAGE_SIZE) -> GiftPage:
     """One page of the gift list. Unknown sort keys are refused (ValidationError)."""
     sort = params.get("sort") or "-created"
     if sort not in SORTS:
-        raise ValidationError({"sort": [_("Sort by one of: %(keys)s.") % {"keys": ", ".join(SORTS)}]})
+        raise ValidationError(
+            {"sort": [_("Sort by one of: %(keys)s.") % {"keys": ", ".join(SORTS)}]}
+        )
     field, descending = SORTS[sort]
     rows, used = filtered_gifts(params)
     after = params.get("after", "")

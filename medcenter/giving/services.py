@@ -354,12 +354,16 @@ def apply_event(*, event: Event) -> str:
     if gift is None:
         return "unknown_gift"
     if event.kind == "paid":
-        return "paid" if mark_paid(
-            gift=gift,
-            at=at,
-            payment_ref=event.payment_ref,
-            subscription_ref=event.subscription_ref,
-        ) else "stale"
+        return (
+            "paid"
+            if mark_paid(
+                gift=gift,
+                at=at,
+                payment_ref=event.payment_ref,
+                subscription_ref=event.subscription_ref,
+            )
+            else "stale"
+        )
     if event.kind in ("failed", "expired"):
         status = GiftStatus.FAILED if event.kind == "failed" else GiftStatus.CANCELLED
         if _advance(gift, status):
@@ -386,7 +390,9 @@ def refund_gift(*, gift: Gift, amount_minor: int, reason: str, actor: Any) -> Gi
     with transaction.atomic():
         locked = Gift.objects.select_for_update().select_related("donor", "fund").get(pk=gift.pk)
         try:
-            gateway(locked.gateway).refund(gift=locked, amount_minor=amount_minor, idempotency_key=key)
+            gateway(locked.gateway).refund(
+                gift=locked, amount_minor=amount_minor, idempotency_key=key
+            )
         except GatewayError:
             raise ValidationError(_("The payment provider refused the refund.")) from None
         apply_refund(gift=locked, refunded_total=locked.refunded_minor + amount_minor)
@@ -409,10 +415,14 @@ def change_plan_amount(*, plan: MonthlyPlan, amount_minor: int) -> MonthlyPlan:
     fee = covered_fee(amount_minor) if plan.fee_minor else 0
     try:
         gateway(plan.gateway).change_plan(
-            plan=plan, amount_minor=amount_minor + fee, idempotency_key=_plan_key(plan, f"amount-{amount_minor}")
+            plan=plan,
+            amount_minor=amount_minor + fee,
+            idempotency_key=_plan_key(plan, f"amount-{amount_minor}"),
         )
     except GatewayError:
-        raise ValidationError(_("We could not change your gift just now. Please try again.")) from None
+        raise ValidationError(
+            _("We could not change your gift just now. Please try again.")
+        ) from None
     MonthlyPlan.objects.filter(pk=plan.pk).update(amount_minor=amount_minor, fee_minor=fee)
     plan.refresh_from_db()
     return plan
@@ -430,7 +440,9 @@ def pause_plan(*, plan: MonthlyPlan, until: date) -> MonthlyPlan:
             plan=plan, until=until, idempotency_key=_plan_key(plan, f"pause-{until}")
         )
     except GatewayError:
-        raise ValidationError(_("We could not change your gift just now. Please try again.")) from None
+        raise ValidationError(
+            _("We could not change your gift just now. Please try again.")
+        ) from None
     MonthlyPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.PAUSED, paused_until=until)
     plan.refresh_from_db()
     return plan
@@ -441,9 +453,13 @@ def resume_plan(*, plan: MonthlyPlan) -> MonthlyPlan:
     if plan.status != PlanStatus.PAUSED:
         return plan
     try:
-        gateway(plan.gateway).resume_plan(plan=plan, idempotency_key=_plan_key(plan, f"resume-{plan.paused_until}"))
+        gateway(plan.gateway).resume_plan(
+            plan=plan, idempotency_key=_plan_key(plan, f"resume-{plan.paused_until}")
+        )
     except GatewayError:
-        raise ValidationError(_("We could not change your gift just now. Please try again.")) from None
+        raise ValidationError(
+            _("We could not change your gift just now. Please try again.")
+        ) from None
     MonthlyPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.ACTIVE, paused_until=None)
     plan.refresh_from_db()
     return plan
@@ -456,8 +472,12 @@ def cancel_plan(*, plan: MonthlyPlan) -> MonthlyPlan:
     try:
         gateway(plan.gateway).cancel_plan(plan=plan, idempotency_key=_plan_key(plan, "cancel"))
     except GatewayError:
-        raise ValidationError(_("We could not change your gift just now. Please try again.")) from None
-    MonthlyPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.CANCELLED, cancelled_at=timezone.now())
+        raise ValidationError(
+            _("We could not change your gift just now. Please try again.")
+        ) from None
+    MonthlyPlan.objects.filter(pk=plan.pk).update(
+        status=PlanStatus.CANCELLED, cancelled_at=timezone.now()
+    )
     plan.refresh_from_db()
     return plan
 
@@ -521,7 +541,9 @@ def submit_caregiver_note(
     from medcenter.directory.models import Clinician
 
     check_hourly(
-        CaregiverNote.objects.filter(client_ip=client_ip) if client_ip else CaregiverNote.objects.none(),
+        CaregiverNote.objects.filter(client_ip=client_ip)
+        if client_ip
+        else CaregiverNote.objects.none(),
         at="created_at",
         limit=int(settings.GIVING_GIFTS_PER_HOUR),
         message=_("We have received many notes from this connection. Please try again later."),

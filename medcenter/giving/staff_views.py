@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ class _Echo:
 
 
 @staff_route("giving.export_gift")
-def export(request: AuthedRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> StreamingHttpResponse:
     """The filtered gift list as CSV, streamed; the export is audited."""
     try:
         rows, used = selectors.filtered_gifts(request.GET)
@@ -107,8 +108,21 @@ def export(request: AuthedRequest) -> HttpResponse:
             reason=",".join(f"{k}={v}" for k, v in sorted(used.items()))[:500],
         )
     writer = csv.writer(_Echo())
-    header = ["gift", "created", "status", "fund", "frequency", "amount", "fee", "refunded",
-              "currency", "donor", "email", "anonymous", "employer"]
+    header = [
+        "gift",
+        "created",
+        "status",
+        "fund",
+        "frequency",
+        "amount",
+        "fee",
+        "refunded",
+        "currency",
+        "donor",
+        "email",
+        "anonymous",
+        "employer",
+    ]
 
     def lines() -> Iterator[str]:
         yield writer.writerow(header)
@@ -116,9 +130,19 @@ def export(request: AuthedRequest) -> HttpResponse:
             yield writer.writerow(
                 safe_cell(v)
                 for v in (
-                    g.public_id, g.created_at.isoformat(), g.status, g.fund.slug, g.frequency,
-                    g.amount_minor, g.fee_minor, g.refunded_minor, g.currency, g.donor.name,
-                    g.donor.email, g.anonymous, g.employer,
+                    g.public_id,
+                    g.created_at.isoformat(),
+                    g.status,
+                    g.fund.slug,
+                    g.frequency,
+                    g.amount_minor,
+                    g.fee_minor,
+                    g.refunded_minor,
+                    g.currency,
+                    g.donor.name,
+                    g.donor.email,
+                    g.anonymous,
+                    g.employer,
                 )
             )
 
@@ -149,9 +173,9 @@ def notes(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("giving:staff_notes")
-    waiting = CaregiverNote.objects.filter(status=NoteStatus.SUBMITTED).select_related(
-        "clinician"
-    )[:100]
+    waiting = CaregiverNote.objects.filter(status=NoteStatus.SUBMITTED).select_related("clinician")[
+        :100
+    ]
     return render(request, "giving/staff/notes.html", {"notes": waiting})
 
 
@@ -169,7 +193,7 @@ def selectors_uuid(value: str) -> bool:
 def fundraising_list(request: AuthedRequest) -> HttpResponse:
     """Build a fundraising list from 164.514(f)(1) fields only; optionally queue an appeal."""
     form = FundraisingListForm(request.POST or None)
-    form.fields["campaign"].choices = [("", "—")] + [
+    cast(forms.ChoiceField, form.fields["campaign"]).choices = [("", "—")] + [
         (c.slug, c.title) for c in Campaign.objects.filter(is_published=True)
     ]
     prospects: list[fundraising.Prospect] = []
@@ -177,11 +201,16 @@ def fundraising_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         prospects = fundraising.build_list(
-            user=request.user, since=data["since"], until=data["until"], department=data["department"]
+            user=request.user,
+            since=data["since"],
+            until=data["until"],
+            department=data["department"],
         )
         campaign = Campaign.objects.filter(slug=data.get("campaign") or "").first()
         if campaign is not None and request.POST.get("send") == "1":
-            queued = fundraising.queue_appeal(user=request.user, prospects=prospects, campaign=campaign)
+            queued = fundraising.queue_appeal(
+                user=request.user, prospects=prospects, campaign=campaign
+            )
     return render(
         request,
         "giving/staff/fundraising.html",

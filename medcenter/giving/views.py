@@ -4,7 +4,7 @@ render. The back office is in staff_views.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -154,7 +154,9 @@ def sandbox_checkout(request: HttpRequest, ref: str) -> HttpResponse:
     form = CardForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        result = sandbox.SandboxGateway().pay(ref=session.ref, card_number=form.cleaned_data["number"])
+        result = sandbox.SandboxGateway().pay(
+            ref=session.ref, card_number=form.cleaned_data["number"]
+        )
         if result.ok:
             return redirect(result.redirect)
         error = sandbox.decline_message(result.error) if result.error != "expired" else ""
@@ -244,7 +246,9 @@ def donor_page(request: HttpRequest, token: str) -> HttpResponse:
 def donor_receipt(request: HttpRequest, token: str, number: int) -> HttpResponse:
     """One of the donor's receipts (valid or void) as a PDF."""
     donor = selectors.get_donor_by_token(token=token)
-    found = next((r for r in selectors.donor_history(donor)["receipts"] if r.number == number), None)
+    found = next(
+        (r for r in selectors.donor_history(donor)["receipts"] if r.number == number), None
+    )
     if found is None:
         raise Http404
     response = HttpResponse(receipts.receipt_pdf(found), content_type="application/pdf")
@@ -268,7 +272,11 @@ def _uuid(value: str) -> bool:
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """Stop (or resume) fundraising messages; the signed link is the credential."""
     public_id = tokens.read_opt_out_token(token)
-    patient = Patient.objects.filter(public_id=public_id).first() if public_id and _uuid(public_id) else None
+    patient = (
+        Patient.objects.filter(public_id=public_id).first()
+        if public_id and _uuid(public_id)
+        else None
+    )
     if patient is None:
         raise Http404
     done = ""
@@ -315,7 +323,7 @@ def caregiver_note(request: HttpRequest) -> HttpResponse:
         if answer is not None and answer.status == 429:
             return _throttled(request, answer.body.get("retry_after"))
         if answer is not None:
-            name = dict(form.fields["clinician"].choices).get(data["clinician"], "")
+            name = dict(cast(Any, form.fields["clinician"]).choices).get(data["clinician"], "")
             return render(request, "giving/note_sent.html", {"honoree": name})
     return render(
         request, "giving/caregiver_note.html", {"form": form}, status=400 if form.is_bound else 200

@@ -53,6 +53,12 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    # giving: funds, campaigns, sandbox sessions, gifts and receipts (giving/tests fuzz them)
+    "fund",
+    "campaign",
+    "ref",
+    "gift_id",
+    "number",
 }
 
 EDGES = [

@@ -112,9 +112,7 @@ class StripeGateway:
         return str(refund.id)
 
     def change_plan(self, *, plan: MonthlyPlan, amount_minor: int, idempotency_key: str) -> None:
-        subscription = self._call(
-            self.client.v1.subscriptions.retrieve, plan.subscription_ref
-        )
+        subscription = self._call(self.client.v1.subscriptions.retrieve, plan.subscription_ref)
         item = subscription["items"]["data"][0]
         self._call(
             self.client.v1.subscriptions.update,

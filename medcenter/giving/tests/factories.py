@@ -66,7 +66,9 @@ class PlanFactory(factory.django.DjangoModelFactory):
     gateway = "sandbox"
 
 
-def event(stripe_type: str, obj: dict, *, event_id: str = "evt_test_1", created: int | None = None) -> bytes:
+def event(
+    stripe_type: str, obj: dict, *, event_id: str = "evt_test_1", created: int | None = None
+) -> bytes:
     return json.dumps(
         {
             "id": event_id,
@@ -78,7 +80,9 @@ def event(stripe_type: str, obj: dict, *, event_id: str = "evt_test_1", created:
     ).encode()
 
 
-def paid_event(gift: Gift, *, event_id: str = "evt_paid_1", payment_ref: str = "pi_test_1") -> bytes:
+def paid_event(
+    gift: Gift, *, event_id: str = "evt_paid_1", payment_ref: str = "pi_test_1"
+) -> bytes:
     return event(
         "checkout.session.completed",
         {

@@ -20,7 +20,9 @@ BODY = {
 
 def post(client, body, key="key-1"):
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post("/api/v1/giving/gifts", data=body, content_type="application/json", **headers)
+    return client.post(
+        "/api/v1/giving/gifts", data=body, content_type="application/json", **headers
+    )
 
 
 @pytest.mark.django_db
@@ -60,7 +62,13 @@ def test_twenty_concurrent_submissions_with_one_key_make_one_gift():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "change",
-    [{"amount_minor": 1}, {"currency": "JPY"}, {"fund": "nope"}, {"amount_minor": "abc"}, {"status": "paid", "refunded_minor": 5}],
+    [
+        {"amount_minor": 1},
+        {"currency": "JPY"},
+        {"fund": "nope"},
+        {"amount_minor": "abc"},
+        {"status": "paid", "refunded_minor": 5},
+    ],
 )
 def test_bad_or_extra_input_is_a_problem_not_a_gift(change):
     FundFactory(slug="greatest-need")
@@ -81,7 +89,18 @@ def test_too_many_gifts_from_one_address_are_a_429_with_retry_after(settings):
     assert post(Client(), BODY, key="a").status_code == 201
     response = post(Client(), BODY, key="b")
     assert response.status_code == 429 and response["Retry-After"]
-    assert Client().post("/api/v1/giving/gifts", data=BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="c", HTTP_ACCEPT_LANGUAGE="es").status_code == 429
+    assert (
+        Client()
+        .post(
+            "/api/v1/giving/gifts",
+            data=BODY,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="c",
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+        .status_code
+        == 429
+    )
 
 
 def test_production_settings_refuse_the_sandbox(settings):

@@ -50,7 +50,10 @@ def test_the_list_reads_only_the_fields_hipaa_allows():
 
 
 def test_builds_an_audited_list_without_opted_out_patients(officer):
-    kept, left = PatientFactory(email="kept@example.test"), PatientFactory(email="left@example.test")
+    kept, left = (
+        PatientFactory(email="kept@example.test"),
+        PatientFactory(email="left@example.test"),
+    )
     seen(kept), seen(left)
     fundraising.set_opt_out(patient=left, opted_out=True, via="staff")
     today = timezone.localdate()
@@ -59,12 +62,21 @@ def test_builds_an_audited_list_without_opted_out_patients(officer):
 
     assert [p.patient_public_id for p in found] == [str(kept.public_id)]
     assert "Secret clinical reason" not in repr(found)
-    assert AuditEvent.objects.filter(action="fundraising.list_read", patient_public_id=str(kept.public_id)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="fundraising.list_read", patient_public_id=str(kept.public_id)
+        ).count()
+        == 1
+    )
 
 
 def test_only_a_giving_officer_builds_a_list():
     with pytest.raises(PermissionDenied):
-        fundraising.build_list(user=verified(StaffUserFactory(roles=["scheduler"])), since=timezone.localdate(), until=timezone.localdate())
+        fundraising.build_list(
+            user=verified(StaffUserFactory(roles=["scheduler"])),
+            since=timezone.localdate(),
+            until=timezone.localdate(),
+        )
 
 
 def test_a_patient_who_opts_out_after_queueing_gets_no_message(officer):
@@ -98,7 +110,9 @@ def test_a_sent_appeal_carries_the_one_click_unsubscribe_headers(officer):
     today = timezone.localdate()
     fundraising.queue_appeal(
         user=officer,
-        prospects=fundraising.build_list(user=officer, since=today - timedelta(days=30), until=today),
+        prospects=fundraising.build_list(
+            user=officer, since=today - timedelta(days=30), until=today
+        ),
         campaign=campaign,
     )
     outbox.deliver(Notification.objects.get(kind="giving.fundraising").pk)
@@ -117,7 +131,11 @@ def test_opting_out_is_reversible_and_recorded():
     assert not fundraising.may_contact(str(patient.public_id))
     client.post(f"/en/give/opt-out/{token}/", {"undo": "1"})
     assert fundraising.may_contact(str(patient.public_id))
-    actions = list(AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(patient_public_id=str(patient.public_id)).values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["fundraising.opted_out", "fundraising.opted_in"]
 
 

@@ -13,7 +13,6 @@ from medcenter.giving.models import (
     MonthlyPlan,
     PlanStatus,
     Receipt,
-    SandboxSession,
     Tribute,
 )
 from medcenter.giving.tests.factories import CampaignFactory, FundFactory
@@ -88,13 +87,22 @@ def test_a_monthly_gift_in_memory_goes_through_the_sandbox_to_a_receipt(
 
     page = client.get(checkout)
     assert "4242 4242 4242 4242" in page.content.decode()
-    declined = client.post(checkout, {"cardholder": "Ana", "number": "4000000000000002", "expiry": "12/34", "cvc": "123"})
+    declined = client.post(
+        checkout,
+        {"cardholder": "Ana", "number": "4000000000000002", "expiry": "12/34", "cvc": "123"},
+    )
     assert declined.status_code == 400
-    assert "Tu tarjeta fue rechazada" in declined.content.decode() or "declined" in declined.content.decode()
+    assert (
+        "Tu tarjeta fue rechazada" in declined.content.decode()
+        or "declined" in declined.content.decode()
+    )
     assert 'value="Ana"' in declined.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        paid = client.post(checkout, {"cardholder": "Ana", "number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"})
+        paid = client.post(
+            checkout,
+            {"cardholder": "Ana", "number": "4242 4242 4242 4242", "expiry": "12/34", "cvc": "123"},
+        )
     assert paid.status_code == 302
     thanks = client.get(paid["Location"].removeprefix("http://127.0.0.1:8000"))
     assert thanks.status_code == 200
@@ -136,7 +144,10 @@ def test_too_many_gifts_from_one_address_get_a_429_in_spanish(fund, settings):
     response = client.post("/es/give/", form_data(fund, idempotency_key="k3"))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert "Inténtelo más tarde" in response.content.decode() or "try again later" in response.content.decode()
+    assert (
+        "Inténtelo más tarde" in response.content.decode()
+        or "try again later" in response.content.decode()
+    )
     assert Gift.objects.count() == 2
 
 
@@ -152,7 +163,13 @@ def test_fund_and_campaign_pages_are_cached_and_show_progress_net_of_refunds(fun
 
     campaign = CampaignFactory(fund=fund, goal_minor=100_000)
     GiftFactory(fund=fund, campaign=campaign, amount_minor=30_000, status="paid")
-    GiftFactory(fund=fund, campaign=campaign, amount_minor=20_000, status="partially_refunded", refunded_minor=5_000)
+    GiftFactory(
+        fund=fund,
+        campaign=campaign,
+        amount_minor=20_000,
+        status="partially_refunded",
+        refunded_minor=5_000,
+    )
     GiftFactory(fund=fund, campaign=campaign, amount_minor=50_000, status="pending")
 
     page = Client().get(f"/en/give/campaigns/{campaign.slug}/")
@@ -166,5 +183,10 @@ def test_fund_and_campaign_pages_are_cached_and_show_progress_net_of_refunds(fun
 @pytest.mark.parametrize("token", ["x", "a" * 500, "e30.bad"])
 def test_forged_links_are_not_found(token):
     client = Client()
-    for url in (f"/es/give/thanks/{token}/", f"/es/give/donor/{token}/", f"/es/give/opt-out/{token}/", f"/es/give/checkout/{token}/"):
+    for url in (
+        f"/es/give/thanks/{token}/",
+        f"/es/give/donor/{token}/",
+        f"/es/give/opt-out/{token}/",
+        f"/es/give/checkout/{token}/",
+    ):
         assert client.get(url).status_code == 404

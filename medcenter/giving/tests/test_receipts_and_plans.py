@@ -53,11 +53,15 @@ def pay(gift, capture):
 
 
 def test_receipt_numbers_are_sequential_and_never_shared(django_capture_on_commit_callbacks):
-    numbers = [pay(start()[0], django_capture_on_commit_callbacks).receipts.get().number for _ in range(3)]
+    numbers = [
+        pay(start()[0], django_capture_on_commit_callbacks).receipts.get().number for _ in range(3)
+    ]
     assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
 
 
-def test_a_partial_refund_voids_the_receipt_and_reissues_it_audited(django_capture_on_commit_callbacks):
+def test_a_partial_refund_voids_the_receipt_and_reissues_it_audited(
+    django_capture_on_commit_callbacks,
+):
     from medcenter.accounts.tests.factories import StaffUserFactory
     from medcenter.core.models import AuditEvent
 
@@ -84,7 +88,9 @@ def test_a_partial_refund_voids_the_receipt_and_reissues_it_audited(django_captu
     assert not Receipt.objects.filter(status="valid").exists()
 
 
-def test_the_receipt_pdf_meets_publication_1771_in_the_donors_language(django_capture_on_commit_callbacks):
+def test_the_receipt_pdf_meets_publication_1771_in_the_donors_language(
+    django_capture_on_commit_callbacks,
+):
     gift = pay(start(language="es")[0], django_capture_on_commit_callbacks)
     text = pdf_text(receipts.receipt_pdf(gift.receipts.get()))
     assert "Aster Valley Comprehensive Cancer Center Foundation" in text
@@ -92,9 +98,13 @@ def test_the_receipt_pdf_meets_publication_1771_in_the_donors_language(django_ca
     assert "2026" in text or str(timezone.localdate().year) in text
 
 
-def test_a_benefit_above_75_dollars_gets_the_quid_pro_quo_disclosure(django_capture_on_commit_callbacks):
+def test_a_benefit_above_75_dollars_gets_the_quid_pro_quo_disclosure(
+    django_capture_on_commit_callbacks,
+):
     gift = pay(start(amount=20000, language="en")[0], django_capture_on_commit_callbacks)
-    Gift.objects.filter(pk=gift.pk).update(benefit_description="a gala dinner", benefit_value_minor=8000)
+    Gift.objects.filter(pk=gift.pk).update(
+        benefit_description="a gala dinner", benefit_value_minor=8000
+    )
     gift.refresh_from_db()
     receipt = receipts.reissue_after_refund(gift=gift)
     text = " ".join(pdf_text(receipts.receipt_pdf(receipt)).split())
@@ -102,10 +112,14 @@ def test_a_benefit_above_75_dollars_gets_the_quid_pro_quo_disclosure(django_capt
     assert "$80.00" in text and "$120.00" in text
     assert "Disclosure" in text
     plain = pay(start(amount=20000, language="en")[0], django_capture_on_commit_callbacks)
-    assert "No goods or services were provided" in " ".join(pdf_text(receipts.receipt_pdf(plain.receipts.get())).split())
+    assert "No goods or services were provided" in " ".join(
+        pdf_text(receipts.receipt_pdf(plain.receipts.get())).split()
+    )
 
 
-def test_each_monthly_installment_is_a_receipted_gift_and_a_pause_skips_months(django_capture_on_commit_callbacks):
+def test_each_monthly_installment_is_a_receipted_gift_and_a_pause_skips_months(
+    django_capture_on_commit_callbacks,
+):
     gift = pay(start(frequency="monthly", amount=2500)[0], django_capture_on_commit_callbacks)
     plan = MonthlyPlan.objects.get()
     assert plan.status == PlanStatus.ACTIVE and plan.subscription_ref
@@ -142,7 +156,9 @@ def test_pausing_refuses_a_date_in_the_past_or_beyond_a_year():
             services.pause_plan(plan=plan, until=until)
 
 
-def test_asking_for_a_donor_link_never_says_whether_an_address_gave(django_capture_on_commit_callbacks):
+def test_asking_for_a_donor_link_never_says_whether_an_address_gave(
+    django_capture_on_commit_callbacks,
+):
     pay(start()[0], django_capture_on_commit_callbacks)
     mail.outbox.clear()
     client = Client()
@@ -164,15 +180,24 @@ def test_the_donor_page_shows_history_and_pauses_the_plan(django_capture_on_comm
     page = client.get(f"/es/give/donor/{token}/")
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     until = (timezone.localdate() + timedelta(days=60)).isoformat()
-    bad = client.post(f"/es/give/donor/{token}/", {"plan": str(plan.public_id), "action": "pause", "until": "abc"})
+    bad = client.post(
+        f"/es/give/donor/{token}/", {"plan": str(plan.public_id), "action": "pause", "until": "abc"}
+    )
     assert bad.status_code == 400
-    done = client.post(f"/es/give/donor/{token}/", {"plan": str(plan.public_id), "action": "pause", "until": until})
+    done = client.post(
+        f"/es/give/donor/{token}/", {"plan": str(plan.public_id), "action": "pause", "until": until}
+    )
     assert done.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PAUSED and plan.paused_until.isoformat() == until
     receipt = Receipt.objects.get()
     assert client.get(f"/es/give/donor/{token}/receipts/{receipt.number}.pdf").status_code == 200
-    assert client.post(f"/es/give/donor/{token}/", {"plan": "not-a-uuid", "action": "cancel"}).status_code == 404
+    assert (
+        client.post(
+            f"/es/give/donor/{token}/", {"plan": "not-a-uuid", "action": "cancel"}
+        ).status_code
+        == 404
+    )
 
 
 def test_an_expired_donor_link_is_refused(settings, django_capture_on_commit_callbacks):

@@ -62,14 +62,21 @@ def test_the_list_pages_by_keyset_and_filters_by_allow_list():
 
 @pytest.mark.parametrize(
     "query",
-    ["sort=donor__email", "sort=;drop table", "status=robbed", "after=@@@", "since=2024-02-30", "after=WzEsIDJd"],
+    [
+        "sort=donor__email",
+        "sort=;drop table",
+        "status=robbed",
+        "after=@@@",
+        "since=2024-02-30",
+        "after=WzEsIDJd",
+    ],
 )
 def test_unknown_sorts_filters_and_cursors_are_a_400(query):
     assert client_for(["giving_officer"]).get(f"/en/staff/giving/?{query}").status_code == 400
 
 
 def test_the_export_is_streamed_safe_from_formulas_and_audited():
-    donor = DonorFactory(name="=HYPERLINK(\"http://evil\")")
+    donor = DonorFactory(name='=HYPERLINK("http://evil")')
     GiftFactory(donor=donor, employer="+SUM(A1)", status="paid")
     response = client_for(["giving_officer"]).get("/en/staff/giving/export.csv?status=paid")
 
@@ -79,7 +86,9 @@ def test_the_export_is_streamed_safe_from_formulas_and_audited():
     assert AuditEvent.objects.filter(action="gifts.exported", reason="status=paid").count() == 1
 
 
-def test_a_refund_from_the_gift_page_needs_the_refund_permission(django_capture_on_commit_callbacks):
+def test_a_refund_from_the_gift_page_needs_the_refund_permission(
+    django_capture_on_commit_callbacks,
+):
     from medcenter.giving.tests.test_receipts_and_plans import pay, start
 
     gift = pay(start()[0], django_capture_on_commit_callbacks)
@@ -90,7 +99,9 @@ def test_a_refund_from_the_gift_page_needs_the_refund_permission(django_capture_
     assert officer.post(url, {"amount": "10", "reason": "Donor asked"}).status_code == 302
     gift.refresh_from_db()
     assert gift.refunded_minor == 1000
-    assert client_for(["giving_officer"]).get("/en/staff/giving/gifts/not-a-uuid/").status_code == 404
+    assert (
+        client_for(["giving_officer"]).get("/en/staff/giving/gifts/not-a-uuid/").status_code == 404
+    )
 
 
 def test_caregiver_notes_are_screened_before_they_are_passed_on():
@@ -117,7 +128,12 @@ def test_caregiver_notes_are_screened_before_they_are_passed_on():
     officer = client_for(["giving_officer"])
     page = officer.get("/en/staff/giving/notes/").content.decode()
     assert "&lt;script&gt;" in page and "<script>x" not in page
-    assert officer.post("/en/staff/giving/notes/", {"note": str(note.public_id), "decision": "approve"}).status_code == 302
+    assert (
+        officer.post(
+            "/en/staff/giving/notes/", {"note": str(note.public_id), "decision": "approve"}
+        ).status_code
+        == 302
+    )
     note.refresh_from_db()
     assert note.status == "approved"
     assert AuditEvent.objects.filter(action="caregiver_note.approved").count() == 1

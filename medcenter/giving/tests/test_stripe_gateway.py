@@ -27,11 +27,17 @@ class Transport(stripe.HTTPClient):
 
     def request(self, method, url, headers, post_data=None, *, _usage=None):
         form = parse_qs(post_data.decode() if isinstance(post_data, bytes) else post_data or "")
-        self.calls.append({"method": method, "url": url, "headers": dict(headers or {}), "form": form})
+        self.calls.append(
+            {"method": method, "url": url, "headers": dict(headers or {}), "form": form}
+        )
         for fragment, body in self.answers:
             if fragment in url:
                 return json.dumps(body), 200, {}
-        return json.dumps({"error": {"message": "no stub", "type": "invalid_request_error"}}), 400, {}
+        return (
+            json.dumps({"error": {"message": "no stub", "type": "invalid_request_error"}}),
+            400,
+            {},
+        )
 
     def close(self):
         pass
@@ -45,7 +51,11 @@ def stripe_settings(settings):
     return settings
 
 
-SESSION = {"id": "cs_test_abc", "object": "checkout.session", "url": "https://checkout.stripe.com/c/pay/cs_test_abc"}
+SESSION = {
+    "id": "cs_test_abc",
+    "object": "checkout.session",
+    "url": "https://checkout.stripe.com/c/pay/cs_test_abc",
+}
 
 
 def test_one_time_checkout_is_a_payment_session_with_our_gift_id_and_a_key(stripe_settings):
@@ -71,7 +81,14 @@ def test_one_time_checkout_is_a_payment_session_with_our_gift_id_and_a_key(strip
 
 def test_monthly_checkout_is_a_subscription_with_monthly_price_data(stripe_settings):
     plan = PlanFactory(gateway="stripe")
-    gift = GiftFactory(gateway="stripe", plan=plan, fund=plan.fund, donor=plan.donor, amount_minor=2500, frequency="monthly")
+    gift = GiftFactory(
+        gateway="stripe",
+        plan=plan,
+        fund=plan.fund,
+        donor=plan.donor,
+        amount_minor=2500,
+        frequency="monthly",
+    )
     transport = Transport([("/v1/checkout/sessions", SESSION)])
 
     StripeGateway(http_client=transport).checkout(
@@ -90,9 +107,23 @@ def test_pause_change_cancel_and_refund_each_carry_an_idempotency_key(stripe_set
     subscription = {
         "id": "sub_123",
         "object": "subscription",
-        "items": {"object": "list", "data": [{"id": "si_1", "object": "subscription_item", "price": {"id": "price_1", "object": "price", "product": "prod_1"}}]},
+        "items": {
+            "object": "list",
+            "data": [
+                {
+                    "id": "si_1",
+                    "object": "subscription_item",
+                    "price": {"id": "price_1", "object": "price", "product": "prod_1"},
+                }
+            ],
+        },
     }
-    transport = Transport([("/v1/subscriptions/sub_123", subscription), ("/v1/refunds", {"id": "re_1", "object": "refund"})])
+    transport = Transport(
+        [
+            ("/v1/subscriptions/sub_123", subscription),
+            ("/v1/refunds", {"id": "re_1", "object": "refund"}),
+        ]
+    )
     gateway = StripeGateway(http_client=transport)
 
     gateway.pause_plan(plan=plan, until=date(2030, 1, 1), idempotency_key="k-pause")
@@ -102,7 +133,12 @@ def test_pause_change_cancel_and_refund_each_carry_an_idempotency_key(stripe_set
     assert gateway.refund(gift=gift, amount_minor=1000, idempotency_key="k-refund") == "re_1"
 
     writes = [c for c in transport.calls if c["method"] in ("post", "delete")]
-    assert [c["headers"].get("Idempotency-Key") for c in writes] == ["k-pause", "k-amount", "k-cancel", "k-refund"]
+    assert [c["headers"].get("Idempotency-Key") for c in writes] == [
+        "k-pause",
+        "k-amount",
+        "k-cancel",
+        "k-refund",
+    ]
     assert "pause_collection[behavior]" in writes[0]["form"]
     assert writes[0]["form"]["pause_collection[behavior]"] == ["void"]
     assert writes[1]["form"]["items[0][price_data][unit_amount]"] == ["4000"]
@@ -118,7 +154,11 @@ def test_verifies_stripes_signature_with_the_package(stripe_settings):
     found = gateway.verify_webhook(payload=body, signature=sign(body, secret="whsec_local"))
 
     assert found.kind == "paid" and found.gift == str(gift.public_id)
-    for header in ("", sign(body, secret="whsec_other"), sign(body, secret="whsec_local", timestamp=int(time.time()) - 400)):
+    for header in (
+        "",
+        sign(body, secret="whsec_other"),
+        sign(body, secret="whsec_local", timestamp=int(time.time()) - 400),
+    ):
         with pytest.raises(SignatureError):
             gateway.verify_webhook(payload=body, signature=header)
 

@@ -24,7 +24,11 @@ def post(client, body, signature):
 def expired_event(gift, event_id="evt_expired_1"):
     return event(
         "checkout.session.expired",
-        {"id": "cs_test_1", "object": "checkout.session", "metadata": {"gift": str(gift.public_id)}},
+        {
+            "id": "cs_test_1",
+            "object": "checkout.session",
+            "metadata": {"gift": str(gift.public_id)},
+        },
         event_id=event_id,
     )
 
@@ -38,7 +42,7 @@ def test_one_signed_event_replayed_fifty_times_out_of_order_counts_once(
     expired = expired_event(gift)
     # The paid event 50 times, an older "expired" report shuffled in among them.
     deliveries = [paid] * 50 + [expired] * 5
-    random.Random(7).shuffle(deliveries)
+    random.Random(7).shuffle(deliveries)  # noqa: S311 - a repeatable order, not a secret
     client = Client()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +112,12 @@ def test_refuses_an_event_that_is_not_the_gateways(spoil):
 def test_refuses_an_oversized_body_and_an_unknown_gateway():
     big = b"{" + b" " * 70_000 + b"}"
     assert post(Client(), big, signed(big)).status_code == 413
-    assert Client().post("/api/v1/giving/webhooks/paypal", data=b"{}", content_type="application/json").status_code == 404
+    assert (
+        Client()
+        .post("/api/v1/giving/webhooks/paypal", data=b"{}", content_type="application/json")
+        .status_code
+        == 404
+    )
     assert GatewayEvent.objects.count() == 0
 
 

@@ -15,4 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = options["year"] or timezone.localdate().year - 1
-        self.stdout.write(f"queued {services.send_annual_summaries(year=year)} summaries for {year}")
+        self.stdout.write(
+            f"queued {services.send_annual_summaries(year=year)} summaries for {year}"
+        )
