@@ -145,7 +145,7 @@ def start_gift(request: HttpRequest, body: GiftIn) -> Any:
 
     def action() -> idempotency.Answer:
         try:
-            gift, url = services.start_gift(request=gift_request, client_ip=address)
+            gift, url = services.start_gift(wanted=gift_request, client_ip=address)
         except problems.HANDLED as refusal:
             found = problems.answer_for(refusal)
             if found is None:  # pragma: no cover

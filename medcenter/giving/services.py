@@ -88,7 +88,7 @@ def _absolute(path: str) -> str:
 
 
 @transaction.atomic
-def _create_gift(*, request: GiftRequest, client_ip: str | None) -> Gift:
+def _create_gift(*, wanted: GiftRequest, client_ip: str | None) -> Gift:
     check_hourly(
         Gift.objects.filter(client_ip=client_ip) if client_ip else Gift.objects.none(),
         at="created_at",
@@ -99,23 +99,23 @@ def _create_gift(*, request: GiftRequest, client_ip: str | None) -> Gift:
         ),
     )
     errors: dict[str, list[str]] = {}
-    fund = Fund.objects.filter(slug=request.fund, is_active=True).first()
+    fund = Fund.objects.filter(slug=wanted.fund, is_active=True).first()
     if fund is None:
         errors["fund"] = [_("Choose where your gift goes.")]
     campaign = None
-    if request.campaign:
-        campaign = Campaign.objects.filter(slug=request.campaign, is_published=True).first()
+    if wanted.campaign:
+        campaign = Campaign.objects.filter(slug=wanted.campaign, is_published=True).first()
         if campaign is None or campaign.ends_on < timezone.localdate():
             errors["campaign"] = [_("This campaign has ended. Your gift can still help.")]
         elif fund is not None and campaign.fund_id != fund.pk:
             fund = campaign.fund
     try:
-        check_limits(request.amount_minor, request.currency)
+        check_limits(wanted.amount_minor, wanted.currency)
     except ValidationError as error:
         errors["amount"] = error.messages
-    if request.frequency not in Frequency.values:
+    if wanted.frequency not in Frequency.values:
         errors["frequency"] = [_("Choose one time or monthly.")]
-    tribute = request.tribute
+    tribute = wanted.tribute
     if tribute is not None:
         if not tribute.honoree_name.strip():
             errors["honoree_name"] = [_("Tell us whom this gift honors.")]
@@ -126,40 +126,40 @@ def _create_gift(*, request: GiftRequest, client_ip: str | None) -> Gift:
     if errors:
         raise ValidationError(errors)
     assert fund is not None  # noqa: S101 - errors above otherwise
-    email = request.email.strip().lower()
+    email = wanted.email.strip().lower()
     donor, _created = Donor.objects.get_or_create(
-        email=email, defaults={"name": request.name, "language": request.language}
+        email=email, defaults={"name": wanted.name, "language": wanted.language}
     )
     Donor.objects.filter(pk=donor.pk).update(
-        name=request.name, language=request.language, address=request.address or donor.address
+        name=wanted.name, language=wanted.language, address=wanted.address or donor.address
     )
     donor.refresh_from_db()
-    fee = covered_fee(request.amount_minor) if request.cover_fee else 0
+    fee = covered_fee(wanted.amount_minor) if wanted.cover_fee else 0
     name = gateway().name
     plan = None
-    if request.frequency == Frequency.MONTHLY:
+    if wanted.frequency == Frequency.MONTHLY:
         plan = MonthlyPlan.objects.create(
             donor=donor,
             fund=fund,
-            amount_minor=request.amount_minor,
+            amount_minor=wanted.amount_minor,
             fee_minor=fee,
-            currency=request.currency,
+            currency=wanted.currency,
             gateway=name,
-            anonymous=request.anonymous,
+            anonymous=wanted.anonymous,
         )
     gift = Gift.objects.create(
         donor=donor,
         fund=fund,
         campaign=campaign,
         plan=plan,
-        frequency=request.frequency,
-        amount_minor=request.amount_minor,
+        frequency=wanted.frequency,
+        amount_minor=wanted.amount_minor,
         fee_minor=fee,
-        currency=request.currency,
+        currency=wanted.currency,
         gateway=name,
-        anonymous=request.anonymous,
-        employer=request.employer,
-        language=request.language,
+        anonymous=wanted.anonymous,
+        employer=wanted.employer,
+        language=wanted.language,
         client_ip=client_ip,
     )
     if tribute is not None:
@@ -178,12 +178,12 @@ def _create_gift(*, request: GiftRequest, client_ip: str | None) -> Gift:
     return gift
 
 
-def start_gift(*, request: GiftRequest, client_ip: str | None = None) -> tuple[Gift, str]:
+def start_gift(*, wanted: GiftRequest, client_ip: str | None = None) -> tuple[Gift, str]:
     """Record a pending gift and open the gateway's checkout; returns the gift and its URL.
 
     Raises ValidationError (per field), Throttled, or ValidationError when the gateway is down.
     """
-    gift = _create_gift(request=request, client_ip=client_ip)
+    gift = _create_gift(wanted=wanted, client_ip=client_ip)
     token = tokens.gift_token(gift.public_id)
     success = _absolute(reverse("giving:thanks", kwargs={"token": token}))
     cancel = _absolute(reverse("giving:give") + f"?cancelled={token}")

@@ -63,7 +63,7 @@ def give(request: HttpRequest) -> HttpResponse:
 
         def create() -> dict[str, Any]:
             gift, url = services.start_gift(
-                request=form.gift_request(), client_ip=client_ip(request)
+                wanted=form.gift_request(), client_ip=client_ip(request)
             )
             return {"url": url, "gift": str(gift.public_id)}
 

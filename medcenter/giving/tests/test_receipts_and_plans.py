@@ -41,7 +41,7 @@ def start(frequency="one_time", amount=5000, language="es", **extra):
         language=language,
         **extra,
     )
-    gift, url = services.start_gift(request=request)
+    gift, url = services.start_gift(wanted=request)
     return gift, url
 
 
