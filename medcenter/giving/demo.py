@@ -188,7 +188,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
     created = Gift.objects.bulk_create(gifts)
     # Created in bulk, so their time is set after (the list sorts by it).
     for gift, source in zip(created, gifts, strict=True):
-        gift.created_at = source.paid_at
+        gift.created_at = source.paid_at or now
     Gift.objects.bulk_update(created, ["created_at"], batch_size=500)
     counter, _new = ReceiptCounter.objects.get_or_create(name=COUNTER)
     first = counter.value + 1

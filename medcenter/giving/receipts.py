@@ -19,6 +19,7 @@ from medcenter.giving.models import (
     Receipt,
     ReceiptCounter,
     ReceiptStatus,
+    Tribute,
 )
 from medcenter.giving.money import format_money
 
@@ -138,4 +139,39 @@ def receipt_pdf(receipt: Receipt) -> bytes:
             size=9,
         )
         doc.paragraph(_("Please keep this receipt for your tax records. Thank you."), size=9)
+        return doc.output()
+
+
+def tribute_letter_pdf(tribute: Tribute) -> bytes:
+    """The printable tribute letter, in the family's language; the amount only if asked."""
+    gift = tribute.gift
+    language = site_language(tribute.recipient_language)
+    with translation.override(language):
+        doc = Document(title=_("A gift in your honor"))
+        doc.heading(str(settings.CENTER["name"]), size=16)
+        doc.space(6)
+        if tribute.recipient_name:
+            doc.paragraph(_("Dear %(recipient)s,") % {"recipient": tribute.recipient_name})
+        donor = _("A friend") if gift.anonymous else gift.donor.name
+        values = {
+            "donor": donor,
+            "center": settings.CENTER["name"],
+            "honoree": tribute.honoree_name,
+            "fund": gift.fund.text("name", language),
+        }
+        if tribute.kind == "memory":
+            text = _("%(donor)s made a gift to %(center)s in memory of %(honoree)s, for %(fund)s.")
+        else:
+            text = _("%(donor)s made a gift to %(center)s in honor of %(honoree)s, for %(fund)s.")
+        doc.paragraph(text % values)
+        if tribute.show_amount:
+            doc.paragraph(
+                _("The gift was %(amount)s.")
+                % {"amount": format_money(gift.amount_minor, gift.currency, language)}
+            )
+        if tribute.message:
+            doc.space(4)
+            doc.paragraph(tribute.message, style="I")
+        doc.space(8)
+        doc.paragraph(str(settings.CENTER["name"]))
         return doc.output()

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from medcenter.core import audit
 from medcenter.core.http import AuthedRequest, apply_errors
 from medcenter.core.routes import staff_route
-from medcenter.giving import fundraising, selectors, services
+from medcenter.giving import fundraising, receipts, selectors, services
 from medcenter.giving.forms import FundraisingListForm, RefundForm
-from medcenter.giving.models import Campaign, CaregiverNote, GiftStatus, NoteStatus
+from medcenter.giving.models import Campaign, CaregiverNote, GiftStatus, NoteStatus, Tribute
 from medcenter.giving.money import format_money, parse_amount
 
 VIEW = "giving.view_gift"
@@ -75,9 +75,26 @@ def gift(request: AuthedRequest, gift_id: str) -> HttpResponse:
     return render(
         request,
         "giving/staff/gift.html",
-        {"gift": found, "form": form, "receipts": found.receipts.order_by("number")},
+        {
+            "gift": found,
+            "form": form,
+            "receipts": found.receipts.order_by("number"),
+            "tribute": Tribute.objects.filter(gift=found).first(),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@staff_route(VIEW)
+def tribute_letter(request: AuthedRequest, gift_id: str) -> HttpResponse:
+    """The printable tribute letter of a gift (a letter the center mails to the family)."""
+    found = selectors.get_gift(public_id=gift_id)
+    tribute = Tribute.objects.filter(gift=found).first()
+    if tribute is None:
+        raise Http404
+    response = HttpResponse(receipts.tribute_letter_pdf(tribute), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="tribute-letter.pdf"'
+    return response
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

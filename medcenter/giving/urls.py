@@ -22,6 +22,11 @@ urlpatterns = [
     path("give/thank-a-caregiver/", views.caregiver_note, name="caregiver_note"),
     path("staff/giving/", staff_views.gifts, name="staff_gifts"),
     path("staff/giving/gifts/<str:gift_id>/", staff_views.gift, name="staff_gift"),
+    path(
+        "staff/giving/gifts/<str:gift_id>/letter.pdf",
+        staff_views.tribute_letter,
+        name="staff_tribute_letter",
+    ),
     path("staff/giving/export.csv", staff_views.export, name="staff_export"),
     path("staff/giving/reconciliation/", staff_views.reconciliation, name="staff_reconciliation"),
     path("staff/giving/notes/", staff_views.notes, name="staff_notes"),

@@ -137,3 +137,30 @@ def test_caregiver_notes_are_screened_before_they_are_passed_on():
     note.refresh_from_db()
     assert note.status == "approved"
     assert AuditEvent.objects.filter(action="caregiver_note.approved").count() == 1
+
+
+def test_a_tribute_letter_prints_in_the_familys_language_without_the_amount():
+    from medcenter.core.tests.pdftext import read_lines
+    from medcenter.giving.models import Tribute
+
+    gift = GiftFactory(status="paid", amount_minor=12345)
+    Tribute.objects.create(
+        gift=gift,
+        kind="memory",
+        honoree_name="Luis Ejemplo",
+        delivery="letter",
+        recipient_address="Calle 1",
+        recipient_language="es",
+    )
+    response = client_for(["giving_officer"]).get(
+        f"/en/staff/giving/gifts/{gift.public_id}/letter.pdf"
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(line.visual for page in read_lines(response.content) for line in page)
+    assert "Luis Ejemplo" in text and "123" not in text
+    assert (
+        client_for(["scheduler"])
+        .get(f"/en/staff/giving/gifts/{gift.public_id}/letter.pdf")
+        .status_code
+        == 403
+    )
