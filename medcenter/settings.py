@@ -346,8 +346,13 @@ TRIAL_REQUESTS_PER_HOUR = env.int("TRIAL_REQUESTS_PER_HOUR", default=5)
 # --- Give Now (docs/domains/giving.md, ADR 0011) ----------------------------------------------
 # stripe (real money, hosted checkout) or sandbox (offline demo and tests; refused in production).
 GIVING_GATEWAY = env.str("GIVING_GATEWAY", default="stripe" if PRODUCTION else "sandbox")
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Production takes real gifts through Stripe: its keys have no default there.
+STRIPE_SECRET_KEY = (
+    env.str("STRIPE_SECRET_KEY") if PRODUCTION else env.str("STRIPE_SECRET_KEY", default="")
+)
+STRIPE_WEBHOOK_SECRET = (
+    env.str("STRIPE_WEBHOOK_SECRET") if PRODUCTION else env.str("STRIPE_WEBHOOK_SECRET", default="")
+)
 GIVING_SANDBOX_WEBHOOK_SECRET = env.str(
     "GIVING_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_demo_only"
 )

@@ -174,11 +174,11 @@ def start_gift(request: HttpRequest, body: GiftIn) -> Any:
 
 
 @router.post(
-    "/webhooks/{gateway}",
+    "/webhooks/{provider}",
     response={200: WebhookOut, **errors(400, 404, 413)},
     auth=None,
 )
-def webhook(request: HttpRequest, gateway: str) -> Any:
+def webhook(request: HttpRequest, provider: str) -> Any:
     """A gateway's event, signed (`Stripe-Signature`); verified on the raw body, applied once."""
     if len(request.body) > webhooks.MAX_BYTES:
         return problems.response(
@@ -188,7 +188,7 @@ def webhook(request: HttpRequest, gateway: str) -> Any:
         )
     try:
         outcome = webhooks.receive(
-            gateway=gateway[:20],
+            provider=provider[:20],
             payload=request.body,
             signature=request.headers.get("Stripe-Signature", ""),
         )

@@ -178,7 +178,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
                 refunded_minor=amount // 2 if status == GiftStatus.PARTIALLY_REFUNDED else 0,
                 currency="USD",
                 status=status,
-                gateway="sandbox",
+                provider="sandbox",
                 payment_ref=f"pi_demo_{n:05d}",
                 paid_at=paid_at,
                 anonymous=n % 11 == 0,

@@ -110,7 +110,7 @@ class MonthlyPlan(PublicModel):
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default="pending")
     paused_until = models.DateField(null=True, blank=True)
-    gateway = models.CharField(max_length=20)
+    provider = models.CharField(max_length=20)
     subscription_ref = models.CharField(max_length=100, blank=True, db_index=True)
     anonymous = models.BooleanField(default=False)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -173,7 +173,7 @@ class Gift(PublicModel):
     refunded_minor = models.BigIntegerField(default=0)
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20, choices=GiftStatus.choices, default="pending")
-    gateway = models.CharField(max_length=20)
+    provider = models.CharField(max_length=20)
     checkout_ref = models.CharField(max_length=100, blank=True, db_index=True)
     payment_ref = models.CharField(max_length=100, blank=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -201,7 +201,7 @@ class Gift(PublicModel):
             ),
             # One installment per invoice, whatever the number of events that report it.
             models.UniqueConstraint(
-                fields=["gateway", "payment_ref"],
+                fields=["provider", "payment_ref"],
                 condition=~Q(payment_ref=""),
                 name="giving_gift_payment_once",
             ),
@@ -314,7 +314,7 @@ class Receipt(PublicModel):
 class GatewayEvent(models.Model):
     """A webhook event we applied: its id is unique, so it is applied once."""
 
-    gateway = models.CharField(max_length=20)
+    provider = models.CharField(max_length=20)
     event_id = models.CharField(max_length=100)
     type = models.CharField(max_length=80)
     gift_public_id = models.CharField(max_length=36, blank=True, db_index=True)
@@ -327,11 +327,11 @@ class GatewayEvent(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            models.UniqueConstraint(fields=["gateway", "event_id"], name="giving_event_once")
+            models.UniqueConstraint(fields=["provider", "event_id"], name="giving_event_once")
         ]
 
     def __str__(self) -> str:
-        return f"{self.gateway}:{self.event_id}"
+        return f"{self.provider}:{self.event_id}"
 
 
 class SandboxStatus(models.TextChoices):

@@ -196,7 +196,7 @@ def filtered_gifts(params: Mapping[str, str]) -> tuple[QuerySet[Gift], dict[str,
         rows = rows.filter(frequency=frequency)
     name = params.get("gateway", "")
     if name:
-        rows = rows.filter(gateway=name[:20])
+        rows = rows.filter(provider=name[:20])
     email = params.get("email", "")
     if email:
         rows = rows.filter(donor__email=email.strip().lower()[:254])
@@ -262,14 +262,20 @@ def reconciliation(*, limit: int = 200) -> dict[str, Any]:
             "-received_at"
         )[:limit]
     )
-    confirmed = GatewayEvent.objects.exclude(gift_public_id="").values("gift_public_id")
-    unconfirmed = list(
+    # Compared in Python: the event's id is text, the gift's a UUID (stored differently by
+    # SQLite and PostgreSQL).
+    recent = list(
         Gift.objects.filter(status__in=RECEIVED, plan__isnull=True)
-        .exclude(gateway="demo")
-        .exclude(public_id__in=confirmed)
+        .exclude(payment_ref__startswith="pi_demo_")
         .select_related("donor", "fund")
-        .order_by("-paid_at")[:limit]
+        .order_by("-paid_at")[: limit * 5]
     )
+    confirmed = set(
+        GatewayEvent.objects.filter(
+            gift_public_id__in=[str(g.public_id) for g in recent]
+        ).values_list("gift_public_id", flat=True)
+    )
+    unconfirmed = [g for g in recent if str(g.public_id) not in confirmed][:limit]
     stale_pending = Gift.objects.filter(
         status=GiftStatus.PENDING, created_at__lt=timezone.now() - timedelta(days=1)
     ).count()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from medcenter.core import audit, outbox
 from medcenter.core.throttle import check_hourly
 from medcenter.giving import receipts, tokens
-from medcenter.giving.gateways import CheckoutStart, Event, GatewayError, gateway
+from medcenter.giving.gateways import CheckoutStart, Event, GatewayError, get_gateway
 from medcenter.giving.models import (
     STATUS_RANK,
     Campaign,
@@ -135,7 +135,7 @@ def _create_gift(*, wanted: GiftRequest, client_ip: str | None) -> Gift:
     )
     donor.refresh_from_db()
     fee = covered_fee(wanted.amount_minor) if wanted.cover_fee else 0
-    name = gateway().name
+    name = get_gateway().name
     plan = None
     if wanted.frequency == Frequency.MONTHLY:
         plan = MonthlyPlan.objects.create(
@@ -144,7 +144,7 @@ def _create_gift(*, wanted: GiftRequest, client_ip: str | None) -> Gift:
             amount_minor=wanted.amount_minor,
             fee_minor=fee,
             currency=wanted.currency,
-            gateway=name,
+            provider=name,
             anonymous=wanted.anonymous,
         )
     gift = Gift.objects.create(
@@ -156,7 +156,7 @@ def _create_gift(*, wanted: GiftRequest, client_ip: str | None) -> Gift:
         amount_minor=wanted.amount_minor,
         fee_minor=fee,
         currency=wanted.currency,
-        gateway=name,
+        provider=name,
         anonymous=wanted.anonymous,
         employer=wanted.employer,
         language=wanted.language,
@@ -189,7 +189,7 @@ def start_gift(*, wanted: GiftRequest, client_ip: str | None = None) -> tuple[Gi
     cancel = _absolute(reverse("giving:give") + f"?cancelled={token}")
     try:
         with transaction.atomic():
-            start: CheckoutStart = gateway(gift.gateway).checkout(
+            start: CheckoutStart = get_gateway(gift.provider).checkout(
                 gift=gift, plan=gift.plan, success_url=success, cancel_url=cancel
             )
             Gift.objects.filter(pk=gift.pk).update(checkout_ref=start.ref)
@@ -315,7 +315,7 @@ def _installment(event: Event, at: datetime) -> str:
     plan = _plan_for(event)
     if plan is None:
         return "unknown_plan"
-    if Gift.objects.filter(gateway=plan.gateway, payment_ref=event.payment_ref).exists():
+    if Gift.objects.filter(provider=plan.provider, payment_ref=event.payment_ref).exists():
         return "duplicate"
     total = event.amount_minor or plan.total_minor
     fee = plan.fee_minor if total == plan.total_minor else 0
@@ -327,7 +327,7 @@ def _installment(event: Event, at: datetime) -> str:
         amount_minor=total - fee,
         fee_minor=fee,
         currency=plan.currency,
-        gateway=plan.gateway,
+        provider=plan.provider,
         anonymous=plan.anonymous,
         language=plan.donor.language,
     )
@@ -390,7 +390,7 @@ def refund_gift(*, gift: Gift, amount_minor: int, reason: str, actor: Any) -> Gi
     with transaction.atomic():
         locked = Gift.objects.select_for_update().select_related("donor", "fund").get(pk=gift.pk)
         try:
-            gateway(locked.gateway).refund(
+            get_gateway(locked.provider).refund(
                 gift=locked, amount_minor=amount_minor, idempotency_key=key
             )
         except GatewayError:
@@ -414,7 +414,7 @@ def change_plan_amount(*, plan: MonthlyPlan, amount_minor: int) -> MonthlyPlan:
         raise ValidationError(_("This monthly gift has been cancelled."))
     fee = covered_fee(amount_minor) if plan.fee_minor else 0
     try:
-        gateway(plan.gateway).change_plan(
+        get_gateway(plan.provider).change_plan(
             plan=plan,
             amount_minor=amount_minor + fee,
             idempotency_key=_plan_key(plan, f"amount-{amount_minor}"),
@@ -436,7 +436,7 @@ def pause_plan(*, plan: MonthlyPlan, until: date) -> MonthlyPlan:
     if plan.status == PlanStatus.CANCELLED:
         raise ValidationError(_("This monthly gift has been cancelled."))
     try:
-        gateway(plan.gateway).pause_plan(
+        get_gateway(plan.provider).pause_plan(
             plan=plan, until=until, idempotency_key=_plan_key(plan, f"pause-{until}")
         )
     except GatewayError:
@@ -453,7 +453,7 @@ def resume_plan(*, plan: MonthlyPlan) -> MonthlyPlan:
     if plan.status != PlanStatus.PAUSED:
         return plan
     try:
-        gateway(plan.gateway).resume_plan(
+        get_gateway(plan.provider).resume_plan(
             plan=plan, idempotency_key=_plan_key(plan, f"resume-{plan.paused_until}")
         )
     except GatewayError:
@@ -470,7 +470,7 @@ def cancel_plan(*, plan: MonthlyPlan) -> MonthlyPlan:
     if plan.status == PlanStatus.CANCELLED:
         return plan
     try:
-        gateway(plan.gateway).cancel_plan(plan=plan, idempotency_key=_plan_key(plan, "cancel"))
+        get_gateway(plan.provider).cancel_plan(plan=plan, idempotency_key=_plan_key(plan, "cancel"))
     except GatewayError:
         raise ValidationError(
             _("We could not change your gift just now. Please try again.")

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from medcenter.giving import services
-from medcenter.giving.gateways import Event, SignatureError, gateway
+from medcenter.giving.gateways import Event, Gateway, SignatureError, get_gateway
 from medcenter.giving.models import GatewayEvent
 
 logger = logging.getLogger(__name__)
@@ -24,23 +24,23 @@ logger = logging.getLogger(__name__)
 MAX_BYTES = 64 * 1024
 
 
-def receive(*, gateway: str, payload: bytes, signature: str) -> str:
+def receive(*, provider: str, payload: bytes, signature: str) -> str:
     """Verify and apply one webhook; SignatureError when it is not the gateway's."""
-    found = _gateway(gateway)
+    found = _gateway(provider)
     if len(payload) > MAX_BYTES:
         raise SignatureError("too large")
     try:
         event = found.verify_webhook(payload=payload, signature=signature)
     except (ValueError, UnicodeDecodeError) as error:
         raise SignatureError(type(error).__name__) from error
-    return record_event(gateway=gateway, event=event, source="webhook")
+    return record_event(provider=provider, event=event, source="webhook")
 
 
-def _gateway(name: str):  # type: ignore[no-untyped-def]
-    return gateway(name)
+def _gateway(name: str) -> Gateway:
+    return get_gateway(name)
 
 
-def record_event(*, gateway: str, event: Event, source: str) -> str:
+def record_event(*, provider: str, event: Event, source: str) -> str:
     """Insert the event's id and apply it, in one transaction; "duplicate" when seen before."""
     if not event.id:
         raise SignatureError("no event id")
@@ -53,7 +53,7 @@ def record_event(*, gateway: str, event: Event, source: str) -> str:
         try:
             with transaction.atomic():
                 row = GatewayEvent.objects.create(
-                    gateway=gateway,
+                    provider=provider,
                     event_id=event.id[:100],
                     type=str(event.raw.get("type", ""))[:80],
                     gift_public_id=event.gift[:36],
@@ -65,7 +65,7 @@ def record_event(*, gateway: str, event: Event, source: str) -> str:
             return "duplicate"
         outcome = services.apply_event(event=event)
         GatewayEvent.objects.filter(pk=row.pk).update(outcome=outcome)
-    logger.info("giving event %s %s: %s", gateway, event.id, outcome)
+    logger.info("giving event %s %s: %s", provider, event.id, outcome)
     return outcome
 
 
@@ -73,7 +73,7 @@ def sync_events(*, gateway_name: str, since: datetime | None = None) -> int:
     """Fetch the gateway's recent events and apply any a webhook missed; returns how many."""
     since = since or timezone.now() - timedelta(days=3)
     applied = 0
-    for event in gateway(gateway_name).list_events(since=since):
-        if record_event(gateway=gateway_name, event=event, source="sweep") != "duplicate":
+    for event in get_gateway(gateway_name).list_events(since=since):
+        if record_event(provider=gateway_name, event=event, source="sweep") != "duplicate":
             applied += 1
     return applied

@@ -1,5 +1,5 @@
 """Payment gateways behind one interface (ADR 0011): Stripe for real money, the sandbox for
-the offline demo and tests. `gateway(name)` gives the configured one."""
+the offline demo and tests. `get_gateway(name)` gives the configured one."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ __all__ = [
     "GatewayError",
     "SignatureError",
     "active_name",
-    "gateway",
+    "get_gateway",
 ]
 
 GATEWAYS = {
@@ -34,7 +34,7 @@ def active_name() -> str:
     return str(settings.GIVING_GATEWAY)
 
 
-def gateway(name: str | None = None) -> Gateway:
+def get_gateway(name: str | None = None) -> Gateway:
     """The gateway called `name` (default: the configured one); LookupError if unknown."""
     name = name or active_name()
     if name not in GATEWAYS:

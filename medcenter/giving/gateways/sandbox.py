@@ -308,4 +308,4 @@ def deliver(body: bytes) -> None:
         return
     from medcenter.giving.webhooks import receive
 
-    receive(gateway="sandbox", payload=body, signature=header)
+    receive(provider="sandbox", payload=body, signature=header)

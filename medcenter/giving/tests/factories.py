@@ -52,7 +52,7 @@ class GiftFactory(factory.django.DjangoModelFactory):
     fund = factory.SubFactory(FundFactory)
     amount_minor = 5000
     currency = "USD"
-    gateway = "sandbox"
+    provider = "sandbox"
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -63,7 +63,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     fund = factory.SubFactory(FundFactory)
     amount_minor = 2500
     currency = "USD"
-    gateway = "sandbox"
+    provider = "sandbox"
 
 
 def event(

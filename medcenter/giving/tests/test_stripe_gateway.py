@@ -59,7 +59,7 @@ SESSION = {
 
 
 def test_one_time_checkout_is_a_payment_session_with_our_gift_id_and_a_key(stripe_settings):
-    gift = GiftFactory(gateway="stripe", amount_minor=5000, fee_minor=181)
+    gift = GiftFactory(provider="stripe", amount_minor=5000, fee_minor=181)
     transport = Transport([("/v1/checkout/sessions", SESSION)])
 
     start = StripeGateway(http_client=transport).checkout(
@@ -80,9 +80,9 @@ def test_one_time_checkout_is_a_payment_session_with_our_gift_id_and_a_key(strip
 
 
 def test_monthly_checkout_is_a_subscription_with_monthly_price_data(stripe_settings):
-    plan = PlanFactory(gateway="stripe")
+    plan = PlanFactory(provider="stripe")
     gift = GiftFactory(
-        gateway="stripe",
+        provider="stripe",
         plan=plan,
         fund=plan.fund,
         donor=plan.donor,
@@ -103,7 +103,7 @@ def test_monthly_checkout_is_a_subscription_with_monthly_price_data(stripe_setti
 
 
 def test_pause_change_cancel_and_refund_each_carry_an_idempotency_key(stripe_settings):
-    plan = PlanFactory(gateway="stripe", subscription_ref="sub_123")
+    plan = PlanFactory(provider="stripe", subscription_ref="sub_123")
     subscription = {
         "id": "sub_123",
         "object": "subscription",
@@ -129,7 +129,7 @@ def test_pause_change_cancel_and_refund_each_carry_an_idempotency_key(stripe_set
     gateway.pause_plan(plan=plan, until=date(2030, 1, 1), idempotency_key="k-pause")
     gateway.change_plan(plan=plan, amount_minor=4000, idempotency_key="k-amount")
     gateway.cancel_plan(plan=plan, idempotency_key="k-cancel")
-    gift = GiftFactory(gateway="stripe", payment_ref="pi_1", status="paid")
+    gift = GiftFactory(provider="stripe", payment_ref="pi_1", status="paid")
     assert gateway.refund(gift=gift, amount_minor=1000, idempotency_key="k-refund") == "re_1"
 
     writes = [c for c in transport.calls if c["method"] in ("post", "delete")]
@@ -147,7 +147,7 @@ def test_pause_change_cancel_and_refund_each_carry_an_idempotency_key(stripe_set
 
 
 def test_verifies_stripes_signature_with_the_package(stripe_settings):
-    gift = GiftFactory(gateway="stripe")
+    gift = GiftFactory(provider="stripe")
     body = paid_event(gift)
     gateway = StripeGateway(http_client=Transport([]))
 
@@ -164,7 +164,7 @@ def test_verifies_stripes_signature_with_the_package(stripe_settings):
 
 
 def test_lists_events_for_the_sweep(stripe_settings):
-    gift = GiftFactory(gateway="stripe")
+    gift = GiftFactory(provider="stripe")
     listed = {
         "object": "list",
         "has_more": False,
