@@ -150,7 +150,7 @@ def sandbox_checkout(request: HttpRequest, ref: str) -> HttpResponse:
     if session is None:
         raise Http404
     if session.status == SandboxStatus.COMPLETE:
-        return redirect(session.success_url)
+        return redirect(sandbox.local(session.success_url))
     form = CardForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -167,7 +167,7 @@ def sandbox_checkout(request: HttpRequest, ref: str) -> HttpResponse:
     response = render(
         request,
         "giving/sandbox_checkout.html",
-        {"form": form, "session": session, "test_cards": sandbox.TEST_CARDS},
+        {"form": form, "session": session, "cancel_url": sandbox.local(session.cancel_url)},
         status=400 if form.is_bound else 200,
     )
     response["Cache-Control"] = "no-store"

@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -82,6 +83,13 @@ def add_month(day: date) -> date:
         except ValueError:
             continue
     raise ValueError(day)  # pragma: no cover
+
+
+def local(url: str) -> str:
+    """The path of one of our own URLs: the sandbox's page is on our site, whatever SITE_URL
+    says the public address is."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _ref(prefix: str) -> str:
@@ -193,14 +201,14 @@ class SandboxGateway:
             if session is None or session.status == SandboxStatus.EXPIRED:
                 return PayResult(False, "expired")
             if session.status == SandboxStatus.COMPLETE:
-                return PayResult(True, redirect=session.success_url)
+                return PayResult(True, redirect=local(session.success_url))
             if not 12 <= len(number) <= 19 or not luhn_ok(number):
                 return PayResult(False, "invalid_number")
             outcome = TEST_CARDS.get(number, "unknown_card")
             if outcome != SUCCEEDS:
                 return PayResult(False, outcome)
             self._complete(session)
-        return PayResult(True, redirect=session.success_url)
+        return PayResult(True, redirect=local(session.success_url))
 
     def _complete(self, session: SandboxSession) -> None:
         metadata = {"gift": session.gift_public_id}
