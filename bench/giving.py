@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import line, load, run_per_backend, timed
+from _common import ROOT, line, load, run_per_backend, timed
 
 PG_NAME = "mc_giving_bench"
 
@@ -24,6 +24,7 @@ PG_NAME = "mc_giving_bench"
 def child(n: int) -> None:
     import os
 
+    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "medcenter.settings")
     import django
 
@@ -85,14 +86,17 @@ def child(n: int) -> None:
         combos.append({**f, "sort": sort})
     combos = combos[:30]
     pages, totals = [], []
+    slowest: list[tuple[float, dict[str, str]]] = []
     for params in combos:
         selectors.gift_page(params=params)  # warm
         for _ in range(3):
             pages.append(timed(selectors.gift_page, params=params)[0])
+        slowest.append((max(pages[-3:]), params))
         rows, _used = selectors.filtered_gifts(params)
         totals.append(timed(rows.count)[0])
     print(line("first list page (30 combos x 3)", pages, 100))
     print(line("filter totals (30 combos)", totals, 300))
+    print("  slowest pages:", sorted(slowest, key=lambda x: -x[0])[:3])
 
     hooks = []
     targets = list(Gift.objects.filter(status="pending").values_list("public_id", flat=True)[:200])

@@ -211,6 +211,10 @@ class Gift(PublicModel):
             models.Index(fields=["status", "-created_at", "-id"], name="giving_gift_status"),
             models.Index(fields=["fund", "-created_at", "-id"], name="giving_gift_fund"),
             models.Index(fields=["-amount_minor", "-id"], name="giving_gift_amount_ix"),
+            models.Index(fields=["fund", "-amount_minor", "-id"], name="giving_gift_fund_amount"),
+            models.Index(
+                fields=["status", "-amount_minor", "-id"], name="giving_gift_status_amount"
+            ),
         ]
         permissions = [
             ("refund_gift", "Can refund a gift"),
