@@ -7,6 +7,7 @@ from medcenter.core import problems
 from medcenter.directory.api import router as directory_router
 from medcenter.international.api import router as international_router
 from medcenter.messaging.api import router as messaging_router
+from medcenter.giving.api import router as giving_router
 from medcenter.oncology.api import router as oncology_router
 from medcenter.results.api import router as results_router
 from medcenter.questionnaires.api import router as questionnaires_router
@@ -18,6 +19,7 @@ api = problems.ProblemAPI(title="medcenter API", version="1", urls_namespace="ap
 problems.install(api)
 api.add_router("/directory/", directory_router)
 api.add_router("/international/", international_router)
+api.add_router("/giving/", giving_router)
 api.add_router("/oncology/", oncology_router)
 api.add_router("/portal/", results_router)
 api.add_router("/portal/questionnaires/", questionnaires_router)

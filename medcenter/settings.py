@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "medcenter.messaging",
     "medcenter.results",
     "medcenter.questionnaires",
+    "medcenter.giving",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -354,6 +355,31 @@ PORTAL_CHECKIN_DAYS = env.int("PORTAL_CHECKIN_DAYS", default=3)
 PORTAL_VIDEO_PROVIDER = env.str(
     "PORTAL_VIDEO_PROVIDER", default="medcenter.portal.video.LocalVideoRoom"
 )
+# --- Give Now (docs/domains/giving.md, ADR 0011) ----------------------------------------------
+# stripe (real money, hosted checkout) or sandbox (offline demo and tests; refused in production).
+GIVING_GATEWAY = env.str("GIVING_GATEWAY", default="stripe" if PRODUCTION else "sandbox")
+# Production takes real gifts through Stripe: its keys have no default there.
+STRIPE_SECRET_KEY = (
+    env.str("STRIPE_SECRET_KEY") if PRODUCTION else env.str("STRIPE_SECRET_KEY", default="")
+)
+STRIPE_WEBHOOK_SECRET = (
+    env.str("STRIPE_WEBHOOK_SECRET") if PRODUCTION else env.str("STRIPE_WEBHOOK_SECRET", default="")
+)
+GIVING_SANDBOX_WEBHOOK_SECRET = env.str(
+    "GIVING_SANDBOX_WEBHOOK_SECRET", default="whsec_sandbox_demo_only"
+)
+# Empty: the sandbox hands its signed events to the webhook entry point in process.
+GIVING_SANDBOX_WEBHOOK_URL = env.str("GIVING_SANDBOX_WEBHOOK_URL", default="")
+# The gateway's fee a donor may cover: basis points plus a fixed part in minor units.
+GIVING_FEE_PERCENT_BP = env.int("GIVING_FEE_PERCENT_BP", default=290)
+GIVING_FEE_FIXED_MINOR = env.int("GIVING_FEE_FIXED_MINOR", default=30)
+GIVING_GIFTS_PER_HOUR = env.int("GIVING_GIFTS_PER_HOUR", default=10)
+GIVING_DONOR_LINK_HOURS = env.int("GIVING_DONOR_LINK_HOURS", default=24)
+# IRS Publication 1771: the legal name and EIN printed on every receipt.
+GIVING_LEGAL_NAME = env.str(
+    "GIVING_LEGAL_NAME", default="Aster Valley Comprehensive Cancer Center Foundation"
+)
+GIVING_EIN = env.str("GIVING_EIN", default="00-0000000")
 
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.messaging.urls")),
     path("", include("medcenter.results.urls")),
     path("", include("medcenter.questionnaires.urls")),
+    path("", include("medcenter.giving.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -136,7 +136,18 @@ ROLES = (
         _("Trial coordinator"),
         (*PATIENT_READ, *ONCOLOGY_READ, *TRIAL_WORK, "messaging.work_inbox"),
     ),
-    Role("giving_officer", _("Giving officer"), ()),
+    Role(
+        "giving_officer",
+        _("Giving officer"),
+        (
+            "giving.view_gift",
+            "giving.refund_gift",
+            "giving.export_gift",
+            "giving.reconcile_gift",
+            "giving.screen_caregivernote",
+            "giving.build_fundraising_list",
+        ),
+    ),
     Role("quality_analyst", _("Quality analyst"), ()),
     Role(
         "content_editor",

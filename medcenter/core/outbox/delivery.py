@@ -294,7 +294,8 @@ def render(note: Notification) -> Message | None:
         attachments = []
         if renderer.attachments is not None and note.channel == NotificationChannel.EMAIL:
             attachments = renderer.attachments(note, variables)
-        return Message(subject, body, attachments)
+        headers = renderer.headers(note) if renderer.headers is not None else {}
+        return Message(subject, body, attachments, headers)
 
 
 def send(note: Notification, message: Message) -> None:
@@ -312,7 +313,7 @@ def send(note: Notification, message: Message) -> None:
         subject=message.subject,
         body=message.body,
         to=[note.to],
-        headers={"Message-ID": f"<{key}@{domain}>"},
+        headers={**message.headers, "Message-ID": f"<{key}@{domain}>"},
     )
     for attachment in message.attachments:
         email.attach(attachment.filename, attachment.content, attachment.mimetype)

@@ -33,10 +33,12 @@ class Message:
     subject: str
     body: str
     attachments: list[Attachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # extra email headers (List-Unsubscribe)
 
 
 ContextBuilder = Callable[["Notification"], "Mapping[str, Any] | None"]
 AttachmentBuilder = Callable[["Notification", "Mapping[str, Any]"], "list[Attachment]"]
+HeaderBuilder = Callable[["Notification"], "dict[str, str]"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Renderer:
     # One-time codes and links: the row's context is emptied once the message is sent or
     # given up, so the secret is not kept in the outbox after it has done its job.
     forget_context: bool = False
+    headers: HeaderBuilder | None = None
 
 
 _registry: dict[str, Renderer] = {}
@@ -65,10 +68,11 @@ def register(
     context: ContextBuilder | None = None,
     attachments: AttachmentBuilder | None = None,
     forget_context: bool = False,
+    headers: HeaderBuilder | None = None,
 ) -> Renderer:
     """Declare how messages of `kind` are worded; registering a kind twice is a mistake."""
     kind = str(kind)  # a TextChoices member registers as its value
-    renderer = Renderer(kind, templates, category, context, attachments, forget_context)
+    renderer = Renderer(kind, templates, category, context, attachments, forget_context, headers)
     existing = _registry.get(kind)
     if existing is not None and existing != renderer:
         raise ValueError(f"notification kind {kind!r} is already registered")

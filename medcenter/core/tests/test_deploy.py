@@ -21,6 +21,8 @@ def _production_env(tmp_path):
             "AUDIT_CHAIN_KEY": secrets.token_urlsafe(50),
             "DOCUMENT_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": "cancer.example.org",
+            "STRIPE_SECRET_KEY": "sk_test_deploy_check",
+            "STRIPE_WEBHOOK_SECRET": "whsec_deploy_check",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         }
     )

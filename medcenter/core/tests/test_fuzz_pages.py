@@ -63,6 +63,12 @@ NOT_FUZZED = {
     "questionnaire_id",
     "response_id",
     "alert_id",
+    # giving: funds, campaigns, sandbox sessions, gifts and receipts (giving/tests fuzz them)
+    "fund",
+    "campaign",
+    "ref",
+    "gift_id",
+    "number",
 }
 
 EDGES = [

@@ -49,6 +49,7 @@ def test_the_ways_in_show_only_sections_that_exist(client):
     assert 'data-way="new_patient"' in html and 'href="/en/appointments/"' in html
     assert 'data-way="second_opinion"' in html and 'href="/en/appointments/request/"' in html
     assert 'data-way="referring"' in html and 'href="/en/appointments/refer/"' in html
+    assert 'data-way="give"' in html and 'href="/en/give/"' in html
     from django.urls import NoReverseMatch, reverse
 
     from medcenter.pages.navigation import WAYS_IN
