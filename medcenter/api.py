@@ -5,13 +5,17 @@ Errors are answered in one place (`core.problems`): every router's 4xx is a prob
 
 from medcenter.core import problems
 from medcenter.directory.api import router as directory_router
+from medcenter.events.api import router as events_router
 from medcenter.oncology.api import router as oncology_router
+from medcenter.research.api import router as research_router
 from medcenter.scheduling.api import router as scheduling_router
 from medcenter.trials.api import router as trials_router
 
 api = problems.ProblemAPI(title="medcenter API", version="1", urls_namespace="api")
 problems.install(api)
 api.add_router("/directory/", directory_router)
+api.add_router("/events/", events_router)
 api.add_router("/oncology/", oncology_router)
+api.add_router("/research/", research_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
