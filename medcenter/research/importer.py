@@ -158,6 +158,9 @@ def read_ris(text: str) -> list[Record]:
                 )
             )
         )
+    opened = len(re.findall(r"^TY  - ", text, re.MULTILINE))
+    for index in range(len(entries) + 1, opened + 1):
+        records.append(Record(label=f"record {index}", problems=["it does not end with an ER line"]))
     return records
 
 

@@ -103,6 +103,9 @@ def import_publications(
     except Exception as error:  # a broken file is a report line, never a crash  # noqa: BLE001
         report.bad.append(f"the file: it cannot be read as {kind.upper()} ({error.__class__.__name__})")
         return report
+    if not records:
+        report.bad.append(f"the file: it holds no {kind.upper()} records")
+        return report
     programs, labs = list(programs), list(labs)
     clinicians = list(Clinician.objects.filter(is_active=True))
     for record in records:
