@@ -22,7 +22,15 @@ class SessionInline(admin.TabularInline[EventSession, EventSeries]):
 
 @admin.register(EventSeries)
 class EventSeriesAdmin(admin.ModelAdmin[EventSeries]):
-    list_display = ["title", "kind", "audience", "language", "program", "first_date", "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "audience",
+        "language",
+        "program",
+        "first_date",
+        "is_published",
+    ]
     list_filter = ["kind", "audience", "language", "program", "is_published"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ("title",)}
@@ -65,7 +73,9 @@ class RegistrationAdmin(admin.ModelAdmin[Registration]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Cancel the selected registrations (a freed seat goes to the waitlist)")
+    @admin.action(
+        description="Cancel the selected registrations (a freed seat goes to the waitlist)"
+    )
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         for registration in queryset:
             services.cancel_registration(registration=registration)

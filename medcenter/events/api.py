@@ -106,14 +106,21 @@ def list_sessions(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
     form = EventFilterForm(data or None)
     if form.is_bound and not form.is_valid():
         raise ValidationError(
-            {name: ValidationError(list(messages)[0], code="invalid") for name, messages in form.errors.items()}
+            {
+                name: ValidationError(next(iter(messages)), code="invalid")
+                for name, messages in form.errors.items()
+            }
         )
-    return Status(200, {"sessions": [session_out(s) for s in selectors.find_sessions(form.filters())]})
+    return Status(
+        200, {"sessions": [session_out(s) for s in selectors.find_sessions(form.filters())]}
+    )
 
 
 def _session(session_id: UUID) -> EventSession:
     found = (
-        selectors.with_seats(EventSession.objects.listed().select_related("series__location", "series__program"))
+        selectors.with_seats(
+            EventSession.objects.listed().select_related("series__location", "series__program")
+        )
         .filter(public_id=session_id)
         .first()
     )
@@ -122,7 +129,9 @@ def _session(session_id: UUID) -> EventSession:
     return found
 
 
-@router.get("/{session_id}", response={200: SessionOut, **errors(404)}, auth=None, summary="One session")
+@router.get(
+    "/{session_id}", response={200: SessionOut, **errors(404)}, auth=None, summary="One session"
+)
 def read_session(request: HttpRequest, session_id: UUID) -> Any:
     return Status(200, session_out(_session(session_id)))
 
@@ -132,7 +141,7 @@ def read_session(request: HttpRequest, session_id: UUID) -> Any:
     auth=None,
     response={201: RegistrationOut, **errors(400, 404, 422, 429)},
     openapi_extra=idempotency.header(required=True),
-    throttle=[AnonRateThrottle("30/m"), AuthRateThrottle("60/m")],
+    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("240/m")],
     summary="Register for a session",
 )
 def register(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
@@ -141,7 +150,9 @@ def register(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
     key = request.headers.get("Idempotency-Key")
     if key is None or not idempotency.valid_key(key):
         message = _("Send an Idempotency-Key header (at most 200 printable characters).")
-        raise ValidationError({"Idempotency-Key": ValidationError(message, code="idempotency_key_missing")})
+        raise ValidationError(
+            {"Idempotency-Key": ValidationError(message, code="idempotency_key_missing")}
+        )
     address = client_ip(request)
 
     def action() -> idempotency.Answer:
@@ -156,7 +167,12 @@ def register(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
                 client_ip=address,
             )
             return idempotency.Answer(
-                201, {"id": str(made.public_id), "status": made.status, "session": str(session.public_id)}
+                201,
+                {
+                    "id": str(made.public_id),
+                    "status": made.status,
+                    "session": str(session.public_id),
+                },
             )
         except problems.HANDLED as refusal:
             found = problems.answer_for(refusal)
@@ -166,7 +182,11 @@ def register(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
 
     _check_email(body.email)
     answer = idempotency.run_once(
-        scope="events.register", owner=f"ip:{address}", key=key, payload=[str(session_id), body.dict()], action=action
+        scope="events.register",
+        owner=f"ip:{address}",
+        key=key,
+        payload=[str(session_id), body.dict()],
+        action=action,
     )
     if answer.status >= 400:
         return problems.response(problems.Answer(answer.status, answer.body))
@@ -179,7 +199,6 @@ def _check_email(value: str) -> None:
     try:
         validate_email(value)
     except ValidationError as error:
-        raise ValidationError({"email": ValidationError(_("Enter a valid email address."), code="invalid")}) from error
-
-
-
+        raise ValidationError(
+            {"email": ValidationError(_("Enter a valid email address."), code="invalid")}
+        ) from error

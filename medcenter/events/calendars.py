@@ -114,9 +114,7 @@ def series_ics(series_list: Iterable[EventSeries], *, name: str) -> bytes:
     """Series as recurring VEVENTs: the public .ics of one event and the feed of many."""
     calendar = _calendar(name)
     for series in series_list:
-        cancelled = [
-            s for s in series.sessions.all() if s.status == SessionStatus.CANCELLED
-        ]
+        cancelled = [s for s in series.sessions.all() if s.status == SessionStatus.CANCELLED]
         event = _series_event(series, cancelled)
         if event is not None:
             calendar.add_component(event)

@@ -42,11 +42,13 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programs = Program.objects.filter(is_published=True, event_series__isnull=False)
-        self.fields["program"].choices = [
+        program: Any = self.fields["program"]
+        program.choices = [
             ("", _("All programs")),
             *((p.slug, p.label) for p in programs.distinct().order_by("order", "name")),
         ]
-        self.fields["language"].choices = [("", _("Any language")), *settings.LANGUAGES]
+        languages: Any = self.fields["language"]
+        languages.choices = [("", _("Any language")), *settings.LANGUAGES]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,15 +75,20 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254)
     phone = forms.CharField(
-        label=_("Phone (optional)"), max_length=40, required=False,
+        label=_("Phone (optional)"),
+        max_length=40,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
-    def __init__(self, *args: Any, sessions: list[EventSession], labels: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sessions: list[EventSession], labels: dict[str, str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.sessions = {str(s.public_id): s for s in sessions}
-        self.fields["session"].choices = [(key, labels[key]) for key in self.sessions]
+        chosen: Any = self.fields["session"]
+        chosen.choices = [(key, labels[key]) for key in self.sessions]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 

@@ -28,7 +28,9 @@ def registration_for_token(token: str) -> Registration | None:
         return None
     try:
         return (
-            Registration.objects.select_related("session__series__location", "session__series__program")
+            Registration.objects.select_related(
+                "session__series__location", "session__series__program"
+            )
             .filter(public_id=public_id)
             .first()
         )

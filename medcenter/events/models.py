@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medcenter.core.models import PublicModel
 from medcenter.directory.models import Location, Program, Translated
+from medcenter.events import rules
 
 
 def validate_time_zone(value: str) -> None:
@@ -115,13 +116,11 @@ class EventSeries(PublicModel, Translated):
         return ZoneInfo(self.time_zone)
 
     def clean(self) -> None:
-        from medcenter.events import recurrence
-
         if self.location_id is None and not self.virtual_url:
             raise ValidationError(_("Choose a location or give a virtual link."))
         if self.rrule:
-            recurrence.check_rule(self.rrule)
-        recurrence.check_exdates(self.exdates)
+            rules.check_rule(self.rrule)
+        rules.check_exdates(self.exdates)
 
 
 class SessionStatus(models.TextChoices):
@@ -154,8 +153,13 @@ class EventSession(PublicModel):
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["series", "starts_at"], name="events_one_session_per_start"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="events_session_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["series", "starts_at"], name="events_one_session_per_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="events_session_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,7 +194,9 @@ ACTIVE = [RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
 
 
 class Registration(PublicModel):
-    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="registrations")
+    session = models.ForeignKey(
+        EventSession, on_delete=models.CASCADE, related_name="registrations"
+    )
     name = models.CharField(max_length=200)
     email = models.EmailField()  # stored lowercased: one registration per address and session
     phone = models.CharField(max_length=40, blank=True)

@@ -20,7 +20,7 @@ from medcenter.events.models import EventSeries, EventSession
 
 def when(session: EventSession) -> str:
     start, end = session.local_start, session.local_end
-    return "{} {}–{}".format(
+    return "{} {}\u2013{}".format(
         formats.date_format(start, "DATE_FORMAT"),
         formats.time_format(start, "TIME_FORMAT"),
         formats.time_format(end, "TIME_FORMAT"),
@@ -57,7 +57,10 @@ def _place(series: EventSeries, request: HttpRequest) -> dict[str, Any]:
     location = series.location
     if location is None:
         # The real link is for registrants only; the public data points at the event's page.
-        return {"@type": "VirtualLocation", "url": request.build_absolute_uri(series.get_absolute_url())}
+        return {
+            "@type": "VirtualLocation",
+            "url": request.build_absolute_uri(series.get_absolute_url()),
+        }
     return {
         "@type": "Place",
         "name": location.name,
@@ -72,7 +75,9 @@ def _place(series: EventSeries, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def event_ld(series: EventSeries, sessions: Sequence[EventSession], request: HttpRequest) -> SafeString:
+def event_ld(
+    series: EventSeries, sessions: Sequence[EventSession], request: HttpRequest
+) -> SafeString:
     """One schema.org Event per upcoming session (at most 20)."""
     url = request.build_absolute_uri(series.get_absolute_url())
     mode = (

@@ -97,7 +97,7 @@ def upcoming_sessions(series: EventSeries, *, limit: int = 52) -> list[EventSess
 
 
 def seats_left(session: Any) -> int:
-    return max(0, session.capacity - getattr(session, "taken", 0))
+    return max(0, int(session.capacity) - int(getattr(session, "taken", 0)))
 
 
 def language_choices() -> list[tuple[str, str]]:

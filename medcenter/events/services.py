@@ -44,11 +44,7 @@ def materialise_sessions(
     sessions were created."""
     now = now or timezone.now()
     until = until or (timezone.localdate(now) + timedelta(days=HORIZON_DAYS))
-    wanted = {
-        start: end
-        for start, end in recurrence.occurrences(series, until=until)
-        if end > now
-    }
+    wanted = {start: end for start, end in recurrence.occurrences(series, until=until) if end > now}
     existing = {s.starts_at: s for s in series.sessions.filter(ends_at__gt=now)}
     created = 0
     for start, end in wanted.items():
@@ -97,9 +93,7 @@ def register_for_session(
 ) -> Registration:
     """Register `email` for `session`: a seat if one is free, else a place on the waitlist.
     Registering the same address again returns the registration it already has."""
-    session = (
-        EventSession.objects.select_for_update().select_related("series").get(pk=session.pk)
-    )
+    session = EventSession.objects.select_for_update().select_related("series").get(pk=session.pk)
     if not session.is_open():
         raise ValidationError(_("Registration for this session has closed."))
     address = email.strip().lower()
@@ -169,8 +163,9 @@ def fill_from_waitlist(*, session: EventSession) -> list[Registration]:
     if free <= 0 or session.is_cancelled:
         return []
     waiting = list(
-        Registration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
-        .order_by("created_at", "id")[:free]
+        Registration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED).order_by(
+            "created_at", "id"
+        )[:free]
     )
     now = timezone.now()
     for registration in waiting:

@@ -16,7 +16,7 @@ from medcenter.core import idempotency
 from medcenter.core.caching import cache_public_page
 from medcenter.core.clientaddr import client_ip
 from medcenter.core.routes import public_route
-from medcenter.events import calendars, cache, links, presenting, selectors, services
+from medcenter.events import cache, calendars, links, presenting, selectors, services
 from medcenter.events.forms import EventFilterForm, RegistrationForm
 from medcenter.events.models import Registration, RegistrationStatus
 

@@ -59,21 +59,33 @@ def publication_out(p: Publication) -> dict[str, Any]:
         "doi": p.doi,
         "authors": p.authors,
         "clinicians": [
-            {"clinician": a.clinician.public_id, "slug": a.clinician.slug, "name": a.clinician.display_name}
+            {
+                "clinician": a.clinician.public_id,
+                "slug": a.clinician.slug,
+                "name": a.clinician.display_name,
+            }
             for a in getattr(p, "confirmed_authors", [])
         ],
         "url": selectors.link(p),
     }
 
 
-@router.get("/publications", response={200: PublicationsOut, **errors(400)}, auth=None, summary="Publications")
+@router.get(
+    "/publications",
+    response={200: PublicationsOut, **errors(400)},
+    auth=None,
+    summary="Publications",
+)
 def publications(request: HttpRequest, filters: Query[FiltersIn]) -> Any:
     """Publications by a clinician (confirmed authorships), a program or a lab."""
     data = {k: v for k, v in filters.dict().items() if v not in (None, "")}
     form = PublicationFilterForm(data or None)
     if form.is_bound and not form.is_valid():
         raise ValidationError(
-            {name: ValidationError(list(messages)[0], code="invalid") for name, messages in form.errors.items()}
+            {
+                name: ValidationError(next(iter(messages)), code="invalid")
+                for name, messages in form.errors.items()
+            }
         )
     found = selectors.publications(**form.chosen())[: selectors.MAX_LISTED]
     return Status(200, {"publications": [publication_out(p) for p in found]})

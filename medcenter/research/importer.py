@@ -88,7 +88,7 @@ def _one_line(value: Any) -> str:
 
 def read_medline(text: str) -> list[Record]:
     records = []
-    for index, raw in enumerate(Medline.parse(io.StringIO(text)), start=1):
+    for index, raw in enumerate(Medline.parse(io.StringIO(text)), start=1):  # type: ignore[no-untyped-call]
         pmid = _one_line(raw.get("PMID"))
         doi = ""
         for aid in [*raw.get("AID", []), *([raw["LID"]] if raw.get("LID") else [])]:
@@ -148,19 +148,26 @@ def read_ris(text: str) -> list[Record]:
                         or entry.get("alternate_title3")
                     ),
                     year=_year(
-                        _one_line(entry.get("year") or entry.get("publication_year") or entry.get("date"))
+                        _one_line(
+                            entry.get("year") or entry.get("publication_year") or entry.get("date")
+                        )
                     ),
                     volume=_one_line(entry.get("volume")),
                     issue=_one_line(entry.get("number")),
                     pages=f"{start}-{end}" if start and end else start,
-                    authors=[_one_line(a) for a in (entry.get("authors") or entry.get("first_authors") or [])],
+                    authors=[
+                        _one_line(a)
+                        for a in (entry.get("authors") or entry.get("first_authors") or [])
+                    ],
                     abstract=_one_line(entry.get("abstract")),
                 )
             )
         )
     opened = len(re.findall(r"^TY  - ", text, re.MULTILINE))
     for index in range(len(entries) + 1, opened + 1):
-        records.append(Record(label=f"record {index}", problems=["it does not end with an ER line"]))
+        records.append(
+            Record(label=f"record {index}", problems=["it does not end with an ER line"])
+        )
     return records
 
 

@@ -75,7 +75,9 @@ class Publication(PublicModel):
         parts = [self.journal]
         if self.year:
             parts.append(str(self.year))
-        where = ":".join(p for p in [self.volume + (f"({self.issue})" if self.issue else ""), self.pages] if p)
+        where = ":".join(
+            p for p in [self.volume + (f"({self.issue})" if self.issue else ""), self.pages] if p
+        )
         if where:
             parts.append(where)
         return ". ".join(p for p in parts if p)
@@ -90,7 +92,9 @@ class AuthorshipStatus(models.TextChoices):
 class Authorship(PublicModel):
     """A clinician named as an author: suggested by name, shown only once an editor confirms."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authorships")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
     clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="authorships")
     author_name = models.CharField(max_length=200)
     status = models.CharField(

@@ -58,9 +58,15 @@ def split_author(name: str) -> tuple[str, str]:
     return _fold(name), ""
 
 
-def suggest_authorships(*, publication: Publication, clinicians: Iterable[Clinician] | None = None) -> int:
+def suggest_authorships(
+    *, publication: Publication, clinicians: Iterable[Clinician] | None = None
+) -> int:
     """Suggest each active clinician whose family name and first initial match an author."""
-    pool = list(clinicians) if clinicians is not None else list(Clinician.objects.filter(is_active=True))
+    pool = (
+        list(clinicians)
+        if clinicians is not None
+        else list(Clinician.objects.filter(is_active=True))
+    )
     by_name: dict[tuple[str, str], list[Clinician]] = {}
     for clinician in pool:
         key = (_fold(clinician.family_name), _fold(clinician.given_name)[:1])
@@ -100,8 +106,10 @@ def import_publications(
     kind = fmt or importer.detect_format(name, text)
     try:
         records = importer.read_ris(text) if kind == "ris" else importer.read_medline(text)
-    except Exception as error:  # a broken file is a report line, never a crash  # noqa: BLE001
-        report.bad.append(f"the file: it cannot be read as {kind.upper()} ({error.__class__.__name__})")
+    except Exception as error:  # a broken file is a report line, never a crash
+        report.bad.append(
+            f"the file: it cannot be read as {kind.upper()} ({error.__class__.__name__})"
+        )
         return report
     if not records:
         report.bad.append(f"the file: it holds no {kind.upper()} records")

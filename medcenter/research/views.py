@@ -4,6 +4,7 @@ for confirming the authorships an import suggested."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
                     confirm=form.cleaned_data["decision"] == "confirm",
                     actor=request.user,
                 )
-            except services.ValidationError as error:
+            except ValidationError as error:
                 apply_errors(form, error)
             else:
                 messages.success(request, _("Saved."))

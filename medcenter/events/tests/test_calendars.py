@@ -48,7 +48,11 @@ def test_the_feed_carries_a_stable_uid_its_time_zone_and_the_skipped_dates(weekl
     again = Calendar.from_ical(calendars.series_ics([weekly], name="Events"))
 
     event = first.walk("VEVENT")[0]
-    assert event["UID"] == again.walk("VEVENT")[0]["UID"] == f"series-{weekly.public_id}@" + event["UID"].split("@")[1]
+    assert (
+        event["UID"]
+        == again.walk("VEVENT")[0]["UID"]
+        == f"series-{weekly.public_id}@" + event["UID"].split("@")[1]
+    )
     assert [tz["TZID"] for tz in first.walk("VTIMEZONE")] == ["America/New_York"]
     assert event["DTSTART"].params["TZID"] == "America/New_York"
     exdates = sorted(d.dt for d in event["EXDATE"].dts)

@@ -37,7 +37,9 @@ def test_the_same_email_twice_is_one_registration():
     session = EventSessionFactory()
 
     first = _register(session, 1)
-    again = services.register_for_session(session=session, name="Person 1", email=" P1@Example.org ")
+    again = services.register_for_session(
+        session=session, name="Person 1", email=" P1@Example.org "
+    )
 
     assert again.pk == first.pk
     assert Registration.objects.count() == 1
@@ -134,7 +136,9 @@ def test_registrations_from_one_address_are_throttled(settings):
 def test_materialises_a_weekly_series_in_local_time_across_daylight_saving():
     # US DST ends on 2030-11-03: 18:00 local stays 18:00 local (UTC moves by an hour).
     series = EventSeriesFactory(
-        first_date=date(2030, 10, 22), start_time=time(18, 0), rrule="FREQ=WEEKLY;COUNT=4",
+        first_date=date(2030, 10, 22),
+        start_time=time(18, 0),
+        rrule="FREQ=WEEKLY;COUNT=4",
         exdates=["2030-10-29"],
     )
 
@@ -142,14 +146,20 @@ def test_materialises_a_weekly_series_in_local_time_across_daylight_saving():
 
     sessions = list(EventSession.objects.filter(series=series))
     assert made == 3
-    assert [s.local_start.strftime("%m-%d %H:%M") for s in sessions] == ["10-22 18:00", "11-05 18:00", "11-12 18:00"]
+    assert [s.local_start.strftime("%m-%d %H:%M") for s in sessions] == [
+        "10-22 18:00",
+        "11-05 18:00",
+        "11-12 18:00",
+    ]
     assert [s.starts_at.astimezone(UTC).hour for s in sessions] == [22, 23, 23]
 
 
 def test_a_rule_change_removes_empty_sessions_and_cancels_those_with_people():
-    series = EventSeriesFactory(first_date=timezone.localdate() + timedelta(days=2), rrule="FREQ=WEEKLY;COUNT=3")
+    series = EventSeriesFactory(
+        first_date=timezone.localdate() + timedelta(days=2), rrule="FREQ=WEEKLY;COUNT=3"
+    )
     services.materialise_sessions(series=series)
-    first, second, third = EventSession.objects.filter(series=series)
+    first, _second, third = EventSession.objects.filter(series=series)
     _register(third, 1)
 
     series.rrule = "FREQ=WEEKLY;COUNT=1"
@@ -164,7 +174,12 @@ def test_a_rule_change_removes_empty_sessions_and_cancels_those_with_people():
 
 @pytest.mark.parametrize(
     "rule",
-    ["FREQ=MINUTELY", "DTSTART:20260101T000000\nRRULE:FREQ=DAILY", "FREQ=WEEKLY;BYDAY=XX", "nonsense"],
+    [
+        "FREQ=MINUTELY",
+        "DTSTART:20260101T000000\nRRULE:FREQ=DAILY",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "nonsense",
+    ],
 )
 def test_refuses_unusable_rules(rule):
     series = EventSeriesFactory.build(rrule=rule)

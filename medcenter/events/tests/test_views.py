@@ -40,13 +40,25 @@ def group():
 def _post_registration(client, series, session, email="ana@example.org", key="k-1"):
     return client.post(
         f"/en/events/{series.slug}/register/",
-        {"session": str(session.public_id), "name": "Ana Demo", "email": email, "phone": "", "idempotency_key": key},
+        {
+            "session": str(session.public_id),
+            "name": "Ana Demo",
+            "email": email,
+            "phone": "",
+            "idempotency_key": key,
+        },
     )
 
 
 def test_the_list_shows_sessions_and_filters_them(client, group):
-    series, _session = group
-    other = EventSeriesFactory(slug="yoga", title="Gentle yoga", audience="survivors", location=None, virtual_url="https://meet.example.org/y")
+    _series, _session = group
+    other = EventSeriesFactory(
+        slug="yoga",
+        title="Gentle yoga",
+        audience="survivors",
+        location=None,
+        virtual_url="https://meet.example.org/y",
+    )
     EventSessionFactory(series=other)
 
     everyone = client.get("/en/events/").content.decode()
@@ -78,8 +90,10 @@ def test_bad_filters_get_a_message_not_a_server_error(client, group, query, mess
 
 
 def test_the_feed_honours_the_filters_and_parses(client, group):
-    series, _session = group
-    EventSessionFactory(series=EventSeriesFactory(slug="other", title="Caregiver workshop", audience="caregivers"))
+    _series, _session = group
+    EventSessionFactory(
+        series=EventSeriesFactory(slug="other", title="Caregiver workshop", audience="caregivers")
+    )
 
     response = client.get("/en/events/feed.ics?audience=aya")
 
@@ -90,7 +104,7 @@ def test_the_feed_honours_the_filters_and_parses(client, group):
 
 
 def test_the_event_page_has_schema_org_event_data_and_no_other_inline_script(client, group):
-    series, session = group
+    series, _session = group
 
     html = client.get(f"/es/events/{series.slug}/").content.decode()
 
@@ -98,7 +112,16 @@ def test_the_event_page_has_schema_org_event_data_and_no_other_inline_script(cli
     events = [d for d in data if d.get("@type") == "Event"]
     assert len(events) == 1
     event = events[0]
-    for required in ("name", "startDate", "endDate", "location", "eventStatus", "eventAttendanceMode", "organizer", "offers"):
+    for required in (
+        "name",
+        "startDate",
+        "endDate",
+        "location",
+        "eventStatus",
+        "eventAttendanceMode",
+        "organizer",
+        "offers",
+    ):
         assert event.get(required), required
     assert event["name"] == "Círculo de apoyo AYA"
     assert event["location"]["address"]["addressLocality"] == "Fairhaven"
@@ -174,7 +197,9 @@ def test_registrations_are_throttled_per_address(client, group, settings):
     session.capacity = 50
     session.save()
     statuses = [
-        _post_registration(client, series, session, email=f"p{n}@example.org", key=f"k{n}").status_code
+        _post_registration(
+            client, series, session, email=f"p{n}@example.org", key=f"k{n}"
+        ).status_code
         for n in range(3)
     ]
 
@@ -182,7 +207,7 @@ def test_registrations_are_throttled_per_address(client, group, settings):
 
 
 def test_cancel_link_asks_first_and_cancels_only_on_post(client, group):
-    series, session = group
+    _series, session = group
     seated = RegistrationFactory(session=session, status="registered")
     RegistrationFactory(session=session, status="registered")
     waiting = RegistrationFactory(session=session, status="waitlisted")
@@ -212,7 +237,14 @@ def test_cancel_needs_a_csrf_token(group):
 
 @pytest.mark.parametrize(
     "token",
-    ["x", "nonsense:abc", signing.dumps("00000000-0000-0000-0000-000000000000", salt=links.SALT), signing.dumps("not-a-uuid", salt=links.SALT), signing.dumps(["x"], salt=links.SALT)],
+    [
+        "x",
+        "nonsense:abc",
+        signing.dumps("00000000-0000-0000-0000-000000000000", salt=links.SALT),
+        signing.dumps("not-a-uuid", salt=links.SALT),
+        signing.dumps(["x"], salt=links.SALT),
+    ],
+    ids=["short", "unsigned", "unknown", "not-a-uuid", "not-a-string"],
 )
 def test_a_bad_or_unknown_link_is_not_found(client, token):
     assert client.get(f"/en/events/registrations/{token}/").status_code == 404
@@ -231,7 +263,9 @@ def test_a_registration_shows_on_the_next_request_of_the_cached_page(client, gro
 
 
 def test_the_online_link_is_shown_only_once_seated(client):
-    series = EventSeriesFactory(location=None, virtual_url="https://meet.example.org/room-7", capacity=1)
+    series = EventSeriesFactory(
+        location=None, virtual_url="https://meet.example.org/room-7", capacity=1
+    )
     session = EventSessionFactory(series=series, capacity=1)
     seated = RegistrationFactory(session=session, status="registered")
     waiting = RegistrationFactory(session=session, status="waitlisted")

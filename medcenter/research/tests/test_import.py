@@ -56,7 +56,9 @@ def test_importing_again_adds_nothing():
 def test_the_same_records_as_ris_add_nothing():
     _import_medline()
 
-    report = services.import_publications(text=(DATA / "pubmed_results.ris").read_text(), name="x.ris")
+    report = services.import_publications(
+        text=(DATA / "pubmed_results.ris").read_text(), name="x.ris"
+    )
 
     assert report.added == [] and report.bad == []
     assert len(report.duplicates) == 6
@@ -64,7 +66,9 @@ def test_the_same_records_as_ris_add_nothing():
 
 
 def test_ris_alone_imports_the_same_identifiers():
-    report = services.import_publications(text=(DATA / "pubmed_results.ris").read_text(), name="x.ris")
+    report = services.import_publications(
+        text=(DATA / "pubmed_results.ris").read_text(), name="x.ris"
+    )
 
     assert len(report.added) == 6
     assert dict(Publication.objects.values_list("pmid", "doi")) == EXPECTED
@@ -72,7 +76,10 @@ def test_ris_alone_imports_the_same_identifiers():
 
 def test_a_doi_already_here_is_a_duplicate_without_a_pmid():
     _import_medline()
-    ris = "TY  - JOUR\nTI  - Same paper\nDO  - HTTPS://DOI.ORG/10.1093/BIOINFORMATICS/BTK021\nER  - \n"
+    ris = (
+        "TY  - JOUR\nTI  - Same paper\n"
+        "DO  - HTTPS://DOI.ORG/10.1093/BIOINFORMATICS/BTK021\nER  - \n"
+    )
 
     report = services.import_publications(text=ris, name="one.ris")
 
@@ -113,7 +120,8 @@ def test_names_each_bad_record_and_why():
     assert report.bad == [
         "record 2 (PMID 90000002): it has no title",
         "record 3 (PMID 12ab): its PMID '12ab' is not a PubMed id (digits only)",
-        "record 4 ('No identifier at all'): it has neither a PMID nor a DOI, so it cannot be de-duplicated",
+        "record 4 ('No identifier at all'): "
+        "it has neither a PMID nor a DOI, so it cannot be de-duplicated",
         "record 5 (PMID 90000005): its DOI 'banana' is not a DOI (10.<prefix>/<suffix>)",
     ]
 
@@ -121,7 +129,11 @@ def test_names_each_bad_record_and_why():
 @pytest.mark.parametrize(
     ("text", "name", "bad"),
     [
-        ("TY  - JOUR\nTI  - unterminated", "broken.ris", ["record 1: it does not end with an ER line"]),
+        (
+            "TY  - JOUR\nTI  - unterminated",
+            "broken.ris",
+            ["record 1: it does not end with an ER line"],
+        ),
         ("just some words", "notes.ris", ["the file: it holds no RIS records"]),
         ("", "empty.nbib", ["the file: it holds no MEDLINE records"]),
     ],

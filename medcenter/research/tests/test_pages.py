@@ -17,10 +17,16 @@ def authored():
     program = Program.objects.create(slug="sarcoma", name="Sarcoma Program")
     clinician = ClinicianFactory(slug="dr-ana-rivera", given_name="Ana", family_name="Rivera")
     clinician.programs.add(program)
-    confirmed = PublicationFactory(title="A fictional sarcoma study", authors=["Rivera, Ana", "Lee, Sam"])
+    confirmed = PublicationFactory(
+        title="A fictional sarcoma study", authors=["Rivera, Ana", "Lee, Sam"]
+    )
     suggested = PublicationFactory(title="A paper not yet confirmed")
-    Authorship.objects.create(publication=confirmed, clinician=clinician, author_name="Rivera, Ana", status="confirmed")
-    pending = Authorship.objects.create(publication=suggested, clinician=clinician, author_name="Rivera, Ana")
+    Authorship.objects.create(
+        publication=confirmed, clinician=clinician, author_name="Rivera, Ana", status="confirmed"
+    )
+    pending = Authorship.objects.create(
+        publication=suggested, clinician=clinician, author_name="Rivera, Ana"
+    )
     return clinician, program, confirmed, pending
 
 
@@ -29,7 +35,9 @@ def _articles(html):
     return [d for d in data if d.get("@type") == "ScholarlyArticle"]
 
 
-def test_the_profile_lists_only_confirmed_publications_with_scholarly_article_data(client, authored):
+def test_the_profile_lists_only_confirmed_publications_with_scholarly_article_data(
+    client, authored
+):
     clinician, _program, confirmed, _pending = authored
 
     html = client.get(f"/en/doctors/{clinician.slug}/").content.decode()
@@ -52,7 +60,7 @@ def test_the_program_page_lists_its_members_confirmed_publications(client, autho
 
 
 def test_the_publication_listing_filters_and_refuses_unknown_names(client, authored):
-    clinician, program, _confirmed, _pending = authored
+    clinician, _program, _confirmed, _pending = authored
 
     by_clinician = client.get(f"/en/research/publications/?clinician={clinician.slug}")
     unknown = client.get("/en/research/publications/?program=nope")
@@ -72,7 +80,11 @@ def test_the_api_lists_publications_by_clinician_or_program(client, authored):
 
     assert [p["pmid"] for p in by_clinician["publications"]] == [confirmed.pmid]
     assert by_clinician["publications"][0]["clinicians"] == [
-        {"clinician": str(clinician.public_id), "slug": clinician.slug, "name": clinician.display_name}
+        {
+            "clinician": str(clinician.public_id),
+            "slug": clinician.slug,
+            "name": clinician.display_name,
+        }
     ]
     assert [p["title"] for p in by_program["publications"]] == ["A fictional sarcoma study"]
     assert refused.status_code == 400
@@ -100,10 +112,12 @@ def test_an_editor_confirms_a_suggestion_and_it_shows_on_the_profile(authored):
 
     page = client.get("/en/staff/research/suggestions/").content.decode()
     response = client.post(
-        "/en/staff/research/suggestions/", {"authorship": str(pending.public_id), "decision": "confirm"}
+        "/en/staff/research/suggestions/",
+        {"authorship": str(pending.public_id), "decision": "confirm"},
     )
     again = client.post(
-        "/en/staff/research/suggestions/", {"authorship": str(pending.public_id), "decision": "reject"}
+        "/en/staff/research/suggestions/",
+        {"authorship": str(pending.public_id), "decision": "reject"},
     )
 
     pending.refresh_from_db()
@@ -111,4 +125,7 @@ def test_an_editor_confirms_a_suggestion_and_it_shows_on_the_profile(authored):
     assert response.status_code == 302
     assert pending.status == "confirmed" and pending.decided_by == editor
     assert again.status_code == 400 and "already decided" in again.content.decode()
-    assert "A paper not yet confirmed" in Client().get(f"/en/doctors/{clinician.slug}/").content.decode()
+    assert (
+        "A paper not yet confirmed"
+        in Client().get(f"/en/doctors/{clinician.slug}/").content.decode()
+    )
