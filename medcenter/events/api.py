@@ -35,6 +35,7 @@ router = Router(tags=["events"])
 
 class FiltersIn(Schema):
     program: str | None = Field(None, max_length=50, description="a program's slug")
+    kind: str | None = Field(None, max_length=20, description="support_group, workshop, wellness")
     audience: str | None = Field(None, max_length=20)
     language: str | None = Field(None, max_length=10)
     virtual: str | None = Field(None, description="yes: online only; no: in person only")

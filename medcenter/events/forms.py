@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medcenter.core import bounds
 from medcenter.directory.models import Program
-from medcenter.events.models import Audience, EventSession
+from medcenter.events.models import Audience, EventKind, EventSession
 from medcenter.events.selectors import EventFilters
 
 
@@ -16,6 +16,9 @@ class EventFilterForm(forms.Form):
     """The listing's and the feed's filters: every value is one of a known list, or a date
     inside the calendar's bounds; anything else is a message on the field, never a 500."""
 
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *EventKind.choices]
+    )
     program = forms.ChoiceField(label=_("Program"), required=False)
     audience = forms.ChoiceField(
         label=_("For"), required=False, choices=[("", _("Everyone")), *Audience.choices]
@@ -62,6 +65,7 @@ class EventFilterForm(forms.Form):
         virtual = {"yes": True, "no": False}.get(data.get("virtual") or "")
         return EventFilters(
             program=data.get("program") or "",
+            kind=data.get("kind") or "",
             audience=data.get("audience") or "",
             language=data.get("language") or "",
             virtual=virtual,

@@ -23,6 +23,7 @@ MAX_LISTED = 200
 @dataclass(frozen=True)
 class EventFilters:
     program: str = ""  # a program slug
+    kind: str = ""
     audience: str = ""
     language: str = ""
     virtual: bool | None = None
@@ -33,6 +34,8 @@ class EventFilters:
         q = Q(**{f"{prefix}is_published": True})
         if self.program:
             q &= Q(**{f"{prefix}program__slug": self.program})
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
         if self.audience:
             q &= Q(**{f"{prefix}audience": self.audience})
         if self.language:

@@ -22,7 +22,7 @@ from medcenter.events.models import Registration, RegistrationStatus
 
 
 def _filter_form(request: HttpRequest) -> EventFilterForm:
-    keys = ("program", "audience", "language", "virtual", "start", "end")
+    keys = ("kind", "program", "audience", "language", "virtual", "start", "end")
     return EventFilterForm({k: request.GET[k] for k in keys if k in request.GET} or None)
 
 

@@ -56,6 +56,7 @@ def test_the_list_shows_sessions_and_filters_them(client, group):
         slug="yoga",
         title="Gentle yoga",
         audience="survivors",
+        kind="wellness",
         location=None,
         virtual_url="https://meet.example.org/y",
     )
@@ -64,10 +65,12 @@ def test_the_list_shows_sessions_and_filters_them(client, group):
     everyone = client.get("/en/events/").content.decode()
     aya_only = client.get("/en/events/?audience=aya&program=aya&language=es").content.decode()
     online = client.get("/en/events/?virtual=yes").content.decode()
+    groups = client.get("/en/events/?kind=support_group").content.decode()
 
     assert "AYA support circle" in everyone and "Gentle yoga" in everyone
     assert "AYA support circle" in aya_only and "Gentle yoga" not in aya_only
     assert "Gentle yoga" in online and "AYA support circle" not in online
+    assert "AYA support circle" in groups and "Gentle yoga" not in groups
     assert "meet.example.org" not in everyone  # the link is for registrants only
 
 
@@ -75,6 +78,7 @@ def test_the_list_shows_sessions_and_filters_them(client, group):
     ("query", "message"),
     [
         ("audience=pirates", "Select a valid choice."),
+        ("kind=party", "Select a valid choice."),
         ("program=nope", "Select a valid choice."),
         ("start=2024-02-30", "Enter a valid date."),
         ("start=0001-01-01", "1900"),
