@@ -8,7 +8,7 @@ from django.utils import timezone
 from medcenter.core import outbox
 from medcenter.core.models import Notification
 from medcenter.core.throttle import Throttled
-from medcenter.events import services
+from medcenter.events import links, services
 from medcenter.events.models import EventSession, Registration
 from medcenter.events.notices import Kind
 from medcenter.events.tests.factories import EventSeriesFactory, EventSessionFactory
@@ -186,3 +186,23 @@ def test_refuses_unusable_rules(rule):
 
     with pytest.raises(ValidationError):
         series.clean()
+
+
+def test_messages_are_worded_in_the_registrants_language_with_their_link_and_ics():
+    series = EventSeriesFactory(
+        location=None,
+        virtual_url="https://meet.example.org/room-9",
+        translations={"es": {"title": "Yoga suave"}},
+    )
+    session = EventSessionFactory(series=series, capacity=1)
+    seated = _register(session, 1, language="es")
+    _register(session, 2, language="en")
+
+    outbox.deliver_due()
+
+    registered, waitlisted = sorted(mail.outbox, key=lambda m: m.to)
+    assert "Yoga suave" in registered.subject
+    assert "https://meet.example.org/room-9" in registered.body
+    assert f"/es/events/registrations/{links.token_for(seated)}/" in registered.body
+    assert registered.attachments[0][0] == "event.ics"
+    assert "meet.example.org" not in waitlisted.body and not waitlisted.attachments

@@ -244,11 +244,11 @@ def test_cancel_needs_a_csrf_token(group):
     [
         "x",
         "nonsense:abc",
-        signing.dumps("00000000-0000-0000-0000-000000000000", salt=links.SALT),
-        signing.dumps("not-a-uuid", salt=links.SALT),
-        signing.dumps(["x"], salt=links.SALT),
+        signing.Signer(salt=links.SALT).sign("00000000-0000-0000-0000-000000000000"),
+        signing.Signer(salt=links.SALT).sign("not-a-uuid"),
+        signing.Signer(salt="another-salt").sign("00000000-0000-0000-0000-000000000000"),
     ],
-    ids=["short", "unsigned", "unknown", "not-a-uuid", "not-a-string"],
+    ids=["short", "unsigned", "unknown", "not-a-uuid", "other-salt"],
 )
 def test_a_bad_or_unknown_link_is_not_found(client, token):
     assert client.get(f"/en/events/registrations/{token}/").status_code == 404
@@ -303,3 +303,25 @@ class _Scripts(HTMLParser):
         names = dict(attrs)
         if tag == "script" and "src" not in names:
             self.inline.append(names.get("type", "text/javascript"))
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_names_and_titles_are_escaped_everywhere_they_show(client):
+    series = EventSeriesFactory(title=PAYLOAD, description=PAYLOAD)
+    session = EventSessionFactory(series=series)
+    registration = RegistrationFactory(session=session, name=PAYLOAD)
+
+    pages = [
+        client.get("/en/events/").content.decode(),
+        client.get(f"/en/events/{series.slug}/").content.decode(),
+        client.get(f"/en/events/{series.slug}/register/").content.decode(),
+        client.get(links.manage_url(registration, language="en")).content.decode(),
+        client.get(
+            f"/en/events/registrations/{links.token_for(registration)}/cancel/"
+        ).content.decode(),
+    ]
+
+    for html in pages:
+        assert "<script>alert" not in html and "<img src=x" not in html
