@@ -1,5 +1,5 @@
 """In Spanish, by keyboard only: find a support group, register, take the .ics, cancel.
-axe on every page (0 serious or critical).
+axe on every page (0 serious or critical), and on the event pages in Arabic (right to left).
 
 The words checked are the event's own (its Spanish title) and the addresses: this branch's
 new interface strings reach the Spanish catalog when the catalogs are merged."""
@@ -84,3 +84,8 @@ def test_a_visitor_finds_a_support_group_registers_takes_the_ics_and_cancels(pag
     expect(page.locator("[role=status]")).to_be_visible()
     assert blocking_violations(page) == []
     assert Registration.objects.get().status == "cancelled"
+
+    for url in ("/ar/events/", "/ar/events/grupo-aya/"):
+        page.goto(url)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert blocking_violations(page) == [], url
