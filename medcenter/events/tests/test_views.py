@@ -325,3 +325,28 @@ def test_names_and_titles_are_escaped_everywhere_they_show(client):
 
     for html in pages:
         assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_registering_needs_a_csrf_token(group):
+    series, session = group
+    strict = Client(enforce_csrf_checks=True)
+
+    response = _post_registration(strict, series, session)
+
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+
+
+def test_event_pages_carry_the_strict_headers(client, group):
+    series, session = group
+    registration = RegistrationFactory(session=session)
+
+    public = client.get(f"/en/events/{series.slug}/")
+    personal = client.get(links.manage_url(registration, language="en"))
+
+    for response in (public, personal):
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+    assert personal["Cache-Control"] == "no-store, private"
+    assert "no-store" not in public.get("Cache-Control", "")
