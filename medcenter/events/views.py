@@ -83,9 +83,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# Not cached whole: the cache keeps only the body and type, and this answer needs its
+# Content-Disposition (a download named after the event). It costs two queries.
 @public_route
 @require_safe
-@cache_public_page
 def series_ics(request: HttpRequest, slug: str) -> HttpResponse:
     series = _series(slug)
     body = calendars.series_ics([series], name=series.localized("title"))

@@ -350,3 +350,13 @@ def test_event_pages_carry_the_strict_headers(client, group):
         assert response["X-Frame-Options"] == "DENY"
     assert personal["Cache-Control"] == "no-store, private"
     assert "no-store" not in public.get("Cache-Control", "")
+
+
+def test_the_events_ics_is_a_download_every_time(client, group):
+    series, _session = group
+
+    answers = [client.get(f"/en/events/{series.slug}/event.ics") for _ in range(2)]
+
+    for response in answers:
+        assert response["Content-Disposition"] == f'attachment; filename="{series.slug}.ics"'
+        assert Calendar.from_ical(response.content).walk("VEVENT")[0]["UID"]
