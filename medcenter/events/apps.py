@@ -8,6 +8,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from medcenter.events import notices
+        from medcenter.directory.program_events import register_program_events
+        from medcenter.events import notices, selectors
 
         notices.register()
+        register_program_events(selectors.upcoming_for_program)

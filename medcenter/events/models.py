@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.core.models import PublicModel
@@ -45,7 +46,9 @@ class EventSeriesQuerySet(models.QuerySet["EventSeries"]):
 
 
 class EventSeries(PublicModel, Translated):
-    """One event, held once or on a recurring rule (RFC 5545 RRULE, without DTSTART)."""
+    """One event, held once or on a recurring rule (RFC 5545 RRULE, without DTSTART).
+    `title` and `description` are written in the event's `language`; `translations` holds
+    them in other site languages."""
 
     slug = models.SlugField(unique=True, max_length=120)
     title = models.CharField(max_length=200)
@@ -98,6 +101,13 @@ class EventSeries(PublicModel, Translated):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def language_of(self, field: str, language: str | None = None) -> str:
+        """The language `localized(field, language)` is written in: the one asked when
+        translated, else the series' own (its title and description are written in the
+        language the event is held in)."""
+        code = (language or get_language() or "en").lower()
+        return code if self.translations.get(code, {}).get(field) else self.language
 
     @property
     def localized_title(self) -> str:

@@ -8,8 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from medcenter.directory.models import Program
+from medcenter.directory.program_events import ProgramEvents, UpcomingEvent
 from medcenter.events.models import (
     EventSeries,
     EventSession,
@@ -105,3 +108,28 @@ def seats_left(session: Any) -> int:
 
 def language_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+def upcoming_for_program(program: Program, *, limit: int = 3) -> ProgramEvents:
+    """The program page's next few sessions (one per series), and the list filtered to it."""
+    from medcenter.events.presenting import when
+
+    seen: set[int] = set()
+    items = []
+    for session in find_sessions(EventFilters(program=program.slug), limit=30):
+        if session.series_id in seen:
+            continue
+        seen.add(session.series_id)
+        series = session.series
+        items.append(
+            UpcomingEvent(
+                title=series.localized_title,
+                title_language=series.language_of("title"),
+                starts_at=session.local_start,
+                when=when(session),
+                url=series.get_absolute_url(),
+            )
+        )
+        if len(items) == limit:
+            break
+    return ProgramEvents(items, reverse("events:list") + f"?program={program.slug}")

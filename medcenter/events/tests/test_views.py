@@ -360,3 +360,28 @@ def test_the_events_ics_is_a_download_every_time(client, group):
     for response in answers:
         assert response["Content-Disposition"] == f'attachment; filename="{series.slug}.ics"'
         assert Calendar.from_ical(response.content).walk("VEVENT")[0]["UID"]
+
+
+def test_text_in_another_language_than_the_page_is_marked_with_its_lang(client):
+    spanish = EventSeriesFactory(
+        slug="cuidadores",
+        title="Grupo para cuidadores",
+        language="es",
+        translations={"en": {"title": "Caregiver group (in Spanish)"}},
+    )
+    EventSessionFactory(series=spanish)
+
+    english_page = client.get("/en/events/cuidadores/").content.decode()
+    russian_page = client.get("/ru/events/cuidadores/").content.decode()
+
+    assert "<h1>Caregiver group (in Spanish)</h1>" in english_page
+    assert '<h1 lang="es">Grupo para cuidadores</h1>' in russian_page
+
+
+def test_the_program_page_shows_its_upcoming_events(client, group):
+    series, _session = group
+
+    html = client.get("/en/programs/aya/").content.decode()
+
+    assert f'href="{series.get_absolute_url()}"' in html
+    assert 'href="/en/events/?program=aya"' in html
