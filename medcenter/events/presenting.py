@@ -8,23 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from medcenter.core.ldjson import ld_json
 from medcenter.events import selectors
+from medcenter.events.formatting import when
 from medcenter.events.models import EventSeries, EventSession
-
-
-def when(session: EventSession) -> str:
-    start, end = session.local_start, session.local_end
-    return "{} {}\u2013{}".format(
-        formats.date_format(start, "DATE_FORMAT"),
-        formats.time_format(start, "TIME_FORMAT"),
-        formats.time_format(end, "TIME_FORMAT"),
-    )
 
 
 def session_rows(sessions: Sequence[EventSession]) -> list[dict[str, Any]]:

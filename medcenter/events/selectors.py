@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from medcenter.directory.models import Program
 from medcenter.directory.program_events import ProgramEvents, UpcomingEvent
+from medcenter.events.formatting import when
 from medcenter.events.models import (
     EventSeries,
     EventSession,
@@ -112,8 +113,6 @@ def language_choices() -> list[tuple[str, str]]:
 
 def upcoming_for_program(program: Program, *, limit: int = 3) -> ProgramEvents:
     """The program page's next few sessions (one per series), and the list filtered to it."""
-    from medcenter.events.presenting import when
-
     seen: set[int] = set()
     items = []
     for session in find_sessions(EventFilters(program=program.slug), limit=30):
