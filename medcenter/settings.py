@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "medcenter.results",
     "medcenter.questionnaires",
     "medcenter.giving",
+    "medcenter.events",
+    "medcenter.research",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -31,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.results.urls")),
     path("", include("medcenter.questionnaires.urls")),
     path("", include("medcenter.giving.urls")),
+    path("", include("medcenter.events.urls")),
+    path("", include("medcenter.research.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

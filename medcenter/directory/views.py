@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
-from medcenter.directory import availability
+from medcenter.directory import availability, program_events, works
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
@@ -95,6 +95,7 @@ def doctor(request: HttpRequest, slug: str) -> HttpResponse:
             "clinician": clinician,
             "languages": languages,
             "next_available": availability.render(clinician, soonest),
+            "works": works.of_clinician(clinician),
         },
     )
 
@@ -141,6 +142,8 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
             "team_roles": roles,
             "conditions": found.conditions.order_by("name"),
             "clinician_count": found.clinicians.filter(is_active=True).count(),
+            "works": works.of_program(found),
+            "program_events": program_events.of_program(found),
         },
     )
 

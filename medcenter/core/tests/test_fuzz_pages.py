@@ -25,6 +25,7 @@ from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verifie
 from medcenter.core.tests.fuzzing import budget
 from medcenter.directory.models import Program
 from medcenter.directory.services import set_clinician_photo
+from medcenter.events.tests.factories import EventSessionFactory
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
 from medcenter.patients.tests.routes import all_routes
 from medcenter.scheduling.tests.factories import (
@@ -143,6 +144,7 @@ def world():
     weekly_rules(clinician=clinician, location=location, visit_types=[visit])
     program = Program.objects.create(slug="fuzz-program", name="Fuzz Program")
     portrait = set_clinician_photo(clinician=clinician, image=b"\xff\xd8\xff", alt_text="A face")
+    event = EventSessionFactory(series__program=program).series
     import_records((f"demo:{i}", study) for i, (study, *_rest) in enumerate(STUDIES[:2]))
     trial_nct = STUDIES[0][0]["protocolSection"]["identificationModule"]["nctId"]
     from medcenter.international.tests.factories import new_case
@@ -184,6 +186,7 @@ def world():
             "scheduling:hold": clinician.slug,
             "directory:program": program.slug,
             "directory:location": location.slug,
+            **{f"events:{name}": event.slug for name in ("detail", "ics", "register")},
         },
     }
 
