@@ -13,7 +13,6 @@ from medcenter.results.api import router as results_router
 from medcenter.questionnaires.api import router as questionnaires_router
 from medcenter.portal.api import router as portal_router
 from medcenter.events.api import router as events_router
-from medcenter.oncology.api import router as oncology_router
 from medcenter.research.api import router as research_router
 from medcenter.scheduling.api import router as scheduling_router
 from medcenter.trials.api import router as trials_router
@@ -28,7 +27,6 @@ api.add_router("/portal/", results_router)
 api.add_router("/portal/questionnaires/", questionnaires_router)
 api.add_router("/portal/", portal_router)
 api.add_router("/events/", events_router)
-api.add_router("/oncology/", oncology_router)
 api.add_router("/research/", research_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
