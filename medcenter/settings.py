@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "medcenter.scheduling",
     "medcenter.trials",
     "medcenter.portal",
+    "medcenter.careplans",
+    "medcenter.tumorboards",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.scheduling.urls")),
     path("", include("medcenter.trials.urls")),
     path("", include("medcenter.portal.urls")),
+    path("", include("medcenter.tumorboards.urls")),
+    path("", include("medcenter.careplans.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

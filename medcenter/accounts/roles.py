@@ -53,6 +53,13 @@ SCHEDULE_READ = ("scheduling.view_schedule", "scheduling.view_appointment")
 SCHEDULE_WRITE = ("scheduling.add_appointment", "scheduling.change_appointment")
 REFERRAL_WORK = ("scheduling.view_referral", "scheduling.triage_referral")
 TRIAL_WORK = ("trials.view_trial", "trials.prescreen_trial", "trials.manage_trial")
+BOARD_WORK = (
+    "tumorboards.submit_case",
+    "tumorboards.run_board",
+    "tumorboards.view_board_metrics",
+    "careplans.manage_careplan",
+)
+NAVIGATION = ("tumorboards.run_board", "careplans.navigate")
 
 ROLES = (
     Role(
@@ -86,6 +93,7 @@ ROLES = (
             *SCHEDULE_READ,
             *SCHEDULE_WRITE,
             *REFERRAL_WORK,
+            *NAVIGATION,
         ),
         clinical=True,
         may_break_glass=True,
@@ -101,6 +109,7 @@ ROLES = (
             *ONCOLOGY_WRITE,
             *SCHEDULE_READ,
             "trials.view_trial",
+            *BOARD_WORK,
         ),
         clinical=True,
         may_break_glass=True,
@@ -122,7 +131,7 @@ ROLES = (
         (*PATIENT_READ, *ONCOLOGY_READ, *TRIAL_WORK),
     ),
     Role("giving_officer", _("Giving officer"), ()),
-    Role("quality_analyst", _("Quality analyst"), ()),
+    Role("quality_analyst", _("Quality analyst"), ("tumorboards.view_board_metrics",)),
     Role(
         "content_editor",
         _("Content editor"),
