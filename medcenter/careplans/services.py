@@ -127,7 +127,7 @@ def edit_plan(
 
 def _tasks_for(plan: CarePlan, today: Any) -> list[tuple[str, int]]:
     kinds = set(plan.activities.values_list("kind", flat=True))
-    wanted = [(TaskKind.BOOK_VISITS, 7)]
+    wanted: list[tuple[str, int]] = [(TaskKind.BOOK_VISITS, 7)]
     if ActivityKind.GENETIC_COUNSELLING in kinds:
         wanted.append((TaskKind.COUNSELLING, 14))
     if ActivityKind.REBIOPSY in kinds:

@@ -138,7 +138,7 @@ def portal_plan(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
 @patient_data_route(model="patients.patient")
 def portal_plan_pdf(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    access, found = selectors.patient_plan(request.user, public_id=public_id)
+    _access, found = selectors.patient_plan(request.user, public_id=public_id)
     if found is None:
         raise Http404
     response = HttpResponse(pdf.plan_pdf(found), content_type="application/pdf")

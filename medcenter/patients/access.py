@@ -126,7 +126,7 @@ _staff_bases: dict[str, StaffBasisProvider] = {}
 def register_staff_basis(key: str, *, label: str | Promise, provider: StaffBasisProvider) -> None:
     """Let `provider(user, patient)` grant staff a basis named `key` (a PatientAccess or None)."""
     _staff_bases[key] = provider
-    Basis.LABELS[key] = label
+    Basis.LABELS[key] = label  # type: ignore[assignment]
 
 
 def _proxy_access(user: Any, patient: Patient) -> PatientAccess | None:

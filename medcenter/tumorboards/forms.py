@@ -19,7 +19,13 @@ from medcenter.tumorboards.models import (
     Urgency,
 )
 
-BLANK = [("", "---------")]
+BLANK: list[tuple[str, Any]] = [("", "---------")]
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = choices
 
 
 class CaseForm(KeepsUploadsForm):
@@ -54,27 +60,43 @@ class CaseForm(KeepsUploadsForm):
     def __init__(self, *args: Any, record: Any = None, meetings: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         diagnoses = list(record.diagnoses) if record is not None else []
-        self.fields["diagnosis"].choices = BLANK + [
-            (str(d.public_id), d.description) for d in diagnoses
-        ]
-        self.fields["stage"].choices = BLANK + [
-            (
-                str(s.public_id),
-                f"{d.description}: {s.stage_group or s.stage_group_note} ({s.assessed_on})",
-            )
-            for d in diagnoses
-            for s in d.stages.all()
-        ]
-        self.fields["genotyping"].choices = BLANK + [
-            (str(r.public_id), f"{r.test_name} ({r.reported_on})")
-            for r in (record.reports if record else [])
-        ]
-        self.fields["board"].choices = BLANK + [
-            (str(b.public_id), b.name) for b in Board.objects.filter(is_active=True)
-        ]
-        self.fields["meeting"].choices = BLANK + [
-            (str(m.public_id), f"{m.board.name}: {m.starts_at:%Y-%m-%d %H:%M}") for m in meetings
-        ]
+        _choices(self, "diagnosis", BLANK + [(str(d.public_id), d.description) for d in diagnoses])
+        _choices(
+            self,
+            "stage",
+            BLANK
+            + [
+                (
+                    str(s.public_id),
+                    f"{d.description}: {s.stage_group or s.stage_group_note} ({s.assessed_on})",
+                )
+                for d in diagnoses
+                for s in d.stages.all()
+            ],
+        )
+        _choices(
+            self,
+            "genotyping",
+            BLANK
+            + [
+                (str(r.public_id), f"{r.test_name} ({r.reported_on})")
+                for r in (record.reports if record else [])
+            ],
+        )
+        _choices(
+            self,
+            "board",
+            BLANK + [(str(b.public_id), b.name) for b in Board.objects.filter(is_active=True)],
+        )
+        _choices(
+            self,
+            "meeting",
+            BLANK
+            + [
+                (str(m.public_id), f"{m.board.name}: {m.starts_at:%Y-%m-%d %H:%M}")
+                for m in meetings
+            ],
+        )
 
     def clean_pathology(self) -> Any:
         upload = self.cleaned_data.get("pathology")
@@ -93,9 +115,11 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args: Any, meetings: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = BLANK + [
-            (str(m.public_id), f"{m.starts_at:%Y-%m-%d %H:%M}") for m in meetings
-        ]
+        _choices(
+            self,
+            "meeting",
+            BLANK + [(str(m.public_id), f"{m.starts_at:%Y-%m-%d %H:%M}") for m in meetings],
+        )
 
 
 class AttendanceForm(forms.Form):
@@ -114,10 +138,15 @@ class AttendanceForm(forms.Form):
         members = (
             meeting.board.members.filter(is_active=True).select_related("user") if meeting else []
         )
-        self.fields["member"].choices = BLANK + [
-            (str(m.public_id), f"{m.user.full_name or m.user.email} ({m.specialty.label})")
-            for m in members
-        ]
+        _choices(
+            self,
+            "member",
+            BLANK
+            + [
+                (str(m.public_id), f"{m.user.full_name or m.user.email} ({m.specialty.label})")
+                for m in members
+            ],
+        )
 
 
 class RecommendationForm(forms.Form):
@@ -126,7 +155,7 @@ class RecommendationForm(forms.Form):
     trial = forms.CharField(label=_("Trial (NCT number)"), max_length=11, required=False)
     evidence_level = forms.ChoiceField(
         label=_("Evidence level"),
-        choices=[("", _("As the knowledge base gives it"))] + EvidenceLevel.choices,
+        choices=[("", _("As the knowledge base gives it")), *EvidenceLevel.choices],
         required=False,
     )
     override_reason = forms.CharField(
@@ -134,7 +163,7 @@ class RecommendationForm(forms.Form):
     )
     concordant = forms.ChoiceField(
         label=_("Guideline-concordant"),
-        choices=BLANK + [("yes", _("Yes")), ("no", _("No"))],
+        choices=[*BLANK, ("yes", _("Yes")), ("no", _("No"))],
     )
     nonconcordance_reason = forms.ChoiceField(
         label=_("Why not concordant"), choices=BLANK + NonConcordance.choices, required=False
@@ -154,4 +183,4 @@ class CarePlanStartForm(forms.Form):
         from medcenter.careplans.models import GoalCategory
 
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = BLANK + GoalCategory.choices
+        _choices(self, "goal", BLANK + GoalCategory.choices)

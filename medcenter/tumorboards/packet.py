@@ -20,6 +20,7 @@ from medcenter.oncology.genomics.knowledge import LEVEL_RANK
 from medcenter.oncology.genomics.oncotree import UnknownTumorTypeError
 
 PACKET_FORMAT = 1
+RANK: dict[str, int] = {str(level.value): rank for level, rank in LEVEL_RANK.items()}
 TRIALS_SHOWN = 10
 
 
@@ -108,7 +109,7 @@ def _therapies(matches: Sequence[Any]) -> list[dict[str, str]]:
         {"therapy": m["therapy"], "level": m["level"]} if isinstance(m, Mapping) else m
         for m in matches
     ]
-    return sorted(rows, key=lambda r: (LEVEL_RANK.get(r["level"], 9), r["therapy"]))
+    return sorted(rows, key=lambda r: (RANK.get(r["level"], 9), r["therapy"]))
 
 
 def _annotated(
@@ -156,7 +157,7 @@ def _annotated(
                 "recorded_version": variant.get("knowledge_version", ""),
             }
         )
-    rows.sort(key=lambda r: (LEVEL_RANK.get(r["best_level"], 9), r["gene"]))
+    rows.sort(key=lambda r: (RANK.get(r["best_level"], 9), r["gene"]))
     return rows
 
 
@@ -169,9 +170,10 @@ def knowledge_level(packet: Mapping[str, Any], therapy: str) -> str:
         return best
     for alteration in packet.get("alterations", []):
         for line in alteration.get("for", []):
-            if _key(line["therapy"]) == wanted or wanted in _key(line["therapy"]).split("+"):
-                if LEVEL_RANK.get(line["level"], 9) < LEVEL_RANK.get(best, 9):
-                    best = line["level"]
+            named = _key(line["therapy"])
+            same = named == wanted or wanted in named.split("+")
+            if same and RANK.get(line["level"], 9) < RANK.get(best, 9):
+                best = line["level"]
     return best
 
 
@@ -182,7 +184,8 @@ def _key(text: str) -> str:
 def _identity(section: str, row: Mapping[str, Any]) -> str:
     if section == "diagnoses":
         stage = row.get("stage") or {}
-        return f"{row.get('description')}: {stage.get('current_group') or stage.get('recorded_group', '')}"
+        group = stage.get("current_group") or stage.get("recorded_group", "")
+        return f"{row.get('description')}: {group}"
     if section == "alterations":
         levels = ", ".join(f"{t['therapy']} ({t['level']})" for t in row.get("for", []))
         against = ", ".join(t["therapy"] for t in row.get("against", []))

@@ -28,7 +28,7 @@ from medcenter.patients.models import Patient
 from medcenter.patients.selectors import get_patient_for
 from medcenter.trials import matcher
 from medcenter.trials import selectors as trials_selectors
-from medcenter.trials.models import Candidate
+from medcenter.trials.models import Candidate, Trial
 from medcenter.trials.profiles import profile_for_patient
 from medcenter.tumorboards.models import (
     ACCESS_AFTER_MEETING,
@@ -200,7 +200,7 @@ def _trial_lines(patient: Patient) -> tuple[list[dict[str, Any]], str]:
         include_ineligible=False,
     )
     ids = [m.trial_id for m in matches]
-    trials = trials_selectors.Trial.objects.in_bulk(ids)
+    trials = Trial.objects.in_bulk(ids)
     decisions = dict(
         Candidate.objects.filter(patient=patient, trial_id__in=ids).values_list(
             "trial_id", "status"
@@ -242,9 +242,8 @@ def packet_input(case: BoardCase) -> PacketInput:
     )
     variants: list[dict[str, Any]] = []
     tumor_type = case.diagnosis.oncotree_code
-    if case.genotyping_id is not None:
-        report = case.genotyping
-        assert report is not None
+    report = case.genotyping
+    if report is not None:
         tumor_type = report.tumor_type or tumor_type
         variants = [
             {
@@ -420,7 +419,7 @@ def _percentile(values: list[int], share: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, int(round(share * (len(ordered) - 1)))))
+    index = max(0, min(len(ordered) - 1, round(share * (len(ordered) - 1))))
     return float(ordered[index])
 
 

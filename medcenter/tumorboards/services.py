@@ -172,9 +172,8 @@ def submit_case(
         board = selectors.suggest_board(diagnosis.oncotree_code)
     if board is None:
         errors["board"] = [_("Choose the board to present the case to.")]
-    if errors:
+    if errors or diagnosis is None or board is None:
         raise ValidationError(errors)
-    assert diagnosis is not None and board is not None
     if question == Question.MOLECULAR and genotyping is None:
         raise ValidationError(
             {"genotyping": [_("A molecular question needs a genotyping report.")]}
@@ -219,11 +218,10 @@ def submit_case(
 
 
 def _overrun_check(meeting: Meeting, *, adding: int, except_case: BoardCase | None) -> None:
-    used = sum(
-        meeting.cases.filter(status=CaseStatus.ON_AGENDA)
-        .exclude(pk=getattr(except_case, "pk", None))
-        .values_list("minutes", flat=True)
-    )
+    planned = meeting.cases.filter(status=CaseStatus.ON_AGENDA)
+    if except_case is not None:
+        planned = planned.exclude(pk=except_case.pk)
+    used = sum(int(m) for m in planned.values_list("minutes", flat=True))
     over = used + adding - meeting.length_minutes
     if over > 0:
         raise ValidationError(

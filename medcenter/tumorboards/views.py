@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from medcenter.core.clientaddr import client_ip
 from medcenter.core import vault
+from medcenter.core.clientaddr import client_ip
 from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
 from medcenter.core.routes import patient_data_route, staff_route
 from medcenter.core.uploads import download_response
@@ -90,9 +90,7 @@ def submit(request: AuthedRequest, public_id: UUID) -> HttpResponse:
                 diagnosis=diagnosis,
                 stage=_pick(stages, data["stage"]),
                 genotyping=_pick(record.reports, data["genotyping"]),
-                board=Board.objects.filter(public_id=data["board"] or None).first()
-                if data["board"]
-                else None,
+                board=_pick(Board.objects.filter(is_active=True), data["board"]),
                 meeting=_pick(meetings, data["meeting"]),
                 minutes=data["minutes"],
                 attachments=attachments,
@@ -320,12 +318,9 @@ def attendance(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     form = AttendanceForm(request.POST or None, meeting=found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        member = (
-            BoardMember.objects.filter(board=found.board, public_id=data["member"] or None)
-            .select_related("specialty", "user")
-            .first()
-            if data["member"]
-            else None
+        member = _pick(
+            BoardMember.objects.filter(board=found.board).select_related("specialty", "user"),
+            data["member"],
         )
         try:
             specialty = data["specialty"] or (member.specialty if member else None)

@@ -27,6 +27,10 @@ DISCIPLINES = [
 ]
 
 
+def staff(*roles: str) -> Any:
+    return StaffUserFactory(roles=list(roles))
+
+
 def specialty(slug: str) -> Specialty:
     name = dict(DISCIPLINES).get(slug, slug.title())
     found, _ = Specialty.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -63,13 +67,13 @@ def add_members(board: Board) -> dict[str, Any]:
     """One verified clinician per quorum discipline; the surgeon chairs."""
     people = {}
     for slug, _name in DISCIPLINES[:5]:
-        user = verified(StaffUserFactory(roles=["clinician"]))
+        user: Any = verified(staff("clinician"))
         role = MemberRole.CHAIR if slug == "surgical-oncology" else MemberRole.MEMBER
         services.add_member(
             board=board, user=user, specialty=specialty(slug), role=role, actor=user
         )
         people[slug] = user
-    navigator = verified(StaffUserFactory(roles=["nurse_navigator"]))
+    navigator: Any = verified(staff("nurse_navigator"))
     services.add_member(
         board=board,
         user=navigator,
@@ -83,7 +87,7 @@ def add_members(board: Board) -> dict[str, Any]:
 
 def lung_patient(**fields: Any) -> tuple[Any, CancerDiagnosis, Any, Any]:
     """A patient with a staged lung adenocarcinoma and an EGFR exon 19 deletion."""
-    patient = PatientFactory(**fields)
+    patient: Any = PatientFactory(**fields)
     clinician = StaffUserFactory(roles=["clinician"])
     today = timezone.localdate()
     diagnosis = oncology.record_diagnosis(
@@ -134,7 +138,7 @@ def case_world(*, place: bool = True, slug: str = "thoracic") -> CaseWorld:
     people = add_members(board)
     meeting = make_meeting(board)
     patient, diagnosis, stage, report = lung_patient()
-    submitter = verified(StaffUserFactory(roles=["clinician"]))
+    submitter: Any = verified(staff("clinician"))
     CareRelationshipFactory(staff=submitter, patient=patient)
     access = resolve_access(submitter, patient)
     assert access is not None
