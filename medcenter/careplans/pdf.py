@@ -6,12 +6,18 @@ from django.utils.translation import gettext as _
 
 from medcenter.careplans.models import CarePlan
 from medcenter.core.documents import Document
+from medcenter.patients.models import Patient
 
 
-def plan_pdf(plan: CarePlan) -> bytes:
+def plan_pdf(patient: Patient, plan: CarePlan | None) -> bytes:
     doc = Document(title=_("Your care plan"))
     doc.heading(_("Your care plan"), size=16)
-    doc.paragraph(plan.patient.display_name)
+    doc.paragraph(patient.display_name)
+    if plan is None:
+        doc.paragraph(
+            _("You have no care plan yet. Your care team will share it here once it is agreed.")
+        )
+        return doc.output()
     if plan.activated_at:
         doc.paragraph(
             _("Agreed on %(date)s") % {"date": date_format(plan.activated_at.date(), "DATE_FORMAT")}

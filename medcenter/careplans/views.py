@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -138,10 +138,8 @@ def portal_plan(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 
 @patient_data_route(model="patients.patient")
 def portal_plan_pdf(request: AuthedRequest, public_id: UUID) -> HttpResponse:
-    _access, found = selectors.patient_plan(request.user, public_id=public_id)
-    if found is None:
-        raise Http404
-    response = HttpResponse(pdf.plan_pdf(found), content_type="application/pdf")
+    access, found = selectors.patient_plan(request.user, public_id=public_id)
+    response = HttpResponse(pdf.plan_pdf(access.patient, found), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="care-plan.pdf"'
     response["Cache-Control"] = "no-store, private"
     return response

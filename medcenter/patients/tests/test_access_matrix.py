@@ -50,6 +50,8 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_trials(world)[0].public_id
         elif kwarg == "request_id":
             values[kwarg] = _b_trials(world)[1].public_id
+        elif kwarg in _B_BOARD_KWARGS or route.model.startswith("careplans."):
+            values[kwarg] = _b_tumorboard(world, kwarg, route.model)
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
@@ -160,6 +162,22 @@ def _b_trials(world):
         trial=trial, patient=b, name=f"{b.given_name} {b.family_name}", email=b.email
     )
     return candidate, contact
+
+
+_B_BOARD_KWARGS = ("case_id", "attachment_id", "plan_id", "task_id")
+
+
+def _b_tumorboard(world, kwarg, model):
+    """Patient B's tumor board case (with a report), care plan, goal and navigator task."""
+    from medcenter.tumorboards.tests.factories import b_board_objects
+
+    found = b_board_objects(world.patient_b)
+    key = {
+        "careplans.careplan": "plan_id",
+        "careplans.goal": "goal",
+        "careplans.navigatortask": "task_id",
+    }
+    return str(found[kwarg if kwarg in _B_BOARD_KWARGS else key[model]].public_id)
 
 
 def _b_oncology(world):
@@ -282,6 +300,9 @@ AUTHORIZED = {
     "scheduling:staff_book": "care team",
     "scheduling:multidisciplinary": "care team",
     "trials:patient_trials": "care team",
+    "tumorboards:submit": "care team",
+    "careplans:portal_plan": "patient B",
+    "careplans:portal_plan_pdf": "patient B",
 }
 
 

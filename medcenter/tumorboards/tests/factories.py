@@ -155,3 +155,51 @@ def case_world(*, place: bool = True, slug: str = "thoracic") -> CaseWorld:
         minutes=15,
     )
     return CaseWorld(board, meeting, people, submitter, patient, diagnosis, stage, report, case)
+
+
+def b_board_objects(patient: Any) -> dict[str, Any]:
+    """For the access matrix: a case of `patient` with a report, and a care plan with a goal
+    and a task (made once per test, directly, as no staff member of the matrix may)."""
+    from medcenter.careplans.models import CarePlan, Goal, NavigatorTask
+    from medcenter.core import vault
+    from medcenter.tumorboards.models import CaseDocument
+
+    case = BoardCase.objects.filter(patient=patient).first()
+    if case is None:
+        board = make_board("matrix")
+        author = staff("clinician")
+        diagnosis = CancerDiagnosis.objects.create(
+            patient=patient, kind="primary", description="Osteosarcoma", oncotree_code="OS"
+        )
+        case = BoardCase.objects.create(
+            patient=patient,
+            board=board,
+            meeting=make_meeting(board),
+            submitted_by=author,
+            question="initial_plan",
+            question_detail="Plan?",
+            diagnosis=diagnosis,
+        )
+        CaseDocument.objects.create(
+            case=case,
+            kind="pathology",
+            finding="High-grade osteosarcoma",
+            filename="pathology.txt",
+            content_type="text/plain",
+            size=5,
+            sha256="0" * 64,
+            vault_key=vault.store(content=b"notes"),
+        )
+        plan = CarePlan.objects.create(patient=patient, title="Plan", created_by=author)
+        Goal.objects.create(plan=plan, category="curative")
+        NavigatorTask.objects.create(
+            plan=plan, patient=patient, kind="follow_up", due_on=timezone.localdate()
+        )
+    plan = CarePlan.objects.get(patient=patient)
+    return {
+        "case_id": case,
+        "attachment_id": case.documents.get(),
+        "plan_id": plan,
+        "goal": plan.goals.get(),
+        "task_id": plan.tasks.get(),
+    }
