@@ -85,13 +85,13 @@ def is_member(user: Any, board: Board, *, roles: tuple[str, ...] = ()) -> bool:
 
 
 def _open_cases(user: Any) -> QuerySet[BoardCase]:
-    """Cases that open their patient's record to `user`: on a board they sit on, on a
-    meeting that is at most 30 days past."""
+    """Cases that open their patient's record to `user`: on a board they sit on, waiting
+    for a meeting or on one that is at most 30 days past."""
     since = timezone.now() - ACCESS_AFTER_MEETING
+    waiting = Q(meeting__isnull=True, status__in=[CaseStatus.SUBMITTED, CaseStatus.POSTPONED])
     return BoardCase.objects.filter(
+        Q(meeting__starts_at__gte=since) | waiting,
         board__in=memberships(user).values("board_id"),
-        meeting__isnull=False,
-        meeting__starts_at__gte=since,
     ).exclude(status=CaseStatus.WITHDRAWN)
 
 

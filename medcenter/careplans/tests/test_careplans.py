@@ -95,7 +95,9 @@ def test_the_follow_up_needs_its_answer_and_a_reason(outcome, reason, field):
     services.activate_plan(plan=plan, actor=staff("clinician"))
     task = plan.tasks.get(kind=TaskKind.FOLLOW_UP)
     with pytest.raises(ValidationError) as error:
-        services.complete_task(task=task, actor=staff("nurse_navigator"), outcome=outcome, reason=reason)
+        services.complete_task(
+            task=task, actor=staff("nurse_navigator"), outcome=outcome, reason=reason
+        )
     assert field in error.value.message_dict
 
 
@@ -103,7 +105,9 @@ def test_the_queue_puts_overdue_first_and_prefills_an_implemented_recommendation
     navigator = staff("nurse_navigator")
     plan = make_plan()
     services.activate_plan(plan=plan, actor=staff("clinician"))
-    plan.tasks.filter(kind=TaskKind.COST_COVERAGE).update(due_on=timezone.localdate() - timedelta(days=2))
+    plan.tasks.filter(kind=TaskKind.COST_COVERAGE).update(
+        due_on=timezone.localdate() - timedelta(days=2)
+    )
     TreatmentCourse.objects.create(
         patient=plan.patient,
         regimen="osimertinib",
@@ -136,7 +140,9 @@ def test_the_patient_reads_the_plan_in_their_language_with_one_audit_event():
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.last()
     assert event.patient_public_id == str(plan.patient.public_id)
-    pdf = client.get(reverse("careplans:portal_plan_pdf", kwargs={"public_id": plan.patient.public_id}))
+    pdf = client.get(
+        reverse("careplans:portal_plan_pdf", kwargs={"public_id": plan.patient.public_id})
+    )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
@@ -171,7 +177,9 @@ def test_a_revoked_proxy_is_refused_at_once():
     patient = PatientFactory()
     plan = make_plan(patient)
     services.activate_plan(plan=plan, actor=staff("clinician"))
-    grant = ProxyGrantFactory(patient=patient, scopes=["results"], consent_recorded_at=timezone.now())
+    grant = ProxyGrantFactory(
+        patient=patient, scopes=["results"], consent_recorded_at=timezone.now()
+    )
     client = Client()
     client.force_login(grant.proxy)
     assert _portal(client, patient).status_code == 200
@@ -229,6 +237,9 @@ def test_staff_edit_then_activate_on_the_page_and_mass_assignment_is_ignored():
     assert plan.status == PlanStatus.DRAFT  # R4: status is not client-writable
     page = client.get(url).content.decode()
     assert "<script>alert(1)</script>" not in page  # R16
-    assert client.post(reverse("careplans:activate", kwargs={"plan_id": plan.public_id})).status_code == 302
+    assert (
+        client.post(reverse("careplans:activate", kwargs={"plan_id": plan.public_id})).status_code
+        == 302
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
