@@ -259,6 +259,9 @@ def metadata(request: HttpRequest) -> HttpResponse:
     ]
     resources.extend(scheduling.CAPABILITIES)
     resources.extend(trials.CAPABILITIES)
+    from medcenter.fhir import careplans  # it imports this module's route decorator
+
+    resources.extend(careplans.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
     )
