@@ -27,11 +27,11 @@ EVIDENCE = f"{SYSTEM}/StructureDefinition/evidence-level"
 GOAL_CATEGORY = f"{SYSTEM}/CodeSystem/care-plan-goal"
 ACTIVITY_KIND = f"{SYSTEM}/CodeSystem/care-plan-activity"
 TASK_KIND = f"{SYSTEM}/CodeSystem/navigator-task"
-GOAL_STATUS = {
-    PlanStatus.DRAFT: "proposed",
-    PlanStatus.ACTIVE: "active",
-    PlanStatus.COMPLETED: "completed",
-    PlanStatus.REVOKED: "cancelled",
+GOAL_STATUS: dict[str, str] = {
+    PlanStatus.DRAFT.value: "proposed",
+    PlanStatus.ACTIVE.value: "active",
+    PlanStatus.COMPLETED.value: "completed",
+    PlanStatus.REVOKED.value: "cancelled",
 }
 SCOPE = "results"
 
