@@ -133,9 +133,8 @@ def _visible(kind: str, access: PatientAccess) -> QuerySet[Any]:
     model, _mapper, prefix = KINDS[kind]
     plans = _plans(access)
     if prefix:
-        return model.objects.filter(plan__in=plans).select_related(
-            "plan__patient", "plan__diagnosis"
-        )
+        rows: QuerySet[Any] = model.objects.filter(plan__in=plans)
+        return rows.select_related("plan__patient", "plan__diagnosis")
     return plans.select_related("patient", "diagnosis").prefetch_related("goals", "activities")
 
 
