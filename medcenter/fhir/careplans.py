@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from fhir.resources.R4B.careplan import CarePlan as FhirCarePlan
 from fhir.resources.R4B.goal import Goal as FhirGoal
 from fhir.resources.R4B.task import Task as FhirTask
@@ -20,7 +20,6 @@ from fhir.resources.R4B.task import Task as FhirTask
 from medcenter.careplans.models import CarePlan, Goal, NavigatorTask, PlanStatus
 from medcenter.fhir.mappers import SYSTEM
 from medcenter.fhir.scheduling import Refused, _patient_access, page_size, signed_in
-from medcenter.fhir.views import _response, fhir_patient_data_route
 from medcenter.patients.access import PatientAccess
 
 EVIDENCE = f"{SYSTEM}/StructureDefinition/evidence-level"
@@ -202,37 +201,3 @@ CAPABILITIES = [
     }
     for kind in KINDS
 ]
-
-
-def _answer(answer: Callable[[], dict[str, Any]]) -> HttpResponse:
-    return _response(answer())
-
-
-@fhir_patient_data_route(model="careplans.careplan")
-def care_plan_search(request: HttpRequest) -> HttpResponse:
-    return _answer(lambda: search(request, "CarePlan"))
-
-
-@fhir_patient_data_route(model="careplans.careplan", kwargs=("resource_id",))
-def care_plan_read(request: HttpRequest, resource_id: str) -> HttpResponse:
-    return _answer(lambda: read(request, "CarePlan", resource_id))
-
-
-@fhir_patient_data_route(model="careplans.goal")
-def goal_search(request: HttpRequest) -> HttpResponse:
-    return _answer(lambda: search(request, "Goal"))
-
-
-@fhir_patient_data_route(model="careplans.goal", kwargs=("resource_id",))
-def goal_read(request: HttpRequest, resource_id: str) -> HttpResponse:
-    return _answer(lambda: read(request, "Goal", resource_id))
-
-
-@fhir_patient_data_route(model="careplans.navigatortask")
-def task_search(request: HttpRequest) -> HttpResponse:
-    return _answer(lambda: search(request, "Task"))
-
-
-@fhir_patient_data_route(model="careplans.navigatortask", kwargs=("resource_id",))
-def task_read(request: HttpRequest, resource_id: str) -> HttpResponse:
-    return _answer(lambda: read(request, "Task", resource_id))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from medcenter.fhir import careplans, views
+from medcenter.fhir import views
 
 app_name = "fhir"
 
@@ -22,12 +22,12 @@ urlpatterns = [
         views.research_subject_read,
         name="research_subject_read",
     ),
-    path("CarePlan", careplans.care_plan_search, name="care_plan_search"),
-    path("CarePlan/<str:resource_id>", careplans.care_plan_read, name="care_plan_read"),
-    path("Goal", careplans.goal_search, name="goal_search"),
-    path("Goal/<str:resource_id>", careplans.goal_read, name="goal_read"),
-    path("Task", careplans.task_search, name="task_search"),
-    path("Task/<str:resource_id>", careplans.task_read, name="task_read"),
+    path("CarePlan", views.care_plan_search, name="care_plan_search"),
+    path("CarePlan/<str:resource_id>", views.care_plan_read, name="care_plan_read"),
+    path("Goal", views.goal_search, name="goal_search"),
+    path("Goal/<str:resource_id>", views.goal_read, name="goal_read"),
+    path("Task", views.task_search, name="task_search"),
+    path("Task/<str:resource_id>", views.task_read, name="task_read"),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]

@@ -341,6 +341,7 @@ def get_meeting_for(user: Any, *, public_id: UUID | str) -> Meeting:
     """A meeting of a board the user sits on (404 otherwise); the agenda read is audited."""
     meeting = Meeting.objects.select_related("board").filter(public_id=public_id).first()
     if meeting is None or not is_member(user, meeting.board):
+        audit.record(action="tumorboard.agenda_viewed", outcome=audit.Outcome.DENIED, actor=user)
         raise Http404
     audit.record(action="tumorboard.agenda_viewed", actor=user, target=meeting, read=True)
     return meeting

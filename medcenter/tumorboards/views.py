@@ -35,6 +35,8 @@ from medcenter.tumorboards.models import Board, BoardMember, CaseStatus, Meeting
 RUN = "tumorboards.run_board"
 SUBMIT = "tumorboards.submit_case"
 CASE = "tumorboards.boardcase"
+# A meeting's agenda names its patients: its routes are patient-data routes.
+MEETING = "tumorboards.meeting"
 
 
 @staff_route(RUN)
@@ -275,7 +277,7 @@ def _meeting(request: AuthedRequest, meeting_id: UUID) -> Meeting:
     return selectors.get_meeting_for(request.user, public_id=meeting_id)
 
 
-@staff_route(RUN)
+@patient_data_route(model=MEETING, kwargs=("meeting_id",), permission=RUN)
 def meeting(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     """The agenda in order with its minutes, attendance and quorum."""
     found = _meeting(request, meeting_id)
@@ -295,7 +297,7 @@ def meeting(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@staff_route(RUN)
+@patient_data_route(model=MEETING, kwargs=("meeting_id",), permission=RUN)
 def lock(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     found = _meeting(request, meeting_id)
     if not selectors.is_member(
@@ -311,7 +313,7 @@ def lock(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     return redirect("tumorboards:meeting", meeting_id=meeting_id)
 
 
-@staff_route(RUN)
+@patient_data_route(model=MEETING, kwargs=("meeting_id",), permission=RUN)
 def attendance(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     """Record one attendee by discipline."""
     found = _meeting(request, meeting_id)
@@ -346,7 +348,7 @@ def attendance(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     )
 
 
-@staff_route(RUN)
+@patient_data_route(model=MEETING, kwargs=("meeting_id",), permission=RUN)
 def cancel(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     found = _meeting(request, meeting_id)
     if not selectors.is_member(
@@ -371,26 +373,26 @@ def cancel(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     )
 
 
-def _board(request: AuthedRequest, board_id: UUID) -> Board:
-    board = Board.objects.filter(public_id=board_id).first()
+def _board(request: AuthedRequest, slug: str) -> Board:
+    board = Board.objects.filter(slug=slug).first()
     if board is None or not selectors.is_member(request.user, board):
         raise Http404
     return board
 
 
 @staff_route(RUN)
-def board_calendar(request: AuthedRequest, board_id: UUID) -> HttpResponse:
+def board_calendar(request: AuthedRequest, slug: str) -> HttpResponse:
     """The board's meetings as an .ics file for its members."""
-    board = _board(request, board_id)
+    board = _board(request, slug)
     response = HttpResponse(calendar.board_ics(board), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.slug}.ics"'
     return response
 
 
 @staff_route("tumorboards.view_board_metrics")
-def metrics(request: AuthedRequest, board_id: UUID) -> HttpResponse:
+def metrics(request: AuthedRequest, slug: str) -> HttpResponse:
     """The board's figures per month."""
-    board = Board.objects.filter(public_id=board_id).first()
+    board = Board.objects.filter(slug=slug).first()
     if board is None:
         raise Http404
     today = timezone.localdate()

@@ -164,7 +164,7 @@ def _b_trials(world):
     return candidate, contact
 
 
-_B_BOARD_KWARGS = ("case_id", "attachment_id", "plan_id", "task_id")
+_B_BOARD_KWARGS = ("case_id", "attachment_id", "meeting_id", "plan_id", "task_id")
 
 
 def _b_tumorboard(world, kwarg, model):

@@ -199,6 +199,7 @@ def b_board_objects(patient: Any) -> dict[str, Any]:
     return {
         "case_id": case,
         "attachment_id": case.documents.get(),
+        "meeting_id": case.meeting,
         "plan_id": plan,
         "goal": plan.goals.get(),
         "task_id": plan.tasks.get(),
