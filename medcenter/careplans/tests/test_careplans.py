@@ -243,3 +243,19 @@ def test_staff_edit_then_activate_on_the_page_and_mass_assignment_is_ignored():
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
+
+
+def test_the_plan_ready_notice_is_sent_once_and_carries_no_clinical_content(mailoutbox):
+    from medcenter.core import outbox
+
+    patient = PatientFactory(user=UserFactory(), preferred_language="es")
+    plan = make_plan(patient)
+    services.activate_plan(plan=plan, actor=staff("clinician"))
+    note = Notification.objects.get(kind="careplans.plan_ready")
+    message = outbox.render(note)
+    assert message is not None
+    assert "Osimertinib" not in message.body and "Lung" not in message.subject
+    outbox.deliver(note.pk)
+    outbox.deliver(note.pk)  # a second worker finds it already sent (R28)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [patient.email]
