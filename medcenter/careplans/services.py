@@ -145,7 +145,9 @@ def _tasks_for(plan: CarePlan, today: Any) -> list[tuple[str, int]]:
 @transaction.atomic
 def activate_plan(*, plan: CarePlan, actor: Any, navigator: Any = None) -> CarePlan:
     """Activate a draft: the patient is told a plan is ready, and navigation begins."""
-    plan = CarePlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+    plan = (
+        CarePlan.objects.select_for_update(of=("self",)).select_related("patient").get(pk=plan.pk)
+    )
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError({"plan": [_("Only a draft plan can be activated.")]})
     now = timezone.now()

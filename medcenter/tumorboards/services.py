@@ -389,7 +389,9 @@ def record_recommendation(
 ) -> Recommendation:
     """Add a recommendation to the case's current version (a signed version is copied into
     a new one first, so what was signed is never changed)."""
-    case = BoardCase.objects.select_for_update().select_related("meeting").get(pk=case.pk)
+    case = (
+        BoardCase.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
+    )
     errors: dict[str, list[str]] = {}
     if kind not in RecommendationKind.values:
         errors["kind"] = [_("Choose the kind of recommendation.")]
@@ -478,7 +480,11 @@ def remove_recommendation(*, recommendation: Recommendation, actor: Any) -> None
 def sign_recommendations(*, case: BoardCase, actor: Any) -> list[Recommendation]:
     """The chair signs the case's current recommendations; without quorum they stay
     provisional. Trial referrals join the trial's pre-screening queue."""
-    case = BoardCase.objects.select_for_update().select_related("meeting", "board").get(pk=case.pk)
+    case = (
+        BoardCase.objects.select_for_update(of=("self",))
+        .select_related("meeting", "board")
+        .get(pk=case.pk)
+    )
     if not selectors.is_member(actor, case.board, roles=(MemberRole.CHAIR,)):
         raise PermissionDenied
     rows = [r for r in selectors.current_recommendations(case) if r.signed_at is None]

@@ -171,6 +171,7 @@ def _b_tumorboard(world, kwarg, model):
     """Patient B's tumor board case (with a report), care plan, goal and navigator task."""
     from medcenter.tumorboards.tests.factories import b_board_objects
 
+    _b_oncology(world)  # the case presents B's diagnosis
     found = b_board_objects(world.patient_b)
     key = {
         "careplans.careplan": "plan_id",

@@ -31,6 +31,7 @@ from medcenter.patients.tests.factories import (
     PatientFactory,
     ProxyGrantFactory,
 )
+from medcenter.tumorboards.tests.audit_matrix import WRITES as TUMORBOARD_WRITES
 
 pytestmark = pytest.mark.django_db
 
@@ -768,6 +769,7 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     "medcenter.trials.services.decide_candidate": _decide_candidate,
     "medcenter.trials.services.request_contact": _request_contact,
     "medcenter.trials.services.decide_request": _decide_request,
+    **TUMORBOARD_WRITES,
 }
 
 
