@@ -21,6 +21,6 @@ urlpatterns = [
     path(f"{meeting}lock/", views.lock, name="lock"),
     path(f"{meeting}attendance/", views.attendance, name="attendance"),
     path(f"{meeting}cancel/", views.cancel, name="cancel"),
-    path(f"{base}boards/<slug:slug>/calendar.ics", views.board_calendar, name="calendar"),
-    path(f"{base}boards/<slug:slug>/metrics/", views.metrics, name="metrics"),
+    path(f"{base}boards/<slug:board_slug>/calendar.ics", views.board_calendar, name="calendar"),
+    path(f"{base}boards/<slug:board_slug>/metrics/", views.metrics, name="metrics"),
 ]

@@ -381,18 +381,18 @@ def _board(request: AuthedRequest, slug: str) -> Board:
 
 
 @staff_route(RUN)
-def board_calendar(request: AuthedRequest, slug: str) -> HttpResponse:
+def board_calendar(request: AuthedRequest, board_slug: str) -> HttpResponse:
     """The board's meetings as an .ics file for its members."""
-    board = _board(request, slug)
+    board = _board(request, board_slug)
     response = HttpResponse(calendar.board_ics(board), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{board.slug}.ics"'
     return response
 
 
 @staff_route("tumorboards.view_board_metrics")
-def metrics(request: AuthedRequest, slug: str) -> HttpResponse:
+def metrics(request: AuthedRequest, board_slug: str) -> HttpResponse:
     """The board's figures per month."""
-    board = Board.objects.filter(slug=slug).first()
+    board = Board.objects.filter(slug=board_slug).first()
     if board is None:
         raise Http404
     today = timezone.localdate()

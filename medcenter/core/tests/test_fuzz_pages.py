@@ -53,6 +53,12 @@ NOT_FUZZED = {
     "candidate_id",
     "request_id",
     "criterion_id",
+    "case_id",  # tumorboards: a case, its reports, meetings and boards, care plans and tasks
+    "attachment_id",
+    "meeting_id",
+    "board_slug",
+    "plan_id",
+    "task_id",
 }
 
 EDGES = [

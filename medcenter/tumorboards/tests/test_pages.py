@@ -221,7 +221,7 @@ def test_members_get_the_board_calendar_and_others_do_not():
         meeting=world.meeting, reason="Holiday", actor=world.people["coordinator"]
     )
     client = client_for(world.people["pathology"])
-    url = reverse("tumorboards:calendar", kwargs={"slug": world.board.slug})
+    url = reverse("tumorboards:calendar", kwargs={"board_slug": world.board.slug})
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -236,6 +236,6 @@ def test_members_get_the_board_calendar_and_others_do_not():
 
 def test_metrics_page_for_those_with_the_permission():
     world = case_world()
-    url = reverse("tumorboards:metrics", kwargs={"slug": world.board.slug})
+    url = reverse("tumorboards:metrics", kwargs={"board_slug": world.board.slug})
     assert client_for(staff("quality_analyst")).get(url).status_code == 200
     assert client_for(staff("scheduler")).get(url).status_code == 403
