@@ -30,7 +30,7 @@ from medcenter.tumorboards.forms import (
     PlaceForm,
     RecommendationForm,
 )
-from medcenter.tumorboards.models import Board, BoardMember, CaseStatus, Meeting, MemberRole
+from medcenter.tumorboards.models import Board, BoardMember, Meeting, MemberRole
 
 RUN = "tumorboards.run_board"
 SUBMIT = "tumorboards.submit_case"
@@ -403,5 +403,3 @@ def metrics(request: AuthedRequest, board_slug: str) -> HttpResponse:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return render(request, "tumorboards/metrics.html", {"board": board, "months": months})
 
-
-__all__ = ["CaseStatus"]
