@@ -402,4 +402,3 @@ def metrics(request: AuthedRequest, board_slug: str) -> HttpResponse:
         months.append(selectors.board_metrics(board=board, year=year, month=month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return render(request, "tumorboards/metrics.html", {"board": board, "months": months})
-

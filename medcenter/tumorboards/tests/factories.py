@@ -168,7 +168,7 @@ def b_board_objects(patient: Any) -> dict[str, Any]:
     if case is None:
         board = make_board("matrix")
         author = staff("clinician")
-        diagnosis = CancerDiagnosis.objects.filter(patient=patient).first()
+        diagnosis: Any = CancerDiagnosis.objects.filter(patient=patient).first()
         case = BoardCase.objects.create(
             patient=patient,
             board=board,
