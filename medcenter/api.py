@@ -16,6 +16,7 @@ from medcenter.events.api import router as events_router
 from medcenter.research.api import router as research_router
 from medcenter.scheduling.api import router as scheduling_router
 from medcenter.trials.api import router as trials_router
+from medcenter.tumorboards.api import router as tumorboards_router
 
 api = problems.ProblemAPI(title="medcenter API", version="1", urls_namespace="api")
 problems.install(api)
@@ -31,3 +32,4 @@ api.add_router("/research/", research_router)
 api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
 api.add_router("/portal/", messaging_router)
+api.add_router("/tumorboards/", tumorboards_router)

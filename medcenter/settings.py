@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "medcenter.giving",
     "medcenter.events",
     "medcenter.research",
+    "medcenter.careplans",
+    "medcenter.tumorboards",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

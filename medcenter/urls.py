@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.giving.urls")),
     path("", include("medcenter.events.urls")),
     path("", include("medcenter.research.urls")),
+    path("", include("medcenter.tumorboards.urls")),
+    path("", include("medcenter.careplans.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 )
 

@@ -60,6 +60,13 @@ INTERNATIONAL_WORK = (
     "international.manage_prices",
 )
 TRIAL_WORK = ("trials.view_trial", "trials.prescreen_trial", "trials.manage_trial")
+BOARD_WORK = (
+    "tumorboards.submit_case",
+    "tumorboards.run_board",
+    "tumorboards.view_board_metrics",
+    "careplans.manage_careplan",
+)
+NAVIGATION = ("tumorboards.run_board", "careplans.navigate")
 
 ROLES = (
     Role(
@@ -96,6 +103,7 @@ ROLES = (
             *REFERRAL_WORK,
             "messaging.work_inbox",
             "questionnaires.work_symptom_alerts",
+            *NAVIGATION,
         ),
         clinical=True,
         may_break_glass=True,
@@ -114,6 +122,7 @@ ROLES = (
             "international.view_case",
             "international.review_case",
             "results.hold_resultreport",
+            *BOARD_WORK,
         ),
         clinical=True,
         may_break_glass=True,
@@ -149,6 +158,8 @@ ROLES = (
         ),
     ),
     Role("quality_analyst", _("Quality analyst"), ()),
+    Role("giving_officer", _("Giving officer"), ()),
+    Role("quality_analyst", _("Quality analyst"), ("tumorboards.view_board_metrics",)),
     Role(
         "content_editor",
         _("Content editor"),

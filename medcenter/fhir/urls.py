@@ -55,6 +55,12 @@ urlpatterns = [
         views.questionnaire_response_read,
         name="questionnaire_response_read",
     ),
+    path("CarePlan", views.care_plan_search, name="care_plan_search"),
+    path("CarePlan/<str:resource_id>", views.care_plan_read, name="care_plan_read"),
+    path("Goal", views.goal_search, name="goal_search"),
+    path("Goal/<str:resource_id>", views.goal_read, name="goal_read"),
+    path("Task", views.task_search, name="task_search"),
+    path("Task/<str:resource_id>", views.task_read, name="task_read"),
     path("<str:resource_type>", views.search, name="search"),
     path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
 ]

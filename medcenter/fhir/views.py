@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.fhir import mappers, messaging, questionnaires, results, scheduling, trials
+from medcenter.fhir import careplans, mappers, scheduling, trials
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -195,6 +196,35 @@ def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
 @fhir_patient_data_route(model="questionnaires.questionnaireresponse", kwargs=("resource_id",))
 def questionnaire_response_read(request: HttpRequest, resource_id: str) -> HttpResponse:
     return _response(questionnaires.read_response(request, resource_id))
+@fhir_patient_data_route(model="careplans.careplan")
+def care_plan_search(request: HttpRequest) -> HttpResponse:
+    """One patient's care plans (the patient, a proxy with the results scope, or staff)."""
+    return _response(careplans.search(request, "CarePlan"))
+
+
+@fhir_patient_data_route(model="careplans.careplan", kwargs=("resource_id",))
+def care_plan_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(careplans.read(request, "CarePlan", resource_id))
+
+
+@fhir_patient_data_route(model="careplans.goal")
+def goal_search(request: HttpRequest) -> HttpResponse:
+    return _response(careplans.search(request, "Goal"))
+
+
+@fhir_patient_data_route(model="careplans.goal", kwargs=("resource_id",))
+def goal_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(careplans.read(request, "Goal", resource_id))
+
+
+@fhir_patient_data_route(model="careplans.navigatortask")
+def task_search(request: HttpRequest) -> HttpResponse:
+    return _response(careplans.search(request, "Task"))
+
+
+@fhir_patient_data_route(model="careplans.navigatortask", kwargs=("resource_id",))
+def task_read(request: HttpRequest, resource_id: str) -> HttpResponse:
+    return _response(careplans.read(request, "Task", resource_id))
 
 
 def _clinicians() -> QuerySet[Clinician]:
@@ -297,6 +327,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
     resources.extend(messaging.CAPABILITIES)
     resources.extend(results.CAPABILITIES)
     resources.extend(questionnaires.CAPABILITIES)
+    resources.extend(careplans.CAPABILITIES)
     resources.append(
         {"type": "Organization", "interaction": [{"code": "read"}, {"code": "search-type"}]}
     )

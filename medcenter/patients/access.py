@@ -97,6 +97,10 @@ def _staff_access(user: Any, patient: Patient) -> PatientAccess | None:
     )
     if relationship is not None:
         return PatientAccess(patient, relationship.kind, ALL_SCOPES, True, relationship)
+    for provider in _staff_bases.values():
+        granted = provider(user, patient)
+        if granted is not None:
+            return granted
     grant = (
         BreakGlassGrant.objects.filter(user=user, patient=patient, expires_at__gt=timezone.now())
         .order_by("-expires_at")
@@ -105,6 +109,24 @@ def _staff_access(user: Any, patient: Patient) -> PatientAccess | None:
     if grant is not None:
         return PatientAccess(patient, Basis.BREAK_GLASS, ALL_SCOPES, True, grant)
     return None
+
+
+# --- Bases other apps grant -------------------------------------------------------------------
+#
+# Another app may open a record to staff on a basis it knows (tumorboards: the members of a
+# board a case is presented to, until 30 days after the meeting). It registers the basis from
+# its AppConfig.ready() with `register_staff_basis`, so patients never imports it; the basis
+# is asked after care relationships and before break-the-glass, and `get_patient_for` audits
+# it under its key like any other.
+
+StaffBasisProvider = Callable[[Any, Patient], PatientAccess | None]
+_staff_bases: dict[str, StaffBasisProvider] = {}
+
+
+def register_staff_basis(key: str, *, label: str | Promise, provider: StaffBasisProvider) -> None:
+    """Let `provider(user, patient)` grant staff a basis named `key` (a PatientAccess or None)."""
+    _staff_bases[key] = provider
+    Basis.LABELS[key] = label  # type: ignore[assignment]
 
 
 def _proxy_access(user: Any, patient: Patient) -> PatientAccess | None:

@@ -425,6 +425,28 @@ def decide_candidate(
     return current
 
 
+@transaction.atomic
+def refer_candidate(
+    *, trial: Trial, patient: Patient, actor: Any, reason: str, explanation: list[dict[str, Any]]
+) -> Candidate:
+    """Put a patient on a trial's pre-screening queue because a clinician (a tumor board)
+    referred them, whether or not the matcher found them; an existing candidate is kept with
+    its decision and the referral is logged on it."""
+    candidate, created = Candidate.objects.select_for_update().get_or_create(
+        trial=trial,
+        patient=patient,
+        defaults={"score": 0.0, "explanation": explanation, "status": CandidateStatus.NEW},
+    )
+    if not created and not candidate.is_current:
+        candidate.is_current = True
+        candidate.save(update_fields=["is_current", "updated_at"])
+    EnrollmentEvent.objects.create(
+        candidate=candidate, status="referred", reason=reason[:300], actor=actor
+    )
+    audit.record(action="trial_candidate.referred", actor=actor, patient=patient, target=candidate)
+    return candidate
+
+
 # --- Contact requests from the pre-screen -------------------------------------------------------
 
 

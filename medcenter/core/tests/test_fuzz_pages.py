@@ -70,6 +70,12 @@ NOT_FUZZED = {
     "ref",
     "gift_id",
     "number",
+    "case_id",  # tumorboards: a case, its reports, meetings and boards, care plans and tasks
+    "attachment_id",
+    "meeting_id",
+    "board_slug",
+    "plan_id",
+    "task_id",
 }
 
 EDGES = [

@@ -75,6 +75,8 @@ def _kwargs_for_b(route, world):
             values[kwarg] = b_thread(world)[1].public_id
         elif kwarg == "resource_id" and route.model == "messaging.message":
             values[kwarg] = str(b_thread(world)[1].message.public_id)  # FHIR Communication id
+        elif kwarg in _B_BOARD_KWARGS or route.model.startswith("careplans."):
+            values[kwarg] = _b_tumorboard(world, kwarg, route.model)
         else:
             pytest.fail(f"teach the access matrix how to build {kwarg!r} for patient B")
     return values
@@ -275,6 +277,21 @@ def _b_questionnaires(world):
         )
         alert = SymptomAlert.objects.get(response=response)
     return checkin, alert.response, alert
+_B_BOARD_KWARGS = ("case_id", "attachment_id", "meeting_id", "plan_id", "task_id")
+
+
+def _b_tumorboard(world, kwarg, model):
+    """Patient B's tumor board case (with a report), care plan, goal and navigator task."""
+    from medcenter.tumorboards.tests.factories import b_board_objects
+
+    _b_oncology(world)  # the case presents B's diagnosis
+    found = b_board_objects(world.patient_b)
+    key = {
+        "careplans.careplan": "plan_id",
+        "careplans.goal": "goal",
+        "careplans.navigatortask": "task_id",
+    }
+    return str(found[kwarg if kwarg in _B_BOARD_KWARGS else key[model]].public_id)
 
 
 def _b_oncology(world):
@@ -413,6 +430,9 @@ AUTHORIZED = {
     "results:release_preferences": "patient B",
     "results:notifications": "patient B",
     "results:staff_list": "care team",
+    "tumorboards:submit": "care team",
+    "careplans:portal_plan": "patient B",
+    "careplans:portal_plan_pdf": "patient B",
 }
 
 

@@ -32,6 +32,7 @@ from medcenter.patients.tests.factories import (
     PatientFactory,
     ProxyGrantFactory,
 )
+from medcenter.tumorboards.tests.audit_matrix import WRITES as TUMORBOARD_WRITES
 
 pytestmark = pytest.mark.django_db
 
@@ -926,6 +927,7 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     "medcenter.results.services.file_document": _file_result("file_document"),
     "medcenter.results.services.file_tumor_marker": _file_result("file_tumor_marker"),
     "medcenter.results.services.file_genotyping_report": _file_result("file_genotyping_report"),
+    **TUMORBOARD_WRITES,
 }
 REGISTRY.update(international_entries())
 
