@@ -13,6 +13,7 @@ from medcenter.directory import availability
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
+from medcenter.directory.extras import program_sections
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.directory.search import FACETS, FacetValue, search_doctors
 from medcenter.directory.selectors import clinician_photo, locations_near
@@ -141,6 +142,7 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
             "team_roles": roles,
             "conditions": found.conditions.order_by("name"),
             "clinician_count": found.clinicians.filter(is_active=True).count(),
+            "extra_sections": program_sections(found),
         },
     )
 
