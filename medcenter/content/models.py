@@ -32,17 +32,18 @@ RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link"]
 class CenterImage(AbstractImage):
     """An image editors upload: its description is the alt text, required unless decorative."""
 
-    decorative = models.BooleanField(
+    # Not `decorative`: Wagtail's image keeps an attribute of that name for ImageBlock.
+    is_decorative = models.BooleanField(
         _("decorative"),
         default=False,
         help_text=_("Decorative images are hidden from screen readers and need no description."),
     )
 
-    admin_form_fields = (*Image.admin_form_fields, "decorative")
+    admin_form_fields = (*Image.admin_form_fields, "is_decorative")
 
     def clean(self) -> None:
         super().clean()
-        if not self.decorative and not (self.description or "").strip():
+        if not self.is_decorative and not (self.description or "").strip():
             raise ValidationError(
                 {
                     "description": _(
@@ -54,7 +55,7 @@ class CenterImage(AbstractImage):
 
     @property
     def alt(self) -> str:
-        return "" if self.decorative else (self.description or "")
+        return "" if self.is_decorative else (self.description or "")
 
     @property
     def default_alt_text(self) -> str:

@@ -33,7 +33,7 @@ def image(*, description: str = "A nurse explains a chart", decorative: bool = F
         title="chart",
         file=ImageFile(io.BytesIO(png_bytes()), name="chart.png"),
         description=description,
-        decorative=decorative,
+        is_decorative=decorative,
     )
     made.full_clean()
     made.save()

@@ -142,6 +142,8 @@ def world():
             "resource_id": str(clinician.public_id),
             "token": "x",
             "digest": portrait.digest[:16],
+            # Wagtail's catch-all (content.urls): the Patient Resources section's path.
+            "path": "resources/",
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).
