@@ -3,6 +3,7 @@ scheduled publishing."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -24,7 +25,12 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from wagtail.actions.unpublish_page import UnpublishPageAction
+
 from medcenter.accounts.models import User
+
+if TYPE_CHECKING:
+    from wagtail_localize.models import Translation
 from medcenter.content.caching import purge_page
 from medcenter.content.models import ConsentScope, SectionPage, SiteRootPage, StoryConsent, StoryPage
 from medcenter.core import audit, vault
@@ -197,7 +203,8 @@ def withdraw_story_consent(*, consent: StoryConsent, withdrawn_by: User) -> int:
             approved_go_live_at=None
         ).update(approved_go_live_at=None)
         if story.live:
-            story.unpublish(user=withdrawn_by, log_action=True)
+            # Whoever records the withdrawal takes the story down, publisher or not.
+            UnpublishPageAction(story, user=withdrawn_by).execute(skip_permission_checks=True)
             taken_down += 1
         purge_page(story)
     audit.record(action="content.story_consent_withdrawn", actor=withdrawn_by, target=consent)
@@ -213,3 +220,40 @@ def publish_scheduled_pages() -> int:
     if due:
         call_command("publish_scheduled", verbosity=0)
     return due
+
+
+def _translation_for(*, page: Page, language: str) -> "Translation":
+    from wagtail_localize.models import Translation, TranslationSource
+
+    # The source as the page reads now, so a changed page exports its changed strings.
+    source, _created = TranslationSource.update_or_create_from_instance(page)
+    locale = Locale.objects.get(language_code=language)
+    translation, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale, defaults={"enabled": True}
+    )
+    return translation
+
+
+@transaction.atomic
+def export_translation_po(*, page: Page, language: str) -> str:
+    """The page's strings as a PO file for translators (with what is already translated)."""
+    return str(_translation_for(page=page, language=language).export_po())
+
+
+@transaction.atomic
+def import_translation_po(
+    *, page: Page, language: str, po_text: str, user: User | None = None
+) -> Page:
+    """Take a translator's PO file for `page` into `language` and publish the translation
+    (strings left untranslated fall back to the English source)."""
+    import polib
+
+    translation = _translation_for(page=page, language=language)
+    try:
+        po = polib.pofile(po_text)
+    except (OSError, ValueError) as error:
+        raise ValidationError({"po": _("This is not a PO file.")}) from error
+    translation.import_po(po, user=user, tool_name="PO file")
+    translation.save_target(user=user, publish=True)
+    translated: Page = page.get_translation(Locale.objects.get(language_code=language))
+    return translated.specific

@@ -49,6 +49,7 @@ _TEMPORARY_PREFIX = ".tmp-"
 REFERENCES: tuple[str, ...] = (
     "scheduling.ReferralDocument.vault_key",
     "core.PendingUpload.vault_key",
+    "content.StoryConsent.form_vault_key",
 )
 # Far longer than any upload's transaction, so a document whose row is about to commit is
 # never taken for an orphan.
