@@ -172,8 +172,13 @@ def _labs(section: SectionPage) -> None:
 def _education(section: SectionPage) -> None:
     for slug, title, kind, years, positions in (
         ("medical-oncology-fellowship", "Medical Oncology Fellowship", "fellowship", 3, 4),
-        ("musculoskeletal-oncology-fellowship", "Musculoskeletal Oncology Fellowship",
-         "fellowship", 1, 2),
+        (
+            "musculoskeletal-oncology-fellowship",
+            "Musculoskeletal Oncology Fellowship",
+            "fellowship",
+            1,
+            2,
+        ),
         ("radiation-oncology-residency", "Radiation Oncology Residency", "residency", 4, 3),
     ):
         _publish(
@@ -216,5 +221,3 @@ def _news(section: SectionPage) -> None:
                 body=f"<p>{summary}</p>",
             ),
         )
-
-

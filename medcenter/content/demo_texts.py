@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - the translations are written in their own scripts
 """The demo's patient resources and checklist: English sources and their translations.
 
 Written for the fictional center; translations are keyed by the English text, as a translator's
@@ -103,8 +104,7 @@ TRANSLATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "Помощь людям от 15 до 39 лет с учётом учёбы, работы и семьи.",
     ),
     "Our adolescent and young adult program cares for people aged 15 to 39.": (
-        "Nuestro programa para adolescentes y adultos jóvenes atiende a personas de 15 a 39 "
-        "años.",
+        "Nuestro programa para adolescentes y adultos jóvenes atiende a personas de 15 a 39 años.",
         "Nosso programa para adolescentes e jovens adultos atende pessoas de 15 a 39 anos.",
         "我们的青少年及青年成人项目为15至39岁的人群提供诊疗。",
         "يقدم برنامجنا للمراهقين والشباب الرعاية للأشخاص من سن 15 إلى 39 عامًا.",
@@ -129,8 +129,7 @@ TRANSLATIONS: dict[str, tuple[str, str, str, str, str]] = {
         "tratamento.",
         "物理治疗和作业治疗，帮助您在治疗期间及治疗后保持活动能力。",
         "علاج طبيعي ووظيفي ليبقيك نشيطًا أثناء العلاج وبعده.",
-        "Физическая и трудовая терапия, чтобы вы оставались подвижными во время и после "
-        "лечения.",
+        "Физическая и трудовая терапия, чтобы вы оставались подвижными во время и после лечения.",
     ),
     "Therapists help you regain strength, balance and independence.": (
         "Los terapeutas le ayudan a recuperar fuerza, equilibrio e independencia.",

@@ -452,7 +452,9 @@ class RecordLink(Orderable):
         return str(self.target)
 
     def clean(self) -> None:
-        chosen = [f for f in ("clinician", "program", "location", "trial") if getattr(self, f"{f}_id")]
+        chosen = [
+            f for f in ("clinician", "program", "location", "trial") if getattr(self, f"{f}_id")
+        ]
         if len(chosen) != 1:
             raise ValidationError(_("Choose exactly one clinician, program, location or trial."))
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -25,14 +26,18 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from wagtail.actions.unpublish_page import UnpublishPageAction
-
 from medcenter.accounts.models import User
 
 if TYPE_CHECKING:
     from wagtail_localize.models import Translation
 from medcenter.content.caching import purge_page
-from medcenter.content.models import ConsentScope, SectionPage, SiteRootPage, StoryConsent, StoryPage
+from medcenter.content.models import (
+    ConsentScope,
+    SectionPage,
+    SiteRootPage,
+    StoryConsent,
+    StoryPage,
+)
 from medcenter.core import audit, vault
 from medcenter.core.uploads import check_upload
 

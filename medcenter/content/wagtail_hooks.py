@@ -18,7 +18,7 @@ def consent_problem(page: Any) -> str | None:
     if page.consent is None:
         return _("A story cannot be published without the storyteller's recorded consent.")
     if not page.consent.is_valid:
-        return _("The storyteller's consent was withdrawn or is incomplete: the story cannot be published.")
+        return _("Consent for this story was withdrawn or is incomplete: it cannot be published.")
     return None
 
 

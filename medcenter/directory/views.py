@@ -10,10 +10,10 @@ from django.views.decorators.http import require_safe
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
 from medcenter.directory import availability
+from medcenter.directory.extras import program_sections
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
-from medcenter.directory.extras import program_sections
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.directory.search import FACETS, FacetValue, search_doctors
 from medcenter.directory.selectors import clinician_photo, locations_near

@@ -28,7 +28,9 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def image(*, description: str = "A nurse explains a chart", decorative: bool = False) -> CenterImage:
+def image(
+    *, description: str = "A nurse explains a chart", decorative: bool = False
+) -> CenterImage:
     made = CenterImage(
         title="chart",
         file=ImageFile(io.BytesIO(png_bytes()), name="chart.png"),

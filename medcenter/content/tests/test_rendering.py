@@ -68,7 +68,7 @@ def test_payloads_in_every_text_field_render_inert(client, tree, payload):
     finder.feed(html)
     assert finder.inline_scripts == []
     assert finder.inline_handlers == []
-    assert "href=\"javascript:" not in html and "<script>alert" not in html
+    assert 'href="javascript:' not in html and "<script>alert" not in html
 
 
 def test_an_image_needs_alt_text_unless_decorative(tree):

@@ -56,9 +56,7 @@ def test_wagtail_locales_are_the_sites_languages(tree, settings):
     assert settings.WAGTAIL_CONTENT_LANGUAGES == settings.LANGUAGES
 
 
-def test_a_po_file_exports_the_pages_strings_and_imports_a_translation(
-    client, resource, translate
-):
+def test_a_po_file_exports_the_pages_strings_and_imports_a_translation(client, resource, translate):
     exported = polib.pofile(services.export_translation_po(page=resource, language="ar"))
     assert {"Rehabilitation", "Therapists help you regain strength."} <= {
         entry.msgid for entry in exported
@@ -72,7 +70,10 @@ def test_a_po_file_exports_the_pages_strings_and_imports_a_translation(
     assert response.status_code == 200
     assert '<html lang="ar" dir="rtl">' in html
     assert "يساعدك المعالجون على استعادة قوتك." in html
-    assert "content-notice" not in html and "<article class=\"content-page content-page--medicalwebpage\">" in html
+    assert (
+        "content-notice" not in html
+        and '<article class="content-page content-page--medicalwebpage">' in html
+    )
 
 
 def test_a_bad_po_file_is_a_clear_refusal(resource):
