@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from medcenter.content.models import RecordLink
+from medcenter.content.routing import forget_top_level_slugs
 from medcenter.core.caching import forget_public_pages
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -45,6 +46,8 @@ def purge_page(page: Page) -> None:
 
 
 def _on_change(sender: Any, instance: Page, **kwargs: Any) -> None:
+    if instance.depth <= 3:
+        forget_top_level_slugs()
     purge_page(instance)
 
 

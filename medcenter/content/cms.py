@@ -42,7 +42,7 @@ def staff_with_second_factor(view: Callable[..., HttpResponse]) -> Callable[...,
             return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
         if not user.is_staff:
             raise PermissionDenied
-        if not user.is_verified():  # type: ignore[attr-defined]
+        if not user.is_verified():
             verify = reverse("accounts:mfa_verify")
             return HttpResponseRedirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
         response = view(request, *args, **kwargs)

@@ -1,3 +1,6 @@
+# Wagtail ships no type information: its base classes are Any to mypy, so fields declared on
+# their subclasses cannot be inferred and reverse managers cannot be resolved.
+# mypy: disable-error-code="misc,var-annotated,django-manager-missing"
 """The editorial pages (Wagtail) and what they need: images with alt text, story consent.
 
 Clinicians, programs, locations and trials stay in their apps; a page names them through
@@ -38,6 +41,18 @@ class CenterImage(AbstractImage):
         default=False,
         help_text=_("Decorative images are hidden from screen readers and need no description."),
     )
+
+    # No reverse accessor on users: nothing asks a user for the images they uploaded.
+    uploaded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by user"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_by_user.wagtail_reference_index_ignore = True  # type: ignore[attr-defined]
 
     admin_form_fields = (*Image.admin_form_fields, "is_decorative")
 
@@ -145,12 +160,12 @@ class ContentPage(Page):
         abstract = True
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from medcenter.content import selectors
+        from medcenter.content import pagecontext
 
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         context["page_language"] = self.locale.language_code
-        context["breadcrumbs"] = selectors.breadcrumbs(self)
-        context["linked_records"] = selectors.linked_records(self)
+        context["breadcrumbs"] = pagecontext.breadcrumbs(self)
+        context["linked_records"] = pagecontext.linked_records(self)
         return context
 
 
@@ -168,10 +183,10 @@ class SectionPage(ContentPage):
         verbose_name = _("section")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from medcenter.content import selectors
+        from medcenter.content import pagecontext
 
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = selectors.children_of(self)
+        context["children"] = pagecontext.children_of(self)
         return context
 
 

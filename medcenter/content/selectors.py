@@ -1,13 +1,11 @@
 """Reads of the content section: routing with an English fallback, search, what the home page
 and a program's page show."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page
 
 from medcenter.content import registry
 from medcenter.content.models import (
@@ -17,6 +15,7 @@ from medcenter.content.models import (
     ResourcePage,
     StoryPage,
 )
+from medcenter.content.pagecontext import in_visitor_language
 from medcenter.content.richtext import clean_rich_text
 from medcenter.directory.extras import ProgramLink, ProgramSection
 from medcenter.pages.home import HomeBlock, HomeCard
@@ -26,23 +25,6 @@ if TYPE_CHECKING:
 
 HOME_CARDS = 3
 SEARCH_LIMIT = 50
-
-
-def route_with_fallback(request: HttpRequest, path: str) -> None:
-    """Route `path` in the visitor's language; when the page has no translation there, route
-    it in the default language's tree, so the English page is shown (marked and noticed by
-    the template) instead of a 404. The route is kept where Wagtail's serve reads it."""
-    if Page.route_for_request(request, path) is not None:
-        return
-    site = Site.find_for_request(request)
-    if site is None:
-        return
-    components = [component for component in path.split("/") if component]
-    try:
-        route = site.root_page.specific.route(request, components)
-    except Http404:
-        return
-    request._wagtail_route_for_request = route  # type: ignore[attr-defined]
 
 
 def active_locale() -> Locale:
@@ -59,12 +41,6 @@ def search_pages(*, query: str) -> list[Page]:
         return []
     pages = Page.objects.live().public().filter(locale=active_locale()).specific()
     return list(pages.search(query)[:SEARCH_LIMIT])
-
-
-def in_visitor_language(page: Page) -> Page:
-    """The page's published translation in the visitor's language, else the page itself."""
-    localized: Page = page.localized
-    return localized
 
 
 def _cards(model: type[Page], *, order: str) -> list[HomeCard]:
@@ -121,7 +97,7 @@ def home_news() -> HomeBlock | None:
 def program_page_for(program: "Program") -> ProgramPage | None:
     """The published sections page of `program`, in the visitor's language if translated."""
     page = ProgramPage.objects.live().filter(program=program, locale=Locale.get_default()).first()
-    return in_visitor_language(page) if page else None  # type: ignore[return-value]
+    return in_visitor_language(page) if page else None
 
 
 def pages_linked_to(program: "Program", model: type[Page]) -> list[Page]:
@@ -179,48 +155,3 @@ def _link(page: Page) -> ProgramLink:
         language=page.locale.language_code,
         note=getattr(page, "summary", ""),
     )
-
-
-def children_of(page: Page) -> list[Page]:
-    """A section's published children, each in the visitor's language when translated."""
-    source = page
-    if page.locale_id != Locale.get_default().id:
-        source = page.get_translation_or_none(Locale.get_default()) or page
-    children = source.get_children().live().public().specific().order_by("path")
-    return [in_visitor_language(child) for child in children]
-
-
-def linked_records(page: Page) -> list[dict[str, Any]]:
-    """The clinicians, programs, locations and trials a page names, with their addresses."""
-    records = []
-    links = RecordLink.objects.filter(page=page).select_related(
-        "clinician", "program", "location", "trial"
-    )
-    for link in links:
-        target = link.target
-        if target is None:
-            continue
-        if link.trial_id:
-            url = reverse("trials:detail", args=[target.nct_id])
-        else:
-            url = target.get_absolute_url()
-        label = (
-            getattr(target, "display_name", None)
-            or getattr(target, "label", None)
-            or getattr(target, "brief_title", None)
-            or str(target)
-        )
-        records.append({"label": str(label), "url": url})
-    return records
-
-
-def breadcrumbs(page: Page) -> list[dict[str, str]]:
-    """The page's sections above it (not the tree's root), with their addresses."""
-    crumbs = []
-    for ancestor in page.get_ancestors().filter(depth__gt=2).specific():
-        url = ancestor.get_url()
-        if url:
-            crumbs.append(
-                {"title": ancestor.title, "url": url, "language": ancestor.locale.language_code}
-            )
-    return crumbs

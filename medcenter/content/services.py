@@ -38,6 +38,7 @@ from medcenter.content.models import (
     StoryConsent,
     StoryPage,
 )
+from medcenter.content.routing import forget_top_level_slugs
 from medcenter.core import audit, vault
 from medcenter.core.uploads import check_upload
 
@@ -98,6 +99,7 @@ def ensure_content_tree() -> ContentTree:
             root.add_child(instance=section)
             section.save_revision().publish()
         sections[slug] = section.specific
+    forget_top_level_slugs()
     return ContentTree(root=root, sections=sections)
 
 
@@ -221,7 +223,7 @@ def publish_scheduled_pages() -> int:
     return how many were due."""
     from django.core.management import call_command
 
-    due = Revision.objects.filter(approved_go_live_at__lte=timezone.now()).count()
+    due: int = Revision.objects.filter(approved_go_live_at__lte=timezone.now()).count()
     if due:
         call_command("publish_scheduled", verbosity=0)
     return due

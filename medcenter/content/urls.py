@@ -1,11 +1,14 @@
 """The content section's own routes (namespace `content`); Wagtail's pages are served by the
-catch-all in `serve_urlpatterns`, mounted last inside the language prefix."""
+pattern in `serve_urlpatterns`, mounted last inside the language prefix."""
 
-from django.urls import path, re_path
+from django.urls import path, register_converter
 
 from medcenter.content import views
+from medcenter.content.routing import WagtailPathConverter
 
 app_name = "content"
+
+register_converter(WagtailPathConverter, "wagtailpath")
 
 urlpatterns = [
     path("search/", views.search, name="search"),
@@ -13,8 +16,9 @@ urlpatterns = [
     path("resources/", views.serve, {"path": "resources/"}, name="resources"),
 ]
 
-# Un-namespaced: Wagtail reverses "wagtail_serve" for every page's address. Each path segment
-# ends in a slash, as Wagtail's own pattern requires; anything else is a 404 as before.
+# Un-namespaced: Wagtail reverses "wagtail_serve" for every page's address. The converter
+# matches only paths under one of the tree's top-level pages, so every other address is
+# unknown as before: a 404, and the language middleware's redirects are unchanged.
 serve_urlpatterns = [
-    re_path(r"^(?P<path>(?:[\w\-]+/)*)$", views.serve, name="wagtail_serve"),
+    path("<wagtailpath:path>", views.serve, name="wagtail_serve"),
 ]

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_safe
 from wagtail.views import serve as wagtail_serve
 
 from medcenter.content.forms import SearchForm
-from medcenter.content.selectors import route_with_fallback, search_pages
+from medcenter.content.routing import route_with_fallback
+from medcenter.content.selectors import search_pages
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
 

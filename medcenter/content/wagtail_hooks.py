@@ -22,7 +22,7 @@ def consent_problem(page: Any) -> str | None:
     return None
 
 
-@hooks.register("before_publish_page")
+@hooks.register("before_publish_page")  # type: ignore[untyped-decorator]
 def refuse_story_without_consent(request: HttpRequest, page: Any) -> HttpResponse | None:
     problem = consent_problem(page.specific if hasattr(page, "specific") else page)
     if problem is None:

@@ -51,7 +51,7 @@ def consent(*, minor: bool = False, guardian: str = "") -> StoryConsent:
         guardian=guardian,
         form_name="consent.pdf",
         form_content=signed_form(),
-        recorded_by=StaffUserFactory(),
+        recorded_by=StaffUserFactory(),  # type: ignore[arg-type]
     )
 
 
