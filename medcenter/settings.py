@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "medcenter.research",
     "medcenter.careplans",
     "medcenter.tumorboards",
+    "medcenter.content",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -84,6 +85,20 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "django_guid",
+    # Wagtail (the content app's pages; ADR 0010). wagtail_localize.locales replaces
+    # wagtail.locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.images",
+    "wagtail.documents",  # imported by Wagtail's admin; editors get no document links
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -384,6 +399,27 @@ GIVING_LEGAL_NAME = env.str(
     "GIVING_LEGAL_NAME", default="Aster Valley Comprehensive Cancer Center Foundation"
 )
 GIVING_EIN = env.str("GIVING_EIN", default="00-0000000")
+# --- Editorial pages (Wagtail, the content app; ADR 0010) ----------------------------------
+WAGTAIL_SITE_NAME = CENTER["name"]
+WAGTAILADMIN_BASE_URL = SITE_URL
+# The editors' admin, outside the language prefix; staff with a verified second factor only.
+WAGTAILADMIN_URL = env.str("WAGTAILADMIN_URL", default="cms/")
+WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAILADMIN_COMMENTS_ENABLED = False
+# Passwords and their reset belong to accounts (throttled, MFA), never to Wagtail's forms.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILIMAGES_IMAGE_MODEL = "content.CenterImage"
+WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Images editors upload (and their renditions): public files, kept under var/ by default.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_URL = "/media/"
 
 # Anonymous pages that are the same for every visitor are cached this long (seconds).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

@@ -5,6 +5,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from django_otp.admin import OTPAdminSite
 
 from medcenter.api import api
+from medcenter.content.cms import admin_urlpatterns as cms_urlpatterns
+from medcenter.content.urls import serve_urlpatterns as content_serve_urlpatterns
 from medcenter.core import views as core_views
 
 # The admin shows patient data and manages staff: it needs a verified second factor too.
@@ -15,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("readyz", core_views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("fhir/R4/", include("medcenter.fhir.urls")),
+    *cms_urlpatterns(),
 ]
 
 urlpatterns += i18n_patterns(
@@ -36,6 +39,10 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.tumorboards.urls")),
     path("", include("medcenter.careplans.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("medcenter.content.urls")),
+    # Wagtail's pages: the last pattern, so every route above keeps its address and an
+    # unknown address is still the shell's 404 (Wagtail finds no page and raises Http404).
+    *content_serve_urlpatterns,
 )
 
 handler400 = "medcenter.pages.views.bad_request"

@@ -14,6 +14,23 @@ from django.utils.translation import get_language
 View = Callable[..., HttpResponse]
 
 
+def public_page_key(*, language: str, path: str, htmx: bool) -> str:
+    """The cache key of the page at `path` (with its query string) in `language`."""
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return f"public-page:{language}:{'htmx' if htmx else 'full'}:{digest}"
+
+
+def forget_public_pages(paths: list[tuple[str, str]]) -> None:
+    """Drop the cached copies of these (language, path) pages, full and htmx alike."""
+    cache.delete_many(
+        [
+            public_page_key(language=language, path=path, htmx=htmx)
+            for language, path in paths
+            for htmx in (False, True)
+        ]
+    )
+
+
 def cache_public_page(view: View) -> View:
     """Serve the rendered page from the cache to visitors who carry no session.
 
@@ -37,10 +54,10 @@ def cache_public_page(view: View) -> View:
         )
         if not cacheable:
             return view(request, *args, **kwargs)
-        key = "public-page:{}:{}:{}".format(
-            get_language(),
-            "htmx" if request.headers.get("HX-Request") else "full",
-            hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+        key = public_page_key(
+            language=get_language(),
+            path=request.get_full_path(),
+            htmx=bool(request.headers.get("HX-Request")),
         )
         cached = cache.get(key)
         if cached is not None:

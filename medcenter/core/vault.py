@@ -57,6 +57,7 @@ REFERENCES: tuple[str, ...] = (
     "core.PendingUpload.vault_key",
     "international.CaseDocument.vault_key",
     "messaging.Attachment.vault_key",
+    "content.StoryConsent.form_vault_key",
 )
 # Far longer than any upload's transaction, so a document whose row is about to commit is
 # never taken for an orphan.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from medcenter.core.caching import cache_public_page
 from medcenter.core.routes import public_route
 from medcenter.directory import availability, program_events, works
+from medcenter.directory.extras import program_sections
 from medcenter.directory.forms import DoctorSearchForm, NearForm
 from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
@@ -144,6 +145,7 @@ def program(request: HttpRequest, slug: str) -> HttpResponse:
             "clinician_count": found.clinicians.filter(is_active=True).count(),
             "works": works.of_program(found),
             "program_events": program_events.of_program(found),
+            "extra_sections": program_sections(found),
         },
     )
 

@@ -40,7 +40,29 @@ class ProgramOnHome:
     links: dict[str, str]
 
 
+@dataclass(frozen=True)
+class HomeCard:
+    """A story or news item on the home page, already in the visitor's language (or marked)."""
+
+    title: str
+    url: str
+    summary: str
+    language: str
+    date: str = ""  # ISO date, shown formatted
+
+
+@dataclass(frozen=True)
+class HomeBlock:
+    """One of the home page's places for another section (`stories`, `news`)."""
+
+    heading: str
+    cards: tuple[HomeCard, ...]
+    more_url: str | None = None
+    more_label: str = ""
+
+
 _programs: list[Callable[[], Sequence[ProgramCard]]] = []
+_blocks: dict[str, Callable[[], HomeBlock | None]] = {}
 _figures: dict[str, ProgramFigure] = {}
 
 FIGURE_CACHE_SECONDS = 120
@@ -57,6 +79,17 @@ def register_program_figure(
 ) -> None:
     """Let the home page show, per program, the count `provider()` returns for its slug."""
     _figures[key] = ProgramFigure(key, provider, url)
+
+
+def register_home_block(key: str, provider: Callable[[], HomeBlock | None]) -> None:
+    """Let the home page fill its place `key` (`stories`, `news`) with what `provider()` gives."""
+    _blocks[key] = provider
+
+
+def home_blocks() -> dict[str, HomeBlock]:
+    """The registered places that have something to show, by key."""
+    found = {key: provider() for key, provider in _blocks.items()}
+    return {key: block for key, block in found.items() if block is not None and block.cards}
 
 
 def home_programs() -> list[ProgramOnHome]:
@@ -91,4 +124,5 @@ def home_page() -> dict[str, Any]:
         "trial_search_url": reversed_or_none("trials:search"),
         "ways_in": resolve_ways_in(),
         "programs": home_programs(),
+        "home_blocks": home_blocks(),
     }

@@ -42,7 +42,7 @@ SECTIONS = (
     NavItem(_("Clinical Trials"), "trials:search"),
     NavItem(_("International Patients"), "international:home"),
     NavItem(_("Research"), "research:home"),
-    NavItem(_("Patient Resources"), "pages:patient_resources"),
+    NavItem(_("Patient Resources"), "content:resources"),
     NavItem(_("Quality & Safety"), "quality:home"),
 )
 

@@ -13,6 +13,7 @@ def sweep() -> dict[str, int]:
     """Everything periodic, for `manage.py scheduling_sweep`: lapsed offers, expired holds,
     messages that are due (including those a dead worker claimed and never sent), and
     uploaded documents whose referral never committed, and stale pending uploads."""
+    from medcenter.content.services import publish_scheduled_pages
     from medcenter.core import idempotency, pending_uploads, vault
 
     return {
@@ -24,4 +25,6 @@ def sweep() -> dict[str, int]:
         "orphan_documents_removed": vault.sweep_orphans(
             referenced=vault.referenced_keys, older_than=vault.ORPHAN_GRACE
         ),
+        # Wagtail's scheduled publishing (go-live and expiry), content app.
+        "pages_published": publish_scheduled_pages(),
     }

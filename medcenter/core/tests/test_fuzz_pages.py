@@ -173,6 +173,8 @@ def world():
             "action": "status",
             "reference": case.reference,
             "rest": f"{patient.public_id}/",  # an old /my/ link (portal:old_record_link)
+            # Wagtail's catch-all (content.urls): the Patient Resources section's path.
+            "path": "resources/",
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).

@@ -128,7 +128,9 @@ class _InlineCodeFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         names = dict(attrs)
         if tag == "script":
-            self._in_script = "src" not in names
+            # JSON-LD is data, never run (and CSP's script-src does not apply to it): the one
+            # kind of inline script element allowed.
+            self._in_script = "src" not in names and names.get("type") != "application/ld+json"
         if tag == "style":
             self.inline_scripts.append("<style>")
         self.inline_handlers += [n for n in names if n.startswith("on")]
