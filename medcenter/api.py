@@ -5,15 +5,15 @@ Errors are answered in one place (`core.problems`): every router's 4xx is a prob
 
 from medcenter.core import problems
 from medcenter.directory.api import router as directory_router
+from medcenter.events.api import router as events_router
+from medcenter.giving.api import router as giving_router
 from medcenter.international.api import router as international_router
 from medcenter.messaging.api import router as messaging_router
-from medcenter.giving.api import router as giving_router
 from medcenter.oncology.api import router as oncology_router
-from medcenter.results.api import router as results_router
-from medcenter.questionnaires.api import router as questionnaires_router
 from medcenter.portal.api import router as portal_router
-from medcenter.events.api import router as events_router
+from medcenter.questionnaires.api import router as questionnaires_router
 from medcenter.research.api import router as research_router
+from medcenter.results.api import router as results_router
 from medcenter.scheduling.api import router as scheduling_router
 from medcenter.trials.api import router as trials_router
 from medcenter.tumorboards.api import router as tumorboards_router

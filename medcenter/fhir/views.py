@@ -19,8 +19,15 @@ from django.views.decorators.http import require_safe
 
 from medcenter.core.routes import audit_refusal, patient_data_route, public_route
 from medcenter.directory.models import Clinician, Location, Program
-from medcenter.fhir import mappers, messaging, questionnaires, results, scheduling, trials
-from medcenter.fhir import careplans, mappers, scheduling, trials
+from medcenter.fhir import (
+    careplans,
+    mappers,
+    messaging,
+    questionnaires,
+    results,
+    scheduling,
+    trials,
+)
 from medcenter.fhir.mcode import export_mcode
 from medcenter.patients.selectors import PatientAccessDenied, get_patient_for
 
@@ -196,6 +203,8 @@ def questionnaire_response_search(request: HttpRequest) -> HttpResponse:
 @fhir_patient_data_route(model="questionnaires.questionnaireresponse", kwargs=("resource_id",))
 def questionnaire_response_read(request: HttpRequest, resource_id: str) -> HttpResponse:
     return _response(questionnaires.read_response(request, resource_id))
+
+
 @fhir_patient_data_route(model="careplans.careplan")
 def care_plan_search(request: HttpRequest) -> HttpResponse:
     """One patient's care plans (the patient, a proxy with the results scope, or staff)."""

@@ -71,7 +71,6 @@ NOT_FUZZED = {
     "gift_id",
     "number",
     "case_id",  # tumorboards: a case, its reports, meetings and boards, care plans and tasks
-    "attachment_id",
     "meeting_id",
     "board_slug",
     "plan_id",

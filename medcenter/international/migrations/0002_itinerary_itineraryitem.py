@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('international', '0001_initial'),
-        ('scheduling', '0006_resource_languages_alter_resource_kind_and_more'),
+        ('scheduling', '0007_resource_languages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

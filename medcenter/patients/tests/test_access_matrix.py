@@ -258,6 +258,8 @@ def _b_results(world):
         "results.resultvalue": found.values.first(),
         "results.document": doc,
     }
+
+
 def _b_questionnaires(world):
     """The check-in, and patient B's severe report with its alert, made once per test."""
     from medcenter.patients.access import resolve_access
@@ -277,6 +279,8 @@ def _b_questionnaires(world):
         )
         alert = SymptomAlert.objects.get(response=response)
     return checkin, alert.response, alert
+
+
 _B_BOARD_KWARGS = ("case_id", "attachment_id", "meeting_id", "plan_id", "task_id")
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0005_new_patient_booking'),
+        ('scheduling', '0006_visit_type_instructions'),
     ]
 
     operations = [
