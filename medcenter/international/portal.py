@@ -1,9 +1,11 @@
 """The Patient Gateway's view of international cases: a home line for each open case the
 patient follows, linking to its case page (which lives here, since an inquirer abroad may
-follow a case before the center holds a record for them)."""
+follow a case before the center holds a record for them), and the international team's pool
+among those the patient may write to."""
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,23 @@ def open_cases(access: PatientAccess, user: Any) -> list[HomeItem]:
     ]
 
 
+def international_team(patient: Any) -> Q:
+    """The international team's pool, for a patient with an open case."""
+    open_case = (
+        Case.objects.filter(patient=patient)
+        .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.DECLINED))
+        .exists()
+    )
+    return Q(kind="international", program__isnull=True) if open_case else Q(pk__in=[])
+
+
 def register() -> None:
+    from django.apps import apps
+
+    if apps.is_installed("medcenter.messaging"):
+        from medcenter.messaging.selectors import register_pool_offer
+
+        register_pool_offer(international_team)
     register_home_panel(
         HomePanel(
             key="international",

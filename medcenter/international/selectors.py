@@ -227,6 +227,7 @@ class CaseFile:
     deposits: list[Any]
     guarantees: list[Any]
     next_step: Any = ""
+    message_url: str = ""
     itinerary: Any = None
     itinerary_items: list[Any] = field(default_factory=list)
 
@@ -316,6 +317,7 @@ def get_case_for_follower(user: Any, *, public_id: UUID | str) -> CaseFile:
     )
     found = case_file(case)
     found.next_step = NEXT_STEPS.get(CaseStatus(case.status), "")
+    found.message_url = _message_url(user, case)
     # Internal working papers stay with staff: the patient sees documents and letters, the
     # estimates sent to them, and the timeline's status changes.
     found.estimates = [e for e in found.estimates if e.status != EstimateStatus.DRAFT]
@@ -326,6 +328,19 @@ def get_case_for_follower(user: Any, *, public_id: UUID | str) -> CaseFile:
         in ("received", "status", "opinion_sent", "estimate_sent", "visa_letter", "decision")
     ]
     return found
+
+
+def _message_url(user: Any, case: Case) -> str:
+    """Where the patient writes to the coordinator: the Patient Gateway's messages, once the
+    case is linked to their record (an inquirer without a record calls or emails)."""
+    from django.urls import NoReverseMatch, reverse
+
+    if case.patient is None or case.patient.user_id != user.pk:
+        return ""
+    try:
+        return reverse("messaging:portal_new_thread", kwargs={"public_id": case.patient.public_id})
+    except NoReverseMatch:
+        return ""
 
 
 def get_document(user: Any, *, case_id: UUID, document_id: UUID, staff: bool) -> CaseDocument:

@@ -8,7 +8,7 @@ Patients and proxies reach a thread only through `get_patient_for(..., scope="me
 import base64
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -52,15 +52,30 @@ def programs_of(patient: Patient) -> QuerySet[Program]:
     ).distinct()
 
 
+# Pools another app offers a patient (the international team, to a patient with an open
+# international case): `offer(patient)` returns the Q of those pools, registered from the
+# app's AppConfig.ready(), so messaging imports none of them.
+PoolOffer = Callable[[Patient], Q]
+_pool_offers: list[PoolOffer] = []
+
+
+def register_pool_offer(offer: PoolOffer) -> None:
+    if offer not in _pool_offers:
+        _pool_offers.append(offer)
+
+
 def offered_pools(patient: Patient) -> list[Pool]:
-    """The pools a patient may write to: their programs' nurse lines, scheduling and billing."""
+    """The pools a patient may write to: their programs' nurse lines, scheduling and billing,
+    and what other apps offer them (their international team)."""
     programs = programs_of(patient).values("pk")
+    wanted = Q(kind=PoolKind.NURSE_LINE, program__in=programs) | Q(
+        kind__in=[PoolKind.SCHEDULING, PoolKind.BILLING], program__isnull=True
+    )
+    for offer in _pool_offers:
+        wanted |= offer(patient)
     return list(
         Pool.objects.filter(is_active=True)
-        .filter(
-            Q(kind=PoolKind.NURSE_LINE, program__in=programs)
-            | Q(kind__in=[PoolKind.SCHEDULING, PoolKind.BILLING], program__isnull=True)
-        )
+        .filter(wanted)
         .select_related("program")
         .order_by("order", "slug")
     )
