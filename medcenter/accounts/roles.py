@@ -157,13 +157,11 @@ ROLES = (
             "giving.build_fundraising_list",
         ),
     ),
-    Role("quality_analyst", _("Quality analyst"), ()),
-    Role("giving_officer", _("Giving officer"), ()),
     Role("quality_analyst", _("Quality analyst"), ("tumorboards.view_board_metrics",)),
     Role(
         "content_editor",
         _("Content editor"),
-        ("accounts.view_styleguide", *DIRECTORY_EDIT),
+        ("accounts.view_styleguide", *DIRECTORY_EDIT, "research.confirm_authorship"),
     ),
     Role(
         "privacy_officer",

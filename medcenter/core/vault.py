@@ -58,6 +58,10 @@ REFERENCES: tuple[str, ...] = (
     "international.CaseDocument.vault_key",
     "messaging.Attachment.vault_key",
     "content.StoryConsent.form_vault_key",
+    "results.Document.vault_key",
+    "tumorboards.CaseDocument.vault_key",
+    "portal.CheckIn.card_front_key",
+    "portal.CheckIn.card_back_key",
 )
 # Far longer than any upload's transaction, so a document whose row is about to commit is
 # never taken for an orphan.

@@ -20,10 +20,13 @@ from django.utils import timezone
 
 from medcenter.accounts.models import User
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory
+from medcenter.content.tests.audit_matrix import entries as content_entries
 from medcenter.core import audit
 from medcenter.core.models import AuditEvent
 from medcenter.core.tests.service_modules import audited_writes
+from medcenter.giving.tests.audit_matrix import entries as giving_entries
 from medcenter.international.tests.audit_matrix import entries as international_entries
+from medcenter.messaging.tests.audit_matrix import entries as messaging_entries
 from medcenter.patients.access import PatientAccess, resolve_access
 from medcenter.patients.models import Patient
 from medcenter.patients.tests.factories import (
@@ -32,6 +35,7 @@ from medcenter.patients.tests.factories import (
     PatientFactory,
     ProxyGrantFactory,
 )
+from medcenter.questionnaires.tests.audit_matrix import entries as questionnaires_entries
 from medcenter.tumorboards.tests.audit_matrix import WRITES as TUMORBOARD_WRITES
 
 pytestmark = pytest.mark.django_db
@@ -930,6 +934,10 @@ REGISTRY: dict[str, Callable[[Ctx], Callable[[], Any]]] = {
     **TUMORBOARD_WRITES,
 }
 REGISTRY.update(international_entries())
+REGISTRY.update(messaging_entries())
+REGISTRY.update(questionnaires_entries())
+REGISTRY.update(giving_entries())
+REGISTRY.update(content_entries())
 
 
 def _database() -> dict[str, list[tuple[Any, ...]]]:
