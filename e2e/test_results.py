@@ -20,7 +20,7 @@ def test_a_parent_reads_results_and_a_patient_chooses_notifications(page: Page):
     document(teen, title="Visit summary for Wren")
 
     sign_in(page, parent.email)
-    page.wait_for_url("**/en/")
+    page.wait_for_url("**/en/portal/**")  # patients and proxies land on the portal
     page.goto(f"/en/portal/{teen.public_id}/results/")
     expect(page.locator("main")).to_contain_text("Complete blood count")
     expect(page.locator("main")).not_to_contain_text("Confidential test")
@@ -37,7 +37,7 @@ def test_a_parent_reads_results_and_a_patient_chooses_notifications(page: Page):
     user = UserFactory()
     patient = PatientFactory(user=user)
     sign_in(page, user.email)
-    page.wait_for_url("**/en/")
+    page.wait_for_url("**/en/portal/**")
     page.goto(f"/en/portal/{patient.public_id}/notifications/")
     assert blocking_violations(page) == []
     page.locator("#id_results_sms").check()

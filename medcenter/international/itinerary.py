@@ -110,7 +110,7 @@ def book(
     """Book the whole visit or nothing: every appointment, then an interpreter for each."""
     if not actor.has_perm("international.coordinate_case"):
         raise PermissionDenied
-    case = Case.objects.select_for_update().select_related("patient").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("patient").get(pk=case.pk)
     patient = case.patient
     if patient is None:
         raise ValidationError(

@@ -248,6 +248,7 @@ def nurse_pool_for(program: Program | None) -> Pool:
     return default_nurse_pool()
 
 
+@transaction.atomic
 def raise_alert(
     patient: Patient,
     *,
@@ -258,7 +259,8 @@ def raise_alert(
     program: Program | None = None,
 ) -> Thread:
     """Put one urgent thread in the nurse line's queue; the same `dedupe_key` gives the same
-    thread, however often or concurrently it is raised."""
+    thread, however often or concurrently it is raised. Atomic as a whole, so the default nurse
+    line it may make goes with an alert whose audit event fails."""
     if not dedupe_key:
         raise ValueError("raise_alert needs a dedupe_key")
     existing = Thread.objects.filter(dedupe_key=dedupe_key).first()

@@ -58,7 +58,7 @@ def form_of(questionnaire: Questionnaire) -> engine.Form:
     if form is None:
         form = engine.parse(questionnaire.resource)
         if len(_forms) >= 64:
-            _forms.clear()
+            _forms.pop(next(iter(_forms)))  # the oldest parse goes first
         _forms[key] = form
     return form
 

@@ -234,6 +234,7 @@ def _thread_for(alert: SymptomAlert, form: engine.Form) -> UUID | None:
     return thread.public_id
 
 
+@transaction.atomic
 def raise_symptom_alert(
     *, response: QuestionnaireResponse, now: dt.datetime | None = None
 ) -> SymptomAlert | None:

@@ -54,9 +54,16 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "estimate_id": uuid.uuid4(),
         "action": "status",
         "thread_id": uuid.uuid4(),
+        "gift_id": "G-0000",  # giving's staff routes name a gift by its reference
         "attachment_id": uuid.uuid4(),
         "result_id": uuid.uuid4(),
         "alert_id": uuid.uuid4(),
+        "meeting_id": uuid.uuid4(),
+        "plan_id": uuid.uuid4(),
+        "task_id": uuid.uuid4(),
+        "response_id": uuid.uuid4(),
+        "questionnaire_id": uuid.uuid4(),
+        "board_slug": "no-such-board",
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

@@ -119,5 +119,11 @@ def test_the_capability_statement_lists_every_served_resource(demo_directory, cl
         "DiagnosticReport",
         "Observation",
         "DocumentReference",
+        "Communication",
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "CarePlan",
+        "Goal",
+        "Task",
     }
     assert statement.fhirVersion == "4.0.1"

@@ -57,7 +57,12 @@ def _kwargs_for_b(route, world):
             values[kwarg] = _b_trials(world)[0].public_id
         elif kwarg == "request_id":
             values[kwarg] = _b_trials(world)[1].public_id
-        elif kwarg in ("case_id", "estimate_id", "letter_id", "case_document_id"):
+        elif route.model == "international.case" and kwarg in (
+            "case_id",
+            "estimate_id",
+            "letter_id",
+            "case_document_id",
+        ):
             values[kwarg] = _b_international(world)[kwarg]
         elif kwarg == "action":
             values[kwarg] = "status"  # one of a case's actions (international)
