@@ -69,7 +69,7 @@ def _claim_thread(ctx: Any) -> Callable[[], Any]:
 
 def _reassign_thread(ctx: Any) -> Callable[[], Any]:
     _user, _access, thread, worker = _thread(ctx)
-    scheduling = PoolFactory(kind=PoolKind.SCHEDULING, program=None)
+    scheduling: Any = PoolFactory(kind=PoolKind.SCHEDULING, program=None)
     return lambda: services.reassign_thread(worker, thread=thread, pool=scheduling)
 
 
