@@ -37,7 +37,7 @@ def active_locale() -> Locale:
 
 def search_pages(*, query: str) -> list[Page]:
     """Published, public pages in the visitor's language that match `query`."""
-    if not query.strip():
+    if not query.strip() or not _tree_exists():
         return []
     pages = Page.objects.live().public().filter(locale=active_locale()).specific()
     return list(pages.search(query)[:SEARCH_LIMIT])

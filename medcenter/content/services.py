@@ -77,6 +77,10 @@ def ensure_content_tree() -> ContentTree:
     root = SiteRootPage.objects.filter(locale=default).first()
     if root is None:
         top = Page.get_first_root_node()
+        if top is None:
+            # Wagtail's migration makes the tree's root node; a database emptied since (a
+            # flushed test database, a restore of our tables alone) has none: make it again.
+            top = Page.add_root(instance=Page(title="Root", slug="root", locale=default))
         root = SiteRootPage(title=settings.CENTER["name"], slug="center", locale=default)
         top.add_child(instance=root)
         site = Site.objects.filter(is_default_site=True).first()
