@@ -126,6 +126,8 @@ def ensure_editorial_setup() -> Workflow:
         codename__in=("add_centerimage", "change_centerimage", "choose_centerimage"),
     )
     collection = Collection.get_first_root_node()
+    if collection is None:  # made by Wagtail's migration; gone from a flushed database
+        collection = Collection.add_root(name="Root")
     wanted = {EDITORS: ("add_page", "change_page"), REVIEWERS: tuple(page_perms)}
     groups = {}
     for name, codenames in wanted.items():
