@@ -142,25 +142,9 @@ def update_patient(
 
 # What a patient (or their proxy) keeps current themselves, at e-check-in: never the legal
 # name, birth date or sex, which registration checks against documents.
-OWN_DETAIL_FIELDS = (
-    "preferred_name",
-    "gender_identity",
-    "preferred_language",
-    "interpreter_needed",
-    "email",
-    "phone",
-    "contact_preference",
-    "sms_consent",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
-)
+# Registration checks these against documents; everything else staff may edit is the patient's.
+IDENTITY_FIELDS = frozenset({"given_name", "family_name", "date_of_birth", "sex"})
+OWN_DETAIL_FIELDS = tuple(f for f in EDITABLE_FIELDS if f not in IDENTITY_FIELDS)
 # A new email or phone number redirects notices and codes: only after a fresh re-authentication.
 REAUTH_FIELDS = ("email", "phone")
 
