@@ -9,6 +9,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     _sync_roles_once_per_migrate()
+    _restore_migration_seeds_after_each_flush()
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         _commit_without_waiting_for_the_disk(database)
@@ -50,6 +51,50 @@ def _sync_roles_once_per_migrate():
     if not post_migrate.disconnect(dispatch_uid=uid):
         raise RuntimeError("the accounts app no longer syncs roles on post_migrate")
     post_migrate.connect(sync_roles_after_the_last_app, dispatch_uid=uid, weak=False)
+
+
+def _restore_migration_seeds_after_each_flush():
+    """Put back the rows that data migrations create, whenever the tests' database is emptied.
+
+    A `transaction=True` test ends with a flush that empties every table; Django then re-emits
+    post_migrate, which remakes content types, permissions and (above) the roles, but not what
+    migrations inserted: Wagtail's root page, root collection and default locale, and the
+    built-in questionnaires. A reused database (`--reuse-db`, the PostgreSQL run) also starts
+    as the last run left it, and `migrate` emits post_migrate at its start too. Restoring them
+    here, after the last app's post_migrate, gives every test the database a fresh migration
+    gives, in any order and on any worker.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models.signals import post_migrate
+
+    builtin = importlib.import_module(
+        "medcenter.questionnaires.migrations.0002_builtin_questionnaires"
+    )
+
+    def restore(sender, using="default", **kwargs):
+        last = [config for config in apps.get_app_configs() if config.models_module][-1]
+        if sender is not last:
+            return
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Collection, Locale, Page, Site
+
+        default = Locale.objects.using(using).get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )[0]
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        top = Page.get_first_root_node()
+        if top is None:
+            top = Page.add_root(instance=Page(title="Root", slug="root", locale=default))
+        if not Site.objects.exists():  # Wagtail's migration: a welcome page, the default site
+            welcome = top.add_child(instance=Page(title="Welcome", slug="home", locale=default))
+            Site.objects.create(hostname="localhost", root_page=welcome, is_default_site=True)
+        builtin.install(apps, None)
+
+    post_migrate.connect(restore, dispatch_uid="medcenter.tests.migration_seeds", weak=False)
 
 
 def _flush_by_delete_on_postgresql():

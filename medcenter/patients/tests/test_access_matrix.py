@@ -272,10 +272,7 @@ def _b_questionnaires(world):
     from medcenter.questionnaires.models import Questionnaire, SymptomAlert
     from medcenter.questionnaires.tests.factories import answers
 
-    checkin = Questionnaire.objects.filter(kind="symptom_checkin", status="active").first()
-    if checkin is None:  # a flushed test database: the migration's forms are gone
-        services.install_builtin()
-        checkin = Questionnaire.objects.get(kind="symptom_checkin", status="active")
+    checkin = Questionnaire.objects.get(kind="symptom_checkin", status="active")
     alert = SymptomAlert.objects.filter(patient=world.patient_b).first()
     if alert is None:
         response = services.save_response(
