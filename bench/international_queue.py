@@ -25,6 +25,7 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import line, load, run_per_backend, timed  # noqa: E402
 
-PG_NAME = "medcenter_bench_international"
+PG_NAME = "mc_intl_bench"
 COUNTRIES = ["MX", "SA", "CN", "RU", "BR", "AE", "CO", "KZ", "EG", "NG", "IN", "PE"]
 LANGUAGES = ["es", "ar", "zh-hans", "ru", "pt-br", "en"]
 STATUSES = [
@@ -181,6 +182,7 @@ def child(args: argparse.Namespace) -> None:
     url = reverse("international:queue")
     client.get(url)  # the session's first page
     times, counts = [], set()
+    seen: dict[int, list[str]] = {}
     for query in combinations(str(coordinators[1].public_id)):
         for _ in range(3):
             with CaptureQueriesContext(connection) as queries:
@@ -189,8 +191,11 @@ def child(args: argparse.Namespace) -> None:
                 raise SystemExit(f"queue answered {response.status_code}")
             times.append(ms)
             counts.add(len(queries))
+            seen.setdefault(len(queries), [q["sql"][:90] for q in queries.captured_queries])
     print(line("queue, first page, 30 filter/sorts", times, 50))
     print(f"  queries per page: {sorted(counts)}")
+    explain_counts(seen)
+    breakdown(client, url, user, coordinators[1])
     # The 200th page: follow the cursor from the first (50 cases a page, all open cases).
     cursor = ""
     from medcenter.international import selectors
@@ -207,12 +212,62 @@ def child(args: argparse.Namespace) -> None:
             ms, response = timed(client.get, url, {"sort": "received", "after": cursor})
         deep.append(ms)
         counts.add(len(queries))
+        seen.setdefault(len(queries), [q["sql"][:90] for q in queries.captured_queries])
     print(line("queue, page 200 (keyset)", deep, 80))
     print(f"  queries per page, first and 200th: {sorted(counts)}")
+    explain_counts(seen)
     reset_queries()
     visa_letters(args)
     if connection.vendor == "sqlite" and args.zip_mb:
         big_zip(args.zip_mb)
+
+
+def breakdown(client: Any, url: str, user: Any, other: Any) -> None:
+    """Where a page's time goes, measured in the same process: the request path alone (the
+    same URL refusing an unknown sort: session, second factor, permission and the page shell,
+    no cases), the selector alone (its queries and the audit row), and each query's plan."""
+    from django.db import connection
+
+    from medcenter.international import selectors
+    from medcenter.international.models import Case
+
+    shell = []
+    for _ in range(30):
+        ms, response = timed(client.get, url, {"sort": "unknown"})
+        if response.status_code != 400:
+            raise SystemExit(f"the refused sort answered {response.status_code}")
+        shell.append(ms)
+    print(line("  of which the request path alone", shell))
+    user.is_verified = lambda: True
+    alone = []
+    for query in combinations(str(other.public_id)):
+        params = selectors.parse_queue_params(query)
+        for _ in range(3):
+            alone.append(timed(selectors.queue, user, params)[0])
+    print(line("  of which the selector alone", alone))
+    rows = Case.objects.exclude(status__in=("closed", "declined")).order_by("due_at", "id")
+    with connection.cursor() as cursor:
+        sql, sql_params = rows[:51].query.sql_with_params()
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(prefix + sql, sql_params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    print(f"  plan of the default first page: {plan[:300]}")
+
+
+def explain_counts(seen: dict[int, list[str]]) -> None:
+    """Where one request made more queries than another: the statements only the longer one
+    made (the request path's, not the queue's, if none of them reads cases)."""
+    if len(seen) < 2:
+        return
+    fewest = seen[min(seen)]
+    for count, statements in sorted(seen.items())[1:]:
+        extra = list(statements)
+        for statement in fewest:
+            if statement in extra:
+                extra.remove(statement)
+        print(f"  the {count}-query requests also ran:")
+        for statement in extra:
+            print(f"    {statement}")
 
 
 def visa_letters(args: argparse.Namespace) -> None:
