@@ -17,6 +17,7 @@ bulk_create):
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import sys
@@ -308,8 +309,19 @@ def visa_letters(args: argparse.Namespace) -> None:
             actor=coordinator,
         )
         letters.render(letter, language=language)  # warm: fonts, HarfBuzz
-        times = [timed(letters.render, letter, language=language)[0] for _ in range(15)]
+        runs = args.letter_runs
+        times = [timed(letters.render, letter, language=language)[0] for _ in range(runs)]
         print(line(f"visa letter PDF, {language}", times, 300))
+        if language == "en":
+            # How much of it is the garbage collector walking what this process holds.
+            gc.collect()
+            gc.disable()
+            try:
+                paused = [timed(letters.render, letter, language=language)[0] for _ in range(3)]
+            finally:
+                gc.enable()
+            print(line("  the same, collector paused", paused))
+            print(f"  objects tracked by the collector: {len(gc.get_objects()):,}")
 
 
 def big_zip(megabytes: int) -> None:
@@ -357,6 +369,7 @@ def main() -> None:
     parser.add_argument("--backend", default="both", choices=["both", "sqlite", "postgresql"])
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--zip-mb", type=int, default=500)
+    parser.add_argument("--letter-runs", type=int, default=15)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -366,7 +379,14 @@ def main() -> None:
     status = run_per_backend(
         __file__,
         backend=args.backend,
-        flags=["--cases", str(args.cases), "--zip-mb", str(args.zip_mb)],
+        flags=[
+            "--cases",
+            str(args.cases),
+            "--zip-mb",
+            str(args.zip_mb),
+            "--letter-runs",
+            str(args.letter_runs),
+        ],
         pg_name=PG_NAME,
         prefix="medcenter-intl-bench-",
     )
