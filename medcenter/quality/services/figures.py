@@ -1,0 +1,52 @@
+"""A month's figure from counts or values, with its interval (the stats module's methods)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from medcenter.quality import stats
+
+
+@dataclass(frozen=True)
+class Figure:
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    low: float | None
+    high: float | None
+    flagged: bool = False
+
+
+def proportion(x: int, n: int) -> Figure:
+    if n <= 0:
+        return Figure(x, n, None, None, None)
+    interval = stats.wilson(x, n)
+    return Figure(x, n, x / n, interval.low, interval.high)
+
+
+def median(values: Sequence[float]) -> Figure:
+    if not values:
+        return Figure(None, 0, None, None, None)
+    estimate = stats.median_with_interval(values)
+    return Figure(None, len(values), estimate.value, estimate.low, estimate.high)
+
+
+def ratio(observed: int, predicted: float) -> Figure:
+    estimate = stats.sir(observed, predicted)
+    return Figure(observed, predicted, estimate.value, estimate.low, estimate.high)
+
+
+def rate(events: int, exposure: float, per: int) -> Figure:
+    estimate = stats.rate_per(events, exposure, per=per)
+    return Figure(events, exposure, estimate.value, estimate.low, estimate.high)
+
+
+def worse_than_rest(
+    *, x: int, n: int, rest_x: int, rest_n: int, higher_is_better: bool, gap: float
+) -> bool:
+    """Flag a stratum worse than everyone else by `gap`, with a Newcombe interval that
+    excludes zero (stats.worse_than_rest)."""
+    if n <= 0 or rest_n <= 0:
+        return False
+    return stats.worse_than_rest(x, n, rest_x, rest_n, higher_is_better, gap=gap).flagged
