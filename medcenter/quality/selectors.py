@@ -221,3 +221,68 @@ def get_measure(*, code: str) -> Measure:
 
 def get_entry(*, public_id: str) -> Entry:
     return Entry.objects.select_related("measure").get(public_id=public_id)
+
+
+def stratum_label(stratifier: str, stratum: str) -> str:
+    """A stratum as people read it (a language's name, a sex); codes are never free text."""
+    from medcenter.patients.models import PATIENT_LANGUAGES, Sex
+
+    if stratifier == "language":
+        return str(dict(PATIENT_LANGUAGES).get(stratum, stratum))
+    if stratifier == "sex":
+        return str(dict(Sex.choices).get(stratum, stratum))
+    if stratum == "unknown":
+        return _("Not recorded")
+    return stratum
+
+
+@dataclass
+class CsvTable:
+    filename: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def measure_month_csv(*, code: str, month: date, published_only: bool) -> CsvTable:
+    """One measure's month, overall and by stratum, as CSV rows; small cells left empty."""
+    measure = get_measure(code=code)
+    overall = measure_views(
+        language="en",
+        public_only=published_only,
+        status=SnapshotStatus.PUBLISHED if published_only else None,
+    )
+    found = [v for v in overall if v.measure.pk == measure.pk]
+    if not found:
+        raise Measure.DoesNotExist
+    view = found[0]
+    rows: list[list[Any]] = []
+    for point in view.points:
+        if point.month == month:
+            rows.append(["", "", *_cells(point)])
+    for row in strata_for(measure=measure, month=month, stratifier="", published_only=published_only):
+        rows.append([row.stratifier, row.stratum, *_cells(row.point)])
+    if not rows:
+        raise Measure.DoesNotExist
+    return CsvTable(
+        filename=f"{measure.code}-{month:%Y-%m}.csv",
+        header=[
+            "stratifier", "stratum", "month", "value", "low", "high", "numerator", "denominator",
+            "suppressed",
+        ],
+        rows=rows,
+    )
+
+
+def _cells(point: Point) -> list[Any]:
+    def number(value: float | None) -> str:
+        return "" if value is None else f"{value:.6g}"
+
+    return [
+        f"{point.month:%Y-%m}",
+        number(point.value),
+        number(point.low),
+        number(point.high),
+        number(point.numerator),
+        number(point.denominator),
+        "yes" if point.suppressed else "no",
+    ]

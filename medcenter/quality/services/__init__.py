@@ -140,7 +140,7 @@ def revise_measure(*, measure: Measure, actor: Any, **texts: Any) -> MeasureVers
 @transaction.atomic
 def record_entry(
     *,
-    measure: Measure,
+    measure_code: str,
     month: date,
     numerator: int,
     denominator: float,
@@ -148,13 +148,13 @@ def record_entry(
     document: CheckedUpload | None = None,
     kept: Sequence[PendingUpload] = (),
     source_note: str = "",
-    corrects: Entry | None = None,
     reason: str = "",
 ) -> Entry:
-    """Record an analyst's figures for a month with their source document; a correction is a
-    new row naming the entry it corrects and the reason."""
-    if measure.source != Source.ENTERED:
-        raise ValidationError(_("This measure is computed from our records, not entered."))
+    """Record an analyst's figures for a month with their source document. When the month
+    already has figures this is a correction: a new row naming the one it corrects, and why."""
+    measure = Measure.objects.filter(code=measure_code, source=Source.ENTERED).first()
+    if measure is None:
+        raise ValidationError({"measure": _("Choose a measure that analysts enter.")})
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise ValidationError({"month": _("A month that has not started cannot be reported.")})
@@ -168,16 +168,19 @@ def record_entry(
         raise ValidationError(
             {"numerator": _("The numerator cannot be larger than the denominator.")}
         )
-    latest = current_entry(measure=measure, month=month)
-    if latest is not None and corrects is None:
+    # Lock the month's latest row so two corrections cannot both name it (the one-to-one
+    # constraint on `corrects` decides on SQLite).
+    latest = (
+        Entry.objects.select_for_update()
+        .filter(measure=measure, month=month, corrected_by__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    reason = reason.strip()
+    if latest is not None and not reason:
         raise ValidationError(
-            {"month": _("This month already has figures: correct them with a reason instead.")}
+            {"reason": _("This month already has figures: say why you are correcting them.")}
         )
-    if corrects is not None:
-        if corrects != latest:
-            raise ValidationError(_("Only the latest figures of a month can be corrected."))
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say why the figures are corrected.")})
     entry = Entry.objects.create(
         measure=measure,
         month=month,
@@ -189,17 +192,17 @@ def record_entry(
         source_sha256=document.sha256,
         vault_key=vault.store(content=document.content),
         source_note=source_note,
-        corrects=corrects,
-        reason=reason.strip(),
+        corrects=latest,
+        reason=reason if latest is not None else "",
         entered_by=actor,
     )
     if kept:
         pending_uploads.release_uploads(uploads=list(kept))
     audit.record(
-        action="quality.entry_corrected" if corrects else "quality.entry_recorded",
+        action="quality.entry_corrected" if latest else "quality.entry_recorded",
         actor=actor,
         target=entry,
-        reason=reason.strip()[:300],
+        reason=entry.reason[:300],
     )
     return entry
 
