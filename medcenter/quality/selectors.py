@@ -286,3 +286,48 @@ def _cells(point: Point) -> list[Any]:
         number(point.denominator),
         "yes" if point.suppressed else "no",
     ]
+
+
+def published_values(*, code: str, month: date | None, stratifier: str) -> list[dict[str, Any]]:
+    """A public measure's published figures, overall or by an allow-listed stratifier."""
+    measure = Measure.objects.filter(code=code, is_public=True).first()
+    if measure is None:
+        raise Measure.DoesNotExist
+    stratifier = stratifier_code(stratifier)
+    if not stratifier:
+        views = [v for v in measure_views(language="en", public_only=True) if v.measure.pk == measure.pk]
+        points = [p for p in views[0].points if month is None or p.month == month] if views else []
+        return [_value_out("", "", p) for p in points]
+    months = [month] if month else sorted(
+        set(
+            Snapshot.objects.filter(
+                version__measure=measure, status=SnapshotStatus.PUBLISHED
+            ).values_list("month", flat=True)
+        )
+    )
+    values = []
+    for each in months:
+        for row in strata_for(measure=measure, month=each, stratifier=stratifier, published_only=True):
+            values.append(_value_out(row.stratifier, row.stratum, row.point))
+    return values
+
+
+def _value_out(stratifier: str, stratum: str, point: Point) -> dict[str, Any]:
+    return {
+        "month": f"{point.month:%Y-%m}",
+        "stratifier": stratifier,
+        "stratum": stratum,
+        "value": point.value,
+        "low": point.low,
+        "high": point.high,
+        "numerator": point.numerator,
+        "denominator": point.denominator,
+        "suppressed": point.suppressed,
+    }
+
+
+def entries(*, measure_code: str) -> list[Entry]:
+    rows = Entry.objects.select_related("measure", "corrects").order_by("-month", "-created_at")
+    if measure_code:
+        rows = rows.filter(measure__code=measure_code)
+    return list(rows[:500])
