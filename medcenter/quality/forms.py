@@ -22,6 +22,8 @@ class MonthField(forms.CharField):
         if not text:
             return None
         try:
+            if len(text) != 7:
+                raise ValueError
             year, month = text.split("-")
             if len(year) != 4 or len(month) != 2:
                 raise ValueError
@@ -34,7 +36,7 @@ class EntryForm(KeepsUploadsForm):
     upload_purpose = "quality.entry"
 
     measure = forms.ChoiceField(label=_("Measure"))
-    month = MonthField(label=_("Month"), max_length=7)
+    month = MonthField(label=_("Month"))
     numerator = forms.IntegerField(
         label=_("Numerator"),
         min_value=0,
@@ -71,4 +73,4 @@ class EntryForm(KeepsUploadsForm):
 
 
 class PublishForm(forms.Form):
-    month = MonthField(label=_("Month to publish"), max_length=7)
+    month = MonthField(label=_("Month to publish"))

@@ -81,6 +81,7 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
             description=_("Monthly share with control limits; the table beside it has the figures."),
             target=measure.target,
             benchmark=_benchmark(view),
+            chart_id=f"chart-{measure.code}",
         )
     values = [float(p.value or 0) for p in shown]
     return charts.run_chart_svg(
@@ -91,6 +92,8 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
         centre=statistics.median(values),
         target=measure.target,
         benchmark=_benchmark(view),
+        percent=measure.kind == Kind.PROPORTION,
+        chart_id=f"chart-{measure.code}",
     )
 
 
@@ -163,12 +166,15 @@ def _funnel(view: MeasureView, rows: list[StratumRow]) -> SafeString | None:
     target = float(overall.point.value)
     if not 0 < target < 1:
         return None
+    largest = max(n for _label, _x, n in units)
+    sizes = sorted({max(1, round(largest ** (step / 40))) for step in range(41)})
     return charts.funnel_svg(
-        stats.funnel_limits(target, [n for _label, _x, n in units]),
+        stats.funnel_limits(target, sizes),
         stats.funnel_points(units, target),
         title=view.name,
         description=_("Each stratum's share against its size, with 95% and 99.8% limits."),
         target=target,
+        chart_id=f"funnel-{measure.code}",
     )
 
 
