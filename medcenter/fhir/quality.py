@@ -29,7 +29,7 @@ STRATIFIERS = {
     "age-band": "Age band (0-17, 18-39, 40-64, 65-74, 75+)",
     "area": "3-digit ZIP code, or the country abroad",
 }
-_SCORING = {
+_SCORING: dict[str, str] = {
     Kind.PROPORTION: "proportion",
     Kind.MEDIAN: "continuous-variable",
     Kind.RATIO: "ratio",
@@ -120,9 +120,7 @@ def _populations(point: Point) -> list[dict[str, Any]]:
     counts = [("initial-population", point.denominator), ("denominator", point.denominator)]
     if point.numerator is not None:
         counts.append(("numerator", point.numerator))
-    return [
-        {"code": _concept(POPULATION, code), "count": int(round(count))} for code, count in counts
-    ]
+    return [{"code": _concept(POPULATION, code), "count": round(count)} for code, count in counts]
 
 
 def _scored(target: dict[str, Any], point: Point) -> dict[str, Any]:
@@ -159,7 +157,9 @@ def measure_report(snap: Snapshot) -> dict[str, Any]:
 def _report(overall: Snapshot, rows: list[Snapshot]) -> dict[str, Any]:
     obj = overall.version.measure
     shown = cells.publishable_strata(obj, rows)
-    total = next((r.point for r in shown if not r.stratifier), cells.publishable_point(obj, _point(overall)))
+    total = next(
+        (r.point for r in shown if not r.stratifier), cells.publishable_point(obj, _point(overall))
+    )
     group = _scored({}, total)
     by_stratifier: dict[str, list[Any]] = defaultdict(list)
     for row in shown:
@@ -170,7 +170,8 @@ def _report(overall: Snapshot, rows: list[Snapshot]) -> dict[str, Any]:
             {
                 "code": [{"text": code}],
                 "stratum": [
-                    _scored({"value": {"text": row.stratum}}, row.point) for row in by_stratifier[code]
+                    _scored({"value": {"text": row.stratum}}, row.point)
+                    for row in by_stratifier[code]
                 ],
             }
             for code in sorted(by_stratifier)
@@ -202,5 +203,6 @@ def _in_month(qs: QuerySet[Snapshot], value: str) -> QuerySet[Snapshot]:
         return qs.filter(month=date(int(year), int(month), 1))
     except ValueError:
         return qs.none()
+
 
 CAPABILITIES: list[dict[str, Any]] = []

@@ -30,7 +30,9 @@ class Analyst(SessionAuth):
         user = request.user
         if not user.is_authenticated:
             return None
-        if not (user.is_staff and is_mfa_verified(user) and user.has_perm("quality.view_dashboard")):
+        if not (
+            user.is_staff and is_mfa_verified(user) and user.has_perm("quality.view_dashboard")
+        ):
             raise PermissionDenied(_("Your role does not include quality figures."))
         return user
 

@@ -96,5 +96,7 @@ def publishable_strata(measure: Measure, snapshots: list[Snapshot]) -> list[Stra
         else:
             shown = table.strata[snap.stratifier][snap.stratum]
         point = _apply(point_of(snap), shown)
-        rows.append(StratumRow(snap.stratifier, snap.stratum, point, snap.flagged and not point.suppressed))
+        rows.append(
+            StratumRow(snap.stratifier, snap.stratum, point, snap.flagged and not point.suppressed)
+        )
     return rows

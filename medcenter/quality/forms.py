@@ -54,16 +54,16 @@ class EntryForm(KeepsUploadsForm):
         required=False,
         help_text=_("The report the figures come from, as PDF or image."),
     )
-    source_note = forms.CharField(label=_("Where the figures come from"), max_length=300, required=False)
-    reason = forms.CharField(
-        label=_("Reason for the correction"), max_length=300, required=False
+    source_note = forms.CharField(
+        label=_("Where the figures come from"), max_length=300, required=False
     )
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300, required=False)
 
     def __init__(self, *args: Any, measures: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["measure"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "---------"), *measures]
+        if isinstance(field, forms.ChoiceField):
+            field.choices = [("", "---------"), *measures]
 
     def clean_document(self) -> Any:
         files = self.files.getlist(self.add_prefix("document")) if self.files else []

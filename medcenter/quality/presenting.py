@@ -78,7 +78,9 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
             chart,
             labels,
             title=title,
-            description=_("Monthly share with control limits; the table beside it has the figures."),
+            description=_(
+                "Monthly share with control limits; the table beside it has the figures."
+            ),
             target=measure.target,
             benchmark=_benchmark(view),
             chart_id=f"chart-{measure.code}",
@@ -157,7 +159,11 @@ def _funnel(view: MeasureView, rows: list[StratumRow]) -> SafeString | None:
         return None
     overall = next((r for r in rows if not r.stratifier), None)
     units = [
-        (selectors.stratum_label(r.stratifier, r.stratum), int(r.point.numerator or 0), int(r.point.denominator or 0))
+        (
+            selectors.stratum_label(r.stratifier, r.stratum),
+            int(r.point.numerator or 0),
+            int(r.point.denominator or 0),
+        )
         for r in rows
         if r.stratifier and not r.point.suppressed and r.point.denominator
     ]

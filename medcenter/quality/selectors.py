@@ -259,14 +259,23 @@ def measure_month_csv(*, code: str, month: date, published_only: bool) -> CsvTab
     for point in view.points:
         if point.month == month:
             rows.append(["", "", *_cells(point)])
-    for row in strata_for(measure=measure, month=month, stratifier="", published_only=published_only):
+    for row in strata_for(
+        measure=measure, month=month, stratifier="", published_only=published_only
+    ):
         rows.append([row.stratifier, row.stratum, *_cells(row.point)])
     if not rows:
         raise Measure.DoesNotExist
     return CsvTable(
         filename=f"{measure.code}-{month:%Y-%m}.csv",
         header=[
-            "stratifier", "stratum", "month", "value", "low", "high", "numerator", "denominator",
+            "stratifier",
+            "stratum",
+            "month",
+            "value",
+            "low",
+            "high",
+            "numerator",
+            "denominator",
             "suppressed",
         ],
         rows=rows,
@@ -295,19 +304,27 @@ def published_values(*, code: str, month: date | None, stratifier: str) -> list[
         raise Measure.DoesNotExist
     stratifier = stratifier_code(stratifier)
     if not stratifier:
-        views = [v for v in measure_views(language="en", public_only=True) if v.measure.pk == measure.pk]
+        views = [
+            v for v in measure_views(language="en", public_only=True) if v.measure.pk == measure.pk
+        ]
         points = [p for p in views[0].points if month is None or p.month == month] if views else []
         return [_value_out("", "", p) for p in points]
-    months = [month] if month else sorted(
-        set(
-            Snapshot.objects.filter(
-                version__measure=measure, status=SnapshotStatus.PUBLISHED
-            ).values_list("month", flat=True)
+    months = (
+        [month]
+        if month
+        else sorted(
+            set(
+                Snapshot.objects.filter(
+                    version__measure=measure, status=SnapshotStatus.PUBLISHED
+                ).values_list("month", flat=True)
+            )
         )
     )
     values = []
     for each in months:
-        for row in strata_for(measure=measure, month=each, stratifier=stratifier, published_only=True):
+        for row in strata_for(
+            measure=measure, month=each, stratifier=stratifier, published_only=True
+        ):
             values.append(_value_out(row.stratifier, row.stratum, row.point))
     return values
 

@@ -49,9 +49,10 @@ def measure_csv(request: HttpRequest, code: str, month: str) -> HttpResponse:
 def _csv(*, code: str, month: str, published_only: bool) -> HttpResponse:
     try:
         parsed = selectors.parse_month(month)
-        assert parsed is not None
+        if parsed is None:
+            raise Http404
         table = selectors.measure_month_csv(code=code, month=parsed, published_only=published_only)
-    except (ValidationError, AssertionError, Measure.DoesNotExist):
+    except (ValidationError, Measure.DoesNotExist):
         raise Http404 from None
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -122,7 +122,9 @@ def revise_measure(*, measure: Measure, actor: Any, **texts: Any) -> MeasureVers
     allowed = {"name", "definition", "numerator", "denominator", "exclusions", "explanation"}
     unknown = set(texts) - allowed - {"translations"}
     if unknown:
-        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     previous = current_version(measure)
     translations = texts.pop("translations", previous.translations)
     validate_translations(translations)
@@ -270,7 +272,11 @@ def _strata_rows(
                     gap=measure.meaningful_gap,
                 )
                 figure = Figure(
-                    figure.numerator, figure.denominator, figure.value, figure.low, figure.high,
+                    figure.numerator,
+                    figure.denominator,
+                    figure.value,
+                    figure.low,
+                    figure.high,
                     flagged,
                 )
             rows.append((code, key, figure))

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Subquery
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from medcenter.messaging.models import Message
@@ -131,6 +131,7 @@ class Reads:
         return [
             (patient, diagnosed, stage, _local(visit) if visit else None, board)
             for patient, diagnosed, stage, visit, board in rows
+            if diagnosed is not None
         ]
 
     @cached_property
@@ -212,11 +213,10 @@ class Reads:
 
     @cached_property
     def concordance(self) -> list[tuple[int, datetime, bool]]:
-        return list(
-            Recommendation.objects.filter(
-                signed_at__gte=self.since, signed_at__lt=self.until, superseded_at__isnull=True
-            ).values_list("case__patient_id", "signed_at", "concordant")
-        )
+        rows = Recommendation.objects.filter(
+            signed_at__gte=self.since, signed_at__lt=self.until, superseded_at__isnull=True
+        ).values_list("case__patient_id", "signed_at", "concordant")
+        return [(patient, signed, concordant) for patient, signed, concordant in rows if signed]
 
 
 # --- the measures ------------------------------------------------------------------------
@@ -355,7 +355,9 @@ def slot_fill(reads: Reads) -> dict[date, tuple[float, float]]:
 
 def _offered_minutes(reads: Reads) -> dict[date, float]:
     rules = list(
-        AvailabilityRule.objects.filter(clinician__isnull=False, valid_from__lt=reads.end).values_list(
+        AvailabilityRule.objects.filter(
+            clinician__isnull=False, valid_from__lt=reads.end
+        ).values_list(
             "clinician_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
         )
     )

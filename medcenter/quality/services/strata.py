@@ -30,7 +30,10 @@ def demographics() -> dict[int, Demographics]:
     rows = Patient.objects.values_list(
         "pk", "preferred_language", "sex", "date_of_birth", "postal_code", "country"
     )
-    return {pk: Demographics(lang, sex, born, postal or "", str(country or "")) for pk, lang, sex, born, postal, country in rows}
+    return {
+        pk: Demographics(lang, sex, born, postal or "", str(country or ""))
+        for pk, lang, sex, born, postal, country in rows
+    }
 
 
 def age_band(born: date, on: date) -> str:

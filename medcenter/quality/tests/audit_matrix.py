@@ -17,7 +17,11 @@ def _record_entry(ctx: Any) -> Callable[[], Any]:
     catalogue()
     actor = analyst()
     return lambda: services.record_entry(
-        measure_code="clabsi-sir", month=MONTH, numerator=2, denominator=3.5, actor=actor,
+        measure_code="clabsi-sir",
+        month=MONTH,
+        numerator=2,
+        denominator=3.5,
+        actor=actor,
         document=document(),
     )
 

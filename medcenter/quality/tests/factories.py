@@ -16,7 +16,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def analyst() -> Any:
-    return verified(StaffUserFactory(roles=["quality_analyst"]))
+    user: Any = StaffUserFactory(roles=["quality_analyst"])
+    return verified(user)
 
 
 def document() -> Any:
@@ -32,7 +33,9 @@ def catalogue() -> None:
         services.install_catalogue()
 
 
-def enter(code: str, month: date, numerator: int, denominator: float, actor: Any = None, **kw: Any) -> Any:
+def enter(
+    code: str, month: date, numerator: int, denominator: float, actor: Any = None, **kw: Any
+) -> Any:
     return services.record_entry(
         measure_code=code,
         month=month,

@@ -76,7 +76,9 @@ def test_waitlist_offers_accepted_among_answered_offers(october):
     assert _counts("waitlist-offers-accepted", october[1]) == (1, 3)
 
 
-def test_each_family_is_one_query_whatever_the_number_of_patients(october, django_assert_max_num_queries):
+def test_each_family_is_one_query_whatever_the_number_of_patients(
+    october, django_assert_max_num_queries
+):
     _world, reads = october
     fresh = measures.Reads(start=reads.start, end=reads.end)
     with django_assert_max_num_queries(12):

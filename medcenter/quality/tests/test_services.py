@@ -29,14 +29,20 @@ def test_an_entry_keeps_its_source_document_and_is_audited():
 
     assert entry.source_filename.endswith(".pdf")
     assert entry.vault_key
-    assert AuditEvent.objects.filter(action="quality.entry_recorded", object_id=str(entry.public_id)).exists()
+    assert AuditEvent.objects.filter(
+        action="quality.entry_recorded", object_id=str(entry.public_id)
+    ).exists()
 
 
 def test_an_entry_without_a_source_document_is_refused_on_that_field():
     with pytest.raises(ValidationError) as error:
         services.record_entry(
-            measure_code="clabsi-sir", month=SEPTEMBER, numerator=1, denominator=2.0,
-            actor=analyst(), document=None,
+            measure_code="clabsi-sir",
+            month=SEPTEMBER,
+            numerator=1,
+            denominator=2.0,
+            actor=analyst(),
+            document=None,
         )
     assert "document" in error.value.error_dict
     assert not Entry.objects.exists()
@@ -58,7 +64,9 @@ def test_a_correction_is_a_new_row_with_a_reason():
         enter("falls-per-1000-patient-days", SEPTEMBER, 9, 4000)
     assert "reason" in error.value.error_dict
 
-    second = enter("falls-per-1000-patient-days", SEPTEMBER, 9, 4000, reason="A late incident report")
+    second = enter(
+        "falls-per-1000-patient-days", SEPTEMBER, 9, 4000, reason="A late incident report"
+    )
 
     assert second.corrects == first
     assert services.current_entry(measure=first.measure, month=SEPTEMBER) == second
@@ -90,7 +98,9 @@ def test_revising_a_measure_makes_a_version_and_snapshots_keep_theirs():
     old = Snapshot.objects.get(version__measure=measure)
 
     with services.transaction.atomic():
-        version = services.revise_measure(measure=measure, actor=analyst(), name="CLABSI SIR (adult units)")
+        version = services.revise_measure(
+            measure=measure, actor=analyst(), name="CLABSI SIR (adult units)"
+        )
 
     assert version.number == 2
     old.refresh_from_db()
@@ -103,7 +113,9 @@ def test_a_measure_without_a_source_has_no_snapshot_never_a_zero(monkeypatch):
     monkeypatch.delitem(measures.COMPUTED, "pain-scored-at-treatment-visits")
     services.take_snapshots(months=[SEPTEMBER])
 
-    assert not Snapshot.objects.filter(version__measure__code="pain-scored-at-treatment-visits").exists()
+    assert not Snapshot.objects.filter(
+        version__measure__code="pain-scored-at-treatment-visits"
+    ).exists()
     assert Snapshot.objects.filter(version__measure__code="no-shows", stratifier="").exists()
 
 
@@ -116,19 +128,29 @@ def test_snapshots_hold_the_hand_counted_figures_with_strata_and_intervals(setti
     finally:
         timezone.deactivate()
 
-    overall = Snapshot.objects.get(version__measure__code="no-shows", stratifier="", month=w.OCTOBER)
+    overall = Snapshot.objects.get(
+        version__measure__code="no-shows", stratifier="", month=w.OCTOBER
+    )
     assert (overall.numerator, overall.denominator) == (1, 8)
     assert overall.low < 0.125 < overall.high
-    median = Snapshot.objects.get(version__measure__code="referral-to-first-visit-days", stratifier="")
+    median = Snapshot.objects.get(
+        version__measure__code="referral-to-first-visit-days", stratifier=""
+    )
     assert median.value == 14 and median.denominator == 3
-    spanish = Snapshot.objects.get(version__measure__code="no-shows", stratifier="language", stratum="es")
+    spanish = Snapshot.objects.get(
+        version__measure__code="no-shows", stratifier="language", stratum="es"
+    )
     assert (spanish.numerator, spanish.denominator) == (1, 3)
     areas = set(
-        Snapshot.objects.filter(version__measure__code="no-shows", stratifier="area").values_list("stratum", flat=True)
+        Snapshot.objects.filter(version__measure__code="no-shows", stratifier="area").values_list(
+            "stratum", flat=True
+        )
     )
     assert areas == {"ZIP 191", "ZIP 100", "DE"}
     bands = set(
-        Snapshot.objects.filter(version__measure__code="no-shows", stratifier="age-band").values_list("stratum", flat=True)
+        Snapshot.objects.filter(
+            version__measure__code="no-shows", stratifier="age-band"
+        ).values_list("stratum", flat=True)
     )
     assert bands == {"40-64", "65-74", "18-39", "75+"}
     assert set(Snapshot.objects.values_list("status", flat=True)) == {"draft"}
@@ -145,14 +167,15 @@ def test_publishing_a_month_publishes_its_drafts_once_and_is_audited():
     assert set(Snapshot.objects.values_list("status", flat=True)) == {"published"}
     assert Publication.objects.get().published_by == actor
     assert AuditEvent.objects.filter(action="quality.month_published").exists()
-    with pytest.raises(ValidationError):
-        with services.transaction.atomic():
-            services.publish_month(month=SEPTEMBER, actor=actor)
+    with pytest.raises(ValidationError), services.transaction.atomic():
+        services.publish_month(month=SEPTEMBER, actor=actor)
     # A published month is not recomputed.
     assert services.take_snapshots(months=[SEPTEMBER]) == 0
 
 
-def test_publishing_clears_the_cached_public_page_in_every_language(django_capture_on_commit_callbacks, settings):
+def test_publishing_clears_the_cached_public_page_in_every_language(
+    django_capture_on_commit_callbacks, settings
+):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     enter("clabsi-sir", SEPTEMBER, 3, 4.0)
     services.take_snapshots(months=[SEPTEMBER])
@@ -160,9 +183,8 @@ def test_publishing_clears_the_cached_public_page_in_every_language(django_captu
     before = client.get("/ru/quality/")
     assert "0,75" not in before.content.decode() and "0.75" not in before.content.decode()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        with services.transaction.atomic():
-            services.publish_month(month=SEPTEMBER, actor=analyst())
+    with django_capture_on_commit_callbacks(execute=True), services.transaction.atomic():
+        services.publish_month(month=SEPTEMBER, actor=analyst())
 
     after = client.get("/ru/quality/").content.decode()
     assert "0.75" in after
@@ -170,7 +192,6 @@ def test_publishing_clears_the_cached_public_page_in_every_language(django_captu
 
 
 def test_a_month_without_figures_cannot_be_published():
-    with pytest.raises(ValidationError):
-        with services.transaction.atomic():
-            services.publish_month(month=SEPTEMBER, actor=analyst())
+    with pytest.raises(ValidationError), services.transaction.atomic():
+        services.publish_month(month=SEPTEMBER, actor=analyst())
     assert not Publication.objects.exists()

@@ -58,7 +58,9 @@ def test_a_small_month_is_suppressed_on_the_page_and_in_the_csv():
     _published(numerator=5, denominator=40)
 
     html = Client().get(reverse("quality:home")).content.decode()
-    csv = Client().get(reverse("quality:csv", kwargs={"code": "hcahps-top-box", "month": "2026-09"}))
+    csv = Client().get(
+        reverse("quality:csv", kwargs={"code": "hcahps-top-box", "month": "2026-09"})
+    )
 
     assert "12.5%" not in html and "suppressed" in html
     body = csv.content.decode()
@@ -70,7 +72,9 @@ def test_the_csv_neutralises_formula_cells():
 
     assert safe_cell("=HYPERLINK()") == "'=HYPERLINK()"
     _published()
-    response = Client().get(reverse("quality:csv", kwargs={"code": "hcahps-top-box", "month": "2026-09"}))
+    response = Client().get(
+        reverse("quality:csv", kwargs={"code": "hcahps-top-box", "month": "2026-09"})
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "2026-09" in response.content.decode()
@@ -147,7 +151,13 @@ def test_an_analyst_enters_then_publishes_by_the_forms():
     client = client_for(analyst())
     client.post(
         reverse("quality:new_entry"),
-        {"measure": "clabsi-sir", "month": "2026-09", "numerator": "3", "denominator": "4.0", "document": upload()},
+        {
+            "measure": "clabsi-sir",
+            "month": "2026-09",
+            "numerator": "3",
+            "denominator": "4.0",
+            "document": upload(),
+        },
     )
     services.take_snapshots(months=[SEPTEMBER])
 
@@ -186,7 +196,12 @@ def test_analysts_reach_no_patient_data():
     from medcenter.accounts.roles import ROLE_BY_NAME
 
     permissions = ROLE_BY_NAME["quality_analyst"].permissions
-    assert not [p for p in permissions if p.split(".")[0] in {"patients", "oncology", "messaging", "results", "scheduling", "questionnaires"}]
+    assert not [
+        p
+        for p in permissions
+        if p.split(".")[0]
+        in {"patients", "oncology", "messaging", "results", "scheduling", "questionnaires"}
+    ]
     patient = PatientFactory()
     client = client_for(analyst())
     for url in (

@@ -51,15 +51,20 @@ class World:
 
 class _Appointments:
     def __init__(self) -> None:
-        self.location = LocationFactory()
-        self.clinician = ClinicianFactory()
-        self.visit_type = VisitTypeFactory()
+        location: Any = LocationFactory()
+        self.location = location
+        self.clinician: Any = ClinicianFactory()
+        self.visit_type: Any = VisitTypeFactory()
         self.chair = Resource.objects.create(
-            name="Chair 1", kind="infusion_chair", location=self.location
+            name="Chair 1", kind="infusion_chair", location=location
         )
 
     def make(self, patient: Any, start: datetime, status: str = "fulfilled", **fields: Any) -> Any:
-        owner = {"resource": self.chair} if fields.pop("chair", False) else {"clinician": self.clinician}
+        owner: dict[str, Any] = (
+            {"resource": self.chair}
+            if fields.pop("chair", False)
+            else {"clinician": self.clinician}
+        )
         return Appointment.objects.create(
             patient=patient,
             location=self.location,
@@ -89,11 +94,23 @@ def _referral(patient: Any, received: datetime, letter: datetime | None = None) 
 
 
 def build() -> World:
-    staff = StaffUserFactory(roles=["clinician"])
-    p1 = PatientFactory(preferred_language="en", sex="female", date_of_birth=born(45), postal_code="19104")
-    p2 = PatientFactory(preferred_language="es", sex="male", date_of_birth=born(70), postal_code="10001")
-    p3 = PatientFactory(preferred_language="ru", sex="female", date_of_birth=born(30), country="DE", postal_code="10115")
-    p4 = PatientFactory(preferred_language="en", sex="male", date_of_birth=born(80), postal_code="19103")
+    staff: Any = StaffUserFactory(roles=["clinician"])
+    p1: Any = PatientFactory(
+        preferred_language="en", sex="female", date_of_birth=born(45), postal_code="19104"
+    )
+    p2: Any = PatientFactory(
+        preferred_language="es", sex="male", date_of_birth=born(70), postal_code="10001"
+    )
+    p3: Any = PatientFactory(
+        preferred_language="ru",
+        sex="female",
+        date_of_birth=born(30),
+        country="DE",
+        postal_code="10115",
+    )
+    p4: Any = PatientFactory(
+        preferred_language="en", sex="male", date_of_birth=born(80), postal_code="19103"
+    )
     book = _Appointments()
 
     # Referrals: first visits in October are R1 (9 days), R2 (34 days), R3 (14 days);
@@ -119,7 +136,7 @@ def build() -> World:
 
     # Messages: P1 answered in 4 h, then 12 h (an internal note in between does not count);
     # P2's October message is unanswered; a September one is out of the month.
-    pool = PoolFactory()
+    pool: Any = PoolFactory()
     thread1 = Thread.objects.create(patient=p1, pool=pool, subject="Question")
     thread2 = Thread.objects.create(patient=p2, pool=pool, subject="Question")
     for thread, role, moment, internal in (
@@ -133,21 +150,36 @@ def build() -> World:
         (thread2, "patient", at(10, 30, 10), False),
     ):
         message = Message.objects.create(
-            thread=thread, author_role=role, body="Text", internal=internal,
+            thread=thread,
+            author_role=role,
+            body="Text",
+            internal=internal,
             author=staff if role == "staff" else None,
         )
         Message.objects.filter(pk=message.pk).update(created_at=moment)
 
     # Primaries: D1 anchor Oct 10 (first visit), staged Nov 5 (hit); D2 anchor Oct 5, staged
     # Nov 20 (miss); D4 anchor Oct 15, never staged (miss); D3 is a metastasis (excluded).
-    d1 = CancerDiagnosis.objects.create(patient=p1, kind="primary", description="A", diagnosed_on=date(2026, 9, 20))
-    d2 = CancerDiagnosis.objects.create(patient=p2, kind="primary", description="B", diagnosed_on=date(2026, 10, 1))
-    CancerDiagnosis.objects.create(patient=p3, kind="metastasis", primary=d1, description="C", diagnosed_on=date(2026, 10, 3))
-    d4 = CancerDiagnosis.objects.create(patient=p4, kind="primary", description="D", diagnosed_on=date(2026, 10, 15))
+    d1 = CancerDiagnosis.objects.create(
+        patient=p1, kind="primary", description="A", diagnosed_on=date(2026, 9, 20)
+    )
+    d2 = CancerDiagnosis.objects.create(
+        patient=p2, kind="primary", description="B", diagnosed_on=date(2026, 10, 1)
+    )
+    CancerDiagnosis.objects.create(
+        patient=p3, kind="metastasis", primary=d1, description="C", diagnosed_on=date(2026, 10, 3)
+    )
+    d4 = CancerDiagnosis.objects.create(
+        patient=p4, kind="primary", description="D", diagnosed_on=date(2026, 10, 15)
+    )
     for diagnosis, day in ((d1, date(2026, 11, 5)), (d2, date(2026, 11, 20))):
         StageAssessment.objects.create(
-            diagnosis=diagnosis, scheme="AJCC", classification="clinical", rule_version="test",
-            assessed_on=day, stage_group="II",
+            diagnosis=diagnosis,
+            scheme="AJCC",
+            classification="clinical",
+            rule_version="test",
+            assessed_on=day,
+            stage_group="II",
         )
     # Boards: diagnosed in October are D2 (discussed Nov 20, 50 days: hit) and D4 (discussed
     # Dec 20, 66 days: miss).
@@ -159,8 +191,13 @@ def build() -> World:
         )
         cases.append(
             BoardCase.objects.create(
-                patient=patient, board=board, meeting=meeting, submitted_by=staff,
-                question="initial_plan", question_detail="Plan?", diagnosis=diagnosis,
+                patient=patient,
+                board=board,
+                meeting=meeting,
+                submitted_by=staff,
+                question="initial_plan",
+                question_detail="Plan?",
+                diagnosis=diagnosis,
                 status="discussed",
             )
         )
@@ -174,9 +211,16 @@ def build() -> World:
         (False, at(11, 2), None),
     ):
         Recommendation.objects.create(
-            case=cases[0], kind="systemic", evidence_level="category_1", knowledge_level="category_1",
-            concordant=concordant, consensus="unanimous", signed_at=signed, signed_by=staff,
-            superseded_at=superseded, recorded_by=staff,
+            case=cases[0],
+            kind="systemic",
+            evidence_level="category_1",
+            knowledge_level="category_1",
+            concordant=concordant,
+            consensus="unanimous",
+            signed_at=signed,
+            signed_by=staff,
+            superseded_at=superseded,
+            recorded_by=staff,
         )
     # New patients in October: P1, P2, P3 (P4 first came in September); P3 enrolled.
     trial = Trial.objects.create(nct_id="NCT09999999", brief_title="A fictional trial")
@@ -191,21 +235,34 @@ def build() -> World:
         (p3, date(2026, 8, 1), date(2026, 9, 30)),
     ):
         TreatmentCourse.objects.create(
-            patient=patient, regimen="X", agents=["x"], setting="adjuvant",
-            started_on=started, ended_on=ended,
+            patient=patient,
+            regimen="X",
+            agents=["x"],
+            setting="adjuvant",
+            started_on=started,
+            ended_on=ended,
         )
     form = checkin()
     for patient, moment in ((p1, at(10, 12)), (p2, at(9, 15)), (p4, at(10, 12))):
         QuestionnaireResponse.objects.create(
-            questionnaire=form, patient=patient, author=staff, author_role="staff",
-            status="completed", answers=answers(pain=3), authored_at=moment,
+            questionnaire=form,
+            patient=patient,
+            author=staff,
+            author_role="staff",
+            status="completed",
+            answers=answers(pain=3),
+            authored_at=moment,
         )
 
     # Waitlist offers made in October: accepted, declined, expired (answered); one still open.
     for index, status in enumerate(("accepted", "declined", "expired", "offered")):
         booked = book.make(p1, at(11, 2 + index), status="booked")
-        entry = WaitlistEntry.objects.create(patient=p1, appointment=booked, visit_type=book.visit_type)
+        entry = WaitlistEntry.objects.create(
+            patient=p1, appointment=booked, visit_type=book.visit_type
+        )
         hold = book.make(p1, at(10, 20 + index, 15), status="cancelled")
-        offer = SlotOffer.objects.create(entry=entry, hold=hold, status=status, expires_at=at(10, 25))
+        offer = SlotOffer.objects.create(
+            entry=entry, hold=hold, status=status, expires_at=at(10, 25)
+        )
         SlotOffer.objects.filter(pk=offer.pk).update(created_at=at(10, 19 + index))
     return World(patients=[p1, p2, p3, p4], staff=staff)

@@ -33,4 +33,6 @@ class Command(BaseCommand):
             wanted.append(month_start(wanted[-1] - timedelta(days=1)))
         services.install_catalogue()
         written = services.take_snapshots(months=wanted)
-        self.stdout.write(f"{written} draft snapshots for {', '.join(f'{m:%Y-%m}' for m in sorted(wanted))}")
+        self.stdout.write(
+            f"{written} draft snapshots for {', '.join(f'{m:%Y-%m}' for m in sorted(wanted))}"
+        )
