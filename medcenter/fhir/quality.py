@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from medcenter.quality import cells
 from medcenter.quality.models import Kind, Measure, Snapshot, SnapshotStatus
-from medcenter.quality.selectors import Point
+from medcenter.quality.points import Point
 
 BASE = "https://medcenter.example/fhir/Measure/"
 SCORING = "http://terminology.hl7.org/CodeSystem/measure-scoring"

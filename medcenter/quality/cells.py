@@ -13,13 +13,10 @@ them); NHSN's own rule still applies: no SIR when fewer than one infection is pr
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from medcenter.quality.models import Kind, Measure, Snapshot
+from medcenter.quality.points import Point, StratumRow
 from medcenter.quality.suppression import Cell, ShownCell, Table, suppress
-
-if TYPE_CHECKING:
-    from medcenter.quality.selectors import Point, StratumRow
 
 
 def _cell(measure: Measure, numerator: float | None, denominator: float | None) -> Cell | None:
@@ -65,7 +62,6 @@ def publishable_point(measure: Measure, point: Point) -> Point:
 def publishable_strata(measure: Measure, snapshots: list[Snapshot]) -> list[StratumRow]:
     """A month's overall and strata rows as one table through `suppress`, so that the overall
     figure less the shown strata never gives a hidden one back."""
-    from medcenter.quality.selectors import Point, StratumRow
 
     def point_of(snap: Snapshot) -> Point:
         return Point(snap.month, snap.value, snap.low, snap.high, snap.numerator, snap.denominator)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from medcenter.quality import charts, selectors, stats
 from medcenter.quality.models import Kind, Measure
-from medcenter.quality.selectors import MeasureView, Point, StratumRow
+from medcenter.quality.points import Point, StratumRow
+from medcenter.quality.selectors import MeasureView
 
 
 def format_value(measure: Measure, value: float | None) -> str:

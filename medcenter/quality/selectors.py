@@ -26,6 +26,7 @@ from medcenter.quality.models import (
     Source,
     Stratifier,
 )
+from medcenter.quality.points import Point, StratumRow
 from medcenter.quality.services import measures as computations
 
 STRATIFIER_CODES = ("language", "sex", "age-band", "area")
@@ -51,17 +52,6 @@ def stratifier_code(value: str | None) -> str:
     if value not in STRATIFIER_CODES:
         raise ValidationError({"stratifier": _("Unknown stratifier.")})
     return value
-
-
-@dataclass
-class Point:
-    month: date
-    value: float | None
-    low: float | None
-    high: float | None
-    numerator: float | None
-    denominator: float | None
-    suppressed: bool = False
 
 
 @dataclass
@@ -138,14 +128,6 @@ def public_overview(*, language: str) -> list[tuple[str, Any, list[MeasureView]]
     for view in views:
         by_aim[view.measure.aim].append(view)
     return [(aim, label, by_aim[aim]) for aim, label in Aim.choices if by_aim.get(aim)]
-
-
-@dataclass
-class StratumRow:
-    stratifier: str
-    stratum: str
-    point: Point
-    flagged: bool
 
 
 def strata_for(

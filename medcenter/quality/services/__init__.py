@@ -209,16 +209,7 @@ def record_entry(
     return entry
 
 
-def current_entry(*, measure: Measure, month: date) -> Entry | None:
-    """The month's figures: the entry no later row corrects."""
-    return (
-        Entry.objects.filter(measure=measure, month=month, corrected_by__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-
-
-def current_entries(*, measure: Measure, months: Iterable[date]) -> dict[date, Entry]:
+def _current_entries(*, measure: Measure, months: Iterable[date]) -> dict[date, Entry]:
     return {
         entry.month: entry
         for entry in Entry.objects.filter(
@@ -342,7 +333,7 @@ def _measure_rows(
     kinds: list[tuple[str, str]],
 ) -> Iterable[tuple[date, str, str, Figure]]:
     if measure.source == Source.ENTERED:
-        for month, entry in current_entries(measure=measure, months=months).items():
+        for month, entry in _current_entries(measure=measure, months=months).items():
             yield month, "", "", _entered_figure(measure, entry)
         return
     if measure.code in measures.COMPUTED_TOTALS:

@@ -69,7 +69,7 @@ def test_a_correction_is_a_new_row_with_a_reason():
     )
 
     assert second.corrects == first
-    assert services.current_entry(measure=first.measure, month=SEPTEMBER) == second
+    assert Entry.objects.get(month=SEPTEMBER, corrected_by__isnull=True) == second
     assert Entry.objects.count() == 2
     assert AuditEvent.objects.filter(action="quality.entry_corrected").count() == 1
 
