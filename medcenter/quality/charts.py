@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from medcenter.quality.stats import FunnelLimit, FunnelPoint, PChart
+from medcenter.quality.stats import FunnelLimit, FunnelPoint, PChart, PPoint
 
 __all__ = ["COLOURS", "DASHES", "funnel_svg", "p_chart_svg", "run_chart_svg"]
 
@@ -350,19 +350,31 @@ def p_chart_svg(
     target_label: str | None = None,
     benchmark_label: str | None = None,
     value_label: str | None = None,
+    hidden: Sequence[bool] | None = None,
     chart_id: str | None = None,
 ) -> SafeString:
-    """Return a p-chart: points, centre line, stepped control limits, target and benchmark."""
+    """Return a p-chart: points, centre line, stepped control limits, target and benchmark.
+
+    `hidden` marks periods that suppression withholds (public surfaces): they are drawn as
+    gaps with neither point nor limits (a limit's width gives its denominator away), and
+    they do not stretch the axis.
+    """
     if len(labels) != len(chart.points):
         raise ValueError("one label per point")
+    if hidden is not None and len(hidden) != len(chart.points):
+        raise ValueError("one hidden flag per point")
+    shown_points = tuple(
+        PPoint(None, None, None, False) if hidden is not None and hidden[i] else point
+        for i, point in enumerate(chart.points)
+    )
     identifier = _chart_id(title, description, chart_id)
     values: list[float] = []
-    for point in chart.points:
+    for point in shown_points:
         values.extend(v for v in (point.p, point.lcl, point.ucl) if v is not None)
     values.extend(v for v in (chart.centre, target, benchmark) if v is not None)
     low, high = _range(values, percent=percent, floor_zero=True)
     scale = _Scale(low, high, TOP, BOTTOM, invert=True)
-    xs, slot = _series_xs(len(chart.points))
+    xs, slot = _series_xs(len(shown_points))
 
     body = [_y_axis(scale, percent=percent), _x_labels(labels, xs)]
     legend: list[_LegendItem] = []
@@ -370,8 +382,8 @@ def p_chart_svg(
         limit_label = gettext("Control limits (Laney p′)")  # noqa: RUF001 - the method's name
     else:
         limit_label = gettext("Control limits")
-    upper = _steps_d([p.ucl for p in chart.points], xs, slot / 2, scale)
-    lower = _steps_d([p.lcl for p in chart.points], xs, slot / 2, scale)
+    upper = _steps_d([p.ucl for p in shown_points], xs, slot / 2, scale)
+    lower = _steps_d([p.lcl for p in shown_points], xs, slot / 2, scale)
     if upper or lower:
         body.append(_path(upper, COLOURS["limit"], DASHES["limit"], "limit upper"))
         body.append(_path(lower, COLOURS["limit"], DASHES["limit"], "limit lower"))
@@ -388,12 +400,12 @@ def p_chart_svg(
 
     coordinates = [
         None if point.p is None else (x, scale(point.p))
-        for point, x in zip(chart.points, xs, strict=True)
+        for point, x in zip(shown_points, xs, strict=True)
     ]
     body.append(_path(_polyline_d(coordinates), COLOURS["data"], None, "series", 1.25))
     any_out = False
     markers = []
-    for point, label, xy in zip(chart.points, labels, coordinates, strict=True):
+    for point, label, xy in zip(shown_points, labels, coordinates, strict=True):
         if point.p is None or xy is None:
             continue
         tip = f"{label}: {_format(point.p, percent)}"

@@ -385,8 +385,12 @@ def funnel_limits(
 def funnel_points(units: Sequence[tuple[str, int, int]], target: float) -> list[FunnelPoint]:
     """Place each unit (label, numerator, denominator) against the funnel around target.
 
-    A unit is beyond a limit when its proportion lies strictly outside it. Units without a
-    denominator are left out (they have no proportion).
+    A unit is beyond a limit when its proportion lies strictly outside the plotted
+    (interpolated) limit, so the flag always agrees with the picture. Near a step of the
+    binomial the interpolated limit can sit slightly inside the exact discrete one: a unit
+    just beyond it may have an exact tail probability a little above 2.5 % (e.g. 8/10
+    against 0.5: upper 95 % limit 0.768, P(X >= 8) = 0.055). Units without a denominator are
+    left out (they have no proportion).
     """
     for _label, x, n in units:
         _check_count(x, n)

@@ -275,3 +275,14 @@ def test_legend_names_can_follow_the_measure():
     assert parse(chart).find(f".//{SVG}g[@class='legend']/{SVG}g/{SVG}text").text == "Quarter"
     funnel = parse(render_funnel())
     assert funnel.find(f".//{SVG}g[@class='legend']/{SVG}g/{SVG}text").text == "Program"
+
+
+def test_hidden_months_show_neither_point_nor_limits():
+    # February is withheld: its 34 % and its limits (whose width gives n away) are not drawn.
+    root = parse(render_p_chart(hidden=[False, True, False, False]))
+    tips = [e.find(f"{SVG}title").text for e in points(root)]
+    assert tips == ["2026-01: 10%", "2026-03: 19%", "2026-04: 20%"]
+    upper = next(e for e in root.iter() if {"limit", "upper"} <= classes(e))
+    assert upper.get("d").count("M") == 2
+    with pytest.raises(ValueError):
+        render_p_chart(hidden=[True])

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medcenter.quality.stats import (
@@ -65,6 +65,7 @@ def test_wilson_refuses_impossible_counts(successes, n):
         wilson(successes, n)
 
 
+@settings(deadline=None)
 @given(
     st.integers(min_value=1, max_value=5000).flatmap(
         lambda n: st.tuples(st.integers(0, n), st.just(n))
@@ -176,6 +177,7 @@ def test_median_without_values_is_none_and_few_values_have_no_interval():
     assert median_with_interval([4, 2, 9, 1, 7, 3]).low == 1.0
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(0, 400), min_size=6, max_size=300))
 def test_median_interval_contains_the_median(values):
     estimate = median_with_interval(values)
