@@ -209,3 +209,19 @@ def test_analysts_reach_no_patient_data():
         reverse("patients:staff_home"),
     ):
         assert client.get(url).status_code in (401, 403, 404)
+
+
+def test_the_trend_is_a_chart_with_a_table_beside_it():
+    august = date(2026, 8, 1)
+    actor = analyst()
+    for month, top in ((august, 140), (SEPTEMBER, 150)):
+        enter("hcahps-top-box", month, top, 200, actor=actor)
+        services.take_snapshots(months=[month])
+        services.publish_month(month=month, actor=actor)
+
+    public = Client().get(reverse("quality:home")).content.decode()
+    staff = client_for(analyst()).get(reverse("quality:dashboard")).content.decode()
+
+    for html in (public, staff):
+        assert "<svg" in html and "<title" in html
+        assert "2026-08" in html and "70.0%" in html
