@@ -92,16 +92,17 @@ def measure_views(
     benchmarks: dict[int, list[Benchmark]] = defaultdict(list)
     for benchmark in Benchmark.objects.filter(measure__in=measures):
         benchmarks[benchmark.measure_id].append(benchmark)
-    snapshots = Snapshot.objects.filter(
-        version__measure__in=measures, stratifier="", stratum=""
-    ).select_related("version")
+    snapshots = Snapshot.objects.filter(version__measure__in=measures, stratifier="", stratum="")
     if status is not None:
         snapshots = snapshots.filter(status=status)
     series: dict[int, list[Point]] = defaultdict(list)
-    for snap in snapshots.order_by("month"):
-        series[snap.version.measure_id].append(
-            Point(snap.month, snap.value, snap.low, snap.high, snap.numerator, snap.denominator)
-        )
+    # Plain tuples: the page reads a few numbers per month, not model instances.
+    for measure_id, month, value, low, high, numerator, denominator in snapshots.order_by(
+        "month"
+    ).values_list(
+        "version__measure_id", "month", "value", "low", "high", "numerator", "denominator"
+    ):
+        series[measure_id].append(Point(month, value, low, high, numerator, denominator))
     views = []
     for measure in measures:
         version = versions[measure.pk]

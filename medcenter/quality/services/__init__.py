@@ -173,7 +173,7 @@ def record_entry(
     # Lock the month's latest row so two corrections cannot both name it (the one-to-one
     # constraint on `corrects` decides on SQLite).
     latest = (
-        Entry.objects.select_for_update()
+        Entry.objects.select_for_update(of=("self",))
         .filter(measure=measure, month=month, corrected_by__isnull=True)
         .order_by("-created_at")
         .first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medcenter.quality import stats
 
@@ -18,10 +19,15 @@ class Figure:
     flagged: bool = False
 
 
+# A snapshot run asks for the same small (x, n) pairs thousands of times (strata of every
+# month); the interval of a pair never changes.
+_wilson = lru_cache(maxsize=100_000)(stats.wilson)
+
+
 def proportion(x: int, n: int) -> Figure:
     if n <= 0:
         return Figure(x, n, None, None, None)
-    interval = stats.wilson(x, n)
+    interval = _wilson(x, n)
     return Figure(x, n, x / n, interval.low, interval.high)
 
 
@@ -48,5 +54,10 @@ def worse_than_rest(
     """Flag a stratum worse than everyone else by `gap`, with a Newcombe interval that
     excludes zero (stats.worse_than_rest)."""
     if n <= 0 or rest_n <= 0:
+        return False
+    # stats.worse_than_rest flags only a point difference of at least `gap` (its tolerance
+    # is 1e-9): most strata are not, and need no Newcombe interval.
+    difference = x / n - rest_x / rest_n
+    if (difference if higher_is_better else -difference) > -gap + 1e-9:
         return False
     return stats.worse_than_rest(x, n, rest_x, rest_n, higher_is_better, gap=gap).flagged
