@@ -195,3 +195,19 @@ def test_a_month_without_figures_cannot_be_published():
     with pytest.raises(ValidationError), services.transaction.atomic():
         services.publish_month(month=SEPTEMBER, actor=analyst())
     assert not Publication.objects.exists()
+
+
+def test_the_snapshot_command_drafts_a_month_and_refuses_a_bad_one():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    enter("clabsi-sir", SEPTEMBER, 3, 4.0)
+    out = StringIO()
+
+    call_command("quality_snapshot", "--month", "2026-09", stdout=out)
+
+    assert "2026-09" in out.getvalue()
+    assert Snapshot.objects.filter(month=SEPTEMBER, status="draft").exists()
+    with pytest.raises(CommandError):
+        call_command("quality_snapshot", "--month", "September")
