@@ -61,6 +61,7 @@ REFERENCES: tuple[str, ...] = (
     "content.StoryConsent.form_vault_key",
     "results.Document.vault_key",
     "tumorboards.CaseDocument.vault_key",
+    "quality.Entry.vault_key",
     "portal.CheckIn.card_front_key",
     "portal.CheckIn.card_back_key",
 )
