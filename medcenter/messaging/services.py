@@ -21,7 +21,6 @@ from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import CheckedUpload
 from medcenter.directory.models import Program
 from medcenter.messaging import notify
-from medcenter.messaging.calendar import add_business_days
 from medcenter.messaging.models import (
     Attachment,
     AuthorRole,
@@ -36,6 +35,7 @@ from medcenter.messaging.models import (
 from medcenter.messaging.selectors import may_write_to, staff_may_work, works_pool
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient, ProxyScope
+from medcenter.scheduling.referrals import add_business_days
 
 MAX_ATTACHMENTS = 5
 SUBJECT_MAX = 150

@@ -33,6 +33,7 @@ from medcenter.questionnaires.models import (
     SymptomAlert,
 )
 from medcenter.questionnaires.selectors import form_of, last_completed
+from medcenter.scheduling.referrals import add_business_days
 
 
 def problem_message(problem: engine.Problem) -> str:
@@ -255,6 +256,7 @@ def raise_symptom_alert(
         emergencies=[i.link_id for i in form.emergencies if response.answers.get(i.link_id)],
         submitted_at=response.authored_at,
         zone=_zone(),
+        add_business_days=add_business_days,
     )
     if decision is None:
         return None
