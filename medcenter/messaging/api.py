@@ -169,9 +169,7 @@ def _checked(files: list[UploadedFile] | None) -> list[CheckedUpload]:
     under `attachments` and none of the files is kept."""
     files = files or []
     if len(files) > services.MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"attachments": [_("Please attach at most 5 files to one message.")]}
-        )
+        raise ValidationError({"attachments": [_("Please attach at most 5 files to one message.")]})
     cap = int(getattr(settings, "MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
     passed: list[CheckedUpload] = []
     problems: list[str] = []
