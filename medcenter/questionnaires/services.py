@@ -50,6 +50,8 @@ def problem_message(problem: engine.Problem) -> str:
         return _("Please enter a number of at least %(limit)s.") % {"limit": problem.limit}
     if problem.code == "too_large":
         return _("Please enter a number no higher than %(limit)s.") % {"limit": problem.limit}
+    if problem.code == "too_many":
+        return _("Please give at most %(limit)s rows here.") % {"limit": problem.limit}
     if problem.code == "not_asked":
         return _("This questionnaire has no such question.")
     return _("Please check this answer: it is not in the expected form.")
