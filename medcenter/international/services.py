@@ -296,9 +296,7 @@ def submit_inquiry(
 def _store_document(
     case: Case, upload: CheckedUpload, *, kind: str, language: str, actor: Any
 ) -> CaseDocument:
-    key = vault.store(content=upload.content)
-    transaction.on_commit(lambda: None)  # the row below names the key; the sweep keeps it
-    try:
+    with vault.deleted_on_failure() as stored:
         document = CaseDocument.objects.create(
             case=case,
             kind=kind,
@@ -306,13 +304,10 @@ def _store_document(
             content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,
-            vault_key=key,
+            vault_key=stored.store(upload.content),
             language=language,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    except Exception:
-        vault.delete(key=key)
-        raise
     _translation_task_if_needed(case, document)
     return document
 
@@ -355,8 +350,8 @@ def add_study(*, case: Case, file: IO[bytes], name: str, actor: Any) -> CaseDocu
     """Keep an imaging study (a DICOM file or a zip of them) without ever holding it whole:
     checked from the file in pieces, then encrypted into the vault chunk by chunk."""
     study = dicom.check_study(file, name=name)
-    key = vault.store_stream(chunks=dicom.chunks(file))
-    try:
+    with vault.deleted_on_failure() as stored:
+        key = stored.adopt(vault.store_stream(chunks=dicom.chunks(file)))
         document = CaseDocument.objects.create(
             case=case,
             kind=DocumentKind.DICOM,
@@ -368,9 +363,6 @@ def add_study(*, case: Case, file: IO[bytes], name: str, actor: Any) -> CaseDocu
             dicom_files=study.dicom_files,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    except Exception:
-        vault.delete(key=key)
-        raise
     _event(case, kind="study_added", actor=actor, note=study.filename)
     audit.record(action="international.study_added", actor=actor, target=case)
     return document

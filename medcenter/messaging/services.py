@@ -92,23 +92,16 @@ def _dedupe(user: Any, key: str | None, what: str) -> str | None:
 def _attach(message: Message, files: Sequence[CheckedUpload]) -> None:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"files": [_("Please attach at most 5 files to one message.")]})
-    stored: list[str] = []
-    try:
+    with vault.deleted_on_failure() as stored:
         for upload in files:
-            key = vault.store(content=upload.content)
-            stored.append(key)
             Attachment.objects.create(
                 message=message,
                 filename=upload.filename,
                 content_type=upload.content_type,
                 size=upload.size,
                 sha256=upload.sha256,
-                vault_key=key,
+                vault_key=stored.store(upload.content),
             )
-    except Exception:
-        for key in stored:
-            vault.delete(key=key)
-        raise
 
 
 def _due_after(moment: datetime, pool: Pool) -> datetime:
