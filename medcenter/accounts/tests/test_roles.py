@@ -64,6 +64,7 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "response_id": uuid.uuid4(),
         "questionnaire_id": uuid.uuid4(),
         "board_slug": "no-such-board",
+        "consent_id": str(uuid.uuid4()),  # the admin's story consents (content)
     }
     checked = unauthorized_successes = 0
     for role in ROLES:
