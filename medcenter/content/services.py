@@ -123,9 +123,11 @@ def ensure_editorial_setup() -> Workflow:
         codename: Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         for codename in ("add_page", "change_page", "publish_page")
     }
+    # Wagtail checks image rights on its own Image model even with a custom one (its
+    # permission policy's auth_model is wagtailimages.Image), so those are the ones to give.
     image_perms = Permission.objects.filter(
-        content_type__app_label="content",
-        codename__in=("add_centerimage", "change_centerimage", "choose_centerimage"),
+        content_type__app_label="wagtailimages",
+        codename__in=("add_image", "change_image", "choose_image"),
     )
     # Both record and withdraw storytellers' consents (the admin's "Story consents").
     consent_perms = Permission.objects.filter(
