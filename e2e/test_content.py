@@ -26,7 +26,7 @@ from e2e.journeys import blocking_violations, sign_in_staff
 from medcenter.accounts.tests.factories import StaffUserFactory
 from medcenter.content import services
 from medcenter.content.models import CenterImage, ResourcePage
-from medcenter.content.tests.factories import png_bytes
+from medcenter.content.tests.factories import page_of_each_type, png_bytes
 from medcenter.scheduling.tasks import sweep
 
 ARABIC = {
@@ -131,3 +131,22 @@ def test_an_editor_drafts_a_resource_a_reviewer_approves_it_and_it_goes_live_on_
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("h1")).to_have_text("التعامل مع التعب")
     assert blocking_violations(page) == []
+
+
+def test_every_editorial_page_type_passes_axe_in_english_and_arabic(page: Page, settings, tmp_path):
+    """A section, each page type (resource, checklist, lab, education, standard, story, news),
+    search and the publications list; in Arabic the untranslated pages are shown in English
+    (lang="en", with a notice) inside the right-to-left shell."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DOCUMENT_ROOT = tmp_path / "documents"
+    tree = services.ensure_content_tree()
+    pages = [p for kind in page_of_each_type(tree).values() for p in kind]
+    paths = ["resources/", *(p.get_url().split("/", 2)[2] for p in pages)]
+    paths += ["search/?q=b", "research/publications/"]
+
+    for language in ("en", "ar"):
+        for path in paths:
+            response = page.goto(f"/{language}/{path}")
+            assert response is not None and response.status == 200, path
+            assert blocking_violations(page) == [], (language, path)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
