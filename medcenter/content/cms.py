@@ -45,6 +45,11 @@ def staff_with_second_factor(view: Callable[..., HttpResponse]) -> Callable[...,
         if not user.is_verified():
             verify = reverse("accounts:mfa_verify")
             return HttpResponseRedirect(f"{verify}?{urlencode({'next': request.get_full_path()})}")
+        permission = getattr(view, "route_permission", "")
+        if permission and not user.has_perm(permission):
+            # Our own admin screens (story consents) refuse plainly; Wagtail's access check
+            # would otherwise turn the refusal into a redirect to the admin's home.
+            raise PermissionDenied
         response = view(request, *args, **kwargs)
         response._csp_replace = ADMIN_CSP_REPLACE  # type: ignore[attr-defined]
         if response.get("X-Frame-Options") is None:

@@ -1,8 +1,11 @@
 """Reads of the content section: routing with an English fallback, search, what the home page
 and a program's page show."""
 
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
@@ -13,10 +16,12 @@ from medcenter.content.models import (
     ProgramPage,
     RecordLink,
     ResourcePage,
+    StoryConsent,
     StoryPage,
 )
 from medcenter.content.pagecontext import in_visitor_language
 from medcenter.content.richtext import clean_rich_text
+from medcenter.core import audit, vault
 from medcenter.directory.extras import ProgramLink, ProgramSection
 from medcenter.pages.home import HomeBlock, HomeCard
 
@@ -155,3 +160,33 @@ def _link(page: Page) -> ProgramLink:
         language=page.locale.language_code,
         note=getattr(page, "summary", ""),
     )
+
+
+def story_consents() -> QuerySet[StoryConsent]:
+    """Every recorded consent, newest first, with the stories (default locale) it covers."""
+    return StoryConsent.objects.select_related("recorded_by", "withdrawn_by").prefetch_related(
+        Prefetch("stories", queryset=StoryPage.objects.order_by("title"))
+    )
+
+
+def get_story_consent(*, consent_id: str) -> StoryConsent:
+    """The consent `consent_id` names (its public id), or 404."""
+    try:
+        public_id = uuid.UUID(consent_id)
+    except ValueError:
+        raise Http404 from None
+    found = StoryConsent.objects.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def read_consent_form(*, consent_id: str, reader: Any) -> tuple[StoryConsent, bytes]:
+    """The signed form behind a consent, decrypted from the vault; the read is audited."""
+    consent = get_story_consent(consent_id=consent_id)
+    try:
+        content = vault.fetch(key=consent.form_vault_key)
+    except vault.VaultError:
+        raise Http404 from None
+    audit.record(action="content.story_consent_form_read", actor=reader, target=consent, read=True)
+    return consent, content

@@ -2,6 +2,7 @@
 scheduled publishing."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,8 @@ from medcenter.content.models import (
     StoryPage,
 )
 from medcenter.content.routing import forget_top_level_slugs
-from medcenter.core import audit, vault
+from medcenter.core import audit, pending_uploads, vault
+from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import check_upload
 
 EDITORS = "cms_editor"
@@ -121,9 +123,16 @@ def ensure_editorial_setup() -> Workflow:
         codename: Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         for codename in ("add_page", "change_page", "publish_page")
     }
+    # Wagtail checks image rights on its own Image model even with a custom one (its
+    # permission policy's auth_model is wagtailimages.Image), so those are the ones to give.
     image_perms = Permission.objects.filter(
+        content_type__app_label="wagtailimages",
+        codename__in=("add_image", "change_image", "choose_image"),
+    )
+    # Both record and withdraw storytellers' consents (the admin's "Story consents").
+    consent_perms = Permission.objects.filter(
         content_type__app_label="content",
-        codename__in=("add_centerimage", "change_centerimage", "choose_centerimage"),
+        codename__in=("add_storyconsent", "change_storyconsent", "view_storyconsent"),
     )
     collection = Collection.get_first_root_node()
     if collection is None:  # made by Wagtail's migration; gone from a flushed database
@@ -132,7 +141,7 @@ def ensure_editorial_setup() -> Workflow:
     groups = {}
     for name, codenames in wanted.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.add(access)
+        group.permissions.add(access, *consent_perms)
         for codename in codenames:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=tree.root, permission=page_perms[codename]
@@ -165,8 +174,10 @@ def record_story_consent(
     form_name: str,
     form_content: bytes,
     recorded_by: User,
+    kept: "Sequence[PendingUpload]" = (),
 ) -> StoryConsent:
-    """Record a storyteller's consent with the signed form, kept encrypted in the vault."""
+    """Record a storyteller's consent with the signed form, kept encrypted in the vault;
+    `kept` are the pending uploads the admin form held for it, released once recorded."""
     errors = {}
     if not storyteller.strip():
         errors["storyteller"] = _("Enter the storyteller's name.")
@@ -197,6 +208,7 @@ def record_story_consent(
         form_content_type=checked.content_type,
         recorded_by=recorded_by,
     )
+    pending_uploads.release_uploads(uploads=kept)
     audit.record(action="content.story_consent_recorded", actor=recorded_by, target=consent)
     return consent
 

@@ -16,7 +16,7 @@ from medcenter.directory.fragments import facet_sections, result_cards
 from medcenter.directory.labels import language_name
 from medcenter.directory.models import Clinician, Location, Program
 from medcenter.directory.search import FACETS, FacetValue, search_doctors
-from medcenter.directory.selectors import clinician_photo, locations_near
+from medcenter.directory.selectors import clinician_photo, locations_near, physician_ld
 
 FACET_TITLES = {
     "specialty": _("Specialty"),
@@ -97,6 +97,7 @@ def doctor(request: HttpRequest, slug: str) -> HttpResponse:
             "languages": languages,
             "next_available": availability.render(clinician, soonest),
             "works": works.of_clinician(clinician),
+            "structured": physician_ld(clinician),
         },
     )
 

@@ -83,6 +83,8 @@ class EventSeries(PublicModel, Translated):
     is_published = models.BooleanField(default=True)
     # Bumped on every change a calendar must pick up (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
+    # The day its sessions were last made up to the horizon (the sweep does it once a day).
+    materialised_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = EventSeriesQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,20 @@ def materialise_sessions(
             cancel_session(session=session)
         else:
             session.delete()
+    EventSeries.objects.filter(pk=series.pk).update(materialised_on=timezone.localdate(now))
     return created
+
+
+def materialise_due_series(*, now: datetime | None = None) -> int:
+    """For the periodic sweep: make the sessions of every published series not yet
+    materialised today, so open-ended series keep HORIZON_DAYS of dates. Returns how many
+    sessions were created."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = EventSeries.objects.published().filter(
+        Q(materialised_on__isnull=True) | Q(materialised_on__lt=today)
+    )
+    return sum(materialise_sessions(series=series, now=now) for series in due)
 
 
 @transaction.atomic

@@ -12,9 +12,11 @@ __all__ = ["expire_offer", "offer_freed_slot", "sweep"]
 def sweep() -> dict[str, int]:
     """Everything periodic, for `manage.py scheduling_sweep`: lapsed offers, expired holds,
     messages that are due (including those a dead worker claimed and never sent), and
-    uploaded documents whose referral never committed, and stale pending uploads."""
+    uploaded documents whose referral never committed, stale pending uploads, scheduled
+    pages (content) and event sessions up to the horizon (events)."""
     from medcenter.content.services import publish_scheduled_pages
     from medcenter.core import idempotency, pending_uploads, vault
+    from medcenter.events.services import materialise_due_series
 
     return {
         "offers_expired": services.expire_offers(),
@@ -27,4 +29,6 @@ def sweep() -> dict[str, int]:
         ),
         # Wagtail's scheduled publishing (go-live and expiry), content app.
         "pages_published": publish_scheduled_pages(),
+        # Event sessions up to the horizon, once a day per series, events app.
+        "event_sessions_made": materialise_due_series(),
     }

@@ -67,6 +67,7 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "code": "no-such-measure",
         "month": "2026-09",
         "entry_id": uuid.uuid4(),
+        "consent_id": str(uuid.uuid4()),  # the admin's story consents (content)
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

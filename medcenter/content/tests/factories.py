@@ -11,7 +11,17 @@ from wagtail.models import Page
 
 from medcenter.accounts.tests.factories import StaffUserFactory
 from medcenter.content import services
-from medcenter.content.models import CenterImage, StoryConsent
+from medcenter.content.models import (
+    CenterImage,
+    ChecklistPage,
+    EducationPage,
+    LabPage,
+    NewsPage,
+    ResourcePage,
+    StandardPage,
+    StoryConsent,
+    StoryPage,
+)
 
 
 def publish(parent: Page, page: Page) -> Any:
@@ -61,3 +71,43 @@ def signed_form() -> bytes:
     pdf.set_font("helvetica", size=12)
     pdf.cell(text="Signed story consent form (fictional)")
     return bytes(pdf.output())
+
+
+def page_of_each_type(tree: Any) -> dict[str, list[Any]]:
+    """One published page of each editorial type, by the schema.org type its JSON-LD names."""
+    sections = tree.sections
+    story_consent = consent()
+    return {
+        "MedicalWebPage": [
+            publish(sections["resources"], ResourcePage(title="R", slug="r", body="<p>b</p>")),
+            publish(
+                sections["resources"],
+                ChecklistPage(
+                    title="C",
+                    slug="c",
+                    items=[("heading", "Papers"), ("item", "Insurance card")],
+                ),
+            ),
+            publish(sections["labs"], LabPage(title="L", slug="l", focus="<p>f</p>")),
+            publish(
+                sections["education"],
+                EducationPage(title="E", slug="e", kind="fellowship", body="<p>b</p>"),
+            ),
+            publish(tree.root, StandardPage(title="S", slug="s", body="<p>b</p>")),
+        ],
+        "Article": [
+            publish(
+                sections["stories"],
+                StoryPage(title="St", slug="st", body="<p>b</p>", consent=story_consent),
+            ),
+            publish(
+                sections["news"],
+                NewsPage(
+                    title="N",
+                    slug="n",
+                    body="<p>b</p>",
+                    published_on=datetime.date(2026, 11, 2),
+                ),
+            ),
+        ],
+    }

@@ -74,3 +74,14 @@ def test_verified_staff_outside_the_editorial_groups_cannot_use_the_admin(client
 
     assert response.status_code in (302, 403)
     assert response.status_code != 200
+
+
+def test_editors_and_reviewers_may_upload_and_choose_images(client, tree):
+    services.ensure_editorial_setup()
+    for group in (services.EDITORS, services.REVIEWERS):
+        member = StaffUserFactory()
+        member.groups.add(Group.objects.get(name=group))
+        sign_in_verified(client, member)
+
+        assert client.get("/cms/images/add/").status_code == 200, group
+        assert client.get("/cms/images/chooser/").status_code == 200, group

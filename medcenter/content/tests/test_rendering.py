@@ -1,23 +1,16 @@
 """What editorial pages render: rich text limited and sanitized (R16), images with alt text,
 schema.org JSON-LD that extruct reads, and no inline script besides JSON-LD."""
 
-import datetime
-
 import extruct
 import pytest
 from django.core.exceptions import ValidationError
 
 from medcenter.content.models import (
     ChecklistPage,
-    EducationPage,
-    LabPage,
-    NewsPage,
     ResourcePage,
-    StandardPage,
-    StoryPage,
 )
 from medcenter.content.richtext import clean_rich_text
-from medcenter.content.tests.factories import consent, image, publish
+from medcenter.content.tests.factories import image, page_of_each_type, publish
 from medcenter.pages.tests.test_shell import _InlineCodeFinder
 
 pytestmark = pytest.mark.django_db
@@ -91,45 +84,6 @@ def test_a_pages_image_is_shown_with_its_alt_text(client, tree):
     assert 'alt="A nurse explains a chart"' in html
 
 
-def _page_of_each_type(tree):
-    sections = tree.sections
-    story_consent = consent()
-    return {
-        "MedicalWebPage": [
-            publish(sections["resources"], ResourcePage(title="R", slug="r", body="<p>b</p>")),
-            publish(
-                sections["resources"],
-                ChecklistPage(
-                    title="C",
-                    slug="c",
-                    items=[("heading", "Papers"), ("item", "Insurance card")],
-                ),
-            ),
-            publish(sections["labs"], LabPage(title="L", slug="l", focus="<p>f</p>")),
-            publish(
-                sections["education"],
-                EducationPage(title="E", slug="e", kind="fellowship", body="<p>b</p>"),
-            ),
-            publish(tree.root, StandardPage(title="S", slug="s", body="<p>b</p>")),
-        ],
-        "Article": [
-            publish(
-                sections["stories"],
-                StoryPage(title="St", slug="st", body="<p>b</p>", consent=story_consent),
-            ),
-            publish(
-                sections["news"],
-                NewsPage(
-                    title="N",
-                    slug="n",
-                    body="<p>b</p>",
-                    published_on=datetime.date(2026, 11, 2),
-                ),
-            ),
-        ],
-    }
-
-
 REQUIRED = {
     "MedicalWebPage": {"name", "url", "inLanguage", "publisher"},
     "Article": {"headline", "datePublished", "author", "publisher", "inLanguage"},
@@ -138,7 +92,7 @@ REQUIRED = {
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_extruct_finds_each_page_types_required_properties(client, tree, language):
-    for kind, pages in _page_of_each_type(tree).items():
+    for kind, pages in page_of_each_type(tree).items():
         for page in pages:
             path = page.get_url().split("/", 2)[2]
             response = client.get(f"/{language}/{path}")
