@@ -377,3 +377,26 @@ def test_campaigns_from_the_office_show_on_the_public_page_once_published(world)
     )
 
     assert Client().get("/en/give/campaigns/research-now/").status_code == 404
+
+
+def test_no_office_write_gets_through_without_a_csrf_token(world):
+    gift = GiftFactory(status="paid", fund=world)
+    match = services.record_match(
+        gift=gift, employer="Example Co", amount_minor=100, actor=officer()
+    )
+    client = Client(enforce_csrf_checks=True)
+    sign_in_verified(client, StaffUserFactory(roles=["giving_officer"]))
+    posts = {
+        "/en/staff/giving/funds/new/": {"name": "X", "slug": "x", "kind": "research", "order": "0"},
+        "/en/staff/giving/funds/nursing/": {"name": "X", "slug": "nursing", "kind": "research"},
+        "/en/staff/giving/campaigns/nurses-2027/": {"title": "X"},
+        f"/en/staff/giving/gifts/{gift.public_id}/match/": {"employer": "X", "amount": "1"},
+        f"/en/staff/giving/matches/{match.public_id}/": {"decision": "confirm"},
+    }
+
+    answers = [client.post(url, data).status_code for url, data in posts.items()]
+
+    assert answers == [403] * len(posts)
+    match.refresh_from_db()
+    assert match.status == "recorded" and not Fund.objects.filter(slug="x").exists()
+    assert Fund.objects.get(slug="nursing").name == world.name
