@@ -74,7 +74,7 @@ def _save_campaign(ctx: Any) -> Callable[[], Any]:
 
 def _record_match(ctx: Any) -> Callable[[], Any]:
     """An officer records an employer match of a paid gift."""
-    gift = GiftFactory(status="paid")
+    gift: Any = GiftFactory(status="paid")
     officer = _officer()
     return lambda: services.record_match(
         gift=gift, employer="Example Co", amount_minor=1000, actor=officer
@@ -84,7 +84,10 @@ def _record_match(ctx: Any) -> Callable[[], Any]:
 def _open_match() -> tuple[MatchingGift, Any]:
     officer = _officer()
     match = services.record_match(
-        gift=GiftFactory(status="paid"), employer="Example Co", amount_minor=1000, actor=officer
+        gift=cast(Any, GiftFactory(status="paid")),
+        employer="Example Co",
+        amount_minor=1000,
+        actor=officer,
     )
     return match, officer
 

@@ -27,7 +27,7 @@ def officer() -> Any:
 
 def client_for(roles: list[str]) -> Client:
     client = Client()
-    sign_in_verified(client, StaffUserFactory(roles=roles))
+    sign_in_verified(client, cast(Any, StaffUserFactory(roles=roles)))
     return client
 
 
