@@ -163,7 +163,16 @@ ROLES = (
             "giving.change_matchinggift",
         ),
     ),
-    Role("quality_analyst", _("Quality analyst"), ("tumorboards.view_board_metrics",)),
+    Role(
+        "quality_analyst",
+        _("Quality analyst"),
+        (
+            "tumorboards.view_board_metrics",
+            "quality.view_dashboard",
+            "quality.enter_figures",
+            "quality.publish_month",
+        ),
+    ),
     Role(
         "content_editor",
         _("Content editor"),

@@ -67,6 +67,9 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "fund": "no-such-fund",  # giving's office: funds and campaigns by slug, matches by id
         "campaign": "no-such-campaign",
         "match_id": uuid.uuid4(),
+        "code": "no-such-measure",
+        "month": "2026-09",
+        "entry_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:
