@@ -1,7 +1,9 @@
 """Give Now at scale: the back office's first list page over 30 filter/sort combinations, the
 filter totals, and webhook handling, with N gifts (default 1,000,000), on SQLite and PostgreSQL.
 
-Targets (issue 21): first page p95 < 100 ms, filter totals p95 < 300 ms, webhook p95 < 50 ms.
+Targets (issue 21): first page p95 < 100 ms, filter totals p95 < 300 ms, webhook p95 < 50 ms,
+the campaign page (one in ten gifts belongs to it) at least 0.6x the trivial view's throughput
+(gunicorn, same server, interleaved runs; public-page cache on, then off).
 
     .venv/bin/python bench/giving.py [--backend sqlite|postgresql|both] [--n 1000000]
 """
@@ -11,8 +13,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,13 +41,25 @@ def child(n: int) -> None:
     settings.GIVING_GATEWAY = "sandbox"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     call_command("migrate", verbosity=0)
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
     from medcenter.giving import selectors, webhooks
     from medcenter.giving.gateways.base import sign
-    from medcenter.giving.models import Donor, Fund, Gift
+    from medcenter.giving.models import Campaign, Donor, Fund, Gift
 
     funds = [
         Fund.objects.create(slug=f"fund-{i}", kind="research", name=f"Fund {i}") for i in range(5)
     ]
+    campaign = Campaign.objects.create(
+        slug="bench-campaign",
+        fund=funds[0],
+        title="Bench campaign",
+        story="A campaign for the benchmark.",
+        goal_minor=10_000_000_00,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=90),
+    )
     donors = Donor.objects.bulk_create(
         [Donor(email=f"d{i}@example.test", name=f"Donor {i}") for i in range(5000)]
     )
@@ -57,6 +73,7 @@ def child(n: int) -> None:
                 Gift(
                     donor=donors[i % len(donors)],
                     fund=funds[i % 5],
+                    campaign=campaign if i % 10 == 0 else None,
                     amount_minor=500 + (i * 7919) % 200_000,
                     refunded_minor=0,
                     currency="USD" if i % 9 else "EUR",
@@ -98,11 +115,22 @@ def child(n: int) -> None:
     print(line("filter totals (30 combos)", totals, 300))
     print("  slowest pages:", sorted(slowest, key=lambda x: -x[0])[:3])
 
+    from django.db.models import F
+
+    from medcenter.giving.models import ReceiptCounter
+
+    counter = ReceiptCounter.objects.create(name="bench-baseline")
+    floor = [
+        timed(ReceiptCounter.objects.filter(pk=counter.pk).update, value=F("value") + 1)[0]
+        for _ in range(200)
+    ]
+    print(line("baseline: one-row update, committed", floor))
     hooks = []
     targets = list(Gift.objects.filter(status="pending").values_list("public_id", flat=True)[:200])
     secret = settings.GIVING_SANDBOX_WEBHOOK_SECRET
-    for i, public_id in enumerate(targets):
-        body = json.dumps(
+
+    def event(i: int, public_id: object) -> bytes:
+        return json.dumps(
             {
                 "id": f"evt_bench_{i}",
                 "type": "checkout.session.completed",
@@ -118,6 +146,9 @@ def child(n: int) -> None:
                 },
             }
         ).encode()
+
+    for i, public_id in enumerate(targets[1:]):
+        body = event(i, public_id)
         hooks.append(
             timed(
                 webhooks.receive,
@@ -127,6 +158,89 @@ def child(n: int) -> None:
             )[0]
         )
     print(line("webhook: verify + apply once + receipt", hooks, 50))
+    body = event(len(targets), targets[0])
+    with CaptureQueriesContext(connections["default"]) as queries:
+        webhooks.receive(provider="sandbox", payload=body, signature=sign(body, secret=secret))
+    print(f"  webhook queries per paid event: {len(queries)}")
+    replays = [
+        timed(
+            webhooks.receive, provider="sandbox", payload=body, signature=sign(body, secret=secret)
+        )[0]
+        for _ in range(50)
+    ]
+    print(line("webhook: replay (duplicate)", replays, 50))
+    connections.close_all()
+    campaign_page(f"/en/give/campaigns/{campaign.slug}/")
+
+
+def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """http_shell's gunicorn, given two minutes to start on a loaded machine."""
+    import http.client
+
+    import http_shell
+
+    port = http_shell.free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "medcenter.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/readyz")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("gunicorn did not become ready in 120 s")
+
+
+def campaign_page(page: str) -> None:
+    import os
+    import statistics
+
+    import http_shell
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "medcenter.settings",
+    }
+    for label, extra in (("cache on", {}), ("cache off", {"PUBLIC_PAGE_CACHE_SECONDS": "0"})):
+        server, port = start_server({**env, **extra})
+        try:
+            for path in ("/healthz", page):
+                http_shell.load(port, path, 1.5, 4)
+            runs: dict[str, list[dict[str, float]]] = {"/healthz": [], page: []}
+            for _ in range(2):
+                for path in runs:
+                    runs[path].append(http_shell.load(port, path, 5, 4))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        rps = {p: statistics.mean(r["rps"] for r in rs) for p, rs in runs.items()}
+        p50 = {p: statistics.mean(r["p50_ms"] for r in rs) for p, rs in runs.items()}
+        errors = sum(r["errors"] for rs in runs.values() for r in rs)
+        print(
+            f"  campaign page ({label}): {rps[page]:.0f} req/s p50 {p50[page]:.1f} ms; "
+            f"trivial {rps['/healthz']:.0f} req/s p50 {p50['/healthz']:.1f} ms; errors {errors}; "
+            f"ratio {rps[page] / rps['/healthz']:.2f} (target >= 0.60)"
+        )
 
 
 def main() -> int:

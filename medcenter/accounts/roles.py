@@ -155,6 +155,12 @@ ROLES = (
             "giving.reconcile_gift",
             "giving.screen_caregivernote",
             "giving.build_fundraising_list",
+            "giving.add_fund",
+            "giving.change_fund",
+            "giving.add_campaign",
+            "giving.change_campaign",
+            "giving.add_matchinggift",
+            "giving.change_matchinggift",
         ),
     ),
     Role(

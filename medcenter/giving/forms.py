@@ -11,9 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.core import bounds
-from medcenter.giving.models import Frequency, Fund, TributeDelivery, TributeKind
-from medcenter.giving.money import CURRENCIES, DEFAULT_CURRENCY, parse_amount
-from medcenter.giving.services import GiftRequest, TributeRequest
+from medcenter.giving.models import (
+    Campaign,
+    Frequency,
+    Fund,
+    FundKind,
+    TributeDelivery,
+    TributeKind,
+)
+from medcenter.giving.money import CURRENCIES, DEFAULT_CURRENCY, parse_amount, to_decimal
+from medcenter.giving.services import CampaignInput, FundInput, GiftRequest, TributeRequest
 
 PRESETS = ("25", "50", "100", "250")
 OTHER = "other"
@@ -242,3 +249,156 @@ class FundraisingListForm(forms.Form):
     )
     department = forms.CharField(label=_("Department (location)"), max_length=200, required=False)
     campaign = forms.ChoiceField(label=_("Appeal for campaign"), required=False)
+
+
+# --- Back office: funds, campaigns, matching gifts ------------------------------------------
+
+
+class FundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Web address"),
+        max_length=50,
+        help_text=_("Lower-case letters, digits and hyphens, for example nursing-fellowship."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=FundKind.choices)
+    program = forms.ChoiceField(
+        label=_("Program"), required=False, help_text=_("For a program fund.")
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    order = forms.IntegerField(label=_("Position in lists"), min_value=0, max_value=999, initial=0)
+    is_active = forms.BooleanField(label=_("Donors can choose it"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from medcenter.directory.models import Program
+
+        cast(forms.ChoiceField, self.fields["program"]).choices = [("", "—")] + [
+            (p.slug, p.name) for p in Program.objects.order_by("name")[:500]
+        ]
+
+    @staticmethod
+    def initial_for(fund: Fund) -> dict[str, Any]:
+        return {
+            "name": fund.name,
+            "slug": fund.slug,
+            "kind": fund.kind,
+            "program": fund.program.slug if fund.program else "",
+            "description": fund.description,
+            "order": fund.order,
+            "is_active": fund.is_active,
+        }
+
+    def fund_input(self) -> FundInput:
+        data = self.cleaned_data
+        return FundInput(
+            slug=data["slug"],
+            kind=data["kind"],
+            name=data["name"],
+            description=data["description"],
+            order=data["order"],
+            is_active=data["is_active"],
+            program=data["program"],
+        )
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    slug = forms.SlugField(label=_("Web address"), max_length=50)
+    fund = forms.ChoiceField(label=_("Fund"))
+    story = forms.CharField(label=_("Story"), widget=forms.Textarea(attrs={"rows": 6}))
+    currency = forms.ChoiceField(
+        label=_("Currency"), choices=[(c, c) for c in CURRENCIES], initial=DEFAULT_CURRENCY
+    )
+    goal = forms.CharField(
+        label=_("Goal"),
+        max_length=20,
+        help_text=_("For example 250000 or 250000.00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=bounds.form_date_validators(),
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=bounds.form_date_validators(),
+    )
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["fund"]).choices = [
+            (f.slug, f.name) for f in Fund.objects.order_by("order", "name")[:500]
+        ]
+
+    @staticmethod
+    def initial_for(campaign: Campaign) -> dict[str, Any]:
+        return {
+            "title": campaign.title,
+            "slug": campaign.slug,
+            "fund": campaign.fund.slug,
+            "story": campaign.story,
+            "currency": campaign.currency,
+            "goal": str(to_decimal(campaign.goal_minor, campaign.currency)),
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "is_published": campaign.is_published,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "goal" in data and "currency" in data:
+            try:
+                data["goal_minor"] = parse_amount(data["goal"], data["currency"])
+            except ValidationError as error:
+                self.add_error("goal", error)
+        return data
+
+    def campaign_input(self) -> CampaignInput:
+        data = self.cleaned_data
+        return CampaignInput(
+            slug=data["slug"],
+            fund=data["fund"],
+            title=data["title"],
+            story=data["story"],
+            goal_minor=data["goal_minor"],
+            currency=data["currency"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            is_published=data["is_published"],
+        )
+
+
+class MatchForm(forms.Form):
+    """An employer match; the amount is read in the currency of the gift it matches."""
+
+    employer = forms.CharField(label=_("Employer"), max_length=200)
+    amount = forms.CharField(
+        label=_("Amount the employer gives"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        help_text=_("For example the employer's reference for the request."),
+    )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "amount" in data:
+            try:
+                data["amount_minor"] = parse_amount(data["amount"], self.currency)
+            except ValidationError as error:
+                self.add_error("amount", error)
+        return data

@@ -208,6 +208,8 @@ class Gift(PublicModel):
         ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="giving_gift_created"),
+            # A donor's gifts by date (the email filter), without walking the whole date index.
+            models.Index(fields=["donor", "-created_at", "-id"], name="giving_gift_donor"),
             models.Index(fields=["status", "-created_at", "-id"], name="giving_gift_status"),
             models.Index(fields=["fund", "-created_at", "-id"], name="giving_gift_fund"),
             models.Index(fields=["-amount_minor", "-id"], name="giving_gift_amount_ix"),
@@ -426,3 +428,42 @@ class FundraisingOptOut(PublicModel):
 
     def __str__(self) -> str:
         return f"opt-out {self.public_id}"
+
+
+class MatchStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded, waiting for the employer")
+    CONFIRMED = "confirmed", _("Confirmed by the employer")
+    DECLINED = "declined", _("Declined by the employer")
+
+
+class MatchingGift(PublicModel):
+    """An employer's match of a received gift: recorded by a giving officer from the donor's
+    request, then confirmed (or declined) when the employer answers. Counted apart from the
+    gift, never receipted to the donor (the employer is the giver)."""
+
+    gift = models.ForeignKey(Gift, on_delete=models.PROTECT, related_name="matches")
+    employer = models.CharField(max_length=200)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=MatchStatus.choices, default="recorded")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="giving_match_amount"),
+            # One employer match per gift at a time; a declined one may be recorded again.
+            models.UniqueConstraint(
+                fields=["gift"], condition=~Q(status="declined"), name="giving_match_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"match {self.public_id}"

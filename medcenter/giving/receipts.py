@@ -7,8 +7,7 @@ new one for the net amount that names the receipt it replaces.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,15 +30,28 @@ QUID_PRO_QUO_THRESHOLD = 7500
 def next_number() -> int:
     """The next receipt number. Called inside the issuing transaction: the UPDATE takes the
     row's lock (PostgreSQL) or the database's write lock (SQLite), so two issuers never share
-    a number, and a rolled-back issue gives its number back."""
-    if not ReceiptCounter.objects.filter(name=COUNTER).update(value=F("value") + 1):
+    a number, and a rolled-back issue gives its number back. One statement (UPDATE ...
+    RETURNING, PostgreSQL and SQLite >= 3.35) because it runs on every paid webhook."""
+    found = _increment()
+    if found is None:
         try:
             with transaction.atomic():
                 ReceiptCounter.objects.create(name=COUNTER, value=0)
         except IntegrityError:
             pass
-        ReceiptCounter.objects.filter(name=COUNTER).update(value=F("value") + 1)
-    return int(ReceiptCounter.objects.filter(name=COUNTER).values_list("value", flat=True).get())
+        found = _increment()
+    assert found is not None  # noqa: S101 - the row exists now
+    return found
+
+
+def _increment() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE giving_receiptcounter SET value = value + 1 WHERE name = %s RETURNING value",
+            [COUNTER],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def issue_receipt(*, gift: Gift, replaces: Receipt | None = None) -> Receipt | None:

@@ -29,6 +29,8 @@ from medcenter.giving.models import (
     GatewayEvent,
     Gift,
     GiftStatus,
+    MatchingGift,
+    MatchStatus,
     MonthlyPlan,
     Receipt,
 )
@@ -282,3 +284,58 @@ def reconciliation(*, limit: int = 200) -> dict[str, Any]:
         status=GiftStatus.PENDING, created_at__lt=timezone.now() - timedelta(days=1)
     ).count()
     return {"unmatched": unmatched, "unconfirmed": unconfirmed, "stale_pending": stale_pending}
+
+
+# --- Back office: funds, campaigns, matching gifts ------------------------------------------
+
+OFFICE_LIST_SIZE = 200
+
+
+def office_funds() -> QuerySet[Fund]:
+    """Every fund, retired ones included, for the officers' list."""
+    return Fund.objects.select_related("program").order_by("order", "name")
+
+
+def office_campaigns() -> QuerySet[Campaign]:
+    """Every campaign, unpublished and ended ones included, newest first (capped)."""
+    return Campaign.objects.select_related("fund").order_by("-starts_on", "-id")[:OFFICE_LIST_SIZE]
+
+
+def get_office_fund(*, slug: str) -> Fund:
+    fund = office_funds().filter(slug=slug).first()
+    if fund is None:
+        raise Http404
+    return fund
+
+
+def get_office_campaign(*, slug: str) -> tuple[Campaign, Progress]:
+    """A campaign whatever its state, with its progress (net of refunds)."""
+    campaign = Campaign.objects.select_related("fund").filter(slug=slug).first()
+    if campaign is None:
+        raise Http404
+    return campaign, campaign_progress(campaign)
+
+
+def office_matches(*, status: str = "") -> QuerySet[MatchingGift]:
+    """Matching gifts, newest first, optionally of one status (allow-listed; others ignored)."""
+    found = MatchingGift.objects.select_related("gift", "gift__donor").order_by(
+        "-created_at", "-id"
+    )
+    if status in MatchStatus.values:
+        found = found.filter(status=status)
+    return found[:OFFICE_LIST_SIZE]
+
+
+def get_match(*, public_id: str) -> MatchingGift:
+    try:
+        UUID(public_id)
+    except ValueError:
+        raise Http404 from None
+    match = (
+        MatchingGift.objects.select_related("gift", "gift__donor", "recorded_by", "decided_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if match is None:
+        raise Http404
+    return match

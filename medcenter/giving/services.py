@@ -26,6 +26,8 @@ from medcenter.giving.models import (
     Fund,
     Gift,
     GiftStatus,
+    MatchingGift,
+    MatchStatus,
     MonthlyPlan,
     NoteStatus,
     PlanStatus,
@@ -224,8 +226,11 @@ def _queue_receipt(gift: Gift, receipt: Receipt) -> None:
 
 
 def _queue_ecard(gift: Gift) -> None:
-    tribute = Tribute.objects.filter(gift=gift).first()
-    if tribute is None or tribute.delivery != TributeDelivery.ECARD:
+    try:
+        tribute = gift.tribute  # loaded with the gift on the webhook path
+    except Tribute.DoesNotExist:
+        return
+    if tribute.delivery != TributeDelivery.ECARD:
         return
     outbox.enqueue(
         kind=ECARD_KIND,
@@ -276,7 +281,9 @@ def apply_refund(*, gift: Gift, refunded_total: int) -> bool:
 
 
 def _gift_for(event: Event) -> Gift | None:
-    found = Gift.objects.select_for_update()
+    # The donor (receipt email) and tribute (e-card) come in the same query; only the gift's
+    # row is locked, so events for one donor's other gifts do not wait on each other.
+    found = Gift.objects.select_for_update(of=("self",)).select_related("donor", "tribute")
     if event.gift:
         gift = found.filter(public_id=event.gift).first() if _is_uuid(event.gift) else None
         if gift is not None:
@@ -388,7 +395,11 @@ def refund_gift(*, gift: Gift, amount_minor: int, reason: str, actor: Any) -> Gi
         raise ValidationError({"amount": [_("Refund more than nothing and at most what is left.")]})
     key = f"refund-{gift.public_id}-{gift.refunded_minor}-{amount_minor}"
     with transaction.atomic():
-        locked = Gift.objects.select_for_update().select_related("donor", "fund").get(pk=gift.pk)
+        locked = (
+            Gift.objects.select_for_update(of=("self",))
+            .select_related("donor", "fund")
+            .get(pk=gift.pk)
+        )
         try:
             get_gateway(locked.provider).refund(
                 gift=locked, amount_minor=amount_minor, idempotency_key=key
@@ -573,3 +584,226 @@ def screen_note(*, note: CaregiverNote, approve: bool, actor: Any) -> CaregiverN
     note.save(update_fields=["status", "screened_by", "screened_at", "updated_at"])
     audit.record(action=f"caregiver_note.{note.status}", actor=actor, target=note)
     return note
+
+
+# --- Back office: funds, campaigns, matching gifts ------------------------------------------
+
+# "new" names the create pages (staff/giving/funds/new/), so no fund or campaign may take it.
+RESERVED_SLUGS = frozenset({"new"})
+# Employers match up to 3:1 (the most generous programs); more is a typing mistake.
+MATCH_RATIO_LIMIT = 3
+
+
+@dataclass(frozen=True)
+class FundInput:
+    slug: str
+    kind: str
+    name: str
+    description: str = ""
+    order: int = 0
+    is_active: bool = True
+    program: str = ""  # a directory program's slug, for a program fund
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    slug: str
+    fund: str  # slug
+    title: str
+    story: str
+    goal_minor: int
+    currency: str
+    starts_on: date
+    ends_on: date
+    is_published: bool = True
+
+
+def _forget_pages(paths: list[str]) -> None:
+    """Drop the cached public pages at these (named) URLs in every language, after commit."""
+    from django.utils import translation
+
+    from medcenter.core.caching import forget_public_pages
+
+    wanted: list[tuple[str, str]] = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            language = translation.get_language()
+            wanted += [(language, reverse(name, kwargs=kwargs)) for name, kwargs in _pages(paths)]
+    transaction.on_commit(lambda: forget_public_pages(wanted))
+
+
+def _pages(paths: list[str]) -> list[tuple[str, dict[str, str]]]:
+    pages: list[tuple[str, dict[str, str]]] = [("giving:give", {})]
+    for path in paths:
+        kind, slug = path.split(":", 1)
+        pages.append((f"giving:{kind}", {kind: slug}))
+    return pages
+
+
+def _slug_errors(model: type[Fund] | type[Campaign], slug: str, pk: int | None) -> list[str]:
+    if slug in RESERVED_SLUGS:
+        return [_("Choose another web address; this one is reserved.")]
+    others = model.objects.filter(slug=slug)
+    if pk is not None:
+        others = others.exclude(pk=pk)
+    if others.exists():
+        return [_("Another one already uses this web address.")]
+    return []
+
+
+@transaction.atomic
+def save_fund(*, fund: Fund | None, data: FundInput, actor: Any) -> Fund:
+    """Create a fund (`fund` None) or change one; audited, its public pages refreshed."""
+    from medcenter.directory.models import Program
+    from medcenter.giving.models import FundKind
+
+    errors: dict[str, list[str]] = {}
+    if slug_errors := _slug_errors(Fund, data.slug, fund.pk if fund else None):
+        errors["slug"] = slug_errors
+    if data.kind not in FundKind.values:
+        errors["kind"] = [_("Choose what kind of fund this is.")]
+    if not data.name.strip():
+        errors["name"] = [_("Give the fund a name.")]
+    program = None
+    if data.program:
+        program = Program.objects.filter(slug=data.program).first()
+        if program is None:
+            errors["program"] = [_("Choose a program from the list.")]
+    if data.kind == FundKind.PROGRAM and program is None and "program" not in errors:
+        errors["program"] = [_("A program fund names its program.")]
+    if errors:
+        raise ValidationError(errors)
+    target = Fund.objects.select_for_update().get(pk=fund.pk) if fund else Fund()
+    old_slug = target.slug
+    target.slug = data.slug
+    target.kind = data.kind
+    target.name = data.name.strip()
+    target.description = data.description.strip()
+    target.order = data.order
+    target.is_active = data.is_active
+    target.program = program
+    target.save()
+    audit.record(action="fund.changed" if fund else "fund.created", actor=actor, target=target)
+    _forget_pages([f"fund:{slug}" for slug in {old_slug, target.slug} if slug])
+    return target
+
+
+@transaction.atomic
+def save_campaign(*, campaign: Campaign | None, data: CampaignInput, actor: Any) -> Campaign:
+    """Create a campaign (`campaign` None) or change one; audited, its pages refreshed."""
+    from medcenter.giving.money import CURRENCIES
+
+    errors: dict[str, list[str]] = {}
+    if slug_errors := _slug_errors(Campaign, data.slug, campaign.pk if campaign else None):
+        errors["slug"] = slug_errors
+    fund = Fund.objects.filter(slug=data.fund).first()
+    if fund is None:
+        errors["fund"] = [_("Choose the fund this campaign raises money for.")]
+    if not data.title.strip():
+        errors["title"] = [_("Give the campaign a title.")]
+    if not data.story.strip():
+        errors["story"] = [_("Tell the campaign's story.")]
+    if data.currency not in CURRENCIES:
+        errors["currency"] = [_("We cannot take gifts in this currency.")]
+    elif (
+        campaign is not None
+        and data.currency != campaign.currency
+        and campaign.gifts.exists()  # progress is counted in the campaign's currency
+    ):
+        errors["currency"] = [_("The currency cannot change once gifts have come in.")]
+    if data.goal_minor <= 0:
+        errors["goal"] = [_("Set a goal above zero.")]
+    if data.ends_on < data.starts_on:
+        errors["ends_on"] = [_("The campaign cannot end before it starts.")]
+    if errors:
+        raise ValidationError(errors)
+    assert fund is not None  # noqa: S101 - errors above otherwise
+    target = Campaign.objects.select_for_update().get(pk=campaign.pk) if campaign else Campaign()
+    old_slug = target.slug
+    target.slug = data.slug
+    target.fund = fund
+    target.title = data.title.strip()
+    target.story = data.story.strip()
+    target.goal_minor = data.goal_minor
+    target.currency = data.currency
+    target.starts_on = data.starts_on
+    target.ends_on = data.ends_on
+    target.is_published = data.is_published
+    target.save()
+    audit.record(
+        action="campaign.changed" if campaign else "campaign.created", actor=actor, target=target
+    )
+    _forget_pages([f"campaign:{slug}" for slug in {old_slug, target.slug} if slug])
+    return target
+
+
+def _match_errors(*, gift: Gift, employer: str, amount_minor: int) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not employer.strip():
+        errors["employer"] = [_("Name the employer that matches the gift.")]
+    if amount_minor <= 0:
+        errors["amount"] = [_("Enter the amount the employer gives.")]
+    elif amount_minor > MATCH_RATIO_LIMIT * gift.amount_minor:
+        errors["amount"] = [
+            _("An employer matches at most %(ratio)s times the gift.")
+            % {"ratio": MATCH_RATIO_LIMIT}
+        ]
+    return errors
+
+
+@transaction.atomic
+def record_match(
+    *, gift: Gift, employer: str, amount_minor: int, note: str = "", actor: Any
+) -> MatchingGift:
+    """Record that the donor's employer will match a received gift; audited."""
+    locked = Gift.objects.select_for_update(of=("self",)).get(pk=gift.pk)
+    errors = _match_errors(gift=locked, employer=employer, amount_minor=amount_minor)
+    if locked.status not in (GiftStatus.PAID, GiftStatus.PARTIALLY_REFUNDED):
+        errors.setdefault("gift", []).append(_("Only a gift we have received can be matched."))
+    elif MatchingGift.objects.filter(gift=locked).exclude(status=MatchStatus.DECLINED).exists():
+        errors.setdefault("gift", []).append(_("This gift already has an employer match."))
+    if errors:
+        raise ValidationError(errors)
+    match = MatchingGift.objects.create(
+        gift=locked,
+        employer=employer.strip(),
+        amount_minor=amount_minor,
+        currency=locked.currency,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    audit.record(action="matching_gift.recorded", actor=actor, target=match)
+    return match
+
+
+@transaction.atomic
+def change_match(
+    *, match: MatchingGift, employer: str, amount_minor: int, note: str = "", actor: Any
+) -> MatchingGift:
+    """Correct a match the employer has not answered yet; audited."""
+    locked = MatchingGift.objects.select_for_update().select_related("gift").get(pk=match.pk)
+    if locked.status != MatchStatus.RECORDED:
+        raise ValidationError(_("The employer has answered; this match can no longer change."))
+    errors = _match_errors(gift=locked.gift, employer=employer, amount_minor=amount_minor)
+    if errors:
+        raise ValidationError(errors)
+    locked.employer = employer.strip()
+    locked.amount_minor = amount_minor
+    locked.note = note.strip()
+    locked.save(update_fields=["employer", "amount_minor", "note", "updated_at"])
+    audit.record(action="matching_gift.changed", actor=actor, target=locked)
+    return locked
+
+
+@transaction.atomic
+def decide_match(*, match: MatchingGift, confirmed: bool, actor: Any) -> MatchingGift:
+    """Record the employer's answer: confirmed (the money is coming) or declined; audited."""
+    locked = MatchingGift.objects.select_for_update().get(pk=match.pk)
+    if locked.status != MatchStatus.RECORDED:
+        raise ValidationError(_("The employer's answer has already been recorded."))
+    locked.status = MatchStatus.CONFIRMED if confirmed else MatchStatus.DECLINED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit.record(action=f"matching_gift.{locked.status}", actor=actor, target=locked)
+    return locked

@@ -1,5 +1,5 @@
-"""The back office for giving officers: gifts, refunds, export, reconciliation, caregiver notes
-and fundraising lists. Every view names its permission (R3)."""
+"""The back office for giving officers: gifts, refunds, export, reconciliation, caregiver notes,
+fundraising lists, funds, campaigns and employer matches. Every view names its permission (R3)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,29 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit
 from medcenter.core.http import AuthedRequest, apply_errors
 from medcenter.core.routes import staff_route
 from medcenter.giving import fundraising, receipts, selectors, services
-from medcenter.giving.forms import FundraisingListForm, RefundForm
-from medcenter.giving.models import Campaign, CaregiverNote, GiftStatus, NoteStatus, Tribute
-from medcenter.giving.money import format_money, parse_amount
+from medcenter.giving.forms import (
+    CampaignForm,
+    FundForm,
+    FundraisingListForm,
+    MatchForm,
+    RefundForm,
+)
+from medcenter.giving.models import (
+    Campaign,
+    CaregiverNote,
+    GiftStatus,
+    MatchStatus,
+    NoteStatus,
+    Tribute,
+)
+from medcenter.giving.money import format_money, parse_amount, to_decimal
 
 VIEW = "giving.view_gift"
 
@@ -80,6 +94,7 @@ def gift(request: AuthedRequest, gift_id: str) -> HttpResponse:
             "form": form,
             "receipts": found.receipts.order_by("number"),
             "tribute": Tribute.objects.filter(gift=found).first(),
+            "matches": found.matches.order_by("-created_at"),
         },
         status=400 if form.errors else 200,
     )
@@ -238,3 +253,200 @@ def fundraising_list(request: AuthedRequest) -> HttpResponse:
 
 def money(minor: int, currency: str) -> str:
     return format_money(minor, currency)
+
+
+# --- Funds, campaigns, matching gifts -------------------------------------------------------
+
+
+def _form_page(request: AuthedRequest, form: forms.Form, **context: Any) -> HttpResponse:
+    return render(
+        request,
+        "giving/staff/form.html",
+        {"form": form, **context},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_route("giving.change_fund")
+def funds(request: AuthedRequest) -> HttpResponse:
+    """Every fund, retired ones included."""
+    return render(request, "giving/staff/funds.html", {"funds": selectors.office_funds()})
+
+
+@staff_route("giving.add_fund")
+def fund_new(request: AuthedRequest) -> HttpResponse:
+    """A new fund; what was typed is kept when something needs correcting."""
+    form = FundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_fund(fund=None, data=form.fund_input(), actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The fund was saved."))
+            return redirect("giving:staff_funds")
+    return _form_page(
+        request,
+        form,
+        title=_("New fund"),
+        back=reverse("giving:staff_funds"),
+        back_label=_("Funds"),
+    )
+
+
+@staff_route("giving.change_fund")
+def fund_edit(request: AuthedRequest, fund: str) -> HttpResponse:
+    """Change a fund's name, description, program, order, or retire it."""
+    found = selectors.get_office_fund(slug=fund)
+    form = FundForm(request.POST or None, initial=FundForm.initial_for(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_fund(fund=found, data=form.fund_input(), actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The fund was saved."))
+            return redirect("giving:staff_funds")
+    return _form_page(
+        request, form, title=found.name, back=reverse("giving:staff_funds"), back_label=_("Funds")
+    )
+
+
+@staff_route("giving.change_campaign")
+def campaigns(request: AuthedRequest) -> HttpResponse:
+    """Campaigns, unpublished and ended ones included."""
+    return render(
+        request, "giving/staff/campaigns.html", {"campaigns": selectors.office_campaigns()}
+    )
+
+
+@staff_route("giving.add_campaign")
+def campaign_new(request: AuthedRequest) -> HttpResponse:
+    """A new campaign: goal, dates, story."""
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_campaign(campaign=None, data=form.campaign_input(), actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("giving:staff_campaigns")
+    return _form_page(
+        request,
+        form,
+        title=_("New campaign"),
+        back=reverse("giving:staff_campaigns"),
+        back_label=_("Campaigns"),
+    )
+
+
+@staff_route("giving.change_campaign")
+def campaign_edit(request: AuthedRequest, campaign: str) -> HttpResponse:
+    """Change a campaign; its progress is shown above the form."""
+    found, progress = selectors.get_office_campaign(slug=campaign)
+    form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(found))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_campaign(campaign=found, data=form.campaign_input(), actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The campaign was saved."))
+            return redirect("giving:staff_campaigns")
+    return _form_page(
+        request,
+        form,
+        title=found.title,
+        back=reverse("giving:staff_campaigns"),
+        back_label=_("Campaigns"),
+        progress=progress,
+    )
+
+
+@staff_route("giving.change_matchinggift")
+def matches(request: AuthedRequest) -> HttpResponse:
+    """Employer matches, optionally of one status."""
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "giving/staff/matches.html",
+        {
+            "matches": selectors.office_matches(status=status),
+            "status": status,
+            "statuses": MatchStatus.choices,
+        },
+    )
+
+
+@staff_route("giving.add_matchinggift")
+def match_new(request: AuthedRequest, gift_id: str) -> HttpResponse:
+    """Record the employer match a donor asked for on one gift."""
+    found = selectors.get_gift(public_id=gift_id)
+    form = MatchForm(
+        request.POST or None, currency=found.currency, initial={"employer": found.employer}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_match(
+                gift=found,
+                employer=data["employer"],
+                amount_minor=data["amount_minor"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The employer match was recorded."))
+            return redirect("giving:staff_matches")
+    return _form_page(
+        request,
+        form,
+        title=_("Record an employer match"),
+        back=reverse("giving:staff_gift", kwargs={"gift_id": gift_id}),
+        back_label=_("Gift"),
+        gift=found,
+    )
+
+
+@staff_route("giving.change_matchinggift")
+def match_edit(request: AuthedRequest, match_id: str) -> HttpResponse:
+    """Correct a match, or record the employer's answer (confirm or decline)."""
+    found = selectors.get_match(public_id=match_id)
+    initial = {
+        "employer": found.employer,
+        "amount": str(to_decimal(found.amount_minor, found.currency)),
+        "note": found.note,
+    }
+    decision = request.POST.get("decision", "") if request.method == "POST" else ""
+    form = MatchForm(
+        request.POST if request.method == "POST" and not decision else None,
+        currency=found.currency,
+        initial=initial,
+    )
+    try:
+        if decision in ("confirm", "decline"):
+            services.decide_match(match=found, confirmed=decision == "confirm", actor=request.user)
+            messages.success(request, _("The employer's answer was recorded."))
+            return redirect("giving:staff_matches")
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            services.change_match(
+                match=found,
+                employer=data["employer"],
+                amount_minor=data["amount_minor"],
+                note=data["note"],
+                actor=request.user,
+            )
+            messages.success(request, _("The employer match was saved."))
+            return redirect("giving:staff_matches")
+    except ValidationError as error:
+        apply_errors(form, error)
+    return render(
+        request,
+        "giving/staff/match.html",
+        {"form": form, "match": found, "gift": found.gift},
+        status=400 if form.errors else 200,
+    )

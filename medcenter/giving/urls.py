@@ -31,4 +31,21 @@ urlpatterns = [
     path("staff/giving/reconciliation/", staff_views.reconciliation, name="staff_reconciliation"),
     path("staff/giving/notes/", staff_views.notes, name="staff_notes"),
     path("staff/giving/fundraising/", staff_views.fundraising_list, name="staff_fundraising"),
+    path("staff/giving/funds/", staff_views.funds, name="staff_funds"),
+    path("staff/giving/funds/new/", staff_views.fund_new, name="staff_fund_new"),
+    path("staff/giving/funds/<slug:fund>/", staff_views.fund_edit, name="staff_fund"),
+    path("staff/giving/campaigns/", staff_views.campaigns, name="staff_campaigns"),
+    path("staff/giving/campaigns/new/", staff_views.campaign_new, name="staff_campaign_new"),
+    path(
+        "staff/giving/campaigns/<slug:campaign>/",
+        staff_views.campaign_edit,
+        name="staff_campaign",
+    ),
+    path("staff/giving/matches/", staff_views.matches, name="staff_matches"),
+    path(
+        "staff/giving/gifts/<str:gift_id>/match/",
+        staff_views.match_new,
+        name="staff_match_new",
+    ),
+    path("staff/giving/matches/<str:match_id>/", staff_views.match_edit, name="staff_match"),
 ]

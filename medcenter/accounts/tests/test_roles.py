@@ -64,6 +64,9 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "response_id": uuid.uuid4(),
         "questionnaire_id": uuid.uuid4(),
         "board_slug": "no-such-board",
+        "fund": "no-such-fund",  # giving's office: funds and campaigns by slug, matches by id
+        "campaign": "no-such-campaign",
+        "match_id": uuid.uuid4(),
         "code": "no-such-measure",
         "month": "2026-09",
         "entry_id": uuid.uuid4(),

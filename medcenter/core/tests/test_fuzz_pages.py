@@ -70,6 +70,7 @@ NOT_FUZZED = {
     "ref",
     "gift_id",
     "number",
+    "match_id",
     "case_id",  # tumorboards: a case, its reports, meetings and boards, care plans and tasks
     "meeting_id",
     "board_slug",
