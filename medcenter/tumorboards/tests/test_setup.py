@@ -255,7 +255,7 @@ def test_a_locked_or_cancelled_agenda_keeps_its_order():
 
 def test_a_case_not_on_the_agenda_or_an_incomplete_order_is_refused():
     world = case_world()
-    first, second = more_cases(world, 1)
+    first, _second = more_cases(world, 1)
     actor = world.people["coordinator"]
     with pytest.raises(ValidationError):
         services.move_case(meeting=world.meeting, case_id="nope", up=True, actor=actor)
