@@ -310,6 +310,10 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role on the board"), choices=MemberRole.choices)
 
 
+class MemberRemoveForm(forms.Form):
+    member = forms.UUIDField()
+
+
 class MoveForm(forms.Form):
     case = forms.UUIDField()
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -27,7 +27,7 @@ urlpatterns = [
     path(f"{base}boards/<slug:board_slug>/", views.board, name="board"),
     path(f"{base}boards/<slug:board_slug>/members/", views.board_member, name="board_member"),
     path(
-        f"{base}boards/<slug:board_slug>/members/<uuid:member_id>/remove/",
+        f"{base}boards/<slug:board_slug>/members/remove/",
         views.remove_board_member,
         name="remove_member",
     ),

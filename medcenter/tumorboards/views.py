@@ -29,6 +29,7 @@ from medcenter.tumorboards.forms import (
     CarePlanStartForm,
     CaseForm,
     MemberForm,
+    MemberRemoveForm,
     MoveForm,
     PlaceForm,
     RecommendationForm,
@@ -519,9 +520,16 @@ def board_member(request: AuthedRequest, board_slug: str) -> HttpResponse:
 
 @require_POST
 @staff_route(RUN)
-def remove_board_member(request: AuthedRequest, board_slug: str, member_id: UUID) -> HttpResponse:
+def remove_board_member(request: AuthedRequest, board_slug: str) -> HttpResponse:
+    """Take a member off the board (the member's public id comes in the form, not the path:
+    it names no patient data)."""
     found = selectors.get_board_to_manage(request.user, slug=board_slug)
-    member = found.members.filter(public_id=member_id).first()
+    form = MemberRemoveForm(request.POST)
+    member = (
+        found.members.filter(public_id=form.cleaned_data["member"]).first()
+        if form.is_valid()
+        else None
+    )
     if member is None:
         raise Http404
     try:

@@ -73,7 +73,6 @@ NOT_FUZZED = {
     "case_id",  # tumorboards: a case, its reports, meetings and boards, care plans and tasks
     "meeting_id",
     "board_slug",
-    "member_id",
     "plan_id",
     "task_id",
 }

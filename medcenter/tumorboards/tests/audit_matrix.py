@@ -117,11 +117,12 @@ def _change_board(ctx: Any) -> Callable[[], Any]:
 
 def _seat(ctx: Any) -> Callable[[], Any]:
     b = _board(ctx)
-    user = StaffUserFactory(roles=["clinician"])
+    email = str(StaffUserFactory(roles=["clinician"]).email)
+    discipline = specialty("radiology")
     return lambda: services.seat_member(
         board=b["board"],
-        email=user.email,
-        specialty=specialty("radiology"),
+        email=email,
+        specialty=discipline,
         role="coordinator",
         actor=ctx.clinician,
     )

@@ -345,17 +345,19 @@ def test_who_may_set_a_board_up():
     assert outsider.get(board_url).status_code == 404
     assert outsider.get(reverse("tumorboards:boards")).status_code == 200
     member = board.members.get(user=people["pathology"])
-    remove = reverse(
-        "tumorboards:remove_member",
-        kwargs={"board_slug": board.slug, "member_id": member.public_id},
-    )
-    assert outsider.post(remove).status_code == 404
+    remove = reverse("tumorboards:remove_member", kwargs={"board_slug": board.slug})
+    leaving = {"member": str(member.public_id)}
+    assert outsider.post(remove, leaving).status_code == 404
     assert client_for(staff("scheduler")).get(board_url).status_code == 403
     assert (
         client_for(staff("quality_analyst")).get(reverse("tumorboards:boards")).status_code == 403
     )
     assert coordinator.get(remove).status_code == 405
-    assert coordinator.post(remove).status_code == 302
+    other = make_board("sarcoma", roots=["BONE"])
+    stranger = add_members(other)["pathology"]
+    elsewhere = {"member": str(other.members.get(user=stranger).public_id)}
+    assert coordinator.post(remove, elsewhere).status_code == 404  # not this board's member
+    assert coordinator.post(remove, leaving).status_code == 302
     member.refresh_from_db()
     assert member.is_active is False
 
