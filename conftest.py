@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -14,6 +16,36 @@ def pytest_configure(config):
     if database["ENGINE"] == "django.db.backends.postgresql":
         _commit_without_waiting_for_the_disk(database)
         _flush_by_delete_on_postgresql()
+
+
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With MEDCENTER_DATABASE_TESTS_ONLY=1 (scripts/test.sh's PostgreSQL run), run only the
+    tests that reach the database.
+
+    A test without database access (pure parsing, staging tables, catalogs, PDF layout) has
+    nothing that differs between backends and already ran in the SQLite run; repeating it on
+    PostgreSQL proves nothing more. Every test with a database runs on both.
+    """
+    if os.environ.get("MEDCENTER_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, skipped = [], []
+    for item in items:
+        reaches = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        )
+        (kept if reaches else skipped).append(item)
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = kept
 
 
 def _commit_without_waiting_for_the_disk(database):

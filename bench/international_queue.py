@@ -17,6 +17,7 @@ bulk_create):
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import sys
@@ -25,6 +26,7 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import line, load, run_per_backend, timed  # noqa: E402
 
-PG_NAME = "medcenter_bench_international"
+PG_NAME = "mc_intl_bench"
 COUNTRIES = ["MX", "SA", "CN", "RU", "BR", "AE", "CO", "KZ", "EG", "NG", "IN", "PE"]
 LANGUAGES = ["es", "ar", "zh-hans", "ru", "pt-br", "en"]
 STATUSES = [
@@ -181,6 +183,7 @@ def child(args: argparse.Namespace) -> None:
     url = reverse("international:queue")
     client.get(url)  # the session's first page
     times, counts = [], set()
+    seen: dict[int, list[str]] = {}
     for query in combinations(str(coordinators[1].public_id)):
         for _ in range(3):
             with CaptureQueriesContext(connection) as queries:
@@ -189,8 +192,11 @@ def child(args: argparse.Namespace) -> None:
                 raise SystemExit(f"queue answered {response.status_code}")
             times.append(ms)
             counts.add(len(queries))
+            seen.setdefault(len(queries), [q["sql"][:90] for q in queries.captured_queries])
     print(line("queue, first page, 30 filter/sorts", times, 50))
     print(f"  queries per page: {sorted(counts)}")
+    explain_counts(seen)
+    breakdown(client, url, user, coordinators[1])
     # The 200th page: follow the cursor from the first (50 cases a page, all open cases).
     cursor = ""
     from medcenter.international import selectors
@@ -207,12 +213,62 @@ def child(args: argparse.Namespace) -> None:
             ms, response = timed(client.get, url, {"sort": "received", "after": cursor})
         deep.append(ms)
         counts.add(len(queries))
+        seen.setdefault(len(queries), [q["sql"][:90] for q in queries.captured_queries])
     print(line("queue, page 200 (keyset)", deep, 80))
     print(f"  queries per page, first and 200th: {sorted(counts)}")
+    explain_counts(seen)
     reset_queries()
     visa_letters(args)
     if connection.vendor == "sqlite" and args.zip_mb:
         big_zip(args.zip_mb)
+
+
+def breakdown(client: Any, url: str, user: Any, other: Any) -> None:
+    """Where a page's time goes, measured in the same process: the request path alone (the
+    same URL refusing an unknown sort: session, second factor, permission and the page shell,
+    no cases), the selector alone (its queries and the audit row), and each query's plan."""
+    from django.db import connection
+
+    from medcenter.international import selectors
+    from medcenter.international.models import Case
+
+    shell = []
+    for _ in range(30):
+        ms, response = timed(client.get, url, {"sort": "unknown"})
+        if response.status_code != 400:
+            raise SystemExit(f"the refused sort answered {response.status_code}")
+        shell.append(ms)
+    print(line("  of which the request path alone", shell))
+    user.is_verified = lambda: True
+    alone = []
+    for query in combinations(str(other.public_id)):
+        params = selectors.parse_queue_params(query)
+        for _ in range(3):
+            alone.append(timed(selectors.queue, user, params)[0])
+    print(line("  of which the selector alone", alone))
+    rows = Case.objects.exclude(status__in=("closed", "declined")).order_by("due_at", "id")
+    with connection.cursor() as cursor:
+        sql, sql_params = rows[:51].query.sql_with_params()
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        cursor.execute(prefix + sql, sql_params)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    print(f"  plan of the default first page: {plan[:300]}")
+
+
+def explain_counts(seen: dict[int, list[str]]) -> None:
+    """Where one request made more queries than another: the statements only the longer one
+    made (the request path's, not the queue's, if none of them reads cases)."""
+    if len(seen) < 2:
+        return
+    fewest = seen[min(seen)]
+    for count, statements in sorted(seen.items())[1:]:
+        extra = list(statements)
+        for statement in fewest:
+            if statement in extra:
+                extra.remove(statement)
+        print(f"  the {count}-query requests also ran:")
+        for statement in extra:
+            print(f"    {statement}")
 
 
 def visa_letters(args: argparse.Namespace) -> None:
@@ -253,8 +309,19 @@ def visa_letters(args: argparse.Namespace) -> None:
             actor=coordinator,
         )
         letters.render(letter, language=language)  # warm: fonts, HarfBuzz
-        times = [timed(letters.render, letter, language=language)[0] for _ in range(15)]
+        runs = args.letter_runs
+        times = [timed(letters.render, letter, language=language)[0] for _ in range(runs)]
         print(line(f"visa letter PDF, {language}", times, 300))
+        if language == "en":
+            # How much of it is the garbage collector walking what this process holds.
+            gc.collect()
+            gc.disable()
+            try:
+                paused = [timed(letters.render, letter, language=language)[0] for _ in range(3)]
+            finally:
+                gc.enable()
+            print(line("  the same, collector paused", paused))
+            print(f"  objects tracked by the collector: {len(gc.get_objects()):,}")
 
 
 def big_zip(megabytes: int) -> None:
@@ -302,6 +369,7 @@ def main() -> None:
     parser.add_argument("--backend", default="both", choices=["both", "sqlite", "postgresql"])
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--zip-mb", type=int, default=500)
+    parser.add_argument("--letter-runs", type=int, default=15)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -311,7 +379,14 @@ def main() -> None:
     status = run_per_backend(
         __file__,
         backend=args.backend,
-        flags=["--cases", str(args.cases), "--zip-mb", str(args.zip_mb)],
+        flags=[
+            "--cases",
+            str(args.cases),
+            "--zip-mb",
+            str(args.zip_mb),
+            "--letter-runs",
+            str(args.letter_runs),
+        ],
         pg_name=PG_NAME,
         prefix="medcenter-intl-bench-",
     )

@@ -4,8 +4,11 @@ Starts gunicorn on loopback against a throw-away SQLite database (or PostgreSQL,
 --backend postgresql), seeds PATIENTS patients with HISTORY months of visits each (a booked
 visit inside the e-check-in window, past visits with check-ins), signs USERS of them in (one
 session each) and lets each user, on its own thread, mix the record's home, the appointments
-list, one visit's page, the e-check-in form and one check-in submission, for a bounded time.
-Prints p95 per action and overall, and the count of 5xx answers.
+list, one visit's page, the e-check-in form and one check-in submission, the results list (a
+released report a month), the messages list and one thread, a message with an attachment
+(the JSON API, multipart, Idempotency-Key) and one cancellation of a later visit, for a
+bounded time. Prints p95 per action and overall, and the count of 5xx answers. Booking is
+timed by bench/scheduling.py (slot search and 20 concurrent bookers), not here.
 
     .venv/bin/python bench/portal_load.py [--users 50] [--patients 500] [--history 24]
         [--seconds 60] [--workers 2] [--threads 4] [--backend sqlite|postgresql|both]
@@ -35,9 +38,9 @@ from bench._common import ROOT, line, load, percentile, run_per_backend
 TARGET_MS = 800.0
 
 
-def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str]]:
+def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str, str, str]]:
     """Patients with a history; sessions for the first `users`: (session key, patient id,
-    the id of the visit whose check-in is open)."""
+    the id of the visit whose check-in is open, a thread's id, a later visit's id)."""
     import django
 
     django.setup()
@@ -51,8 +54,10 @@ def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str
     from medcenter.accounts.models import User
     from medcenter.accounts.services import start_session
     from medcenter.directory.models import Clinician, Location
+    from medcenter.messaging.models import AuthorRole, Message, Pool, PoolKind, Thread
     from medcenter.patients.models import Patient
     from medcenter.portal.models import CheckIn
+    from medcenter.results.models import ReportStatus, ResultReport, ResultValue
     from medcenter.scheduling.models import Appointment, VisitType
 
     location = Location.objects.create(
@@ -105,6 +110,43 @@ def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str
         elif appointment.start < now + timedelta(days=3):
             open_visit[appointment.patient_id] = appointment
     CheckIn.objects.bulk_create(checkins, batch_size=2000)
+    later_visit = {a.patient_id: a for a in appointments if a.start > now + timedelta(days=10)}
+    reports = ResultReport.objects.bulk_create(
+        (
+            ResultReport(
+                patient=patient, category="lab", code="58410-2", display="Complete blood count",
+                status=ReportStatus.FINAL, effective_at=now - timedelta(days=30 * month + 1),
+                issued_at=now - timedelta(days=30 * month),
+                release_at=now - timedelta(days=30 * month),
+            )
+            for patient in records
+            for month in range(history)
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+    ResultValue.objects.bulk_create(
+        (
+            ResultValue(report=report, position=0, code="718-7", display="Hemoglobin",
+                        value_decimal=13.2, unit="g/dL", reference_low=12, reference_high=16)
+            for report in reports
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+    pool = Pool.objects.create(slug="bench-nurses", kind=PoolKind.NURSE_LINE, reply_business_days=1)
+    threads = Thread.objects.bulk_create(
+        Thread(patient=patient, pool=pool, subject="Question about my visit",
+               created_by=patient.user, last_message_at=now - timedelta(days=3))
+        for patient in records
+    )  # fmt: skip
+    Message.objects.bulk_create(
+        (
+            Message(thread=thread, author=thread.created_by, author_role=AuthorRole.PATIENT,
+                    body="A question from the bench.")
+            for thread in threads
+        ),
+        batch_size=2000,
+    )  # fmt: skip
+    thread_of = {t.patient_id: t for t in threads}
     engine = import_module(settings.SESSION_ENGINE)
     sessions = []
     for patient in records[:users]:
@@ -115,7 +157,13 @@ def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str
         start_session(session=session, user=patient.user)
         session.save()
         sessions.append(
-            (session.session_key, str(patient.public_id), str(open_visit[patient.pk].public_id))
+            (
+                session.session_key,
+                str(patient.public_id),
+                str(open_visit[patient.pk].public_id),
+                str(thread_of[patient.pk].public_id),
+                str(later_visit[patient.pk].public_id),
+            )
         )
     return sessions
 
@@ -123,12 +171,19 @@ def seed(*, patients: int, history: int, users: int) -> list[tuple[str, str, str
 class User:
     """One signed-in patient on one thread: a cookie jar of two cookies."""
 
-    def __init__(self, port: int, session: str, patient: str, visit: str) -> None:
+    def __init__(
+        self, port: int, session: str, patient: str, visit: str, thread: str, later: str
+    ) -> None:
         self.port, self.patient, self.visit = port, patient, visit
+        self.thread, self.later = thread, later
         self.cookies = {"sessionid": session}
         self.checked_in = False
+        self.cancelled = False
+        self.sent = 0
 
-    def request(self, method: str, path: str, body: str = "") -> tuple[int, str]:
+    def request(
+        self, method: str, path: str, body: str | bytes = "", extra: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
@@ -138,6 +193,7 @@ class User:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        headers.update(extra or {})
         conn.request(method, path, body=body or None, headers=headers)
         response = conn.getresponse()
         text = response.read().decode("utf-8", "replace")
@@ -149,28 +205,74 @@ class User:
         return response.status, text
 
 
+BOUNDARY = "benchportalboundary"
+
+
+def _message_with_file(turn: int) -> bytes:
+    """A multipart body: the message text and one small text file (checked like any upload)."""
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="body"\r\n\r\n'
+        f"Message {turn} from the bench.\r\n",
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; '
+        f'filename="notes-{turn}.txt"\r\nContent-Type: text/plain\r\n\r\n'
+        f"Blood pressure readings, week {turn}: 120/80.\r\n",
+        f"--{BOUNDARY}--\r\n",
+    ]
+    return "".join(parts).encode()
+
+
+STEPS = [
+    "home", "appointments", "visit", "check-in form", "results", "messages", "thread",
+    "message with attachment",
+]  # fmt: skip
+NAMES = [*STEPS[:4], "check-in submit", *STEPS[4:], "cancel"]
+
+
 def journey(user: User, until: float, found: dict[str, list[float]], errors: list[str]) -> None:
     base = f"/en/portal/{user.patient}/"
     visit = f"{base}appointments/{user.visit}/"
-    steps = [
-        ("home", "GET", base),
-        ("appointments", "GET", f"{base}appointments/"),
-        ("visit", "GET", visit),
-        ("check-in form", "GET", f"{visit}check-in/"),
-    ]
+    paths = {
+        "home": ("GET", base),
+        "appointments": ("GET", f"{base}appointments/"),
+        "visit": ("GET", visit),
+        "check-in form": ("GET", f"{visit}check-in/"),
+        "results": ("GET", f"{base}results/"),
+        "messages": ("GET", f"{base}messages/"),
+        "thread": ("GET", f"{base}messages/{user.thread}/"),
+        "message with attachment": (
+            "POST",
+            f"/api/v1/portal/threads/{user.thread}/messages/with-attachments",
+        ),
+    }
     turn = 0
     while time.perf_counter() < until:
-        name, method, path = steps[turn % len(steps)]
-        body = ""
-        if name == "check-in form" and not user.checked_in and turn >= len(steps):
+        name = STEPS[turn % len(STEPS)]
+        method, path = paths[name]
+        body: str | bytes = ""
+        extra: dict[str, str] = {}
+        if name == "check-in form" and not user.checked_in and turn >= len(STEPS):
             name, method = "check-in submit", "POST"
             body = urlencode({"csrfmiddlewaretoken": user.cookies.get("csrftoken", ""),
                               "preferred_language": "en", "country": "US",
                               "insurance_payer": "Bench Plan", "confirm": "on"})  # fmt: skip
+        elif name == "visit" and not user.cancelled and turn >= 2 * len(STEPS):
+            name, method, path = "cancel", "POST", f"/en/appointments/{user.later}/cancel/"
+            body = urlencode({"csrfmiddlewaretoken": user.cookies.get("csrftoken", ""),
+                              "confirm": "yes", "reason": "Bench"})  # fmt: skip
+        elif name == "message with attachment":
+            if "csrftoken" not in user.cookies:
+                turn += 1
+                continue
+            user.sent += 1
+            body = _message_with_file(user.sent)
+            extra = {
+                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+                "Idempotency-Key": f"bench-{user.patient}-{user.sent}",
+            }
         turn += 1
         started = time.perf_counter()
         try:
-            status, _text = user.request(method, path, body)
+            status, _text = user.request(method, path, body, extra)
         except OSError as error:
             errors.append(f"{name}: {error}")
             continue
@@ -180,6 +282,10 @@ def journey(user: User, until: float, found: dict[str, list[float]], errors: lis
             errors.append(f"{name}: {status}")
         if name == "check-in submit":
             user.checked_in = status == 302
+        elif name == "cancel":
+            user.cancelled = status == 302
+        elif name == "message with attachment" and status != 201:
+            errors.append(f"{name}: answered {status}")
 
 
 def child(args: argparse.Namespace) -> int:
@@ -231,7 +337,7 @@ def child(args: argparse.Namespace) -> int:
     every = [t for values in found.values() for t in values]
     print(f"  {len(users)} users, {args.seconds:.0f} s, gunicorn {args.workers} workers x "
           f"{args.threads} threads; {load()}")  # fmt: skip
-    for name in ("home", "appointments", "visit", "check-in form", "check-in submit"):
+    for name in NAMES:
         if found.get(name):
             print(line(name, found[name], TARGET_MS))
     if every:

@@ -11,6 +11,7 @@ from medcenter.international.api import router as international_router
 from medcenter.messaging.api import router as messaging_router
 from medcenter.oncology.api import router as oncology_router
 from medcenter.portal.api import router as portal_router
+from medcenter.quality.api import router as quality_router
 from medcenter.questionnaires.api import router as questionnaires_router
 from medcenter.research.api import router as research_router
 from medcenter.results.api import router as results_router
@@ -33,3 +34,4 @@ api.add_router("/scheduling/", scheduling_router)
 api.add_router("/trials/", trials_router)
 api.add_router("/portal/", messaging_router)
 api.add_router("/tumorboards/", tumorboards_router)
+api.add_router("/quality/", quality_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "medcenter.careplans",
     "medcenter.tumorboards",
     "medcenter.content",
+    "medcenter.quality",
     "medcenter.fhir",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.research.urls")),
     path("", include("medcenter.tumorboards.urls")),
     path("", include("medcenter.careplans.urls")),
+    path("", include("medcenter.quality.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("medcenter.content.urls")),
     # Wagtail's pages: the last pattern, so every route above keeps its address and an

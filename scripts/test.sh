@@ -41,7 +41,9 @@ if ! $only_e2e; then
 
   PG_URL=${DATABASE_URL_POSTGRES:-postgres://postgres@127.0.0.1:5432/medcenter}
   if .venv/bin/python scripts/pg_reachable.py "$PG_URL"; then
-    DATABASE_URL=$PG_URL run_pytest postgresql -n "$WORKERS" --reuse-db medcenter
+    # Only the tests that reach the database: the others ran under SQLite and have no backend.
+    DATABASE_URL=$PG_URL MEDCENTER_DATABASE_TESTS_ONLY=1 \
+      run_pytest postgresql -n "$WORKERS" --reuse-db medcenter
   elif [ "${CI:-}" = "true" ]; then
     echo "PostgreSQL is not reachable at $PG_URL, and CI=true requires it." >&2
     status=1

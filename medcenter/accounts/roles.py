@@ -158,7 +158,16 @@ ROLES = (
             "giving.build_fundraising_list",
         ),
     ),
-    Role("quality_analyst", _("Quality analyst"), ("tumorboards.view_board_metrics",)),
+    Role(
+        "quality_analyst",
+        _("Quality analyst"),
+        (
+            "tumorboards.view_board_metrics",
+            "quality.view_dashboard",
+            "quality.enter_figures",
+            "quality.publish_month",
+        ),
+    ),
     Role(
         "content_editor",
         _("Content editor"),

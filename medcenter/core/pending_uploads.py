@@ -95,29 +95,21 @@ def hold_uploads(
         ).count()
         if recent + len(uploads) > cap:
             raise ValidationError(NOT_KEPT, code="not_kept")
-    stored: list[str] = []
     held: list[PendingUpload] = []
-    try:
-        with transaction.atomic():
-            for upload in uploads:
-                key = vault.store(content=upload.content)
-                stored.append(key)
-                held.append(
-                    PendingUpload.objects.create(
-                        owner=_digest(owner),
-                        purpose=purpose,
-                        filename=upload.filename,
-                        content_type=upload.content_type,
-                        size=upload.size,
-                        sha256=upload.sha256,
-                        vault_key=key,
-                        client_ip=client_ip,
-                    )
+    with vault.deleted_on_failure() as stored, transaction.atomic():
+        for upload in uploads:
+            held.append(
+                PendingUpload.objects.create(
+                    owner=_digest(owner),
+                    purpose=purpose,
+                    filename=upload.filename,
+                    content_type=upload.content_type,
+                    size=upload.size,
+                    sha256=upload.sha256,
+                    vault_key=stored.store(upload.content),
+                    client_ip=client_ip,
                 )
-    except Exception:
-        for key in stored:
-            vault.delete(key=key)
-        raise
+            )
     return held
 
 

@@ -25,6 +25,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -60,6 +61,7 @@ REFERENCES: tuple[str, ...] = (
     "content.StoryConsent.form_vault_key",
     "results.Document.vault_key",
     "tumorboards.CaseDocument.vault_key",
+    "quality.Entry.vault_key",
     "portal.CheckIn.card_front_key",
     "portal.CheckIn.card_back_key",
 )
@@ -82,6 +84,38 @@ def store(*, content: bytes) -> str:
     sealed = AESGCM(_encryption_keys()[0]).encrypt(nonce, content, _associated_data(key))
     _write_atomically(path, bytes([VERSION]) + nonce + sealed)
     return key
+
+
+class Stored:
+    """What `deleted_on_failure` stored so far: `store` more, or `adopt` a key stored apart
+    (a stream)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def store(self, content: bytes) -> str:
+        return self.adopt(store(content=content))
+
+    def adopt(self, key: str) -> str:
+        self.keys.append(key)
+        return key
+
+
+@contextmanager
+def deleted_on_failure() -> Iterator[Stored]:
+    """Store documents for rows written in the block; if the block raises, delete them again.
+
+    The rows that name the documents are written inside the block: a refusal (a validation
+    error, a failed insert) then leaves no file behind. A transaction rolled back after the
+    block leaves files no row names, which `sweep_orphans` removes.
+    """
+    stored = Stored()
+    try:
+        yield stored
+    except BaseException:
+        for key in stored.keys:
+            delete(key=key)
+        raise
 
 
 def store_stream(*, chunks: Iterable[bytes]) -> str:

@@ -121,7 +121,13 @@ def _items(items: tuple[engine.Item, ...], answers: dict[str, Any]) -> list[dict
     found: list[dict[str, Any]] = []
     for item in items:
         text = engine.text_in(item.texts, "en")
-        if item.type == "group":
+        if item.repeating_group:
+            # One item per instance, each with the same linkId (FHIR's repeating group).
+            for instance in answers.get(item.link_id) or []:
+                children = _items(item.items, instance)
+                if children:
+                    found.append({"linkId": item.link_id, "text": text, "item": children})
+        elif item.type == "group":
             children = _items(item.items, answers)
             if children:
                 found.append({"linkId": item.link_id, "text": text, "item": children})

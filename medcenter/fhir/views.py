@@ -23,6 +23,7 @@ from medcenter.fhir import (
     careplans,
     mappers,
     messaging,
+    quality,
     questionnaires,
     results,
     scheduling,
@@ -292,6 +293,19 @@ RESOURCES: dict[str, dict[str, Any]] = {
         "map": trials.research_study,
         "key": "public_id",
         "params": trials.STUDY_SEARCH,
+    },
+    "Measure": {
+        "objects": quality.measures,
+        "map": quality.measure,
+        "key": "public_id",
+        "params": quality.MEASURE_SEARCH,
+    },
+    "MeasureReport": {
+        "objects": quality.reports,
+        "map": quality.measure_report,
+        "map_page": quality.measure_reports,
+        "key": "public_id",
+        "params": quality.REPORT_SEARCH,
     },
     "HealthcareService": {
         "objects": lambda: Program.objects.filter(is_published=True),

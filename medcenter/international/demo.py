@@ -65,7 +65,38 @@ CASES = (
     DemoCase("RU", "ru", "RUB", "Дмитрий Орлов", "patient", "d.orlov@example.com",
              "Дмитрий Орлов", date(1972, 3, 3), "рак почки", "consultation", "self",
              CaseStatus.CLOSED),
+    DemoCase("CN", "zh-hans", "CNY", "周晓岚", "patient", "zhou.xl@example.com", "周晓岚",
+             date(1975, 8, 8), "胃癌", "treatment", "self", CaseStatus.IN_CARE),
+    DemoCase("BR", "pt-br", "BRL", "Marina Tavares", "family", "marina.t@example.com",
+             "Paulo Tavares", date(1955, 5, 19), "câncer de próstata", "consultation",
+             "insurer", CaseStatus.FOLLOW_UP),
+    DemoCase("MX", "es", "MXN", "Elvira Tostado Ruelas", "patient", "e.tostado@example.com",
+             "Elvira Tostado Ruelas", date(1988, 10, 12), "tumor en el ovario", "consultation",
+             "self", CaseStatus.RECORDS_REQUESTED),
 )  # fmt: skip
+
+# The visit summary the demo's seen patients received (English, and in their language).
+SUMMARY = (
+    "Seen by orthopaedic, medical and radiation oncology. The biopsy confirmed the diagnosis; "
+    "the tumor board recommends treatment at home with the plan attached."
+)
+SUMMARY_IN = {
+    "es": "Le vieron oncología ortopédica, médica y radioterápica. La biopsia confirmó el "
+    "diagnóstico; el comité de tumores recomienda tratarse en casa con el plan adjunto.",
+    "ru": (
+        "Вас осмотрели ортопед-онколог, онколог и радиотерапевт. "  # noqa: RUF001
+        "Биопсия подтвердила диагноз; онкоконсилиум рекомендует лечение дома "
+        "по приложенному плану."
+    ),
+    "pt-br": "Atendido pela oncologia ortopédica, clínica e radioterápica. A biópsia confirmou o "
+    "diagnóstico; o comitê de tumores recomenda o tratamento em casa com o plano anexo.",
+    "zh-hans": (
+        "骨肿瘤科、肿瘤内科和放疗科已为您就诊。活检证实了诊断；"  # noqa: RUF001
+        "肿瘤委员会建议按所附方案在当地治疗。"
+    ),
+    "ar": "فحصك أطباء أورام العظام والأورام والعلاج الإشعاعي. أكدت الخزعة التشخيص؛ وتوصي لجنة "
+    "الأورام بالعلاج في بلدك وفق الخطة المرفقة.",
+}
 
 
 def seed(*, rng: random.Random) -> list[DemoLogin]:
@@ -138,6 +169,14 @@ def _case(demo: DemoCase, number: int, coordinator: object, specialist: object) 
         return case
     if demo.stage == CaseStatus.UNDER_REVIEW:
         return case
+    if demo.stage == CaseStatus.RECORDS_REQUESTED:
+        services.set_status(
+            case=case,
+            status=CaseStatus.RECORDS_REQUESTED,
+            actor=coordinator,
+            note="Please send the pathology report and the CT images.",
+        )
+        return case
     if demo.service == "remote_opinion":
         opinion = services.decide(
             case=case,
@@ -194,7 +233,22 @@ def _case(demo: DemoCase, number: int, coordinator: object, specialist: object) 
     services.set_status(case=case, status=CaseStatus.SCHEDULED, actor=coordinator)
     if demo.stage == CaseStatus.SCHEDULED:
         return case
-    for status in (CaseStatus.IN_CARE, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
-        case.refresh_from_db()
-        services.set_status(case=case, status=status, actor=coordinator)
+    case.refresh_from_db()
+    services.set_status(case=case, status=CaseStatus.IN_CARE, actor=coordinator)
+    if demo.stage == CaseStatus.IN_CARE:
+        return case
+    services.send_visit_summary(
+        case=case,
+        facts=services.SummaryFacts(
+            summary=SUMMARY,
+            summary_translated=SUMMARY_IN.get(demo.language, ""),
+            follow_ups=("CT of the chest and abdomen in 3 months",),
+            follow_up_due=today + timedelta(days=90),
+        ),
+        actor=coordinator,
+    )
+    if demo.stage == CaseStatus.FOLLOW_UP:
+        return case
+    case.refresh_from_db()
+    services.set_status(case=case, status=CaseStatus.CLOSED, actor=coordinator)
     return case

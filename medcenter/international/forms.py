@@ -406,6 +406,33 @@ class VisaForm(forms.Form):
     )
 
 
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Visit summary (in English, for the home physician)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+    )
+    summary_translated = forms.CharField(
+        label=_("The same summary in the patient's language"),
+        help_text=_("Needed unless the patient reads English."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=8000,
+        required=False,
+    )
+    follow_ups = forms.CharField(
+        label=_("Follow-ups (one per line; each becomes a task)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2100,
+        required=False,
+    )
+    follow_up_due = forms.DateField(
+        label=_("Follow-ups due on"),
+        widget=_date_input(),
+        validators=bounds.form_date_validators(),
+        required=False,
+    )
+
+
 class LinkPatientForm(forms.Form):
     mrn = forms.CharField(label=_("The patient's MRN"), max_length=12)
 

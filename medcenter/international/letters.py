@@ -52,6 +52,8 @@ def render(letter: Letter, *, language: str) -> bytes:
             return _estimate(letter)
         if letter.kind == LetterKind.ITINERARY:
             return _itinerary(letter)
+        if letter.kind == LetterKind.SUMMARY:
+            return _summary(letter, language=language)
         return _visa(letter)
 
 
@@ -202,4 +204,37 @@ def _itinerary(letter: Letter) -> bytes:
     if itinerary is not None and itinerary.hotel:
         doc.space(3)
         doc.paragraph(_("Hotel: %(hotel)s") % {"hotel": itinerary.hotel})
+    return doc.output()
+
+
+def summary_text(letter: Letter, *, language: str) -> str:
+    """The summary as written for this reader: the translation for the case's own language,
+    the English original for everyone else (the home physician, the record)."""
+    translated = str(letter.facts.get("summary_translated", ""))
+    if translated and site_language(language) == site_language(letter.case.language):
+        return translated
+    return str(letter.facts.get("summary", ""))
+
+
+def _summary(letter: Letter, *, language: str) -> bytes:
+    case = letter.case
+    doc = Document(title=_("Visit summary"))
+    _letterhead(doc, letter)
+    doc.heading(_("Visit summary"), size=13)
+    doc.paragraph(_patient_line(case))
+    doc.paragraph(_("Condition: %(condition)s") % {"condition": case.condition_text})
+    doc.space(3)
+    for paragraph in summary_text(letter, language=language).split("\n"):
+        if paragraph.strip():
+            doc.paragraph(paragraph.strip())
+    follow_ups = letter.facts.get("follow_ups") or []
+    if follow_ups:
+        doc.space(3)
+        doc.paragraph(_("Follow-up"), style="B")
+        for item in follow_ups:
+            doc.paragraph(f"- {item}")
+    doc.space(6)
+    if letter.issued_by is not None:
+        doc.paragraph(letter.issued_by.get_full_name())
+    doc.paragraph(settings.CENTER["name"])
     return doc.output()

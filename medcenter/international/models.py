@@ -233,6 +233,7 @@ EVENT_LABELS = {
     "estimate": _("Estimate drafted"),
     "followed": _("Followed from an account"),
     "patient_linked": _("Linked to the patient's record"),
+    "summary_sent": _("Visit summary sent"),
 }
 
 
@@ -467,6 +468,7 @@ class LetterKind(models.TextChoices):
     ESTIMATE = "estimate", _("Cost estimate")
     VISA = "visa", _("Visa support letter")
     ITINERARY = "itinerary", _("Itinerary")
+    SUMMARY = "summary", _("Visit summary")
 
 
 class Letter(PublicModel):

@@ -144,7 +144,7 @@ def may_open(user: Any, case: Case) -> bool:
 
 
 def queue(user: Any, params: QueueParams, *, page_size: int = PAGE_SIZE) -> QueuePage:
-    """One page of cases, overdue first by default; two queries whatever the page."""
+    """One page of cases, overdue first by default; three queries whatever the page."""
     _require_view(user)
     rows: QuerySet[Case] = Case.objects.all()
     if not _coordinates(user):
@@ -168,22 +168,34 @@ def queue(user: Any, params: QueueParams, *, page_size: int = PAGE_SIZE) -> Queu
     field_name, descending = SORTS[params.sort]
     if params.after:
         value, pk = _decode(params.after)
+        # The first condition repeats what the second implies so that the database walks the
+        # (field, id) index from the cursor instead of filtering every row before it.
         if descending:
             rows = rows.filter(
-                Q(**{f"{field_name}__lt": value}) | Q(**{field_name: value, "id__lt": pk})
+                Q(**{f"{field_name}__lte": value}),
+                Q(**{f"{field_name}__lt": value}) | Q(id__lt=pk),
             )
         else:
             rows = rows.filter(
-                Q(**{f"{field_name}__gt": value}) | Q(**{field_name: value, "id__gt": pk})
+                Q(**{f"{field_name}__gte": value}),
+                Q(**{f"{field_name}__gt": value}) | Q(id__gt=pk),
             )
     order = (f"-{field_name}", "-id") if descending else (field_name, "id")
-    page = list(
-        rows.select_related("coordinator", "program")
-        .annotate(open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True)))
-        .order_by(*order)[: page_size + 1]
-    )
+    page = list(rows.select_related("coordinator", "program").order_by(*order)[: page_size + 1])
     more = len(page) > page_size
     page = page[:page_size]
+    # Open tasks are counted for the page's cases only, in a second query: counting them in a
+    # join grouped by case made the database count every matching case's tasks before sorting
+    # (20,000 cases, 200,000 tasks: hundreds of milliseconds for 50 rows).
+    open_tasks = dict(
+        CaseTask.objects.open()
+        .filter(case_id__in=[c.pk for c in page])
+        .values_list("case_id")
+        .annotate(n=Count("id"))
+        .values_list("case_id", "n")
+    )
+    for found in page:
+        found.open_tasks = open_tasks.get(found.pk, 0)  # type: ignore[attr-defined]
     cursor = _encode(getattr(page[-1], field_name), page[-1].pk) if more and page else ""
     audit.record(action="international.queue_viewed", actor=user, read=True)
     return QueuePage(cases=page, next_cursor=cursor, params=params)
@@ -325,7 +337,15 @@ def get_case_for_follower(user: Any, *, public_id: UUID | str) -> CaseFile:
         e
         for e in found.events
         if e.kind
-        in ("received", "status", "opinion_sent", "estimate_sent", "visa_letter", "decision")
+        in (
+            "received",
+            "status",
+            "opinion_sent",
+            "estimate_sent",
+            "visa_letter",
+            "decision",
+            "summary_sent",
+        )
     ]
     return found
 

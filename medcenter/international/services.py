@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
@@ -1018,4 +1018,68 @@ def issue_visa_letter(*, case: Case, facts: VisaFacts, actor: Any) -> Letter:
     notify.letter_sent(letter, to_physician=False)
     _event(case, kind="visa_letter", actor=actor, status=case.status, note=letter.number)
     audit.record(action="international.visa_letter", actor=actor, target=case)
+    return letter
+
+
+# --- After the visit ------------------------------------------------------------------------
+
+# A summary is sent once the patient has been seen.
+SUMMARY_STATUSES = (CaseStatus.IN_CARE, CaseStatus.FOLLOW_UP)
+MAX_FOLLOW_UPS = 10
+
+
+@dataclass(frozen=True)
+class SummaryFacts:
+    summary: str  # in English, for the home physician and the record
+    summary_translated: str = ""  # the same in the case's language (unless that is English)
+    follow_ups: tuple[str, ...] = ()
+    follow_up_due: date | None = None
+
+
+@transaction.atomic
+def send_visit_summary(*, case: Case, facts: SummaryFacts, actor: Any) -> Letter:
+    """The visit summary, as a PDF emailed to the patient in their language and to the home
+    physician in English; each follow-up named becomes a task, and the case moves to
+    follow-up."""
+    _require(actor, "international.coordinate_case")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in SUMMARY_STATUSES:
+        raise Conflict(_("A visit summary is sent once the patient has been seen."))
+    follow_ups = [line.strip()[:200] for line in facts.follow_ups if line.strip()]
+    errors: dict[str, list[Any]] = {}
+    if not facts.summary.strip():
+        errors["summary"] = [_("Please write the summary.")]
+    if not case.language.startswith("en") and not facts.summary_translated.strip():
+        errors["summary_translated"] = [_("Please add the summary in the patient's language.")]
+    if len(follow_ups) > MAX_FOLLOW_UPS:
+        errors["follow_ups"] = [_("Please name at most ten follow-ups.")]
+    if follow_ups and facts.follow_up_due is None:
+        errors["follow_up_due"] = [_("Please say when the follow-ups are due.")]
+    elif facts.follow_up_due is not None and facts.follow_up_due < timezone.localdate():
+        errors["follow_up_due"] = [_("Please choose a date from today on.")]
+    if errors:
+        raise ValidationError(errors)
+    letter = _letter(
+        case,
+        LetterKind.SUMMARY,
+        actor,
+        facts={
+            "summary": facts.summary.strip()[:8000],
+            "summary_translated": facts.summary_translated.strip()[:8000],
+            "follow_ups": follow_ups,
+        },
+    )
+    if follow_ups and facts.follow_up_due is not None:
+        due = timezone.make_aware(datetime.combine(facts.follow_up_due, time(17, 0)))
+        for title in follow_ups:
+            CaseTask.objects.create(
+                case=case, kind=TaskKind.FOLLOW_UP, title=title, due_at=due, owner=case.coordinator
+            )
+    if case.status == CaseStatus.IN_CARE:
+        case.status = CaseStatus.FOLLOW_UP
+        case.save(update_fields=["status", "updated_at"])
+    _refresh_due(case)
+    notify.letter_sent(letter, to_physician=True)
+    _event(case, kind="summary_sent", actor=actor, status=case.status, note=letter.number)
+    audit.record(action="international.summary_sent", actor=actor, target=case)
     return letter

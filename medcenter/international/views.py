@@ -423,6 +423,17 @@ def _visa(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
     return services.issue_visa_letter(case=case, facts=facts, actor=user)
 
 
+@_action("summary", forms.SummaryForm)
+def _summary(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
+    facts = services.SummaryFacts(
+        summary=data["summary"],
+        summary_translated=data["summary_translated"],
+        follow_ups=tuple(line for line in data["follow_ups"].splitlines() if line.strip()),
+        follow_up_due=data["follow_up_due"],
+    )
+    return services.send_visit_summary(case=case, facts=facts, actor=user)
+
+
 @_action("link_patient", forms.LinkPatientForm)
 def _link_patient(case: Case, data: dict[str, Any], user: Any, form: Any) -> Any:
     patient = Patient.objects.filter(mrn=data["mrn"].strip()).first()

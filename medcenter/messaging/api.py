@@ -3,8 +3,14 @@
 GET  pools?patient=<id>                 the teams this record may write to
 GET  threads?patient=<id>               the record's threads, newest first
 POST threads                            start one (Idempotency-Key required)
+POST threads/with-attachments           the same as multipart/form-data, with files
 GET  threads/{id}                       one thread with its messages
 POST threads/{id}/messages              add a message (Idempotency-Key required)
+POST threads/{id}/messages/with-attachments   the same as multipart/form-data, with files
+
+Files go through the browser form's checks (`core.uploads.check_upload`: type by content, size
+cap, scanner; at most 5 a message) and are stored encrypted in `core.vault`; a refused file is
+a 400 naming it under `attachments`, and nothing is written.
 POST threads/{id}/read                  mark the thread's replies read for this reader
 
 A message sent twice with the same key is one message, answered the same (R26); the same key
@@ -15,16 +21,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 from ninja.security import SessionAuth
 
 from medcenter.core import idempotency
 from medcenter.core.problems import errors
+from medcenter.core.uploads import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
 from medcenter.messaging import selectors, services
 from medcenter.messaging.models import Message, Pool, Thread
 from medcenter.patients.access import PatientAccess
@@ -156,6 +164,25 @@ def _key(request: HttpRequest) -> str:
     return key
 
 
+def _checked(files: list[UploadedFile] | None) -> list[CheckedUpload]:
+    """Each file checked by its content, as the browser form checks it; every refusal is named
+    under `attachments` and none of the files is kept."""
+    files = files or []
+    if len(files) > services.MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": [_("Please attach at most 5 files to one message.")]})
+    cap = int(getattr(settings, "MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
+    passed: list[CheckedUpload] = []
+    problems: list[str] = []
+    for upload in files:
+        try:
+            passed.append(check_upload(name=upload.name or "", content=upload.read(cap + 1)))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError({"attachments": problems})
+    return passed
+
+
 def _thread_access(
     request: HttpRequest, thread_id: UUID, action: str
 ) -> tuple[PatientAccess, Thread]:
@@ -205,6 +232,26 @@ def threads(request: HttpRequest, patient: UUID) -> Any:
 )
 def start(request: HttpRequest, body: ThreadIn) -> Any:
     """Start a thread to one of the record's teams. Send an `Idempotency-Key`."""
+    return _start(request, body, [])
+
+
+@router.post(
+    "/threads/with-attachments",
+    auth=Signed(),
+    response={201: ThreadDetailOut, **errors(400, 401, 403, 404, 422)},
+    openapi_extra=idempotency.header(required=True),
+)
+def start_with_attachments(
+    request: HttpRequest,
+    body: Form[ThreadIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Start a thread with files (multipart/form-data; at most 5, each PDF, JPEG, PNG, TIFF or
+    plain text). Send an `Idempotency-Key`: the same key and files again are the same thread."""
+    return _start(request, body, attachments)
+
+
+def _start(request: HttpRequest, body: ThreadIn, attachments: list[UploadedFile] | None) -> Any:
     key = _key(request)
     access = selectors.get_access_for_messages(
         request.user, public_id=body.patient, action="message.thread_starting"
@@ -218,6 +265,7 @@ def start(request: HttpRequest, body: ThreadIn) -> Any:
         pool=pool,
         subject=body.subject,
         body=body.body,
+        files=_checked(attachments),
         idempotency_key=key,
     )
     thread = selectors.get_patient_thread(access, thread_id=thread.public_id)
@@ -241,10 +289,38 @@ def thread(request: HttpRequest, thread_id: UUID) -> Any:
 )
 def post_message(request: HttpRequest, thread_id: UUID, body: MessageIn) -> Any:
     """Add a message. The same `Idempotency-Key` again returns the same message, once."""
+    return _post_message(request, thread_id, body, [])
+
+
+@router.post(
+    "/threads/{thread_id}/messages/with-attachments",
+    auth=Signed(),
+    response={201: MessageOut, **errors(400, 401, 403, 404, 422)},
+    openapi_extra=idempotency.header(required=True),
+)
+def post_message_with_attachments(
+    request: HttpRequest,
+    thread_id: UUID,
+    body: Form[MessageIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Add a message with files (multipart/form-data; at most 5). The same `Idempotency-Key`
+    with the same text and files returns the same message, once; other files are 422."""
+    return _post_message(request, thread_id, body, attachments)
+
+
+def _post_message(
+    request: HttpRequest, thread_id: UUID, body: MessageIn, attachments: list[UploadedFile] | None
+) -> Any:
     key = _key(request)
     access, found = _thread_access(request, thread_id, "message.sending")
     message = services.post_patient_message(
-        request.user, access=access, thread=found, body=body.body, idempotency_key=key
+        request.user,
+        access=access,
+        thread=found,
+        body=body.body,
+        files=_checked(attachments),
+        idempotency_key=key,
     )
     message = (
         Message.objects.select_related("thread").prefetch_related("attachments").get(pk=message.pk)

@@ -395,3 +395,9 @@ def read_by(user: Any, messages: Sequence[Message]) -> set[int]:
             "message_id", flat=True
         )
     )
+
+
+def unread_of(user: Any, messages: Sequence[Message]) -> int:
+    """How many of these messages, written by others, `user` has not read (one query)."""
+    read = read_by(user, messages)
+    return sum(1 for m in messages if m.pk not in read and m.author_id != user.pk)

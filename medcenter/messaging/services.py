@@ -21,7 +21,6 @@ from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import CheckedUpload
 from medcenter.directory.models import Program
 from medcenter.messaging import notify
-from medcenter.messaging.calendar import add_business_days
 from medcenter.messaging.models import (
     Attachment,
     AuthorRole,
@@ -36,6 +35,7 @@ from medcenter.messaging.models import (
 from medcenter.messaging.selectors import may_write_to, staff_may_work, works_pool
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.models import Patient, ProxyScope
+from medcenter.scheduling.referrals import add_business_days
 
 MAX_ATTACHMENTS = 5
 SUBJECT_MAX = 150
@@ -136,7 +136,7 @@ def start_thread(
     if dedupe_key is not None:
         existing = Thread.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
-            return _replayed_thread(existing, pool=pool, subject=subject, body=body)
+            return _replayed_thread(existing, pool=pool, subject=subject, body=body, files=files)
     if not may_write_to(access.patient, pool):
         raise ValidationError({"pool": [_("Please choose one of the teams listed.")]})
     now = timezone.now()
@@ -153,7 +153,7 @@ def start_thread(
             )
     except IntegrityError:
         existing = Thread.objects.get(dedupe_key=dedupe_key)
-        return _replayed_thread(existing, pool=pool, subject=subject, body=body)
+        return _replayed_thread(existing, pool=pool, subject=subject, body=body, files=files)
     message = Message.objects.create(thread=thread, author=user, author_role=role, body=body)
     _attach(message, files)
     ReadReceipt.objects.create(message=message, reader=user, read_at=now)
@@ -162,13 +162,22 @@ def start_thread(
     return thread
 
 
-def _replayed_thread(thread: Thread, *, pool: Pool, subject: str, body: str) -> Thread:
+def _same_files(message: Message, files: Sequence[CheckedUpload]) -> bool:
+    """Whether `files` are the message's attachments (by content), in any order."""
+    stored = sorted(message.attachments.values_list("sha256", flat=True))
+    return stored == sorted(f.sha256 for f in files)
+
+
+def _replayed_thread(
+    thread: Thread, *, pool: Pool, subject: str, body: str, files: Sequence[CheckedUpload]
+) -> Thread:
     first = thread.messages.order_by("id").first()
     if (
         thread.pool_id != pool.pk
         or thread.subject != subject
         or first is None
         or first.body != body
+        or not _same_files(first, files)
     ):
         raise KeyReused(gettext("This key was already used for a different message."))
     return thread
@@ -194,7 +203,7 @@ def post_patient_message(
     if dedupe_key is not None:
         existing = Message.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
-            return _replayed_message(existing, thread=thread, body=body)
+            return _replayed_message(existing, thread=thread, body=body, files=files)
     thread = Thread.objects.select_for_update().select_related("pool").get(pk=thread.pk)
     if thread.status != ThreadStatus.OPEN:
         raise ValidationError(
@@ -208,7 +217,7 @@ def post_patient_message(
             )
     except IntegrityError:
         existing = Message.objects.get(dedupe_key=dedupe_key)
-        return _replayed_message(existing, thread=thread, body=body)
+        return _replayed_message(existing, thread=thread, body=body, files=files)
     _attach(message, files)
     ReadReceipt.objects.create(message=message, reader=user, read_at=now)
     # The clock starts at the patient's first unanswered message; a second one does not
@@ -221,8 +230,10 @@ def post_patient_message(
     return message
 
 
-def _replayed_message(message: Message, *, thread: Thread, body: str) -> Message:
-    if message.thread_id != thread.pk or message.body != body:
+def _replayed_message(
+    message: Message, *, thread: Thread, body: str, files: Sequence[CheckedUpload]
+) -> Message:
+    if message.thread_id != thread.pk or message.body != body or not _same_files(message, files):
         raise KeyReused(gettext("This key was already used for a different message."))
     return message
 

@@ -134,7 +134,8 @@ def portal_ask_trial(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 @patient_data_route(model=PATIENT, kwargs=("public_id", "thread_id"))
 @GET_POST
 def portal_thread(request: AuthedRequest, public_id: UUID, thread_id: UUID) -> HttpResponse:
-    """One conversation; reading it marks its replies read for this reader."""
+    """One conversation. Showing it changes nothing (R12): its replies are marked read by a
+    POST to `portal_thread_read`, which the page sends itself (htmx) or the reader's button."""
     access = _access(request, public_id, "message.thread_viewed")
     thread = selectors.get_patient_thread(access, thread_id=thread_id)
     form = ReplyForm(request.POST or None, request.FILES or None, session=request.session)
@@ -158,15 +159,42 @@ def portal_thread(request: AuthedRequest, public_id: UUID, thread_id: UUID) -> H
         else:
             flash.success(request, _("Your message was sent."))
             return redirect(request.path)
-    elif request.method == "GET":
-        services.mark_read(request.user, thread=thread)
     shown = selectors.thread_messages(thread, staff=False)
     return _page(
         request,
         access,
         "messaging/portal_thread.html",
-        {"thread": thread, "shown": shown, "form": form},
+        {
+            "thread": thread,
+            "shown": shown,
+            "form": form,
+            "unread": selectors.unread_of(request.user, shown),
+        },
         status=400 if form.is_bound else 200,
+    )
+
+
+def _marked(request: AuthedRequest, back: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        # The page's own request as it opens: the mark-read form goes, nothing else changes.
+        return HttpResponse("")
+    flash.success(request, _("Marked as read."))
+    return redirect(back)
+
+
+@patient_data_route(model=PATIENT, kwargs=("public_id", "thread_id"))
+@require_http_methods(["POST"])
+def portal_thread_read(request: AuthedRequest, public_id: UUID, thread_id: UUID) -> HttpResponse:
+    """Mark the conversation's replies read for this reader (a POST: reading changes nothing)."""
+    access = _access(request, public_id, "message.thread_read")
+    thread = selectors.get_patient_thread(access, thread_id=thread_id)
+    services.mark_read(request.user, thread=thread)
+    return _marked(
+        request,
+        reverse(
+            "messaging:portal_thread",
+            kwargs={"public_id": access.patient.public_id, "thread_id": thread.public_id},
+        ),
     )
 
 
@@ -275,13 +303,14 @@ def staff_thread(request: AuthedRequest, thread_id: UUID) -> HttpResponse:
         status = 400
     else:
         reply, reassign = StaffReplyForm(), ReassignForm(initial={"pool": thread.pool_id})
-        services.mark_read(request.user, thread=thread, staff=True)
+    shown = selectors.thread_messages(thread, staff=True)
     return render(
         request,
         "messaging/staff_thread.html",
         {
             "thread": thread,
-            "shown": selectors.thread_messages(thread, staff=True),
+            "shown": shown,
+            "unread": selectors.unread_of(request.user, shown),
             "reply": reply,
             "reassign": reassign,
             "now": timezone.now(),
@@ -289,6 +318,17 @@ def staff_thread(request: AuthedRequest, thread_id: UUID) -> HttpResponse:
         },
         status=status,
     )
+
+
+@patient_data_route(model=THREAD, kwargs=("thread_id",), permission=WORK)
+@require_http_methods(["POST"])
+def staff_thread_read(request: AuthedRequest, thread_id: UUID) -> HttpResponse:
+    """Mark the conversation read for this staff member (a POST: reading changes nothing)."""
+    thread = selectors.get_staff_thread_for(
+        request.user, thread_id=thread_id, action="message.staff_thread_read"
+    )
+    services.mark_read(request.user, thread=thread, staff=True)
+    return _marked(request, reverse("messaging:staff_thread", args=[thread.public_id]))
 
 
 @patient_data_route(model=THREAD, kwargs=("thread_id", "attachment_id"), permission=WORK)

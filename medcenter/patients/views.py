@@ -219,28 +219,13 @@ def staff_proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def staff_proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> HttpResponse:
     access = _staff_patient(request, public_id, "proxy.revoke_opened")
-    return _revoke(request, access, grant_id, "patients:staff_proxies")
+    return revoke_proxy_from(request, access, grant_id, "patients:staff_proxies")
 
 
 def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpResponse:
     form = ProxyGrantForm(request.POST or None, by_patient=by_patient)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.grant_proxy(
-                access=access,
-                proxy_email=data["proxy_email"],
-                relationship=data["relationship"],
-                scopes=data["scopes"],
-                expires_on=data["expires_on"],
-                consent_given=data.get("consent_given", False),
-                granted_by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Proxy access was granted."))
-            return redirect(request.path)
+    if grant_proxy_from(request, access, form):
+        return redirect(request.path)
     return render(
         request,
         "patients/proxies.html",
@@ -254,7 +239,33 @@ def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpRe
     )
 
 
-def _revoke(request: AuthedRequest, access: Any, grant_id: UUID, back: str) -> HttpResponse:
+def grant_proxy_from(request: AuthedRequest, access: Any, form: ProxyGrantForm) -> bool:
+    """Grant what a posted, valid proxy form asks (staff's page and the patient's portal);
+    False, with the service's refusals on the form's fields, otherwise."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        services.grant_proxy(
+            access=access,
+            proxy_email=data["proxy_email"],
+            relationship=data["relationship"],
+            scopes=data["scopes"],
+            expires_on=data["expires_on"],
+            consent_given=data.get("consent_given", False),
+            granted_by=request.user,
+        )
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, _("Proxy access was granted."))
+    return True
+
+
+def revoke_proxy_from(
+    request: AuthedRequest, access: Any, grant_id: UUID, back: str
+) -> HttpResponse:
+    """End a proxy's access and go back to the page named `back` (staff's or the portal's)."""
     try:
         services.revoke_proxy(access=access, grant_id=grant_id, revoked_by=request.user)
     except ValidationError as error:

@@ -58,20 +58,13 @@ def check_in(
         insurance_payer=insurance.get("insurance_payer", ""),
         insurance_member_id=insurance.get("insurance_member_id", ""),
     )
-    stored: list[str] = []
-    try:
+    with vault.deleted_on_failure() as stored:
         for side, upload in (("front", card_front), ("back", card_back)):
             if upload is not None:
-                key = vault.store(content=upload.content)
-                stored.append(key)
-                setattr(checkin, f"card_{side}_key", key)
+                setattr(checkin, f"card_{side}_key", stored.store(upload.content))
                 setattr(checkin, f"card_{side}_type", upload.content_type)
         checkin.full_clean()
         checkin.save()
-    except Exception:
-        for key in stored:
-            vault.delete(key=key)
-        raise
     pending_uploads.release_uploads(uploads=list(kept))
     audit.record(
         action="appointment.checked_in_online",

@@ -19,9 +19,9 @@ from medcenter.core import clientaddr
 from medcenter.core.http import AuthedRequest, apply_errors
 from medcenter.core.routes import account_route, patient_data_route
 from medcenter.patients import selectors as patient_selectors
-from medcenter.patients import services as patient_services
 from medcenter.patients.access import Basis, PatientAccess
 from medcenter.patients.forms import ProxyGrantForm
+from medcenter.patients.views import grant_proxy_from, revoke_proxy_from
 from medcenter.portal import selectors, services, video
 from medcenter.portal.forms import CheckInForm, TrialMatchingForm
 from medcenter.portal.frame import frame_for
@@ -100,23 +100,8 @@ def proxies(request: AuthedRequest, public_id: UUID) -> HttpResponse:
         request.user, public_id=public_id, section="proxies", action="patient.proxies_viewed"
     )
     form = ProxyGrantForm(request.POST or None, by_patient=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            patient_services.grant_proxy(
-                access=access,
-                proxy_email=data["proxy_email"],
-                relationship=data["relationship"],
-                scopes=data["scopes"],
-                expires_on=data["expires_on"],
-                consent_given=data.get("consent_given", False),
-                granted_by=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Proxy access was granted."))
-            return redirect(request.path)
+    if grant_proxy_from(request, access, form):
+        return redirect(request.path)
     return _page(
         request,
         "portal/proxies.html",
@@ -132,13 +117,7 @@ def proxy_revoke(request: AuthedRequest, public_id: UUID, grant_id: UUID) -> Htt
     access = selectors.get_record_for(
         request.user, public_id=public_id, section="proxies", action="proxy.revoke_opened"
     )
-    try:
-        patient_services.revoke_proxy(access=access, grant_id=grant_id, revoked_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Proxy access was ended."))
-    return redirect("portal:proxies", public_id=access.patient.public_id)
+    return revoke_proxy_from(request, access, grant_id, "portal:proxies")
 
 
 @patient_data_route(model=PATIENT)

@@ -3,12 +3,17 @@ that judge a set of answers against it. Pure Python, no ORM, no Django: the same
 serve the portal form, the API, the loader and the tests.
 
 Answers are a dict from `linkId` to a value (a choice's code, an int, a Decimal, a str, a
-bool, a date) or, for a repeating choice, a list of codes. Raw answers from a form (strings)
-or from JSON are coerced by `clean`; problems come back as `Problem` codes per `linkId`, which
-the caller words in the user's language.
+bool, a date) or, for a repeating choice, a list of codes; a repeating group's answer is a list
+of instances, each a dict of its questions' answers in the same shape (a medicine per row,
+say). Raw answers from a form (strings) or from JSON are coerced by `judge`; problems come
+back as `Problem` codes per `linkId` (inside an instance, per `group[index].linkId`, see
+`instance_key`), which the caller words in the user's language.
 
 Supported: item types choice, integer, decimal, string, text, boolean, date, group, display;
-`required`, `repeats` (choice only), `answerOption` with `valueCoding` (or `valueString`,
+`required`, `repeats` (on choices, and on groups: at most `MAX_INSTANCES` instances, no
+repeating group inside another, no symptom or emergency question inside one, and no enableWhen
+from outside naming a question inside; one inside may name its own instance's questions or any
+question outside), `answerOption` with `valueCoding` (or `valueString`,
 `valueInteger`) and a score (`ordinalValue` or `itemWeight` extension), `maxLength`, the
 `minValue`/`maxValue` extensions, `enableWhen` (exists, =, !=, >, <, >=, <=) with
 `enableBehavior` any/all, and translations of every text through the standard `translation`
@@ -42,6 +47,7 @@ LINK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 STRING_MAX = 255  # FHIR "string" items: one line
 TEXT_MAX = 4000  # "text" items without their own maxLength
 NUMBER_LIMIT = Decimal("1000000000")  # no answer is a bigger number; keeps arithmetic sane
+MAX_INSTANCES = 20  # rows of one repeating group; bounds the work a request can ask for
 
 
 class DefinitionError(ValueError):
@@ -99,6 +105,14 @@ class Item:
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
 
+    @property
+    def repeating_group(self) -> bool:
+        return self.type == "group" and self.repeats
+
+    def questions(self) -> Iterator[Item]:
+        """The answered items below this one (a repeating group's questions)."""
+        return (i for i in _walk(self.items) if i.type in ANSWERED)
+
 
 @dataclass(frozen=True)
 class Form:
@@ -118,6 +132,14 @@ class Form:
     def item(self, link_id: str) -> Item | None:
         return next((i for i in self.walk() if i.link_id == link_id), None)
 
+    def top(self) -> Iterator[Item]:
+        """Every item answered once per response: the walk, not into repeating groups (the
+        repeating group itself is included)."""
+        yield from _walk(self.items, into_repeats=False)
+
+    def top_item(self, link_id: str) -> Item | None:
+        return next((i for i in self.top() if i.link_id == link_id), None)
+
     @property
     def symptoms(self) -> list[Item]:
         return [i for i in self.walk() if i.symptom]
@@ -127,10 +149,16 @@ class Form:
         return [i for i in self.walk() if i.emergency]
 
 
-def _walk(items: tuple[Item, ...]) -> Iterator[Item]:
+def _walk(items: tuple[Item, ...], *, into_repeats: bool = True) -> Iterator[Item]:
     for item in items:
         yield item
-        yield from _walk(item.items)
+        if into_repeats or not item.repeating_group:
+            yield from _walk(item.items, into_repeats=into_repeats)
+
+
+def instance_key(group: str, index: int, link_id: str) -> str:
+    """The key of one question in one instance of a repeating group: `meds[0].dose`."""
+    return f"{group}[{index}].{link_id}"
 
 
 # --- Reading a FHIR Questionnaire ---------------------------------------------------------
@@ -257,7 +285,7 @@ def _item(raw: Any, language: str, seen: set[str]) -> Item:
         type=kind,
         texts=_texts(raw, "text", language),
         required=bool(raw.get("required", False)),
-        repeats=repeats and kind == "choice",
+        repeats=repeats,
         options=options,
         enable_when=tuple(_condition(c, link_id) for c in raw.get("enableWhen", []) or []),
         enable_behavior=behavior,
@@ -298,7 +326,33 @@ def parse(resource: Mapping[str, Any]) -> Form:
                 raise DefinitionError(
                     f"{item.link_id}: enableWhen names {condition.question!r}, not a question"
                 )
+    _check_repeating_groups(form)
     return form
+
+
+def _check_repeating_groups(form: Form) -> None:
+    top = {i.link_id for i in form.top()}
+    for group in form.walk():
+        if not group.repeating_group:
+            continue
+        inside = {i.link_id for i in _walk(group.items)}
+        for item in _walk(group.items):
+            if item.repeating_group:
+                raise DefinitionError(f"{item.link_id}: a repeating group inside another")
+            if item.symptom or item.emergency:
+                raise DefinitionError(
+                    f"{item.link_id}: symptom and emergency questions cannot repeat"
+                )
+            for condition in item.enable_when:
+                if condition.question not in inside and condition.question not in top:
+                    raise DefinitionError(
+                        f"{item.link_id}: enableWhen names a question of another repeating group"
+                    )
+        for item in form.top():
+            if any(c.question in inside for c in item.enable_when):
+                raise DefinitionError(
+                    f"{item.link_id}: enableWhen names a question inside a repeating group"
+                )
 
 
 # --- Judging answers ------------------------------------------------------------------------
@@ -425,12 +479,27 @@ def _met(condition: Condition, answers: Mapping[str, Any]) -> bool:
 def enabled_items(form: Form, answers: Mapping[str, Any]) -> set[str]:
     """The linkIds shown for these answers: an item is shown when its parent is and its
     enableWhen holds over the answers of shown items only (a hidden item's answer counts
-    as no answer, as FHIR says)."""
+    as no answer, as FHIR says). A repeating group's questions are settled per instance
+    (`instance_shown`), not here."""
+    return _settle(form.items, answers, fixed={})
+
+
+def instance_shown(
+    group: Item, instance: Mapping[str, Any], outside: Mapping[str, Any]
+) -> set[str]:
+    """The questions of one instance of a repeating group shown for its answers, with the
+    (already settled) answers outside the group."""
+    return _settle(group.items, instance, fixed=outside)
+
+
+def _settle(
+    items: tuple[Item, ...], answers: Mapping[str, Any], *, fixed: Mapping[str, Any]
+) -> set[str]:
     shown: set[str] = set()
     # A condition may name a later item, so settle to a fixed point (a handful of passes).
-    for _pass in range(len(list(form.walk())) + 1):
+    for _pass in range(len(list(_walk(items, into_repeats=False))) + 1):
         visible = {k: v for k, v in answers.items() if k in shown} if _pass else dict(answers)
-        now = _shown_for(form.items, visible, parent_shown=True)
+        now = _shown_for(items, {**fixed, **visible}, parent_shown=True)
         if now == shown:
             break
         shown = now
@@ -445,7 +514,8 @@ def _shown_for(
         ok = parent_shown and _enabled(item, answers)
         if ok:
             found.add(item.link_id)
-        found |= _shown_for(item.items, answers, parent_shown=ok)
+        if not item.repeating_group:
+            found |= _shown_for(item.items, answers, parent_shown=ok)
     return found
 
 
@@ -472,12 +542,22 @@ def judge(form: Form, raw: Mapping[str, Any], *, complete: bool) -> Judgement:
 
     Answers to unknown items are refused (not_asked); answers to hidden items are dropped.
     Every coercible answer is kept in `answers` even when another one has a problem, so a
-    form sent back shows what the person typed.
+    form sent back shows what the person typed. A repeating group's instances are judged one
+    by one; an instance with no answer at all is dropped (the page's spare blank row).
     """
     problems: dict[str, Problem] = {}
     typed: dict[str, Any] = {}
+    rows: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for link_id, value in raw.items():
-        item = form.item(link_id)
+        item = form.top_item(str(link_id))
+        if item is not None and item.repeating_group:
+            if _blank(value):
+                continue
+            try:
+                rows[item.link_id] = _instances(item, value, problems)
+            except _Bad as bad:
+                problems[item.link_id] = bad.problem
+            continue
         if item is None or item.type not in ANSWERED:
             problems[str(link_id)[:64]] = Problem("not_asked")
             continue
@@ -489,24 +569,79 @@ def judge(form: Form, raw: Mapping[str, Any], *, complete: bool) -> Judgement:
             problems[link_id] = bad.problem
     shown = enabled_items(form, typed)
     answers = {k: v for k, v in typed.items() if k in shown and not _blank(v)}
-    problems = {k: p for k, p in problems.items() if k in shown or p.code == "not_asked"}
+    shown_keys = set(shown)
+    for group in form.top():
+        if not group.repeating_group or group.link_id not in shown:
+            continue
+        kept: list[dict[str, Any]] = []
+        for index, instance in rows.get(group.link_id, []):
+            visible = instance_shown(group, instance, answers)
+            shown_keys |= {instance_key(group.link_id, index, k) for k in visible}
+            clean = {k: v for k, v in instance.items() if k in visible and not _blank(v)}
+            if complete:
+                for question in group.questions():
+                    key = instance_key(group.link_id, index, question.link_id)
+                    if (
+                        question.required
+                        and question.link_id in visible
+                        and question.link_id not in clean
+                        and key not in problems
+                    ):
+                        problems[key] = Problem("required")
+            kept.append(clean)
+        if kept:
+            answers[group.link_id] = kept
+    problems = {
+        k: p for k, p in problems.items() if k in shown_keys or p.code in ("not_asked", "too_many")
+    }
     if complete:
-        for item in form.walk():
+        for item in form.top():
             if (
                 item.required
-                and item.type in ANSWERED
+                and (item.type in ANSWERED or item.repeating_group)
                 and item.link_id in shown
                 and item.link_id not in answers
                 and item.link_id not in problems
             ):
                 problems[item.link_id] = Problem("required")
-    return Judgement(answers=answers, problems=problems, shown=frozenset(shown))
+    return Judgement(answers=answers, problems=problems, shown=frozenset(shown_keys))
+
+
+def _instances(
+    group: Item, value: Any, problems: dict[str, Problem]
+) -> list[tuple[int, dict[str, Any]]]:
+    """A repeating group's instances, typed, each with its index as sent (empty ones
+    dropped); the problems of their answers go into `problems` by instance key."""
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise _Bad(Problem("invalid"))
+    if len(value) > MAX_INSTANCES:
+        raise _Bad(Problem("too_many", MAX_INSTANCES))
+    questions = {q.link_id: q for q in group.questions()}
+    found: list[tuple[int, dict[str, Any]]] = []
+    for index, instance in enumerate(value):
+        typed: dict[str, Any] = {}
+        for link_id, answer in instance.items():
+            key = instance_key(group.link_id, index, str(link_id)[:64])
+            question = questions.get(str(link_id))
+            if question is None:
+                problems[key] = Problem("not_asked")
+                continue
+            if _blank(answer):
+                continue
+            try:
+                typed[question.link_id] = _coerce(question, answer)
+            except _Bad as bad:
+                problems[key] = bad.problem
+        has_problem = any(k.startswith(f"{group.link_id}[{index}].") for k in problems)
+        if typed or has_problem:
+            found.append((index, typed))
+    return found
 
 
 def scores(form: Form, answers: Mapping[str, Any]) -> dict[str, int]:
     """Each answered choice's score (the sum of its options' scores when it repeats)."""
     found: dict[str, int] = {}
-    for item in form.walk():
+    for item in form.top():  # a repeating group's choices score nothing
         if item.type != "choice" or item.link_id not in answers:
             continue
         codes = answers[item.link_id]
@@ -534,10 +669,13 @@ def emergencies(form: Form, answers: Mapping[str, Any]) -> list[str]:
 
 
 def to_json(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as JSON values (dates as ISO text, decimals as text)."""
+    """Answers as JSON values (dates as ISO text, decimals as text; a repeating group's
+    instances each the same way)."""
     out: dict[str, Any] = {}
     for key, value in answers.items():
-        if isinstance(value, dt.date):
+        if isinstance(value, list) and value and isinstance(value[0], Mapping):
+            out[key] = [to_json(instance) for instance in value]
+        elif isinstance(value, dt.date):
             out[key] = value.isoformat()
         elif isinstance(value, Decimal):
             out[key] = str(value)

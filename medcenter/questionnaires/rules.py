@@ -9,14 +9,16 @@ moment ("time machine") without a database.
   symptom in the patient's last completed report, or an emergency question is answered yes.
   One alert per report, whatever the number of reasons; its due time follows the most
   pressing reason: an emergency in 1 hour, a severe symptom in 4 hours, a symptom that is
-  only worse by the end of the next business day (17:00 at the center, Monday to Friday;
-  public holidays are not known to the rule).
+  only worse by the end of the next business day (17:00 at the center; weekends and the
+  center's holidays are skipped by the one business-day calculator,
+  `scheduling.referrals.add_business_days`, which the caller passes in so the rule itself
+  stays free of the database).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -65,11 +67,13 @@ def is_due(due_on: dt.date | None, today: dt.date) -> bool:
     return due_on is not None and due_on <= today
 
 
-def next_business_day_end(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
-    """17:00 at the center on the first weekday after `moment`'s day."""
-    day = moment.astimezone(zone).date() + dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
+def next_business_day_end(
+    moment: dt.datetime,
+    zone: ZoneInfo,
+    add_business_days: Callable[[dt.datetime, int], dt.datetime],
+) -> dt.datetime:
+    """17:00 at the center on the first business day after `moment`'s day."""
+    day = add_business_days(moment, 1).astimezone(zone).date()
     return dt.datetime.combine(day, BUSINESS_DAY_ENDS, tzinfo=zone)
 
 
@@ -80,8 +84,9 @@ def decide(
     emergencies: list[str],
     submitted_at: dt.datetime,
     zone: ZoneInfo,
+    add_business_days: Callable[[dt.datetime, int], dt.datetime],
 ) -> Decision | None:
-    """The alert a report raises, or None."""
+    """The alert a report raises, or None (`add_business_days` is the center's calendar)."""
     reasons: list[Reason] = [Reason(link_id, Level.EMERGENCY) for link_id in emergencies]
     for link_id, score in scores.items():
         before = (previous or {}).get(link_id)
@@ -97,5 +102,5 @@ def decide(
     elif level == Level.SEVERE:
         due_at = submitted_at + SEVERE_WITHIN
     else:
-        due_at = next_business_day_end(submitted_at, zone)
+        due_at = next_business_day_end(submitted_at, zone, add_business_days)
     return Decision(level=level, due_at=due_at, reasons=tuple(reasons))

@@ -33,6 +33,7 @@ from medcenter.questionnaires.models import (
     SymptomAlert,
 )
 from medcenter.questionnaires.selectors import form_of, last_completed
+from medcenter.scheduling.referrals import add_business_days
 
 
 def problem_message(problem: engine.Problem) -> str:
@@ -49,6 +50,8 @@ def problem_message(problem: engine.Problem) -> str:
         return _("Please enter a number of at least %(limit)s.") % {"limit": problem.limit}
     if problem.code == "too_large":
         return _("Please enter a number no higher than %(limit)s.") % {"limit": problem.limit}
+    if problem.code == "too_many":
+        return _("Please give at most %(limit)s rows here.") % {"limit": problem.limit}
     if problem.code == "not_asked":
         return _("This questionnaire has no such question.")
     return _("Please check this answer: it is not in the expected form.")
@@ -255,6 +258,7 @@ def raise_symptom_alert(
         emergencies=[i.link_id for i in form.emergencies if response.answers.get(i.link_id)],
         submitted_at=response.authored_at,
         zone=_zone(),
+        add_business_days=add_business_days,
     )
     if decision is None:
         return None

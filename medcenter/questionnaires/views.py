@@ -85,10 +85,16 @@ def portal_fill(request: HttpRequest, public_id: UUID, questionnaire_id: UUID) -
         .first()
     )
     emergency = False
-    if request.method == "POST":
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action.startswith("add:"):
+        # "Add another" row of a repeating group: the page again, one row more, nothing saved.
+        form = QuestionnaireForm(form_def, request.POST, add=action.removeprefix("add:"))
+        form.without_errors()
+        emergency = any(form.raw_answers().get(i.link_id) == "true" for i in form_def.emergencies)
+    elif request.method == "POST":
         form = QuestionnaireForm(form_def, request.POST)
         raw = form.raw_answers()
-        submit = request.POST.get("action") == "submit"
+        submit = action == "submit"
         emergency = any(raw.get(i.link_id) == "true" for i in form_def.emergencies)
 
         def act() -> QuestionnaireResponse:
@@ -144,29 +150,45 @@ def portal_fill(request: HttpRequest, public_id: UUID, questionnaire_id: UUID) -
     )
 
 
+def _shown(item: engine.Item, value: Any, language: str) -> str:
+    if item.type == "choice":
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(engine.text_in(o.texts, language) for c in codes if (o := item.option(c)))
+    if item.type == "boolean":
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
 def answer_rows(response: QuestionnaireResponse, language: str) -> list[dict[str, Any]]:
-    """The response's questions and answers in the reader's language, in form order."""
+    """The response's questions and answers in the reader's language, in form order; a
+    repeating group's rows each named with their number ("Medicine 2: Dose")."""
     form = selectors.form_of(response.questionnaire)
     rows = []
-    for item in form.walk():
+    for item in form.top():
+        if item.repeating_group:
+            label = engine.text_in(item.texts, language)
+            for index, instance in enumerate(response.answers.get(item.link_id) or []):
+                for question in item.questions():
+                    if question.link_id in instance:
+                        rows.append(
+                            {
+                                "question": f"{label} {index + 1}: "
+                                + engine.text_in(question.texts, language),
+                                "answer": _shown(question, instance[question.link_id], language),
+                                "score": None,
+                                "emergency": False,
+                            }
+                        )
+            continue
         if item.type == "group" or item.type == "display":
             continue
         if item.link_id not in response.answers:
             continue
         value = response.answers[item.link_id]
-        if item.type == "choice":
-            codes = value if isinstance(value, list) else [value]
-            shown = ", ".join(
-                engine.text_in(o.texts, language) for c in codes if (o := item.option(c))
-            )
-        elif item.type == "boolean":
-            shown = _("Yes") if value else _("No")
-        else:
-            shown = str(value)
         rows.append(
             {
                 "question": engine.text_in(item.texts, language),
-                "answer": shown,
+                "answer": _shown(item, value, language),
                 "score": response.scores.get(item.link_id),
                 "emergency": item.emergency and value is True,
             }

@@ -245,23 +245,16 @@ def submit_referral(
     referral.contact_due_at = contact_due(received_at=now, urgency=referral.urgency)
     referral.full_clean()
     referral.save()
-    stored: list[str] = []
-    try:
+    with vault.deleted_on_failure() as stored:
         for upload in documents:
-            key = vault.store(content=upload.content)
-            stored.append(key)
             ReferralDocument.objects.create(
                 referral=referral,
                 filename=upload.filename,
                 content_type=upload.content_type,
                 size=upload.size,
                 sha256=upload.sha256,
-                vault_key=key,
+                vault_key=stored.store(upload.content),
             )
-    except Exception:
-        for key in stored:
-            vault.delete(key=key)
-        raise
     pending_uploads.release_uploads(uploads=kept)
     ReferralEvent.objects.create(referral=referral, status=ReferralStatus.RECEIVED, note="")
     notify.referral_received(referral)

@@ -64,6 +64,9 @@ def test_no_role_reaches_a_back_office_route_without_its_permission():
         "response_id": uuid.uuid4(),
         "questionnaire_id": uuid.uuid4(),
         "board_slug": "no-such-board",
+        "code": "no-such-measure",
+        "month": "2026-09",
+        "entry_id": uuid.uuid4(),
     }
     checked = unauthorized_successes = 0
     for role in ROLES:

@@ -174,6 +174,10 @@ def world():
             "rest": f"{patient.public_id}/",  # an old /my/ link (portal:old_record_link)
             # Wagtail's catch-all (content.urls): the Patient Resources section's path.
             "path": "resources/",
+            # quality: a measure's month as CSV; an entry's document (unknown id: 404)
+            "code": "no-shows",
+            "month": "2026-09",
+            "entry_id": "00000000-0000-4000-8000-000000000000",
         },
         # Parameters that name an object get that object in the sweep, so that the page goes
         # on to read the hostile ones (a week for this clinician, not an unknown clinician).

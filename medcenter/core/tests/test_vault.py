@@ -191,3 +191,18 @@ def test_no_temporary_file_is_left_behind(document_root):
     store(content=MARKER)
 
     assert [path.name for path in document_root.rglob(".tmp-*")] == []
+
+
+def test_documents_kept_for_a_block_that_fails_are_deleted_and_others_stay():
+    with vault.deleted_on_failure() as stored:
+        first = stored.store(b"one")
+        second = stored.adopt(vault.store_stream(chunks=[b"two"]))
+    assert fetch(key=first) == b"one"
+    assert b"".join(vault.open_stream(key=second)) == b"two"
+
+    with pytest.raises(ValueError), vault.deleted_on_failure() as stored:
+        failed = stored.store(b"three")
+        raise ValueError("the row naming it was refused")
+    with pytest.raises(VaultError):
+        fetch(key=failed)
+    assert fetch(key=first) == b"one"

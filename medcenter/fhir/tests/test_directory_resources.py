@@ -125,5 +125,7 @@ def test_the_capability_statement_lists_every_served_resource(demo_directory, cl
         "CarePlan",
         "Goal",
         "Task",
+        "Measure",
+        "MeasureReport",
     }
     assert statement.fhirVersion == "4.0.1"

@@ -173,6 +173,18 @@ def entries() -> dict[str, Callable[[Any], Callable[[], Any]]]:
         facts = services.VisaFacts("", "Consultation", 7, (), "Dr. Vale", "")
         return lambda: services.issue_visa_letter(case=case, facts=facts, actor=user)
 
+    def summary(ctx: Any) -> Callable[[], Any]:
+        user, case = _cleared()
+        for status in ("scheduled", "in_care"):
+            services.set_status(case=case, status=status, actor=user)
+        facts = services.SummaryFacts(
+            "Seen in clinic.",
+            "Visto en consulta.",
+            ("CT in 3 months",),
+            timezone.localdate() + timedelta(days=90),
+        )
+        return lambda: services.send_visit_summary(case=case, facts=facts, actor=user)
+
     def study(ctx: Any) -> Callable[[], Any]:
         import io
 
@@ -270,5 +282,6 @@ def entries() -> dict[str, Callable[[Any], Callable[[], Any]]]:
             lambda user, case: services.clear(case=case, actor=user, override_reason="Approved")
         ),
         SERVICES + "issue_visa_letter": visa,
+        SERVICES + "send_visit_summary": summary,
         "medcenter.international.itinerary.book": _itinerary_call,
     }

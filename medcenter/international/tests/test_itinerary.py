@@ -156,3 +156,47 @@ def test_an_uncleared_case_is_not_booked(clinic):
             actor=user,
         )
     assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar", "zh-hans", "ru"])
+def test_the_itinerary_pdf_reads_back_in_each_language(clinic, language):
+    from django.utils import translation
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from medcenter.core.tests.pdftext import as_drawn, embedded_fonts, read_lines
+    from medcenter.international import letters
+    from medcenter.international.models import LetterKind
+
+    location, visit, specialties = clinic
+    Resource.objects.create(
+        name="Interpreter", kind=ResourceKind.INTERPRETER, location=location, languages=[language]
+    )
+    case, user = _cleared_case(language)
+    itinerary.book(
+        case=case,
+        arrival=timezone.localdate() + timedelta(days=10),
+        specialties=specialties,
+        location=location,
+        visit_type=visit,
+        actor=user,
+        hotel="Hotel Ficticio",
+    )
+    letter = case.letters.get(kind=LetterKind.ITINERARY)
+
+    pdf = letters.render(letter, language=language)
+
+    texts = [line.visual for page in read_lines(pdf) for line in page]
+    first = timezone.localtime(case.itinerary.items.order_by("starts_at")[0].starts_at)
+    with translation.override(language):
+        expected = [
+            _("Itinerary"),
+            _("Reference: %(number)s") % {"number": letter.number},
+            date_format(first.date(), "DATE_FORMAT"),
+            _("Hotel: %(hotel)s") % {"hotel": "Hotel Ficticio"},
+        ]
+        if language != "en":
+            expected.append(_("An interpreter will be with you."))
+    for line in expected:
+        assert any(as_drawn(line) in text for text in texts), (language, line, texts)
+    assert all(embedded_fonts(pdf).values())

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from medcenter.accounts.tests.factories import UserFactory
@@ -97,13 +98,53 @@ def test_the_english_copy_keeps_the_names_script():
     assert any(as_drawn("فاطمة الزهراء") in text for text in texts)
 
 
-@pytest.mark.parametrize("language", ["es", "ru"])
+@pytest.mark.parametrize("language", list(NAMES))
 def test_the_estimate_shows_usd_and_the_frozen_local_amount(language):
     case, _letter, estimate = _visa_case(language)
     estimate_letter = case.letters.get(kind="estimate")
-    texts = _texts(letters.render(estimate_letter, language=language))
+    pdf = letters.render(estimate_letter, language=language)
+    texts = _texts(pdf)
     with translation.override(language):
         total = _("Total: %(total)s") % {"total": letters.money(170_000)}
         local = letters.shown_in(170_000, estimate)
-    assert total in texts
-    assert any(local in text for text in texts)
+        sentence = _(
+            "About %(amount)s at %(rate)s %(currency)s per US dollar (rate of %(date)s)."
+        ) % {
+            "amount": local,
+            "rate": estimate.per_usd.normalize(),
+            "currency": estimate.currency,
+            "date": date_format(estimate.rate_date, "DATE_FORMAT"),
+        }
+    assert as_drawn(total) in texts, (language, total, texts)
+    drawn = as_drawn(local, paragraph=sentence)
+    assert any(drawn in text for text in texts), (language, local, texts)
+    assert all(embedded_fonts(pdf).values())
+
+
+@pytest.mark.parametrize("language", list(NAMES))
+def test_the_opinion_letter_reads_back_in_each_language(language):
+    from medcenter.international.tests.factories import clinician
+
+    name, condition = NAMES[language]
+    doctor = clinician()
+    case = new_case(language=language, patient_name=name, condition_text=condition)
+    services.assign_reviewer(case=case, reviewer=doctor, actor=coordinator())
+    opinion = services.decide(
+        case=case, specialist=doctor, decision="remote", summary=f"{condition}: {name}."
+    )
+    letter = services.send_opinion_letter(opinion=opinion, actor=doctor)
+
+    pdf = letters.render(letter, language=language)
+
+    texts = _texts(pdf)
+    with translation.override(language):
+        expected = [
+            _("Second opinion letter"),
+            _("Condition: %(condition)s") % {"condition": condition},
+            _("Reference: %(number)s") % {"number": letter.number},
+        ]
+    for line in [*expected, f"{condition}: {name}."]:
+        assert any(as_drawn(line) in text for text in texts), (language, line, texts)
+    fonts = {font.split("+")[1].replace("-", "") for font in embedded_fonts(pdf)}
+    assert any(f.startswith(SCRIPT_FONT[language]) for f in fonts), fonts
+    assert all(embedded_fonts(pdf).values())

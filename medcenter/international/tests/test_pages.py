@@ -187,6 +187,27 @@ def test_the_queue_pages_by_keyset_with_a_constant_number_of_queries(client):
     assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
 
 
+def test_the_queue_counts_each_cases_open_tasks():
+    from medcenter.international import selectors
+
+    user = StaffUserFactory(roles=["international_coordinator"])
+    user.is_verified = lambda: True
+    busy, quiet = new_case(), new_case()
+    for title in ("Ask for the MRI", "Ask for the slides"):
+        services.add_task(
+            case=busy, kind="records", title=title, due_at=timezone.now(), owner=user, actor=user
+        )
+    for task in quiet.tasks.all():
+        task.done_at = timezone.now()
+        task.save()
+
+    page = selectors.queue(user, selectors.QueueParams())
+
+    counts = {c.pk: c.open_tasks for c in page.cases}
+    assert counts == {busy.pk: busy.tasks.open().count(), quiet.pk: 0}
+    assert counts[busy.pk] >= 2
+
+
 def test_a_staff_action_with_a_missing_reason_says_so_and_changes_nothing(client):
     _staff(client, ["international_coordinator"])
     case = new_case()

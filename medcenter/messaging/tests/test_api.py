@@ -3,10 +3,12 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from medcenter.accounts.tests.factories import sign_in_verified
-from medcenter.messaging.models import Message, Thread
+from medcenter.core import vault
+from medcenter.messaging.models import Attachment, Message, Thread
 from medcenter.patients.tests.factories import CareRelationshipFactory
 
 API = "/api/v1/portal"
@@ -135,6 +137,157 @@ def test_reading_marks_replies_read(msg):
     assert client.get(url).json()["unread"] == 1
     assert client.post(f"{url}/read").json() == {"marked": 1}
     assert client.get(url).json()["unread"] == 0
+
+
+# --- attachments (multipart/form-data) ------------------------------------------------------
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def _file(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def _post_files(client, url, data, files, key="f-1"):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(url, {**data, "attachments": files}, **headers)
+
+
+def test_a_message_with_attachments_is_stored_encrypted_and_downloadable(msg):
+    client = _client(msg.user_a)
+    url = f"{API}/threads/{msg.thread_a.public_id}/messages/with-attachments"
+
+    response = _post_files(
+        client, url, {"body": "Scan attached"}, [_file("scan.txt", b"my scan notes\n")]
+    )
+
+    assert response.status_code == 201
+    shown = response.json()["attachments"]
+    assert [(a["filename"], a["content_type"]) for a in shown] == [("scan.txt", "text/plain")]
+    stored = Attachment.objects.get(public_id=shown[0]["id"])
+    assert vault.fetch(key=stored.vault_key) == b"my scan notes\n"
+    download = client.get(shown[0]["url"])
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content if download.streaming else [download.content]) == (
+        b"my scan notes\n"
+    )
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_a_message_with_attachments_sent_twice_is_one_and_other_files_are_422(msg):
+    client = _client(msg.user_a)
+    url = f"{API}/threads/{msg.thread_a.public_id}/messages/with-attachments"
+
+    answers = [
+        _post_files(client, url, {"body": "Twice"}, [_file("a.txt", b"same\n")], key="k")
+        for _ in range(3)
+    ]
+    changed = _post_files(client, url, {"body": "Twice"}, [_file("a.txt", b"other\n")], key="k")
+
+    assert [a.status_code for a in answers] == [201, 201, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert Message.objects.filter(body="Twice").count() == 1
+    assert Attachment.objects.filter(message__body="Twice").count() == 1
+    assert changed.status_code == 422
+    assert changed.json()["code"] == "idempotency_key_reused"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ([("eicar.txt", EICAR)], "eicar.txt"),
+        ([("tool.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(200))], "tool.exe"),
+        ([(f"n{i}.txt", b"note\n") for i in range(6)], "at most 5 files"),
+    ],
+)
+def test_a_refused_attachment_is_a_clear_400_and_nothing_is_written(msg, files, expected):
+    client = _client(msg.user_a)
+    before = Message.objects.count()
+
+    response = _post_files(
+        client,
+        f"{API}/threads/{msg.thread_a.public_id}/messages/with-attachments",
+        {"body": "With a bad file"},
+        [_file(name, content) for name, content in files],
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert expected in " ".join(response.json()["errors"]["attachments"])
+    assert Message.objects.count() == before
+
+
+def test_a_refused_attachment_is_explained_in_the_users_language(msg):
+    response = _client(msg.user_a).post(
+        f"{API}/threads/{msg.thread_a.public_id}/messages/with-attachments",
+        {"body": "x", "attachments": [_file(f"n{i}.txt", b"note\n") for i in range(6)]},
+        HTTP_IDEMPOTENCY_KEY="es-1",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["attachments"] == [
+        "Adjunte como máximo 5 archivos por mensaje."
+    ]
+
+
+def test_starts_a_thread_with_attachments_once_per_key(msg):
+    client = _client(msg.user_a)
+    data = {
+        "patient": str(msg.patient_a.public_id),
+        "pool": str(msg.nurse.public_id),
+        "subject": "With files",
+        "body": "See the two files",
+    }
+
+    answers = [
+        _post_files(
+            client,
+            f"{API}/threads/with-attachments",
+            data,
+            [_file("one.txt", b"one\n"), _file("two.txt", b"two\n")],
+            key="t-1",
+        )
+        for _ in range(2)
+    ]
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    thread = Thread.objects.get(subject="With files")
+    assert sorted(thread.messages.get().attachments.values_list("filename", flat=True)) == [
+        "one.txt",
+        "two.txt",
+    ]
+
+
+def test_attachments_to_another_patients_thread_are_404_and_not_stored(msg):
+    client = _client(msg.user_a)
+    before = Attachment.objects.count()
+
+    responses = [
+        _post_files(
+            client,
+            f"{API}/threads/{msg.thread_b.public_id}/messages/with-attachments",
+            {"body": "x"},
+            [_file("x.txt", b"x\n")],
+        ),
+        _post_files(
+            client,
+            f"{API}/threads/with-attachments",
+            {
+                "patient": str(msg.patient_b.public_id),
+                "pool": str(msg.nurse.public_id),
+                "subject": "s",
+                "body": "b",
+            },
+            [_file("x.txt", b"x\n")],
+            key="t-b",
+        ),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404]
+    assert all(b"secret" not in r.content for r in responses)
+    assert Attachment.objects.count() == before
 
 
 def test_anonymous_is_401(msg):

@@ -288,16 +288,83 @@ def test_payloads_in_subject_and_body_are_escaped_everywhere(msg):
         assert "<script>alert" not in body and "<img src=x" not in body
 
 
-def test_reading_a_reply_clears_the_unread_count(msg):
+def test_showing_a_thread_changes_nothing_and_marking_it_read_is_a_post(msg):
+    from medcenter.messaging.models import ReadReceipt
     from medcenter.messaging.selectors import unread_count
     from medcenter.patients.access import resolve_access
 
     access = resolve_access(msg.user_b, msg.patient_b)
+    client = _client(msg.user_b)
+    receipts = ReadReceipt.objects.count()
+    read_url = _url("messaging:portal_thread_read", msg.patient_b, msg.thread_b.public_id)
+
+    page = client.get(_url("messaging:portal_thread", msg.patient_b, msg.thread_b.public_id))
+
+    assert page.status_code == 200
+    assert ReadReceipt.objects.count() == receipts  # R12: a GET has no side effects
     assert unread_count(access, msg.user_b) == 1
+    body = page.content.decode()
+    assert f'hx-post="{read_url}"' in body and 'hx-trigger="load"' in body
+    assert f'action="{read_url}"' in body  # without JavaScript: the button
+    assert client.get(read_url).status_code == 405
 
-    _client(msg.user_b).get(_url("messaging:portal_thread", msg.patient_b, msg.thread_b.public_id))
+    marked = client.post(read_url)
 
+    assert marked.status_code == 302
     assert unread_count(access, msg.user_b) == 0
+    assert AuditEvent.objects.filter(
+        action="message.thread_read", patient_public_id=str(msg.patient_b.public_id)
+    ).exists()
+    again = client.get(_url("messaging:portal_thread", msg.patient_b, msg.thread_b.public_id))
+    assert read_url not in again.content.decode()  # nothing left to mark
+
+
+def test_the_pages_own_mark_read_request_answers_an_empty_fragment(msg):
+    client = _client(msg.user_b)
+    read_url = _url("messaging:portal_thread_read", msg.patient_b, msg.thread_b.public_id)
+
+    response = client.post(read_url, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200 and response.content == b""
+
+
+def test_marking_read_needs_a_csrf_token_and_is_404_for_another_patient(msg):
+    from medcenter.messaging.models import ReadReceipt
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(msg.user_b)
+    other = _client(msg.user_a)
+    receipts = ReadReceipt.objects.count()
+
+    refused = strict.post(
+        _url("messaging:portal_thread_read", msg.patient_b, msg.thread_b.public_id)
+    )
+    hidden = [
+        other.post(_url("messaging:portal_thread_read", msg.patient_b, msg.thread_b.public_id)),
+        other.post(_url("messaging:portal_thread_read", msg.patient_a, msg.thread_b.public_id)),
+    ]
+
+    assert refused.status_code == 403
+    assert [r.status_code for r in hidden] == [404, 404]
+    assert all(b"secret" not in r.content for r in hidden)
+    assert ReadReceipt.objects.count() == receipts
+
+
+def test_staff_reading_a_thread_changes_nothing_until_they_mark_it_read(msg):
+    from medcenter.messaging.models import ReadReceipt
+
+    client = _client(msg.nurse_user, staff=True)
+    thread_url = reverse("messaging:staff_thread", args=[msg.thread_a.public_id])
+    read_url = reverse("messaging:staff_thread_read", args=[msg.thread_a.public_id])
+    mine = ReadReceipt.objects.filter(reader=msg.nurse_user)
+    before = mine.count()
+
+    page = client.get(thread_url)
+
+    assert page.status_code == 200 and mine.count() == before
+    assert f'hx-post="{read_url}"' in page.content.decode()
+    assert client.post(read_url).status_code == 302
+    assert mine.count() > before
 
 
 def test_ask_trial_prefills_a_message_to_the_trials_pool(msg):

@@ -334,14 +334,14 @@ def test_an_alert_shows_to_the_patient_only_once_answered(setup):
     ],
 )
 def test_due_counts_business_days_across_a_weekend(setup, sent, days, due):
-    from medcenter.messaging.calendar import add_business_days
+    from medcenter.scheduling.referrals import add_business_days
 
     tz = timezone.get_current_timezone()
     assert add_business_days(sent.replace(tzinfo=tz), days) == due.replace(tzinfo=tz)
 
 
 def test_due_skips_a_center_holiday(setup):
-    from medcenter.messaging.calendar import add_business_days
+    from medcenter.scheduling.referrals import add_business_days
 
     tz = timezone.get_current_timezone()
     AvailabilityException.objects.create(

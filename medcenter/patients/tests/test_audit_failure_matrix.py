@@ -35,6 +35,7 @@ from medcenter.patients.tests.factories import (
     PatientFactory,
     ProxyGrantFactory,
 )
+from medcenter.quality.tests.audit_matrix import entries as quality_entries
 from medcenter.questionnaires.tests.audit_matrix import entries as questionnaires_entries
 from medcenter.tumorboards.tests.audit_matrix import WRITES as TUMORBOARD_WRITES
 
@@ -938,6 +939,7 @@ REGISTRY.update(messaging_entries())
 REGISTRY.update(questionnaires_entries())
 REGISTRY.update(giving_entries())
 REGISTRY.update(content_entries())
+REGISTRY.update(quality_entries())
 
 
 def _database() -> dict[str, list[tuple[Any, ...]]]:

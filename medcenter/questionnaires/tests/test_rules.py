@@ -1,4 +1,5 @@
-"""Due and alert rules as tables, at chosen moments (a time machine without a clock)."""
+"""Due and alert rules as tables, at chosen moments (a time machine without a clock); the
+business-day tables read scheduling's holiday calendar, so they use the database."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -6,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from medcenter.questionnaires import rules
+from medcenter.scheduling.models import AvailabilityException, ExceptionKind
+from medcenter.scheduling.referrals import add_business_days
 
 ZONE = ZoneInfo("America/New_York")
 D = dt.date
@@ -46,15 +49,33 @@ ALERTS = [
     ({"pain": 2}, {"pain": 0}, [], _at(6, 16), "worse", _at(9, 17)),  # Friday -> Monday
     ({"pain": 2}, {"pain": 0}, [], _at(7, 10), "worse", _at(9, 17)),  # Saturday -> Monday
     ({"pain": 3, "rash": 2}, {"rash": 0}, [], _at(2, 9), "severe", _at(2, 13)),  # severe wins
+    ({"pain": 2}, {"pain": 0}, [], _at(13, 9), "worse", _at(17, 17)),  # Fri, Mon holiday -> Tue
+    ({"pain": 2}, {"pain": 0}, [], _at(15, 20), "worse", _at(17, 17)),  # Sun, Mon holiday -> Tue
+    ({"pain": 3}, {"pain": 0}, [], _at(13, 9), "severe", _at(13, 13)),  # hours: no calendar
     ({"pain": 0}, None, ["fever"], _at(2, 9), "emergency", _at(2, 10)),
     ({"pain": 4}, None, ["chest_pain"], _at(2, 9), "emergency", _at(2, 10)),
 ]
 
 
+@pytest.fixture
+def holiday_on_march_16(db):
+    """A center-wide holiday on Monday 16 March 2026 (scheduling's calendar)."""
+    AvailabilityException.objects.create(
+        kind=ExceptionKind.HOLIDAY,
+        starts_at=_at(16, 0),
+        ends_at=_at(17, 0),
+    )
+
+
 @pytest.mark.parametrize(("scores", "previous", "emergencies", "sent", "level", "due"), ALERTS)
-def test_alert_rules(scores, previous, emergencies, sent, level, due):
+def test_alert_rules(holiday_on_march_16, scores, previous, emergencies, sent, level, due):
     decision = rules.decide(
-        scores=scores, previous=previous, emergencies=emergencies, submitted_at=sent, zone=ZONE
+        scores=scores,
+        previous=previous,
+        emergencies=emergencies,
+        submitted_at=sent,
+        zone=ZONE,
+        add_business_days=add_business_days,
     )
 
     if level is None:
@@ -71,6 +92,7 @@ def test_one_decision_lists_every_reason():
         emergencies=["bleeding"],
         submitted_at=_at(2, 9),
         zone=ZONE,
+        add_business_days=add_business_days,
     )
 
     assert decision is not None

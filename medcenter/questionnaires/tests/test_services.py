@@ -20,6 +20,7 @@ from medcenter.patients.tests.factories import (
 from medcenter.questionnaires import services
 from medcenter.questionnaires.models import QuestionnaireResponse, SymptomAlert
 from medcenter.questionnaires.tests.factories import access_of, answers, checkin, intake
+from medcenter.scheduling.models import AvailabilityException, ExceptionKind
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,25 @@ def test_two_points_worse_than_the_last_report_alerts_by_the_next_business_day(m
     alert = SymptomAlert.objects.get()
     assert alert.level == "worse"
     assert alert.reasons == [{"link_id": "fatigue", "level": "worse", "score": 2, "previous": 0}]
+
+
+def test_a_worse_report_before_a_center_holiday_is_due_the_business_day_after_it(me):
+    zone = timezone.get_current_timezone()
+    friday = dt.datetime(2026, 11, 20, 10, 0, tzinfo=zone)
+    # Monday 23 November is closed: scheduling's calendar, the one the referral timer reads.
+    AvailabilityException.objects.create(
+        kind=ExceptionKind.HOLIDAY,
+        starts_at=dt.datetime(2026, 11, 23, 0, 0, tzinfo=zone),
+        ends_at=dt.datetime(2026, 11, 24, 0, 0, tzinfo=zone),
+    )
+    _send(me, now=friday - dt.timedelta(days=7), fatigue=0)
+
+    _send(me, now=friday, fatigue=2)
+
+    alert = SymptomAlert.objects.get()
+    assert alert.level == "worse"
+    assert alert.due_at == dt.datetime(2026, 11, 24, 17, 0, tzinfo=zone)
+    assert Thread.objects.get(public_id=alert.thread_public_id).due_at == alert.due_at
 
 
 def test_an_emergency_answer_alerts_within_the_hour(me):
