@@ -9,7 +9,8 @@
    reads (the selector's reads are a constant handful of queries).
 2. The agenda of 20 cases, per backend in a throw-away database (SQLite, and PostgreSQL when
    reachable): `selectors.agenda(meeting)` (cases in order, minutes, attendance, quorum) and
-   placing one more case (the overrun check) then postponing it. Target p95 < 300 ms.
+   placing one more case (the overrun check) then postponing it, and moving a case up and
+   back down the agenda. Target p95 < 300 ms.
 
     .venv/bin/python bench/tumorboard.py [--trials 5000] [--variants 500] [--runs 50]
                                          [--backend sqlite|postgresql|both] [--seed 1]
@@ -210,6 +211,14 @@ def agenda_child(args: argparse.Namespace) -> None:
         ms_back, _ = timed(services.postpone_case, case=extra, actor=actor)
         cycle.append(ms_place + ms_back)
     print(line("place a 21st case, then postpone", cycle, TARGET_AGENDA_MS))
+    middle, moves = str(cases[10].public_id), []
+    for _ in range(args.runs):
+        ms_up, _ = timed(services.move_case, meeting=meeting, case_id=middle, up=True, actor=actor)
+        ms_down, _ = timed(
+            services.move_case, meeting=meeting, case_id=middle, up=False, actor=actor
+        )
+        moves.append(ms_up + ms_down)
+    print(line("move a case up, then back down", moves, TARGET_AGENDA_MS))
 
 
 def main() -> None:

@@ -64,6 +64,7 @@ BOARD_WORK = (
     "tumorboards.submit_case",
     "tumorboards.run_board",
     "tumorboards.view_board_metrics",
+    "tumorboards.manage_board",
     "careplans.manage_careplan",
 )
 NAVIGATION = ("tumorboards.run_board", "careplans.navigate")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -11,8 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from medcenter.careplans.models import (
+    Activity,
     ActivityKind,
     CarePlan,
+    FollowUpOutcome,
     NavigatorTask,
     PlanStatus,
     TaskKind,
@@ -97,38 +100,59 @@ def navigator_queue(user: Any, *, mine_only: bool = False) -> list[dict[str, Any
         {
             "task": t,
             "overdue": t.due_on < today,
-            "suggested": suggested.get(t.pk, ""),
+            "suggested": FollowUpOutcome.IMPLEMENTED if t.pk in suggested else "",
         }
         for t in rows
     ]
 
 
-def _started_treatments(tasks: list[NavigatorTask]) -> dict[int, str]:
-    """For follow-ups: "implemented" when a treatment course naming a recommended drug
-    started after the plan was activated."""
-    if not tasks:
+def _names(text: str, agent: str) -> bool:
+    """Whether the recommendation's words name the drug (a whole word, any case)."""
+    return re.search(rf"(?<![\w-]){re.escape(agent)}(?![\w-])", text) is not None
+
+
+def _started_treatments(tasks: list[NavigatorTask]) -> dict[int, TreatmentCourse]:
+    """For follow-ups: the first treatment course, started on or after the plan's
+    activation, that gives a drug one of the plan's systemic therapies names."""
+    plans = {t.plan_id: t.plan for t in tasks if t.plan.activated_at is not None}
+    if not plans:
         return {}
-    wanted: dict[int, set[str]] = {}
+    recommended: dict[int, list[str]] = {}
+    for plan_id, detail in Activity.objects.filter(
+        plan_id__in=plans, kind=ActivityKind.SYSTEMIC
+    ).values_list("plan_id", "detail"):
+        recommended.setdefault(plan_id, []).append(detail.lower())
+    courses = list(
+        TreatmentCourse.objects.filter(patient__in={t.patient_id for t in tasks}).order_by(
+            "started_on", "pk"
+        )
+    )
+    found: dict[int, TreatmentCourse] = {}
     for task in tasks:
-        names = set()
-        for detail in task.plan.activities.filter(kind=ActivityKind.SYSTEMIC).values_list(
-            "detail", flat=True
-        ):
-            names |= {w.strip().lower() for w in detail.replace("+", ",").split(",") if w.strip()}
-        wanted[task.pk] = names
-    courses = TreatmentCourse.objects.filter(patient__in={t.patient_id for t in tasks})
-    found: dict[int, str] = {}
-    for task in tasks:
-        since = task.plan.activated_at
+        plan = plans.get(task.plan_id)
+        if plan is None or plan.activated_at is None:
+            continue
+        since = timezone.localdate(plan.activated_at)
+        details = recommended.get(plan.pk, [])
         for course in courses:
-            if course.patient_id != task.patient_id or since is None:
+            if course.patient_id != task.patient_id or course.started_on < since:
                 continue
-            if course.started_on < timezone.localdate(since):
-                continue
-            agents = {a.lower() for a in course.agents} | {course.regimen.lower()}
-            if wanted[task.pk] & agents:
-                found[task.pk] = "implemented"
+            agents = [a.strip().lower() for a in (course.agents or [course.regimen]) if a.strip()]
+            if any(_names(detail, agent) for detail in details for agent in agents):
+                found[task.pk] = course
+                break
     return found
+
+
+def follow_up_suggestion(task: NavigatorTask) -> dict[str, Any]:
+    """The answer the 30-day follow-up starts with: "implemented" (and the course that
+    shows it) once a new treatment course gives a recommended drug; nothing otherwise."""
+    if task.kind != TaskKind.FOLLOW_UP or task.status != TaskStatus.OPEN:
+        return {"outcome": "", "course": None}
+    course = _started_treatments([task]).get(task.pk)
+    if course is None:
+        return {"outcome": "", "course": None}
+    return {"outcome": FollowUpOutcome.IMPLEMENTED, "course": course}
 
 
 def follow_up_outcomes(*, references: list[str]) -> dict[str, str]:

@@ -93,7 +93,8 @@ def task(request: AuthedRequest, task_id: UUID) -> HttpResponse:
     found, access = selectors.get_task_for(
         request.user, public_id=task_id, action="careplan.task_opened"
     )
-    form = TaskForm(request.POST or None)
+    suggestion = selectors.follow_up_suggestion(found)
+    form = TaskForm(request.POST or None, initial={"outcome": suggestion["outcome"]})
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_task(
@@ -115,6 +116,7 @@ def task(request: AuthedRequest, task_id: UUID) -> HttpResponse:
             "task": found,
             "patient": access.patient,
             "follow_up": found.kind == TaskKind.FOLLOW_UP,
+            "suggestion": suggestion,
         },
     )
 

@@ -6,13 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from medcenter.core.forms import KeepsUploadsForm
-from medcenter.directory.models import Specialty
+from medcenter.directory.models import Program, Specialty
 from medcenter.tumorboards.models import (
     AttendanceMode,
     Board,
+    BoardKind,
     Consensus,
     EvidenceLevel,
+    Frequency,
     Meeting,
+    MemberRole,
     NonConcordance,
     Question,
     RecommendationKind,
@@ -184,3 +187,133 @@ class CarePlanStartForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         _choices(self, "goal", BLANK + GoalCategory.choices)
+
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+WEEKS_OF_MONTH = [
+    (1, _("First")),
+    (2, _("Second")),
+    (3, _("Third")),
+    (4, _("Fourth")),
+    (-1, _("Last")),
+]
+
+
+class BoardForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.CharField(
+        label=_("Short name for the address"),
+        max_length=50,
+        required=False,
+        help_text=_("Letters, digits and hyphens; left empty, it is made from the name."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=BoardKind.choices)
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=Program.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+    )
+    oncotree_roots = forms.CharField(
+        label=_("OncoTree codes it reviews"),
+        max_length=300,
+        required=False,
+        help_text=_("Separated by commas, for example BONE, SOFT_TISSUE."),
+    )
+    quorum = forms.CharField(
+        label=_("Quorum"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One group of disciplines per line, separated by commas: one attendee from each "
+            "line is needed. Left empty: surgery, medical and radiation oncology, pathology "
+            "and radiology."
+        ),
+    )
+    frequency = forms.ChoiceField(label=_("Meets"), choices=Frequency.choices)
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=WEEKDAYS, coerce=int)
+    week_of_month = forms.TypedChoiceField(
+        label=_("Week of the month (monthly boards)"), choices=WEEKS_OF_MONTH, coerce=int
+    )
+    starts_on = forms.DateField(
+        label=_("First meeting on or after"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    length_minutes = forms.IntegerField(label=_("Length in minutes"), min_value=15, max_value=480)
+    cutoff_hours = forms.IntegerField(
+        label=_("Cut-off for cases, hours before"), min_value=0, max_value=336
+    )
+    location = forms.CharField(label=_("Room or link"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["slug"]
+
+    def rule(self) -> Any:
+        from medcenter.tumorboards.services import BoardRule
+
+        data = self.cleaned_data
+        return BoardRule(
+            name=data["name"],
+            kind=data["kind"],
+            program=data["program"],
+            oncotree_roots=[c for c in data["oncotree_roots"].split(",") if c.strip()],
+            quorum=[line.split(",") for line in data["quorum"].splitlines() if line.strip()],
+            frequency=data["frequency"],
+            weekday=data["weekday"],
+            week_of_month=data["week_of_month"],
+            starts_on=data["starts_on"],
+            start_time=data["start_time"],
+            length_minutes=data["length_minutes"],
+            cutoff_hours=data["cutoff_hours"],
+            location=data["location"],
+        )
+
+    @staticmethod
+    def initial_for(board: Board) -> dict[str, Any]:
+        return {
+            "name": board.name,
+            "kind": board.kind,
+            "program": board.program.slug if board.program else None,
+            "oncotree_roots": ", ".join(board.oncotree_roots),
+            "quorum": "\n".join(", ".join(group) for group in board.quorum),
+            "frequency": board.frequency,
+            "weekday": board.weekday,
+            "week_of_month": board.week_of_month,
+            "starts_on": board.starts_on,
+            "start_time": board.start_time,
+            "length_minutes": board.length_minutes,
+            "cutoff_hours": board.cutoff_hours,
+            "location": board.location,
+        }
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(label=_("Staff member's email"))
+    specialty = forms.ModelChoiceField(
+        label=_("Discipline"),
+        queryset=Specialty.objects.order_by("name"),
+        to_field_name="slug",
+    )
+    role = forms.ChoiceField(label=_("Role on the board"), choices=MemberRole.choices)
+
+
+class MemberRemoveForm(forms.Form):
+    member = forms.UUIDField()
+
+
+class MoveForm(forms.Form):
+    case = forms.UUIDField()
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -54,6 +54,7 @@ class Board(PublicModel):
             ("submit_case", "Can submit a case to a tumor board"),
             ("run_board", "Can run a tumor board: agenda, attendance, recommendations"),
             ("view_board_metrics", "Can see tumor board metrics"),
+            ("manage_board", "Can set up tumor boards: members and meeting rule"),
         ]
 
     def __str__(self) -> str:

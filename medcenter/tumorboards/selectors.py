@@ -413,6 +413,49 @@ def chairs(board: Board) -> QuerySet[BoardMember]:
     return board.members.filter(role=MemberRole.CHAIR, is_active=True)
 
 
+# --- Setting boards up ----------------------------------------------------------------------
+
+MANAGE_BOARD = "tumorboards.manage_board"
+
+
+def manageable_boards(user: Any) -> list[Board]:
+    """Boards the user may set up: all of them with `manage_board`, else those they chair or
+    coordinate."""
+    boards = Board.objects.select_related("program")
+    if not user.has_perm(MANAGE_BOARD):
+        led = memberships(user).filter(role__in=(MemberRole.CHAIR, MemberRole.COORDINATOR))
+        boards = boards.filter(pk__in=led.values("board_id"))
+    return list(boards.order_by("name"))
+
+
+def get_board_to_manage(user: Any, *, slug: str) -> Board:
+    """One board the user may set up (404 for any other, so others' boards stay unnamed)."""
+    board = Board.objects.select_related("program").filter(slug=slug).first()
+    if board is None:
+        raise Http404
+    if not user.has_perm(MANAGE_BOARD) and not is_member(
+        user, board, roles=(MemberRole.CHAIR, MemberRole.COORDINATOR)
+    ):
+        raise Http404
+    return board
+
+
+def board_setup(board: Board) -> dict[str, Any]:
+    """The board's members (active first) and its meetings from today, for its set-up page."""
+    return {
+        "board": board,
+        "members": list(
+            board.members.select_related("user", "specialty").order_by(
+                "-is_active", "role", "user__email"
+            )
+        ),
+        "meetings": list(
+            board.meetings.filter(starts_at__gte=timezone.now() - timedelta(hours=12))[:12]
+        ),
+        "quorum": quorum_groups(board),
+    }
+
+
 # --- Metrics --------------------------------------------------------------------------------
 
 

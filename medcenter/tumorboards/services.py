@@ -6,19 +6,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil import rrule
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from medcenter.careplans import services as careplans
 from medcenter.core import audit, pending_uploads, vault
 from medcenter.core.uploads import CheckedUpload
+from medcenter.directory.models import Specialty
+from medcenter.oncology.genomics import load_oncotree
 from medcenter.oncology.models import (
     CancerDiagnosis,
     GenotypingReport,
@@ -34,6 +38,7 @@ from medcenter.tumorboards.models import (
     AttendanceMode,
     Board,
     BoardCase,
+    BoardKind,
     BoardMember,
     CaseDocument,
     CaseStatus,
@@ -105,14 +110,183 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: Any) -> Meeting:
     return meeting
 
 
+# How far ahead a board's meetings are laid out when it is made or its rule changes.
+SCHEDULE_AHEAD = timedelta(weeks=8)
+# "add" names the page that makes a board, so no board may take it as its slug.
+RESERVED_SLUGS = {"add"}
+
+
+@dataclass(frozen=True)
+class BoardRule:
+    """What a board is and when it meets, as the board form gives it."""
+
+    name: str
+    kind: str
+    frequency: str
+    weekday: int
+    starts_on: date | None
+    start_time: time | None
+    length_minutes: int
+    cutoff_hours: int
+    week_of_month: int = 1
+    oncotree_roots: Sequence[str] = ()
+    quorum: Sequence[Sequence[str]] = ()
+    location: str = ""
+    program: Any = None
+
+
+def _check_rule(rule: BoardRule) -> tuple[list[str], list[list[str]], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    if not rule.name.strip():
+        errors["name"] = [_("Give the board a name.")]
+    if rule.kind not in BoardKind.values:
+        errors["kind"] = [_("Choose the kind of board.")]
+    if rule.frequency not in Frequency.values:
+        errors["frequency"] = [_("Choose how often the board meets.")]
+    if not 0 <= rule.weekday <= 6:
+        errors["weekday"] = [_("Choose the day of the week.")]
+    if rule.frequency == Frequency.MONTHLY and rule.week_of_month not in (1, 2, 3, 4, -1):
+        errors["week_of_month"] = [_("Choose the first to fourth or the last week.")]
+    if rule.starts_on is None:
+        errors["starts_on"] = [_("Give the date of the first meeting.")]
+    if rule.start_time is None:
+        errors["start_time"] = [_("Give the time the meeting starts.")]
+    if not 15 <= rule.length_minutes <= 480:
+        errors["length_minutes"] = [_("Give a length between 15 and 480 minutes.")]
+    if not 0 <= rule.cutoff_hours <= 336:
+        errors["cutoff_hours"] = [_("Give a cut-off between 0 and 336 hours.")]
+    tree = load_oncotree()
+    roots: list[str] = []
+    for code in rule.oncotree_roots:
+        found = tree.find(code.strip()) if code.strip() else None
+        if found is None:
+            errors.setdefault("oncotree_roots", []).append(
+                _("%(code)s is not an OncoTree code.") % {"code": code.strip()[:20]}
+            )
+        elif found not in roots:
+            roots.append(found)
+    known = set(Specialty.objects.values_list("slug", flat=True))
+    quorum: list[list[str]] = []
+    for group in rule.quorum:
+        slugs = [s.strip() for s in group if s.strip()]
+        unknown = [s for s in slugs if s not in known]
+        if unknown:
+            errors.setdefault("quorum", []).append(
+                _("Unknown discipline: %(slugs)s.") % {"slugs": ", ".join(unknown)[:100]}
+            )
+        elif slugs:
+            quorum.append(slugs)
+    return roots, quorum, errors
+
+
+def _rule_fields(rule: BoardRule, roots: list[str], quorum: list[list[str]]) -> dict[str, Any]:
+    return {
+        "name": rule.name.strip()[:120],
+        "kind": rule.kind,
+        "program": rule.program,
+        "oncotree_roots": roots,
+        "quorum": quorum,
+        "frequency": rule.frequency,
+        "weekday": rule.weekday,
+        "week_of_month": rule.week_of_month if rule.frequency == Frequency.MONTHLY else 1,
+        "starts_on": rule.starts_on,
+        "start_time": rule.start_time,
+        "length_minutes": rule.length_minutes,
+        "cutoff_hours": rule.cutoff_hours,
+        "location": rule.location.strip()[:200],
+    }
+
+
+@transaction.atomic
+def create_board(*, rule: BoardRule, slug: str, actor: Any) -> Board:
+    """Make a board with its meeting rule and lay out its meetings for the next eight weeks."""
+    roots, quorum, errors = _check_rule(rule)
+    slug = slugify(slug or rule.name)[:50]
+    if not slug or slug in RESERVED_SLUGS:
+        errors["slug"] = [_("Give the board a short name for its address.")]
+    elif Board.objects.filter(slug=slug).exists():
+        errors["slug"] = [_("Another board already has this short name.")]
+    if errors:
+        raise ValidationError(errors)
+    board = Board.objects.create(slug=slug, **_rule_fields(rule, roots, quorum))
+    schedule_meetings(board=board, until=timezone.localdate() + SCHEDULE_AHEAD, actor=actor)
+    audit.record(action="tumorboard.board_created", actor=actor, target=board)
+    return board
+
+
+@transaction.atomic
+def change_board(*, board: Board, rule: BoardRule, actor: Any) -> Board:
+    """Change a board and its meeting rule. Future meetings the new rule no longer gives are
+    removed while nothing is on their agenda (those with cases stay, to be cancelled by hand);
+    the new rule's meetings are laid out for the next eight weeks."""
+    roots, quorum, errors = _check_rule(rule)
+    if errors:
+        raise ValidationError(errors)
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    for name, value in _rule_fields(rule, roots, quorum).items():
+        setattr(board, name, value)
+    board.save()
+    until = timezone.localdate() + SCHEDULE_AHEAD
+    wanted = set(meeting_times(board, until=until))
+    stale = (
+        board.meetings.filter(
+            starts_at__gt=timezone.now(),
+            status=MeetingStatus.SCHEDULED,
+            agenda_locked_at__isnull=True,
+        )
+        .exclude(cases__isnull=False)
+        .exclude(starts_at__in=wanted)
+    )
+    stale.delete()
+    schedule_meetings(board=board, until=until, actor=actor)
+    audit.record(action="tumorboard.board_changed", actor=actor, target=board)
+    return board
+
+
 @transaction.atomic
 def add_member(*, board: Board, user: Any, specialty: Any, role: str, actor: Any) -> BoardMember:
-    if not getattr(user, "is_staff", False):
+    """Seat a staff member on the board with a discipline and a role (or change theirs)."""
+    if user is None or not getattr(user, "is_staff", False) or not user.is_active:
         raise ValidationError({"user": [_("Only staff can sit on a board.")]})
+    if specialty is None:
+        raise ValidationError({"specialty": [_("Choose the discipline.")]})
+    if role not in MemberRole.values:
+        raise ValidationError({"role": [_("Choose member, chair or coordinator.")]})
     member, _created = BoardMember.objects.update_or_create(
         board=board, user=user, defaults={"specialty": specialty, "role": role, "is_active": True}
     )
     audit.record(action="tumorboard.member_added", actor=actor, target=member)
+    return member
+
+
+@transaction.atomic
+def seat_member(*, board: Board, email: str, specialty: Any, role: str, actor: Any) -> BoardMember:
+    """Seat the staff member with this email on the board (or change their discipline and
+    role), as the board's set-up page asks."""
+    user = (
+        get_user_model()
+        .objects.filter(email__iexact=email.strip(), is_staff=True, is_active=True)
+        .first()
+    )
+    if user is None:
+        raise ValidationError({"email": [_("No active staff member has this email.")]})
+    return add_member(board=board, user=user, specialty=specialty, role=role, actor=actor)
+
+
+@transaction.atomic
+def remove_member(*, member: BoardMember, actor: Any) -> BoardMember:
+    """Take someone off the board (the row stays, inactive, for past attendance); the board
+    keeps at least one chair."""
+    member = BoardMember.objects.select_for_update().get(pk=member.pk)
+    if member.role == MemberRole.CHAIR and member.is_active:
+        chairs = BoardMember.objects.filter(
+            board_id=member.board_id, role=MemberRole.CHAIR, is_active=True
+        )
+        if chairs.exclude(pk=member.pk).count() == 0:
+            raise ValidationError({"member": [_("Name another chair before this one leaves.")]})
+    member.is_active = False
+    member.save(update_fields=["is_active", "updated_at"])
+    audit.record(action="tumorboard.member_removed", actor=actor, target=member)
     return member
 
 
@@ -274,17 +448,53 @@ def place_case(
     return case
 
 
+def _agenda_for_change(meeting: Meeting) -> tuple[Meeting, list[BoardCase]]:
+    """The meeting locked against a concurrent lock or placing, and its cases in order;
+    refused once the agenda is locked or the meeting cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.agenda_locked_at is not None:
+        raise ValidationError({"order": [_("This meeting's agenda is locked.")]})
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError({"order": [_("This meeting was cancelled.")]})
+    cases = list(
+        meeting.cases.filter(status=CaseStatus.ON_AGENDA).order_by("position", "submitted_at")
+    )
+    return meeting, cases
+
+
+def _write_order(meeting: Meeting, cases: Sequence[BoardCase], actor: Any) -> None:
+    # Ordering never changes the minutes, but a total already over the meeting's length
+    # (a meeting shortened after placing) is named rather than silently kept.
+    used = sum(c.minutes for c in cases)
+    if used > meeting.length_minutes:
+        _overrun_check(meeting, adding=0, except_case=None)
+    for position, case in enumerate(cases, start=1):
+        if case.position != position:
+            BoardCase.objects.filter(pk=case.pk).update(position=position)
+    audit.record(action="tumorboard.agenda_reordered", actor=actor, target=meeting)
+
+
 @transaction.atomic
 def reorder_agenda(*, meeting: Meeting, order: Sequence[str], actor: Any) -> None:
     """Set the order of the agenda from the cases' public ids."""
-    if meeting.agenda_locked_at is not None:
-        raise ValidationError({"order": [_("This meeting's agenda is locked.")]})
-    cases = {str(c.public_id): c for c in meeting.cases.filter(status=CaseStatus.ON_AGENDA)}
-    if set(order) != set(cases):
+    meeting, cases = _agenda_for_change(meeting)
+    by_id = {str(c.public_id): c for c in cases}
+    if len(order) != len(by_id) or set(order) != set(by_id):
         raise ValidationError({"order": [_("List every case on the agenda once.")]})
-    for position, key in enumerate(order, start=1):
-        BoardCase.objects.filter(pk=cases[key].pk).update(position=position)
-    audit.record(action="tumorboard.agenda_reordered", actor=actor, target=meeting)
+    _write_order(meeting, [by_id[key] for key in order], actor)
+
+
+@transaction.atomic
+def move_case(*, meeting: Meeting, case_id: str, up: bool, actor: Any) -> None:
+    """Move one case a place up or down the agenda (at either end it stays where it is)."""
+    meeting, cases = _agenda_for_change(meeting)
+    index = next((i for i, c in enumerate(cases) if str(c.public_id) == case_id), None)
+    if index is None:
+        raise ValidationError({"order": [_("This case is not on the agenda.")]})
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(cases):
+        cases[index], cases[other] = cases[other], cases[index]
+    _write_order(meeting, cases, actor)
 
 
 @transaction.atomic

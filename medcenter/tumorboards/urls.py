@@ -21,6 +21,16 @@ urlpatterns = [
     path(f"{meeting}lock/", views.lock, name="lock"),
     path(f"{meeting}attendance/", views.attendance, name="attendance"),
     path(f"{meeting}cancel/", views.cancel, name="cancel"),
+    path(f"{meeting}move/", views.move, name="move"),
+    path(f"{base}boards/", views.boards, name="boards"),
+    path(f"{base}boards/add/", views.add_board, name="add_board"),
+    path(f"{base}boards/<slug:board_slug>/", views.board, name="board"),
+    path(f"{base}boards/<slug:board_slug>/members/", views.board_member, name="board_member"),
+    path(
+        f"{base}boards/<slug:board_slug>/members/remove/",
+        views.remove_board_member,
+        name="remove_member",
+    ),
     path(f"{base}boards/<slug:board_slug>/calendar.ics", views.board_calendar, name="calendar"),
     path(f"{base}boards/<slug:board_slug>/metrics/", views.metrics, name="metrics"),
 ]

@@ -24,15 +24,20 @@ from medcenter.trials.models import Trial
 from medcenter.tumorboards import calendar, selectors, services
 from medcenter.tumorboards.forms import (
     AttendanceForm,
+    BoardForm,
     CancelForm,
     CarePlanStartForm,
     CaseForm,
+    MemberForm,
+    MemberRemoveForm,
+    MoveForm,
     PlaceForm,
     RecommendationForm,
 )
 from medcenter.tumorboards.models import Board, BoardMember, Meeting, MemberRole
 
 RUN = "tumorboards.run_board"
+MANAGE = "tumorboards.manage_board"
 SUBMIT = "tumorboards.submit_case"
 CASE = "tumorboards.boardcase"
 # A meeting's agenda names its patients: its routes are patient-data routes.
@@ -281,19 +286,48 @@ def _meeting(request: AuthedRequest, meeting_id: UUID) -> Meeting:
 def meeting(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
     """The agenda in order with its minutes, attendance and quorum."""
     found = _meeting(request, meeting_id)
-    return render(
-        request,
-        "tumorboards/meeting.html",
-        {
-            **selectors.agenda(found),
-            "attendance_form": AttendanceForm(meeting=found),
-            "cancel_form": CancelForm(),
-            "names_open": found.access_until > timezone.now(),
-            "is_coordinator": selectors.is_member(
-                request.user, found.board, roles=(MemberRole.CHAIR, MemberRole.COORDINATOR)
-            ),
-        },
-    )
+    return render(request, "tumorboards/meeting.html", _meeting_context(request, found))
+
+
+def _meeting_context(request: AuthedRequest, found: Meeting) -> dict[str, Any]:
+    return {
+        **selectors.agenda(found),
+        "attendance_form": AttendanceForm(meeting=found),
+        "cancel_form": CancelForm(),
+        "names_open": found.access_until > timezone.now(),
+        "is_coordinator": selectors.is_member(
+            request.user, found.board, roles=(MemberRole.CHAIR, MemberRole.COORDINATOR)
+        ),
+    }
+
+
+@require_POST
+@patient_data_route(model=MEETING, kwargs=("meeting_id",), permission=RUN)
+def move(request: AuthedRequest, meeting_id: UUID) -> HttpResponse:
+    """Move one case a place up or down the agenda (chair or coordinator, until it is locked).
+    htmx gets the agenda list back; without JavaScript the meeting page reloads."""
+    found = _meeting(request, meeting_id)
+    if not selectors.is_member(
+        request.user, found.board, roles=(MemberRole.CHAIR, MemberRole.COORDINATOR)
+    ):
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"order": [_("This case is not on the agenda.")]})
+        services.move_case(
+            meeting=found,
+            case_id=str(form.cleaned_data["case"]),
+            up=form.cleaned_data["direction"] == "up",
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The agenda's order was saved."))
+    if getattr(request, "htmx", False):
+        return render(request, "tumorboards/meeting.html#agenda", _meeting_context(request, found))
+    return redirect("tumorboards:meeting", meeting_id=meeting_id)
 
 
 @require_POST
@@ -402,3 +436,106 @@ def metrics(request: AuthedRequest, board_slug: str) -> HttpResponse:
         months.append(selectors.board_metrics(board=board, year=year, month=month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return render(request, "tumorboards/metrics.html", {"board": board, "months": months})
+
+
+# --- Setting boards up ----------------------------------------------------------------------
+
+
+@staff_route(RUN)
+def boards(request: AuthedRequest) -> HttpResponse:
+    """The boards the user may set up (all of them with `manage_board`)."""
+    return render(
+        request,
+        "tumorboards/boards.html",
+        {
+            "boards": selectors.manageable_boards(request.user),
+            "may_add": request.user.has_perm(MANAGE),
+        },
+    )
+
+
+@staff_route(MANAGE)
+def add_board(request: AuthedRequest) -> HttpResponse:
+    """Make a board with its meeting rule; its meetings for eight weeks are laid out."""
+    form = BoardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.create_board(
+                rule=form.rule(), slug=form.cleaned_data["slug"], actor=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The board was made. Now seat its members."))
+            return redirect("tumorboards:board", board_slug=board.slug)
+    return render(request, "tumorboards/board_form.html", {"form": form})
+
+
+@staff_route(RUN)
+def board(request: AuthedRequest, board_slug: str) -> HttpResponse:
+    """A board's set-up: its rule (changing it lays the meetings out again) and members."""
+    found = selectors.get_board_to_manage(request.user, slug=board_slug)
+    form = BoardForm(request.POST or None, initial=BoardForm.initial_for(found), editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_board(board=found, rule=form.rule(), actor=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The board was saved and its meetings laid out."))
+            return redirect("tumorboards:board", board_slug=board_slug)
+    return render(
+        request,
+        "tumorboards/board.html",
+        {**selectors.board_setup(found), "form": form, "member_form": MemberForm()},
+    )
+
+
+@staff_route(RUN)
+def board_member(request: AuthedRequest, board_slug: str) -> HttpResponse:
+    """Seat a staff member on the board, or change their discipline or role."""
+    found = selectors.get_board_to_manage(request.user, slug=board_slug)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seat_member(
+                board=found,
+                email=data["email"],
+                specialty=data["specialty"],
+                role=data["role"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The member was seated."))
+            return redirect("tumorboards:board", board_slug=board_slug)
+    return render(
+        request,
+        "tumorboards/board_member.html",
+        {"form": form, "board": found, "title": _("Seat a member")},
+    )
+
+
+@require_POST
+@staff_route(RUN)
+def remove_board_member(request: AuthedRequest, board_slug: str) -> HttpResponse:
+    """Take a member off the board (the member's public id comes in the form, not the path:
+    it names no patient data)."""
+    found = selectors.get_board_to_manage(request.user, slug=board_slug)
+    form = MemberRemoveForm(request.POST)
+    member = (
+        found.members.filter(public_id=form.cleaned_data["member"]).first()
+        if form.is_valid()
+        else None
+    )
+    if member is None:
+        raise Http404
+    try:
+        services.remove_member(member=member, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The member left the board."))
+    return redirect("tumorboards:board", board_slug=board_slug)

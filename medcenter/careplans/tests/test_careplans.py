@@ -259,3 +259,57 @@ def test_the_plan_ready_notice_is_sent_once_and_carries_no_clinical_content(mail
     outbox.deliver(note.pk)  # a second worker finds it already sent (R28)
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [patient.email]
+
+
+def test_a_new_course_with_a_recommended_drug_prefills_the_follow_up_on_its_page():
+    from medcenter.oncology.services import record_treatment_course
+    from medcenter.patients.tests.factories import CareRelationshipFactory
+
+    clinician = staff("clinician")
+    patient = PatientFactory(user=UserFactory())
+    plan = services.create_plan(
+        patient=patient,
+        actor=clinician,
+        title="Lung adenocarcinoma",
+        goals=["life_prolonging"],
+        activities=[{"kind": "systemic_therapy", "detail": "Osimertinib 80 mg daily"}],
+    )
+    services.activate_plan(plan=plan, actor=clinician)
+    task = NavigatorTask.objects.select_related("plan").get(plan=plan, kind=TaskKind.FOLLOW_UP)
+    navigator = staff("nurse_navigator")
+    CareRelationshipFactory(staff=navigator, patient=patient)
+    client = Client()
+    sign_in_verified(client, navigator)
+    url = reverse("careplans:task", kwargs={"task_id": task.public_id})
+    today = timezone.localdate()
+    # Before the plan, or another drug: no answer is suggested.
+    for regimen, started in (("Osimertinib", today - timedelta(days=40)), ("Erlotinib", today)):
+        record_treatment_course(
+            patient=patient,
+            actor=clinician,
+            regimen=regimen,
+            setting="neoadjuvant",
+            started_on=started,
+        )
+    assert selectors.follow_up_suggestion(task)["outcome"] == ""
+    assert client.get(url).context["form"]["outcome"].value() in ("", None)
+    record_treatment_course(
+        patient=patient,
+        actor=clinician,
+        regimen="osimertinib + bevacizumab",
+        setting="neoadjuvant",
+        started_on=today,
+    )
+    suggestion = selectors.follow_up_suggestion(task)
+    assert suggestion["outcome"] == "implemented"
+    assert suggestion["course"].regimen == "osimertinib + bevacizumab"
+    page = client.get(url)
+    assert page.context["form"]["outcome"].value() == "implemented"
+    assert '<option value="implemented" selected>' in page.content.decode()
+    assert "osimertinib + bevacizumab" in page.content.decode()
+    # The navigator may still answer otherwise; the suggestion is only where the form starts.
+    done = client.post(url, {"outcome": "changed", "reason": "Dose reduced"})
+    assert done.status_code == 302
+    task.refresh_from_db()
+    assert task.outcome == "changed"
+    assert selectors.follow_up_suggestion(task)["outcome"] == ""

@@ -85,6 +85,69 @@ def _add_member(ctx: Any) -> Callable[[], Any]:
     )
 
 
+def _rule(name: str) -> Any:
+    from datetime import time
+
+    from django.utils import timezone
+
+    return services.BoardRule(
+        name=name,
+        kind="disease",
+        frequency="weekly",
+        weekday=1,
+        starts_on=timezone.localdate(),
+        start_time=time(7, 30),
+        length_minutes=60,
+        cutoff_hours=48,
+    )
+
+
+def _create_board(ctx: Any) -> Callable[[], Any]:
+    return lambda: services.create_board(
+        rule=_rule("Audit board"), slug=f"audit-new-{ctx.patient.pk}", actor=ctx.clinician
+    )
+
+
+def _change_board(ctx: Any) -> Callable[[], Any]:
+    b = _board(ctx)
+    return lambda: services.change_board(
+        board=b["board"], rule=_rule("Renamed"), actor=ctx.clinician
+    )
+
+
+def _seat(ctx: Any) -> Callable[[], Any]:
+    b = _board(ctx)
+    email = str(StaffUserFactory(roles=["clinician"]).email)
+    discipline = specialty("radiology")
+    return lambda: services.seat_member(
+        board=b["board"],
+        email=email,
+        specialty=discipline,
+        role="coordinator",
+        actor=ctx.clinician,
+    )
+
+
+def _remove_member(ctx: Any) -> Callable[[], Any]:
+    b = _board(ctx)
+    user = StaffUserFactory(roles=["clinician"])
+    member = services.add_member(
+        board=b["board"],
+        user=user,
+        specialty=specialty("radiology"),
+        role="member",
+        actor=ctx.clinician,
+    )
+    return lambda: services.remove_member(member=member, actor=ctx.clinician)
+
+
+def _move(ctx: Any) -> Callable[[], Any]:
+    b = _board(ctx, placed=True)
+    return lambda: services.move_case(
+        meeting=b["meeting"], case_id=str(b["case"].public_id), up=False, actor=ctx.clinician
+    )
+
+
 def _submit(ctx: Any) -> Callable[[], Any]:
     b = _board(ctx)
     return lambda: services.submit_case(
@@ -189,6 +252,11 @@ def _refer(ctx: Any) -> Callable[[], Any]:
 WRITES: dict[str, Callable[[Any], Callable[[], Any]]] = {
     TB + "cancel_meeting": _cancel,
     TB + "add_member": _add_member,
+    TB + "create_board": _create_board,
+    TB + "change_board": _change_board,
+    TB + "seat_member": _seat,
+    TB + "remove_member": _remove_member,
+    TB + "move_case": _move,
     TB + "submit_case": _submit,
     TB + "place_case": _place,
     TB + "reorder_agenda": _reorder,
