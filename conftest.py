@@ -1,4 +1,10 @@
+import hashlib
 import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +19,8 @@ def pytest_configure(config):
     _sync_roles_once_per_migrate()
     _restore_migration_seeds_after_each_flush()
     database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        _copy_sqlite_test_databases_from_one_migration()
     if database["ENGINE"] == "django.db.backends.postgresql":
         _commit_without_waiting_for_the_disk(database)
         _flush_by_delete_on_postgresql()
@@ -46,6 +54,76 @@ def pytest_collection_modifyitems(config, items):
     if skipped:
         config.hook.pytest_deselected(items=skipped)
         items[:] = kept
+
+
+def _copy_sqlite_test_databases_from_one_migration():
+    """Make each SQLite test database by copying one migrated file, not by migrating again.
+
+    Every test process (each pytest-xdist worker, and the browser run after the unit run) used
+    to apply all migrations itself, Wagtail's included: about a minute of two busy cores per
+    run. The first process to need a database now migrates one file, under a lock, named after
+    a digest of every migration module and the Django version; the others copy it. A change
+    to any migration changes the digest, so a stale file is never used. Django's own set-up
+    still runs `migrate` on the copy (finding nothing to apply) and emits post_migrate, so the
+    database is exactly what a migration gives.
+    """
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    create = DatabaseCreation.create_test_db
+
+    def create_test_db(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        name = self._get_test_db_name()
+        if not keepdb and not self.is_in_memory_db(name):
+            for leftover in (f"{name}-wal", f"{name}-shm"):
+                Path(leftover).unlink(missing_ok=True)
+            shutil.copyfile(_migrated_sqlite_template(), name)
+            keepdb = True  # the copy is the fresh database: Django must not delete it
+        return create(
+            self, verbosity=verbosity, autoclobber=autoclobber, serialize=serialize, keepdb=keepdb
+        )
+
+    DatabaseCreation.create_test_db = create_test_db
+
+
+def _migrated_sqlite_template() -> Path:
+    import fcntl
+    import importlib.util
+
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
+        spec = importlib.util.find_spec(f"{config.name}.migrations")
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for path in sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.py")):
+            digest.update(path.name.encode() + path.read_bytes())
+    folder = Path(settings.VAR_DIR) / "test-templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"migrated-{digest.hexdigest()[:16]}.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            for old in folder.glob("migrated-*.sqlite3"):
+                old.unlink()
+            building = template.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            subprocess.run(  # noqa: S603 - this interpreter and this checkout's manage.py
+                [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "migrate", "-v0"],
+                check=True,
+                env={**os.environ, "DATABASE_URL": f"sqlite:///{building}"},
+            )
+            connection = sqlite3.connect(building)
+            try:  # one self-contained file: the write-ahead log folded in
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                connection.close()
+            for leftover in folder.glob("*.building-*"):
+                leftover.unlink()
+            building.rename(template)
+    return template
 
 
 def _commit_without_waiting_for_the_disk(database):
