@@ -36,6 +36,7 @@ PAST_PATIENTS = [
     ("Quinlan", "Harrowgate", "LUAD", "Adenocarcinoma of the left lower lobe"),
     ("Elspeth", "Moorcroft", "LIPO", "Dedifferentiated liposarcoma of the thigh"),
     ("Barnaby", "Tillwright", "LUSC", "Squamous cell carcinoma of the right lung"),
+    ("Wendell", "Ashcombe", "LUAD", "Adenocarcinoma of the right upper lobe"),
 ]
 
 
@@ -260,8 +261,9 @@ def _present_demo_patients(
 
 
 def _past_cases(clinician: Any, people: dict[str, Any], sarcoma: Board, thoracic: Board) -> None:
-    """Three fictional patients presented at past meetings: one discussed without quorum
-    (provisional), one postponed, one discussed with quorum and a non-concordant reason."""
+    """Four fictional patients presented at past meetings: one discussed without quorum
+    (provisional), one postponed, one discussed with quorum and a non-concordant reason, one
+    withdrawn (the question was answered in clinic)."""
     picker = random.Random(20261207)  # noqa: S311 - own draws; the shared generator is left alone
     today = timezone.localdate()
     for n, (given, family, code, description) in enumerate(PAST_PATIENTS):
@@ -306,6 +308,13 @@ def _past_cases(clinician: Any, people: dict[str, Any], sarcoma: Board, thoracic
         services.place_case(case=case, meeting=meeting, minutes=10, actor=clinician, late_ok=True)
         if n == 1:
             services.postpone_case(case=case, actor=clinician)
+            continue
+        if n == 3:
+            services.withdraw_case(
+                case=case,
+                reason="Answered in clinic: the patient chose treatment closer to home.",
+                actor=clinician,
+            )
             continue
         if n == 2:
             _attend_all(meeting, people, clinician)

@@ -175,6 +175,15 @@ class RecommendationForm(forms.Form):
     dissent_note = forms.CharField(label=_("Dissent"), max_length=500, required=False)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the case withdrawn?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the question was answered in clinic, or the patient declined."),
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 

@@ -169,6 +169,7 @@ class BoardCase(PublicModel):
     # The packet as it was frozen when the agenda was locked, with the versions it was built on.
     packet = models.JSONField(null=True, blank=True)
     packet_frozen_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -519,6 +519,30 @@ def postpone_case(
 
 
 @transaction.atomic
+def withdraw_case(*, case: BoardCase, reason: str, actor: Any) -> BoardCase:
+    """Take a case off the board for good (answered elsewhere, the patient declined, the
+    patient died): it leaves any agenda, keeps its history and can no longer be placed."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": [_("Please say why the case is withdrawn.")]})
+    if len(reason) > 300:
+        raise ValidationError({"reason": [_("Please keep the reason under 300 characters.")]})
+    case = BoardCase.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (CaseStatus.ON_AGENDA, CaseStatus.SUBMITTED, CaseStatus.POSTPONED):
+        raise ValidationError({"reason": [_("This case can no longer be withdrawn.")]})
+    case.meeting, case.status, case.withdrawn_reason = None, CaseStatus.WITHDRAWN, reason
+    case.save(update_fields=["meeting", "status", "withdrawn_reason", "updated_at"])
+    audit.record(
+        action="tumorboard.case_withdrawn",
+        actor=actor,
+        patient=case.patient,
+        target=case,
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
 def lock_agenda(*, meeting: Meeting, actor: Any) -> Meeting:
     """Lock the agenda: every case's packet is frozen with the versions it was built on."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)

@@ -13,6 +13,7 @@ urlpatterns = [
     path(case, views.case, name="case"),
     path(f"{case}place/", views.place, name="place"),
     path(f"{case}postpone/", views.postpone, name="postpone"),
+    path(f"{case}withdraw/", views.withdraw, name="withdraw"),
     path(f"{case}recommend/", views.recommend, name="recommend"),
     path(f"{case}sign/", views.sign, name="sign"),
     path(f"{case}care-plan/", views.start_plan, name="start_plan"),

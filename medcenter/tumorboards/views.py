@@ -33,6 +33,7 @@ from medcenter.tumorboards.forms import (
     MoveForm,
     PlaceForm,
     RecommendationForm,
+    WithdrawForm,
 )
 from medcenter.tumorboards.models import Board, BoardMember, Meeting, MemberRole
 
@@ -189,6 +190,25 @@ def postpone(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     else:
         messages.success(request, _("The case was taken off the agenda."))
     return redirect("tumorboards:case", case_id=case_id)
+
+
+@patient_data_route(model=CASE, kwargs=("case_id",), permission=RUN)
+@offers_break_glass
+def withdraw(request: AuthedRequest, case_id: UUID) -> HttpResponse:
+    """Withdraw the case, with the reason, after asking (GET shows the question)."""
+    found = _case(request, case_id, "tumorboard.case_withdraw_opened")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_case(
+                case=found.case, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The case was withdrawn."))
+            return redirect("tumorboards:case", case_id=case_id)
+    return _case_form_page(request, found, form, _("Withdraw the case"))
 
 
 @patient_data_route(model=CASE, kwargs=("case_id",), permission=RUN)

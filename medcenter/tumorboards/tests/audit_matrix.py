@@ -180,6 +180,13 @@ def _postpone(ctx: Any) -> Callable[[], Any]:
     return lambda: services.postpone_case(case=b["case"], actor=ctx.clinician)
 
 
+def _withdraw(ctx: Any) -> Callable[[], Any]:
+    b = _board(ctx, placed=True)
+    return lambda: services.withdraw_case(
+        case=b["case"], reason="Answered in clinic", actor=ctx.clinician
+    )
+
+
 def _lock(ctx: Any) -> Callable[[], Any]:
     b = _board(ctx, placed=True)
     return lambda: services.lock_agenda(meeting=b["meeting"], actor=ctx.clinician)
@@ -261,6 +268,7 @@ WRITES: dict[str, Callable[[Any], Callable[[], Any]]] = {
     TB + "place_case": _place,
     TB + "reorder_agenda": _reorder,
     TB + "postpone_case": _postpone,
+    TB + "withdraw_case": _withdraw,
     TB + "lock_agenda": _lock,
     TB + "record_attendance": _attend,
     TB + "record_recommendation": _recommend,

@@ -239,3 +239,22 @@ def test_metrics_page_for_those_with_the_permission():
     url = reverse("tumorboards:metrics", kwargs={"board_slug": world.board.slug})
     assert client_for(staff("quality_analyst")).get(url).status_code == 200
     assert client_for(staff("scheduler")).get(url).status_code == 403
+
+
+def test_withdrawing_asks_for_a_reason_keeps_it_on_a_refusal_and_shows_it():
+    world = case_world(place=True)
+    client = client_for(world.submitter)
+    url = case_url(world, "tumorboards:withdraw")
+    assert "reason" in client.get(url).content.decode()
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.ON_AGENDA  # asking changes nothing
+
+    refused = client.post(url, {"reason": "   "})
+    assert refused.status_code == 200
+    assert 'aria-invalid="true"' in refused.content.decode()
+
+    done = client.post(url, {"reason": XSS})
+    assert done.status_code == 302
+    page = client.get(case_url(world)).content.decode()
+    assert XSS not in page and "&lt;script&gt;" in page
+    assert AuditEvent.objects.filter(action="tumorboard.case_withdrawn").count() == 1

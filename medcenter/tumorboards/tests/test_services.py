@@ -277,3 +277,33 @@ def test_metrics_count_a_month_of_discussed_cases():
     assert figures["quorum_met_share"] == 1.0
     assert figures["concordance_share"] == 1.0
     assert figures["trial_referrals"] == 0
+
+
+def test_a_withdrawn_case_leaves_the_agenda_keeps_its_reason_and_cannot_be_placed_again():
+    world = case_world(place=True)
+    assert world.case.meeting == world.meeting
+
+    services.withdraw_case(case=world.case, reason="  Answered in   clinic ", actor=world.submitter)
+
+    world.case.refresh_from_db()
+    assert (world.case.status, world.case.meeting, world.case.withdrawn_reason) == (
+        CaseStatus.WITHDRAWN,
+        None,
+        "Answered in clinic",
+    )
+    assert selectors.agenda(world.meeting)["cases"] == []
+    with pytest.raises(ValidationError):
+        services.place_case(case=world.case, meeting=world.meeting, minutes=10, actor=None)
+    with pytest.raises(ValidationError) as again:
+        services.withdraw_case(case=world.case, reason="Twice", actor=world.submitter)
+    assert "no longer be withdrawn" in again.value.message_dict["reason"][0]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 301])
+def test_a_withdrawal_needs_a_short_reason_on_its_field(reason):
+    world = case_world(place=False)
+    with pytest.raises(ValidationError) as refused:
+        services.withdraw_case(case=world.case, reason=reason, actor=world.submitter)
+    assert list(refused.value.message_dict) == ["reason"]
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.SUBMITTED
