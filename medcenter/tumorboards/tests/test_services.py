@@ -281,7 +281,8 @@ def test_metrics_count_a_month_of_discussed_cases():
 
 def test_a_withdrawn_case_leaves_the_agenda_keeps_its_reason_and_cannot_be_placed_again():
     world = case_world(place=True)
-    assert world.case.meeting == world.meeting
+    world.case.refresh_from_db()
+    assert (world.case.meeting, world.case.status) == (world.meeting, CaseStatus.ON_AGENDA)
 
     services.withdraw_case(case=world.case, reason="  Answered in   clinic ", actor=world.submitter)
 
