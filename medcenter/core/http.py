@@ -1,11 +1,14 @@
-"""What every app's HTML views share: the signed-in request type, a service's refusal shown on
-its form, and the break-the-glass offer for a record the staff member has no basis to open."""
+"""What every app's HTML views share: the signed-in request type, a form saved through a service
+(its refusal shown on the form), and the break-the-glass offer for a record the staff member has
+no basis to open."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,6 +32,21 @@ def apply_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def saved(request: HttpRequest, form: Any, save: Callable[[], object], *, success: str) -> bool:
+    """Whether a posted, valid `form` was saved by `save()` (a service call); on success the
+    `success` message is queued. A GET, an invalid form or the service's refusal (its
+    ValidationError shown on the form's fields) answers False, with what was typed kept."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        apply_errors(form, error)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def no_access(request: HttpRequest, error: RecordAccessDenied) -> HttpResponse:

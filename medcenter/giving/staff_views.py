@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from medcenter.core import audit
-from medcenter.core.http import AuthedRequest, apply_errors
+from medcenter.core.http import AuthedRequest, apply_errors, saved
 from medcenter.core.routes import staff_route
 from medcenter.giving import fundraising, receipts, selectors, services
 from medcenter.giving.forms import (
@@ -277,14 +277,13 @@ def funds(request: AuthedRequest) -> HttpResponse:
 def fund_new(request: AuthedRequest) -> HttpResponse:
     """A new fund; what was typed is kept when something needs correcting."""
     form = FundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_fund(fund=None, data=form.fund_input(), actor=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The fund was saved."))
-            return redirect("giving:staff_funds")
+    if saved(
+        request,
+        form,
+        lambda: services.save_fund(fund=None, data=form.fund_input(), actor=request.user),
+        success=_("The fund was saved."),
+    ):
+        return redirect("giving:staff_funds")
     return _form_page(
         request,
         form,
@@ -299,14 +298,13 @@ def fund_edit(request: AuthedRequest, fund: str) -> HttpResponse:
     """Change a fund's name, description, program, order, or retire it."""
     found = selectors.get_office_fund(slug=fund)
     form = FundForm(request.POST or None, initial=FundForm.initial_for(found))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_fund(fund=found, data=form.fund_input(), actor=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The fund was saved."))
-            return redirect("giving:staff_funds")
+    if saved(
+        request,
+        form,
+        lambda: services.save_fund(fund=found, data=form.fund_input(), actor=request.user),
+        success=_("The fund was saved."),
+    ):
+        return redirect("giving:staff_funds")
     return _form_page(
         request, form, title=found.name, back=reverse("giving:staff_funds"), back_label=_("Funds")
     )
@@ -324,14 +322,15 @@ def campaigns(request: AuthedRequest) -> HttpResponse:
 def campaign_new(request: AuthedRequest) -> HttpResponse:
     """A new campaign: goal, dates, story."""
     form = CampaignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_campaign(campaign=None, data=form.campaign_input(), actor=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The campaign was saved."))
-            return redirect("giving:staff_campaigns")
+    if saved(
+        request,
+        form,
+        lambda: services.save_campaign(
+            campaign=None, data=form.campaign_input(), actor=request.user
+        ),
+        success=_("The campaign was saved."),
+    ):
+        return redirect("giving:staff_campaigns")
     return _form_page(
         request,
         form,
@@ -346,14 +345,15 @@ def campaign_edit(request: AuthedRequest, campaign: str) -> HttpResponse:
     """Change a campaign; its progress is shown above the form."""
     found, progress = selectors.get_office_campaign(slug=campaign)
     form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(found))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_campaign(campaign=found, data=form.campaign_input(), actor=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The campaign was saved."))
-            return redirect("giving:staff_campaigns")
+    if saved(
+        request,
+        form,
+        lambda: services.save_campaign(
+            campaign=found, data=form.campaign_input(), actor=request.user
+        ),
+        success=_("The campaign was saved."),
+    ):
+        return redirect("giving:staff_campaigns")
     return _form_page(
         request,
         form,

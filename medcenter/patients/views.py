@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from medcenter.accounts.models import User
-from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
+from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass, saved
 from medcenter.core.routes import account_route, patient_data_route, staff_route
 from medcenter.patients import selectors, services
 from medcenter.patients.access import Basis
@@ -242,11 +242,10 @@ def _proxies(request: AuthedRequest, access: Any, *, by_patient: bool) -> HttpRe
 def grant_proxy_from(request: AuthedRequest, access: Any, form: ProxyGrantForm) -> bool:
     """Grant what a posted, valid proxy form asks (staff's page and the patient's portal);
     False, with the service's refusals on the form's fields, otherwise."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    data = form.cleaned_data
-    try:
-        services.grant_proxy(
+
+    def grant() -> object:
+        data = form.cleaned_data
+        return services.grant_proxy(
             access=access,
             proxy_email=data["proxy_email"],
             relationship=data["relationship"],
@@ -255,11 +254,8 @@ def grant_proxy_from(request: AuthedRequest, access: Any, form: ProxyGrantForm) 
             consent_given=data.get("consent_given", False),
             granted_by=request.user,
         )
-    except ValidationError as error:
-        apply_errors(form, error)
-        return False
-    messages.success(request, _("Proxy access was granted."))
-    return True
+
+    return saved(request, form, grant, success=_("Proxy access was granted."))
 
 
 def revoke_proxy_from(
