@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -173,44 +172,6 @@ def child(n: int) -> None:
     campaign_page(f"/en/give/campaigns/{campaign.slug}/")
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """http_shell's gunicorn, given two minutes to start on a loaded machine."""
-    import http.client
-
-    import http_shell
-
-    port = http_shell.free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "medcenter.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return server, port
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("gunicorn did not become ready in 120 s")
-
-
 def campaign_page(page: str) -> None:
     import os
     import statistics
@@ -222,7 +183,7 @@ def campaign_page(page: str) -> None:
         "DJANGO_SETTINGS_MODULE": "medcenter.settings",
     }
     for label, extra in (("cache on", {}), ("cache off", {"PUBLIC_PAGE_CACHE_SECONDS": "0"})):
-        server, port = start_server({**env, **extra})
+        server, port = http_shell.start_server({**env, **extra}, 2, ready_within=120)
         try:
             for path in ("/healthz", page):
                 http_shell.load(port, path, 1.5, 4)
