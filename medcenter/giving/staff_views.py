@@ -386,21 +386,19 @@ def match_new(request: AuthedRequest, gift_id: str) -> HttpResponse:
     form = MatchForm(
         request.POST or None, currency=found.currency, initial={"employer": found.employer}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_match(
-                gift=found,
-                employer=data["employer"],
-                amount_minor=data["amount_minor"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The employer match was recorded."))
-            return redirect("giving:staff_matches")
+    if saved(
+        request,
+        form,
+        lambda: services.record_match(
+            gift=found,
+            employer=form.cleaned_data["employer"],
+            amount_minor=form.cleaned_data["amount_minor"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        ),
+        success=_("The employer match was recorded."),
+    ):
+        return redirect("giving:staff_matches")
     return _form_page(
         request,
         form,

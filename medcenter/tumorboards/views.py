@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from medcenter.core import vault
 from medcenter.core.clientaddr import client_ip
-from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass
+from medcenter.core.http import AuthedRequest, apply_errors, offers_break_glass, saved
 from medcenter.core.routes import patient_data_route, staff_route
 from medcenter.core.uploads import download_response
 from medcenter.oncology import selectors as oncology_selectors
@@ -198,16 +198,15 @@ def withdraw(request: AuthedRequest, case_id: UUID) -> HttpResponse:
     """Withdraw the case, with the reason, after asking (GET shows the question)."""
     found = _case(request, case_id, "tumorboard.case_withdraw_opened")
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_case(
-                case=found.case, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("The case was withdrawn."))
-            return redirect("tumorboards:case", case_id=case_id)
+    if saved(
+        request,
+        form,
+        lambda: services.withdraw_case(
+            case=found.case, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        success=_("The case was withdrawn."),
+    ):
+        return redirect("tumorboards:case", case_id=case_id)
     return _case_form_page(request, found, form, _("Withdraw the case"))
 
 
