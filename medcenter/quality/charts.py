@@ -251,6 +251,7 @@ def _document(
     *,
     chart_id: str,
     title: str,
+    title_lang: str = "",
     description: str,
     body: Sequence[SafeString],
     legend: Sequence[_LegendItem],
@@ -262,7 +263,7 @@ def _document(
         'width="100%" preserveAspectRatio="xMidYMid meet" role="img" focusable="false" '
         'aria-labelledby="{}-title" aria-describedby="{}-desc" direction="ltr" '
         'font-family="sans-serif" font-size="{}" fill="{}">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<title id="{}-title"{}>{}</title><desc id="{}-desc">{}</desc>'
         "{}{}</svg>",
         WIDTH,
         _n(height),
@@ -271,6 +272,8 @@ def _document(
         FONT_SIZE,
         COLOURS["text"],
         chart_id,
+        # A measure's name fallen back to English on another language's page.
+        format_html(' lang="{}"', title_lang) if title_lang else "",
         title,
         chart_id,
         description,
@@ -325,6 +328,7 @@ def p_chart_svg(
     value_label: str | None = None,
     hidden: Sequence[bool] | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a p-chart: points, centre line, stepped control limits, target and benchmark.
 
@@ -400,7 +404,12 @@ def p_chart_svg(
             ),
         )
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )
 
 
@@ -417,6 +426,7 @@ def run_chart_svg(
     target_label: str | None = None,
     benchmark_label: str | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a run chart: points joined in time order around their median (the centre)."""
     if len(labels) != len(values):
@@ -448,7 +458,12 @@ def run_chart_svg(
             tip = f"{label}: {_format(value, percent)}"
             body.append(_marker("circle", *xy, COLOURS["data"], "point", tip))
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )
 
 
@@ -462,6 +477,7 @@ def funnel_svg(
     percent: bool = True,
     unit_label: str | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a funnel plot: units by denominator against the target's 95 % and 99.8 % limits.
 
@@ -551,5 +567,10 @@ def funnel_svg(
             )
         )
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )

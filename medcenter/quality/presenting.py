@@ -92,6 +92,7 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
             target=measure.target,
             benchmark=_benchmark(view),
             chart_id=f"chart-{measure.code}",
+            title_lang=view.name_lang,
         )
     values = [float(p.value or 0) for p in shown]
     return charts.run_chart_svg(
@@ -104,6 +105,7 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
         benchmark=_benchmark(view),
         percent=measure.kind == Kind.PROPORTION,
         chart_id=f"chart-{measure.code}",
+        title_lang=view.name_lang,
     )
 
 
@@ -196,6 +198,7 @@ def _funnel(
         target=target,
         unit_label=None if by_program else _("Stratum"),
         chart_id=f"funnel-{measure.code}",
+        title_lang=view.name_lang,
     )
 
 

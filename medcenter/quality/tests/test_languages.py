@@ -65,6 +65,24 @@ def test_an_untranslated_text_falls_back_to_english_marked_lang_en():
     )
 
 
+def test_a_chart_titled_with_an_untranslated_name_marks_it_english():
+    for month, observed in ((date(2026, 8, 1), 2), (SEPTEMBER, 3)):
+        enter("clabsi-sir", month, observed, 4.0)
+        services.take_snapshots(months=[month])
+        services.publish_month(month=month, actor=analyst())
+    services.revise_measure(
+        measure=Measure.objects.get(code="clabsi-sir"),
+        actor=analyst(),
+        translations={"es": {"name": "Infecciones asociadas a vía central (SIR)"}},
+    )
+
+    spanish = Client().get("/es/quality/").content.decode()
+    russian = Client().get("/ru/quality/").content.decode()
+
+    assert '<title id="chart-clabsi-sir-title">Infecciones asociadas' in spanish
+    assert '<title id="chart-clabsi-sir-title" lang="en">Central line' in russian
+
+
 def test_the_api_says_which_language_each_text_is_in():
     measure = Measure.objects.get(code="no-shows")
     services.revise_measure(
