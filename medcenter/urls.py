@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 
 from medcenter.api import api
 from medcenter.content.cms import admin_urlpatterns as cms_urlpatterns
+from medcenter.content.urls import early_serve_urlpatterns as content_early_serve_urlpatterns
 from medcenter.content.urls import serve_urlpatterns as content_serve_urlpatterns
 from medcenter.core import views as core_views
 
@@ -21,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Wagtail's pages whose address no route below could take, tried first (content/routing.py).
+    *content_early_serve_urlpatterns,
     path("", include("medcenter.pages.urls")),
     path("accounts/", include("medcenter.accounts.urls")),
     path("", include("medcenter.patients.urls")),
