@@ -41,7 +41,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # uv (the tool `make lock` resolves with) installs the same hash-checked set in seconds where
   # pip takes about a minute; pip remains the fallback where uv cannot be had.
   if .venv/bin/python -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" >/dev/null 2>&1; then
-    .venv/bin/uv pip install -q --python .venv/bin/python --require-hashes --no-deps -r requirements.lock
+    .venv/bin/uv pip install -q --python .venv/bin/python --require-hashes --no-deps --compile-bytecode -r requirements.lock
   else
     .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
   fi

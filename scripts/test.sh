@@ -3,9 +3,10 @@
 # journeys in Debian's chromium. Prints which backends ran and one closing total.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# Compiled modules go to var/pycache, out of the source tree, and are reused by every test
-# process after the first (each xdist worker, each backend, each subprocess a test starts).
-export DJANGO_SETTINGS_MODULE=medcenter.settings PYTHONPYCACHEPREFIX="$PWD/var/pycache"
+# Python keeps compiled modules (__pycache__, ignored by git): every test process after the
+# first (each xdist worker, each backend, each subprocess a test starts) reuses them.
+export DJANGO_SETTINGS_MODULE=medcenter.settings
+unset PYTHONDONTWRITEBYTECODE
 unset DATABASE_URL
 
 only_e2e=false
