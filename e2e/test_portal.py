@@ -7,14 +7,13 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
 from PIL import Image
 from playwright.sync_api import Page, expect
 
 from e2e.journeys import blocking_violations, sign_in
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import override
-
 from medcenter.accounts.tests.factories import UserFactory
 from medcenter.core.uploads import check_upload
 from medcenter.messaging import services as messaging

@@ -38,7 +38,7 @@ def world():
 
 
 def _urls(world):
-    user, patient, sent, _nurse = world
+    _user, patient, sent, _nurse = world
     values = {
         "public_id": patient.public_id,
         "questionnaire_id": sent.questionnaire.public_id,
