@@ -25,8 +25,11 @@ offered load stays well above 50 real users'. --think 0,0 gives the old closed l
         [--backend sqlite|postgresql|both] [--profile]
 
 --profile skips gunicorn: in-process (Django's test client, no network), a few users each do
-every action once; it prints each action's query count and time, then cProfile's top
-functions over all of them: where a slow action spends its time.
+every action once; it prints each action's query count, time and write transactions (how
+many, the longest), then cProfile's top functions over all of them: where a slow action
+spends its time (BENCH_PROFILE_SORT, BENCH_PROFILE_FILTER, BENCH_PROFILE_CALLEES narrow it).
+On PostgreSQL the load run also samples pg_stat_activity: the share of busy backends waiting
+on a lock, and the statements they wait in.
 
 The issue's full run is --patients 5000 --seconds 180 --backend both (minutes of seeding).
 """
