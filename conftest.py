@@ -35,25 +35,44 @@ _DATABASE_FIXTURES = {
 }
 
 
-def pytest_collection_modifyitems(config, items):
-    """With MEDCENTER_DATABASE_TESTS_ONLY=1 (scripts/test.sh's PostgreSQL run), run only the
-    tests that reach the database.
+def _reaches_the_database(item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
 
-    A test without database access (pure parsing, staging tables, catalogs, PDF layout) has
-    nothing that differs between backends and already ran in the SQLite run; repeating it on
-    PostgreSQL proves nothing more. Every test with a database runs on both.
+
+def pytest_collection_modifyitems(config, items):
+    """Tests without a database run first; with MEDCENTER_DATABASE_TESTS_ONLY=1 (scripts/
+    test.sh's PostgreSQL run), only the tests that reach the database run.
+
+    First: on SQLite the first test that needs a database waits for the migrated template (see
+    `_build_the_sqlite_template_in_the_background`); the tests that need none (parsers, staging
+    tables, catalogs, PDF layout) keep both workers busy meanwhile. The order within each group
+    is the collection order.
+
+    Only: a test without database access has nothing that differs between backends and already
+    ran in the SQLite run; repeating it on PostgreSQL proves nothing more. Every test with a
+    database runs on both.
     """
-    if os.environ.get("MEDCENTER_DATABASE_TESTS_ONLY") != "1":
-        return
-    kept, skipped = [], []
+    database, free = [], []
     for item in items:
-        reaches = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
-            getattr(item, "fixturenames", ())
-        )
-        (kept if reaches else skipped).append(item)
-    if skipped:
-        config.hook.pytest_deselected(items=skipped)
-        items[:] = kept
+        (database if _reaches_the_database(item) else free).append(item)
+    if os.environ.get("MEDCENTER_DATABASE_TESTS_ONLY") == "1":
+        if free:
+            config.hook.pytest_deselected(items=free)
+        items[:] = database
+    else:
+        items[:] = free + database
+    worker = getattr(config, "workerinput", {}).get("workerid", "gw0")
+    if database and worker == "gw0" and _on_sqlite():
+        _build_the_sqlite_template_in_the_background()
+
+
+def _on_sqlite() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 
 def _copy_sqlite_test_databases_from_one_migration():
@@ -83,6 +102,24 @@ def _copy_sqlite_test_databases_from_one_migration():
         )
 
     DatabaseCreation.create_test_db = create_test_db
+
+
+def _build_the_sqlite_template_in_the_background():
+    """Start migrating the SQLite template as soon as tests are collected, on a thread of the
+    first worker (or of the only process), while the tests without a database run first (see
+    `pytest_collection_modifyitems`); the first test that needs a database waits on the
+    template's lock. Before, the first worker built it while the other waited: about a minute
+    of one idle core per run. Nothing is built when the template exists.
+    """
+    import threading
+
+    def build():
+        try:
+            _migrated_sqlite_template()
+        except Exception:  # the first test that needs it builds it again and shows the failure
+            return
+
+    threading.Thread(target=build, name="sqlite-template", daemon=True).start()
 
 
 def _migrated_sqlite_template() -> Path:

@@ -1,6 +1,7 @@
 """The editors' journey in Wagtail's admin (/cms/), one page context, two staff members:
 
-an editor uploads an image without alt text (a clear error, the title kept), describes it,
+an editor uploads an image without alt text (a clear error, the title and the file kept),
+describes it and sends it again without choosing the file again,
 drafts a patient resource with that image, sets it to go live later and submits it for
 review; a reviewer approves it; nothing is public until the sweep's scheduled publishing
 runs after the go-live time; a translator's Arabic PO file then publishes the Arabic page,
@@ -65,15 +66,15 @@ def test_an_editor_drafts_a_resource_a_reviewer_approves_it_and_it_goes_live_on_
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("body")).to_contain_text("Describe the image for people who cannot see it")
     expect(page.locator("#id_title")).to_have_value("Walking outdoors")  # nothing typed is lost
+    expect(page.locator(".kept-files")).to_contain_text("Attached: fatigue.png")  # nor the file
     assert not CenterImage.objects.exists()
 
     page.locator("#id_description").fill("A patient walks on a park path")
-    # Wagtail's image form keeps what was typed, not the file: it is chosen again.
-    page.locator("#id_file").set_input_files(str(picture))
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload").click()  # the file is not chosen again
     page.wait_for_url(re.compile(r"/cms/images/"))
     image = CenterImage.objects.get()
     assert image.alt == "A patient walks on a park path"
+    assert image.file.read() == picture.read_bytes()
 
     section = services.ensure_content_tree().sections["resources"]
     page.goto(f"/cms/pages/add/content/resourcepage/{section.pk}/")

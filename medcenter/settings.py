@@ -415,6 +415,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "content.CenterImage"
+# Keeps the chosen file when an image is refused (no alt text): content/forms.py.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "medcenter.content.forms.CenterImageForm"
 WAGTAILIMAGES_EXTENSIONS = ["png", "jpg", "jpeg", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", default=10 * 1024 * 1024)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,6 +1,12 @@
 """Routing a request to a Wagtail page, with the English page as the fallback."""
 
+import functools
+import re
+from typing import Any
+
 from django.http import Http404, HttpRequest
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from wagtail.models import Page, Site
 
 
@@ -53,3 +59,63 @@ class WagtailPathConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+class UnclaimedWagtailPathConverter(WagtailPathConverter):
+    """A page path that no other route of the site could take: Wagtail's pattern can then be
+    tried first instead of last.
+
+    Inside the language prefix, every app's URLconf is included at the empty prefix, so a page
+    address was only reached after some 220 patterns had been tried and a "tried" list built
+    for each app that did not match (a third of a cached page's time). A path that another
+    route could match (conservatively: any route whose literal beginning it starts with, or
+    the exact path of a route with no parameter) is refused here and is routed as before, to
+    the pattern that comes last.
+    """
+
+    def to_python(self, value: str) -> str:
+        value = super().to_python(value)
+        exact, prefixes = claimed_paths(get_resolver())
+        if value in exact or value.startswith(prefixes):
+            raise ValueError(value)
+        return value
+
+
+@functools.cache
+def claimed_paths(resolver: URLResolver) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What the routes of `resolver` inside the language prefix, Wagtail's aside, could match:
+    the exact paths of routes without parameters, and the literal beginnings of the others
+    (computed once per URLconf: Django makes a new resolver when ROOT_URLCONF changes)."""
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for pattern in patterns:
+            literal, whole = _literal(pattern.pattern)
+            if "wagtailpath:" in str(pattern.pattern):
+                continue
+            if isinstance(pattern, URLResolver):
+                if whole:
+                    walk(pattern.url_patterns, prefix + literal)
+                else:
+                    prefixes.add(prefix + literal)
+            elif whole:
+                exact.add(prefix + literal)
+            else:
+                prefixes.add(prefix + literal)
+
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver) and isinstance(pattern.pattern, LocalePrefixPattern):
+            walk(pattern.url_patterns, "")
+    return frozenset(exact), tuple(sorted(prefixes))
+
+
+def _literal(pattern: Any) -> tuple[str, bool]:
+    """The literal beginning of a route, and whether that is the whole route."""
+    if isinstance(pattern, RoutePattern):
+        route = str(pattern)
+        literal = route.split("<", 1)[0]
+        return literal, literal == route
+    # A regular expression: its literal beginning only, never taken as whole.
+    regex = str(pattern).removeprefix("^")
+    return re.split(r"[\\.^$*+?{}\[\]|()]", regex, maxsplit=1)[0], False

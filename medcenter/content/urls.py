@@ -4,11 +4,12 @@ pattern in `serve_urlpatterns`, mounted last inside the language prefix."""
 from django.urls import path, register_converter
 
 from medcenter.content import views
-from medcenter.content.routing import WagtailPathConverter
+from medcenter.content.routing import UnclaimedWagtailPathConverter, WagtailPathConverter
 
 app_name = "content"
 
 register_converter(WagtailPathConverter, "wagtailpath")
+register_converter(UnclaimedWagtailPathConverter, "unclaimedwagtailpath")
 
 urlpatterns = [
     path("search/", views.search, name="search"),
@@ -21,4 +22,11 @@ urlpatterns = [
 # unknown as before: a 404, and the language middleware's redirects are unchanged.
 serve_urlpatterns = [
     path("<wagtailpath:path>", views.serve, name="wagtail_serve"),
+]
+
+# The same view, mounted first inside the language prefix for the pages whose address no
+# other route could take (most of them): they skip trying every app's routes (routing.py).
+# Unnamed, so "wagtail_serve" reverses through the pattern above, to the same address.
+early_serve_urlpatterns = [
+    path("<unclaimedwagtailpath:path>", views.serve),
 ]

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage
@@ -28,13 +28,10 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from PIL import ImageFile
-from weasyprint import HTML
-from weasyprint import Document as Rendered
-from weasyprint.text.fonts import FontConfiguration
 
-# Importing WeasyPrint makes Pillow accept truncated images process-wide. Our documents embed
-# no images, and core.uploads must go on refusing a truncated upload (SECURITY.md R18).
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+if TYPE_CHECKING:
+    from weasyprint import Document as Rendered
+    from weasyprint.text.fonts import FontConfiguration
 
 INSTALL_HINT = "apt-get install fonts-noto-core fonts-noto-cjk (make demo and make test do this)"
 
@@ -105,10 +102,27 @@ def site_language(code: str) -> str:
 _fonts = threading.local()
 
 
-def _font_config() -> FontConfiguration:
+def _weasyprint() -> Any:
+    """WeasyPrint, imported on the first document rather than at start-up.
+
+    Its import loads Pango, HarfBuzz and fontconfig through cffi, which asks the system linker
+    for each library under several names (about 1.5 s, more on a busy machine): a process
+    that never writes a PDF (a web worker serving pages, a management command, a test worker
+    that renders none) should not pay for it. Importing it also makes Pillow accept truncated
+    images process-wide; our documents embed no images, and core.uploads must go on refusing
+    a truncated upload (SECURITY.md R18), so that is undone here, right after the import.
+    """
+    import weasyprint
+    import weasyprint.text.fonts
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
+def _font_config() -> "FontConfiguration":
     """One per thread: it holds a Pango font map, read once (fontconfig's scan of the fonts)."""
     if not hasattr(_fonts, "config"):
-        _fonts.config = FontConfiguration()
+        _fonts.config = _weasyprint().text.fonts.FontConfiguration()
     config: FontConfiguration = _fonts.config
     return config
 
@@ -180,7 +194,7 @@ class Document:
         self._parts.append(part)
         self._rendered = None
 
-    def _render(self) -> Rendered:
+    def _render(self) -> "Rendered":
         if self._rendered is None:
             html = render_to_string(
                 "core/document.html",
@@ -194,7 +208,9 @@ class Document:
                     "body": mark_safe("".join(self._parts)),  # noqa: S308 - built by format_html
                 },
             )
-            self._rendered = HTML(string=html, url_fetcher=_no_fetch).render(
-                font_config=_font_config()
+            self._rendered = (
+                _weasyprint()
+                .HTML(string=html, url_fetcher=_no_fetch)
+                .render(font_config=_font_config())
             )
         return self._rendered

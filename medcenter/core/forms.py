@@ -12,6 +12,11 @@ the view with `session=request.session`. Then:
   the service's transaction are `kept_uploads()`.
 
 Without a session (a test, a command) the form behaves as a plain form: nothing is held.
+
+A form class built elsewhere (a ModelForm a library's view makes, such as Wagtail's image
+form) takes `KeepsUploadsMixin` before its base instead. When that view passes no session, the
+form says who may claim its files by overriding `uploads_owner` (a signed-in user, say) and
+when it holds them by overriding `keeps_uploads`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ class KeptFilesInput(forms.ClearableFileInput):
         super().__init__(attrs)
         self.kept: list[PendingUpload] = []
 
+    def format_value(self, value: Any) -> None:
+        # A browser ignores a file input's value: what is attached is listed instead (a
+        # ModelForm would otherwise write the stored file's path into the page).
+        return None
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"].update(
@@ -51,8 +61,8 @@ class KeptFilesInput(forms.ClearableFileInput):
         return context
 
 
-class KeepsUploadsForm(forms.Form):
-    """A form whose checked files survive a failed submit (see the module's docstring)."""
+class KeepsUploadsMixin(forms.BaseForm):
+    """Makes a form's checked files survive a failed submit (see the module's docstring)."""
 
     upload_purpose: ClassVar[str] = ""
 
@@ -77,8 +87,21 @@ class KeepsUploadsForm(forms.Form):
             self.fields[f"{name}{KEPT_SUFFIX}"] = forms.CharField(
                 widget=forms.HiddenInput, required=False
             )
-            if self.is_bound and session is not None:
+            if self.is_bound and self.keeps_uploads():
                 self._claim(name)
+
+    # --- who holds the files; a form built by a view that passes no session overrides these -
+
+    def keeps_uploads(self) -> bool:
+        """Whether this form holds its files: only when it has someone to hold them for."""
+        return self._session is not None
+
+    def uploads_owner(self, *, create: bool) -> str | None:
+        """Who may claim this form's held files: a random secret in the visitor's session
+        (made on first need when `create`)."""
+        if self._session is None:
+            return None
+        return pending_uploads.owner_secret(self._session, create=create)
 
     # --- for the subclass's clean_<field> ------------------------------------------------
 
@@ -129,18 +152,18 @@ class KeepsUploadsForm(forms.Form):
         return f"{purpose}:{name}"
 
     def _claim(self, name: str) -> None:
-        token = str(self.data.get(f"{name}{KEPT_SUFFIX}") or "")
+        token = str(self.data.get(self.add_prefix(f"{name}{KEPT_SUFFIX}")) or "")
         try:
             kept = pending_uploads.claim_uploads(
                 token=token,
-                owner=pending_uploads.owner_secret(self._session, create=False),
+                owner=self.uploads_owner(create=False),
                 purpose=self._purpose(name),
             )
         except ValidationError as error:
             self._lost[name] = error
             kept = []
         getlist = getattr(self.data, "getlist", None)
-        removed = set(getlist(f"{name}{REMOVE_SUFFIX}") if getlist else [])
+        removed = set(getlist(self.add_prefix(f"{name}{REMOVE_SUFFIX}")) if getlist else [])
         dropped = [u for u in kept if str(u.public_id) in removed]
         pending_uploads.release_uploads(uploads=dropped)
         self._set_kept(name, [u for u in kept if u not in dropped])
@@ -160,7 +183,7 @@ class KeepsUploadsForm(forms.Form):
             return
         for name, error in self._lost.items():
             self.add_error(name, error)
-        if self._session is None:
+        if not self.keeps_uploads():
             return
         owner = ""
         not_kept: dict[str, ValidationError] = {}
@@ -168,7 +191,7 @@ class KeepsUploadsForm(forms.Form):
             kept = self._kept.get(name, [])
             fresh = self._fresh.get(name, [])
             if fresh:
-                owner = owner or str(pending_uploads.owner_secret(self._session, create=True))
+                owner = owner or str(self.uploads_owner(create=True))
                 try:
                     new = pending_uploads.hold_uploads(
                         uploads=fresh,
@@ -197,11 +220,11 @@ class KeepsUploadsForm(forms.Form):
                 self._uploads[name] = [*self._uploads[name], *self._fresh.get(name, [])]
 
     def _write_token(self, name: str, kept: Sequence[PendingUpload]) -> None:
-        owner = pending_uploads.owner_secret(self._session, create=bool(kept)) or ""
+        owner = self.uploads_owner(create=bool(kept)) or ""
         token = pending_uploads.token_for(uploads=kept, owner=owner, purpose=self._purpose(name))
         data: Any = self.data
         data = data.copy()
-        data[f"{name}{KEPT_SUFFIX}"] = token
+        data[self.add_prefix(f"{name}{KEPT_SUFFIX}")] = token
         self.data = data
 
     def _read_kept(self) -> None:
@@ -213,3 +236,7 @@ class KeepsUploadsForm(forms.Form):
                 ]
             except ValidationError as error:
                 self.add_error(name, error)
+
+
+class KeepsUploadsForm(KeepsUploadsMixin, forms.Form):
+    """A form whose checked files survive a failed submit (see the module's docstring)."""

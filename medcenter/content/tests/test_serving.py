@@ -1,8 +1,10 @@
 """Wagtail's pages inside the language prefix: the English fallback, 404s, the menu link."""
 
 import pytest
+from django.urls import get_resolver, resolve
 
-from medcenter.content.models import ResourcePage
+from medcenter.content import routing
+from medcenter.content.models import ResourcePage, StandardPage
 from medcenter.content.tests.factories import publish
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,31 @@ def test_the_section_lists_its_published_pages(client, resource):
     html = client.get("/en/resources/").content.decode()
 
     assert 'href="/en/resources/preparing-for-a-visit/"' in html
+
+
+def test_a_page_address_no_other_route_could_take_is_routed_by_the_first_pattern(resource):
+    match = resolve("/en/resources/preparing-for-a-visit/")
+
+    assert match.func.__name__ == "serve"
+    assert match.route.startswith("en/<unclaimedwagtailpath:path>")  # not after every app's
+    assert match.kwargs == {"path": "resources/preparing-for-a-visit/"}
+
+
+def test_a_top_level_page_named_like_an_app_route_leaves_that_route_its_address(client, tree):
+    root = tree.sections["resources"].get_parent()
+    publish(root, StandardPage(title="Appointments", slug="appointments", body="<p>x</p>"))
+    routing.forget_top_level_slugs()
+
+    assert resolve("/en/appointments/request/").view_name == "scheduling:request"
+    assert resolve("/en/appointments/").view_name == "scheduling:start"
+    assert resolve("/en/resources/").view_name == "content:resources"
+
+
+def test_claimed_paths_are_the_exact_routes_and_the_literal_beginnings_of_the_others():
+    exact, prefixes = routing.claimed_paths(get_resolver())
+
+    assert {"resources/", "search/", "appointments/request/"} <= exact
+    assert "resources/" not in prefixes
+    assert "events/" in prefixes  # events/<slug>/
+    assert "staff-admin/" in prefixes  # the admin's catch-all regex
+    assert not any("wagtailpath" in claimed for claimed in (*exact, *prefixes))

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from medcenter.core import pending_uploads, vault
-from medcenter.core.forms import KeepsUploadsForm
+from medcenter.core.forms import KeepsUploadsForm, KeepsUploadsMixin
 from medcenter.core.models import PendingUpload
 from medcenter.core.uploads import check_upload
 
@@ -343,6 +343,68 @@ def test_without_a_session_the_form_is_a_plain_form():
     assert not form.is_valid()
     assert not PendingUpload.objects.exists()
     assert not form["results_kept"].value()
+
+
+def test_a_prefixed_form_keeps_its_file_under_its_prefixed_names(
+    django_capture_on_commit_callbacks,
+):
+    session = _session()
+    first = RecordsForm(
+        _post({"upload-name": ""}),
+        {"upload-results": _file("r.txt")},
+        prefix="upload",
+        session=session,
+    )
+    assert not first.is_valid()
+    assert 'name="upload-results_kept"' in str(first["results_kept"])
+    assert 'name="upload-results_remove"' in str(first["results"])
+
+    second = RecordsForm(
+        _post({"upload-name": "Ana", "upload-results_kept": first["results_kept"].value()}),
+        {},
+        prefix="upload",
+        session=session,
+    )
+
+    assert second.is_valid(), second.errors
+    assert [u.content for u in second.uploads("results")] == [NOTE]
+
+
+class UserOwnedRecordsForm(KeepsUploadsMixin, forms.Form):
+    """A form built by a view that passes no session: its files belong to a named owner."""
+
+    results = forms.FileField()
+
+    def __init__(self, *args, owner: str, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+
+    def keeps_uploads(self) -> bool:
+        return True
+
+    def uploads_owner(self, *, create: bool) -> str | None:
+        return self.owner
+
+    def clean_results(self):
+        upload = self.cleaned_data.get("results")
+        self.check_files("results", [upload] if upload else [])
+        return upload
+
+    def clean(self):
+        raise ValidationError("Something else is wrong.")
+
+
+def test_a_form_may_name_its_own_owner_and_only_that_owner_claims_its_files():
+    first = UserOwnedRecordsForm(_post({}), {"results": _file("r.txt")}, owner="user:1")
+    assert not first.is_valid()
+    token = first["results_kept"].value()
+
+    same = UserOwnedRecordsForm(_post({"results_kept": token}), {}, owner="user:1")
+    other = UserOwnedRecordsForm(_post({"results_kept": token}), {}, owner="user:2")
+
+    assert not same.is_valid() and "results" not in same.errors
+    assert same.kept_uploads() == list(PendingUpload.objects.all())
+    assert "could not be kept" in str(other.errors["results"])
 
 
 def test_over_the_hourly_cap_a_failing_form_says_the_file_was_not_kept(settings):
