@@ -4,6 +4,7 @@ Nothing here downloads a browser: Playwright launches /usr/bin/chromium by path.
 """
 
 import os
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -26,9 +27,39 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The longest journeys, started first so that the other worker takes the rest meanwhile
+# (scripts/test.sh runs the browser tests with --dist worksteal).
+LONGEST_FIRST = ("test_crawl.py", "test_content.py")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.e2e)
+
+    def rank(item):
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
+_warmed: set[str] = set()
+
+
+@pytest.fixture(autouse=True)
+def _warm_live_server(request):
+    """The live server's first answer in a process loads every app's URLs and views (seconds
+    on a busy machine, more than a journey's 10 s navigation time-out): ask for the home page
+    once, with a generous time-out, before the first journey."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")  # the server answers from the test's database
+    live_server = request.getfixturevalue("live_server")
+    if live_server.url in _warmed:
+        return
+    _warmed.add(live_server.url)
+    with urllib.request.urlopen(f"{live_server.url}/en/", timeout=180) as response:  # noqa: S310
+        response.read()
 
 
 @pytest.fixture(scope="session")

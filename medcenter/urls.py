@@ -22,6 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns += i18n_patterns(
+    # First: its prefixes (quality/, staff/quality/) clash with no other app's, and a
+    # cached page's cost is mostly resolving its URL through the includes above it (the
+    # public Quality & Safety page is held to 0.60 of /healthz's throughput, issue 23).
+    path("", include("medcenter.quality.urls")),
     # Wagtail's pages whose address no route below could take, tried first (content/routing.py).
     *content_early_serve_urlpatterns,
     path("", include("medcenter.pages.urls")),
@@ -41,7 +45,6 @@ urlpatterns += i18n_patterns(
     path("", include("medcenter.research.urls")),
     path("", include("medcenter.tumorboards.urls")),
     path("", include("medcenter.careplans.urls")),
-    path("", include("medcenter.quality.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("medcenter.content.urls")),
     # Wagtail's pages: the last pattern, so every route above keeps its address and an

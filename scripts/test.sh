@@ -3,7 +3,10 @@
 # journeys in Debian's chromium. Prints which backends ran and one closing total.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export DJANGO_SETTINGS_MODULE=medcenter.settings PYTHONDONTWRITEBYTECODE=1
+# Python keeps compiled modules (__pycache__, ignored by git): every test process after the
+# first (each xdist worker, each backend, each subprocess a test starts) reuses them.
+export DJANGO_SETTINGS_MODULE=medcenter.settings
+unset PYTHONDONTWRITEBYTECODE
 unset DATABASE_URL
 
 only_e2e=false
@@ -43,7 +46,7 @@ if ! $only_e2e; then
   if .venv/bin/python scripts/pg_reachable.py "$PG_URL"; then
     # Only the tests that reach the database: the others ran under SQLite and have no backend.
     DATABASE_URL=$PG_URL MEDCENTER_DATABASE_TESTS_ONLY=1 \
-      run_pytest postgresql -n "$WORKERS" --reuse-db medcenter
+      run_pytest postgresql -n "$WORKERS" --dist worksteal --reuse-db medcenter
   elif [ "${CI:-}" = "true" ]; then
     echo "PostgreSQL is not reachable at $PG_URL, and CI=true requires it." >&2
     status=1
@@ -52,7 +55,7 @@ if ! $only_e2e; then
   fi
 fi
 
-run_pytest browser -n "$WORKERS" -p no:cacheprovider e2e
+run_pytest browser -n "$WORKERS" --dist worksteal -p no:cacheprovider e2e
 
 .venv/bin/python scripts/summarize_junit.py "$results" "${ran[@]}"
 exit $status

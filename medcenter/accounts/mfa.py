@@ -5,9 +5,10 @@ These functions check codes and keep devices; marking the session as verified
 """
 
 import secrets
+from functools import cache
 
 import segno
-from django_otp import user_has_device
+from django_otp import device_classes
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,9 +19,22 @@ from medcenter.core import audit
 RECOVERY_CODE_COUNT = 10
 
 
+@cache
+def _device_models() -> tuple[type[Device], ...]:
+    # django_otp finds the device models by walking every installed model on each call; the
+    # second-factor check runs on every signed-in request, and the models never change.
+    return tuple(device_classes())
+
+
 def needs_second_factor(user: User) -> bool:
     """Staff always; patients and caregivers once they have set one up."""
-    return bool(user.is_staff or user_has_device(user, confirmed=True))
+    return bool(
+        user.is_staff
+        or any(
+            model.objects.devices_for_user(user, confirmed=True).exists()
+            for model in _device_models()
+        )
+    )
 
 
 def pending_totp_device(user: User) -> TOTPDevice:

@@ -18,11 +18,13 @@ from django.db.models import QuerySet
 from medcenter.quality import cells
 from medcenter.quality.models import Kind, Measure, Snapshot, SnapshotStatus
 from medcenter.quality.points import Point
+from medcenter.quality.services.measures import BY_PROGRAM
 
 BASE = "https://medcenter.example/fhir/Measure/"
 SCORING = "http://terminology.hl7.org/CodeSystem/measure-scoring"
 IMPROVEMENT = "http://terminology.hl7.org/CodeSystem/measure-improvement-notation"
 POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 STRATIFIERS = {
     "language": "Preferred language",
     "sex": "Administrative sex",
@@ -43,6 +45,32 @@ def _concept(system: str, code: str) -> dict[str, Any]:
 
 def _improvement(measure: Measure) -> dict[str, Any]:
     return _concept(IMPROVEMENT, "increase" if measure.direction == "higher" else "decrease")
+
+
+def _translations(translations: Any, field: str) -> list[dict[str, Any]]:
+    """The core `translation` extension, one per language with this text translated."""
+    found = []
+    for language, texts in sorted((translations or {}).items()):
+        text = texts.get(field) if isinstance(texts, dict) else None
+        if text:
+            found.append(
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": _bcp47(language)},
+                        {"url": "content", "valueString": str(text)},
+                    ],
+                }
+            )
+    return found
+
+
+def _bcp47(language: str) -> str:
+    """Django's codes (pt-br, zh-hans) as BCP 47 tags (pt-BR, zh-Hans)."""
+    base, _sep, region = language.partition("-")
+    if not region:
+        return base
+    return f"{base}-{region.upper() if len(region) == 2 else region.title()}"
 
 
 def measures() -> QuerySet[Measure]:
@@ -70,13 +98,16 @@ def measure(obj: Measure) -> dict[str, Any]:
         ]
     }
     if stratify:
+        stratifiers = dict(STRATIFIERS)
+        if obj.code in BY_PROGRAM:
+            stratifiers["program"] = "The program the referral or tumor board belongs to"
         group["stratifier"] = [
             {
                 "code": {"text": code},
                 "description": text,
                 "criteria": {"language": "text/plain", "expression": code},
             }
-            for code, text in STRATIFIERS.items()
+            for code, text in stratifiers.items()
         ]
     resource: dict[str, Any] = {
         "resourceType": "Measure",
@@ -93,6 +124,14 @@ def measure(obj: Measure) -> dict[str, Any]:
         "improvementNotation": _improvement(obj),
         "group": [group],
     }
+    for field, element in (
+        ("name", "title"),
+        ("definition", "description"),
+        ("explanation", "purpose"),
+    ):
+        translated = _translations(version.translations, field)
+        if translated:
+            resource[f"_{element}"] = {"extension": translated}
     if obj.after:
         resource["relatedArtifact"] = [{"type": "derived-from", "display": obj.after}]
     return resource

@@ -139,6 +139,9 @@ class Case(PublicModel):
     )
 
     class Meta:
+        # The queue filters on one of four columns and sorts on the due or the received time:
+        # one index per filter and sort, so the database reads the page in order from the index
+        # instead of collecting every matching case and sorting it (selectors.queue).
         indexes = [
             models.Index(fields=["due_at", "id"]),
             models.Index(fields=["status", "due_at", "id"]),
@@ -146,6 +149,10 @@ class Case(PublicModel):
             models.Index(fields=["country", "due_at", "id"]),
             models.Index(fields=["language", "due_at", "id"]),
             models.Index(fields=["received_at", "id"]),
+            models.Index(fields=["status", "received_at", "id"]),
+            models.Index(fields=["coordinator", "received_at", "id"]),
+            models.Index(fields=["country", "received_at", "id"]),
+            models.Index(fields=["language", "received_at", "id"]),
         ]
         permissions = [
             ("coordinate_case", "Can coordinate international cases"),

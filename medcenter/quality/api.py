@@ -47,10 +47,19 @@ class BenchmarkOut(Schema):
     demo: bool
 
 
+class TextLanguagesOut(Schema):
+    """The language each text is given in: the request's, or "en" where it fell back."""
+
+    name: str
+    definition: str
+    explanation: str
+
+
 class MeasureOut(Schema):
     code: str
     version: int
     name: str
+    languages: TextLanguagesOut
     aim: str
     kind: str
     direction: str
@@ -92,7 +101,10 @@ class ValuesOut(Schema):
 class ValuesIn(Schema):
     month: str | None = Field(None, max_length=7, description="YYYY-MM; default every month")
     stratifier: str | None = Field(
-        None, max_length=12, description="language, sex, age-band or area; default overall"
+        None,
+        max_length=12,
+        description="language, sex, age-band, area or program (where a measure has programs); "
+        "default overall",
     )
 
 
@@ -118,13 +130,19 @@ class EntriesIn(Schema):
 
 @router.get("/measures", response={200: MeasuresOut}, auth=None, summary="Public measures")
 def list_measures(request: HttpRequest) -> Any:
-    views = selectors.measure_views(language=get_language(), public_only=True)
+    language = get_language()
+    views = selectors.measure_views(language=language, public_only=True)
     return {
         "measures": [
             {
                 "code": v.measure.code,
                 "version": v.version.number,
                 "name": v.name,
+                "languages": {
+                    "name": v.name_lang or language,
+                    "definition": v.definition_lang or language,
+                    "explanation": v.explanation_lang or language,
+                },
                 "aim": v.measure.aim,
                 "kind": v.measure.kind,
                 "direction": v.measure.direction,

@@ -1,12 +1,15 @@
 """The measures the center reports, as data installed by `install_catalogue` (idempotent).
 
-Names and plain explanations carry their five translations here as data (a measure's words
-are content, edited as new versions, not interface strings in the catalogs)."""
+Names, definitions and plain explanations carry their five translations as data (names here,
+the longer texts in `catalogue_texts`): a measure's words are content, edited as new versions,
+not interface strings in the catalogs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from medcenter.quality.catalogue_texts import TEXTS
 
 LANG_KEYS = ("es", "pt-br", "zh-hans", "ar", "ru")
 
@@ -35,7 +38,14 @@ class Spec:
     benchmarks: tuple[tuple[float, str, int, bool], ...] = field(default=())
 
     def translations(self) -> dict[str, Any]:
-        return {lang: {"name": name} for lang, name in zip(LANG_KEYS, self.names, strict=True)}
+        texts = TEXTS.get(self.code, {})
+        translations: dict[str, Any] = {}
+        for lang, name in zip(LANG_KEYS, self.names, strict=True):
+            translations[lang] = {"name": name}
+            if lang in texts:
+                definition, explanation = texts[lang]
+                translations[lang] |= {"definition": definition, "explanation": explanation}
+        return translations
 
 
 NHSN = "CDC NHSN: the SIR's national baseline is 1.0 by definition"
@@ -238,10 +248,12 @@ SPECS: tuple[Spec, ...] = (
         "higher",
         "computed",
         "Pain scored at treatment visits",
-        "The share of treatment visits with pain scored in the 7 days before or on the visit.",
-        "Treatment visits with a pain answer in a check-in from 7 days before to the visit.",
-        "Completed visits in an infusion chair in the month.",
-        "Asking about pain at every treatment visit is the first step to relieving it.",
+        "The share of visits by patients receiving chemotherapy at which pain was scored, in a "
+        "check-in answered from 7 days before the visit to the visit itself.",
+        "Visits with a pain answer in a check-in from 7 days before to the end of the visit.",
+        "Completed visits in the month, with a clinician or in an infusion chair, of patients "
+        "whose course of systemic anticancer therapy is under way that day.",
+        "Asking about pain at every visit during treatment is the first step to relieving it.",
         (
             "Dolor evaluado en las visitas de tratamiento",
             "Dor avaliada nas visitas de tratamento",
@@ -250,6 +262,7 @@ SPECS: tuple[Spec, ...] = (
             "Оценка боли на визитах лечения",
         ),
         after="CMS157 (pain intensity quantified)",
+        exclusions="Visits for scans only.",
         target=0.9,
     ),
     Spec(
@@ -431,4 +444,5 @@ STRATIFIERS = (
     ("sex", "Sex", "sex"),
     ("age-band", "Age band", "age_band"),
     ("area", "Area (3-digit ZIP or country)", "area"),
+    ("program", "Program", "program"),
 )

@@ -69,7 +69,12 @@ def publishable_strata(measure: Measure, snapshots: list[Snapshot]) -> list[Stra
     overall = next((s for s in snapshots if not s.stratifier), None)
     strata = [s for s in snapshots if s.stratifier]
     if not _counted(measure):
-        return [StratumRow(s.stratifier, s.stratum, point_of(s), s.flagged) for s in snapshots]
+        # The same rule as a single point (no SIR under one predicted infection), so FHIR's
+        # reports, which read rows, show what the page and the API show.
+        return [
+            StratumRow(s.stratifier, s.stratum, publishable_point(measure, point_of(s)), s.flagged)
+            for s in snapshots
+        ]
     cells: dict[str, dict[str, Cell]] = {}
     usable = overall is not None
     for snap in strata:

@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from medcenter.quality.stats import FunnelLimit, FunnelPoint, PChart, PPoint
@@ -139,52 +139,30 @@ def _range(values: Sequence[float], *, percent: bool, floor_zero: bool) -> tuple
 def _line(
     x1: float, y1: float, x2: float, y2: float, colour: str, dash: str | None, width: float = 1.5
 ) -> SafeString:
-    if dash is None:
-        return format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>',
-            _n(x1),
-            _n(y1),
-            _n(x2),
-            _n(y2),
-            colour,
-            _n(width),
-        )
-    return format_html(
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}" '
-        'stroke-dasharray="{}"/>',
-        _n(x1),
-        _n(y1),
-        _n(x2),
-        _n(y2),
-        colour,
-        _n(width),
-        dash,
+    # Numbers and this module's own colour and dash constants need no escaping: plain
+    # f-strings here (format_html escaped every coordinate, most of a page's chart time).
+    dash_attribute = f' stroke-dasharray="{dash}"' if dash is not None else ""
+    return SafeString(
+        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{colour}" '
+        f'stroke-width="{_n(width)}"{dash_attribute}/>'
     )
 
 
 def _path(d: str, colour: str, dash: str | None, css_class: str, width: float = 1.5) -> SafeString:
     if not d:
         return SafeString("")
-    dash_attribute = format_html(' stroke-dasharray="{}"', dash) if dash else ""
-    return format_html(
-        '<path class="{}" d="{}" fill="none" stroke="{}" stroke-width="{}"{}/>',
-        css_class,
-        d,
-        colour,
-        _n(width),
-        dash_attribute,
+    dash_attribute = f' stroke-dasharray="{dash}"' if dash else ""
+    return SafeString(
+        f'<path class="{css_class}" d="{d}" fill="none" stroke="{colour}" '
+        f'stroke-width="{_n(width)}"{dash_attribute}/>'
     )
 
 
 def _marker(shape: str, x: float, y: float, colour: str, css_class: str, tip: str) -> SafeString:
     if shape == "circle":
-        body = format_html(
-            '<circle class="{}" cx="{}" cy="{}" r="4" fill="{}" stroke="{}" stroke-width="1">',
-            css_class,
-            _n(x),
-            _n(y),
-            colour,
-            colour,
+        body = (
+            f'<circle class="{css_class}" cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}" '
+            f'stroke="{colour}" stroke-width="1">'
         )
         closing = "</circle>"
     else:
@@ -192,17 +170,14 @@ def _marker(shape: str, x: float, y: float, colour: str, css_class: str, tip: st
             d = f"M{_n(x)} {_n(y - 6)}L{_n(x + 6)} {_n(y)}L{_n(x)} {_n(y + 6)}L{_n(x - 6)} {_n(y)}Z"
         else:  # triangle
             d = f"M{_n(x)} {_n(y - 6)}L{_n(x + 5.5)} {_n(y + 4)}L{_n(x - 5.5)} {_n(y + 4)}Z"
-        body = format_html(
-            '<path class="{}" d="{}" fill="{}" stroke="{}" stroke-width="1">',
-            css_class,
-            d,
-            colour,
-            colour,
+        body = (
+            f'<path class="{css_class}" d="{d}" fill="{colour}" stroke="{colour}" stroke-width="1">'
         )
         closing = "</path>"
     if not tip:
-        return format_html("{}{}", body, mark_safe(closing))  # noqa: S308
-    return format_html("{}<title>{}</title>{}", body, tip, mark_safe(closing))  # noqa: S308
+        return SafeString(body + closing)
+    # The tip carries a label (a month, a program's name): the only text escaped here.
+    return SafeString(f"{body}<title>{escape(tip)}</title>{closing}")
 
 
 def _swatch_line(colour: str, dash: str | None) -> SafeString:
@@ -222,11 +197,9 @@ def _y_axis(scale: _Scale, *, percent: bool) -> SafeString:
         y = scale(tick)
         parts.append(_line(LEFT, y, RIGHT, y, COLOURS["grid"], None, 0.5))
         parts.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
-                _n(LEFT - 6),
-                _n(y),
-                _format(tick, percent, step),
+            SafeString(
+                f'<text x="{_n(LEFT - 6)}" y="{_n(y)}" text-anchor="end" '
+                f'dominant-baseline="middle">{_format(tick, percent, step)}</text>'
             )
         )
     return SafeString("".join(parts))
@@ -278,6 +251,7 @@ def _document(
     *,
     chart_id: str,
     title: str,
+    title_lang: str = "",
     description: str,
     body: Sequence[SafeString],
     legend: Sequence[_LegendItem],
@@ -289,7 +263,7 @@ def _document(
         'width="100%" preserveAspectRatio="xMidYMid meet" role="img" focusable="false" '
         'aria-labelledby="{}-title" aria-describedby="{}-desc" direction="ltr" '
         'font-family="sans-serif" font-size="{}" fill="{}">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<title id="{}-title"{}>{}</title><desc id="{}-desc">{}</desc>'
         "{}{}</svg>",
         WIDTH,
         _n(height),
@@ -298,6 +272,8 @@ def _document(
         FONT_SIZE,
         COLOURS["text"],
         chart_id,
+        # A measure's name fallen back to English on another language's page.
+        format_html(' lang="{}"', title_lang) if title_lang else "",
         title,
         chart_id,
         description,
@@ -352,6 +328,7 @@ def p_chart_svg(
     value_label: str | None = None,
     hidden: Sequence[bool] | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a p-chart: points, centre line, stepped control limits, target and benchmark.
 
@@ -427,7 +404,12 @@ def p_chart_svg(
             ),
         )
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )
 
 
@@ -444,6 +426,7 @@ def run_chart_svg(
     target_label: str | None = None,
     benchmark_label: str | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a run chart: points joined in time order around their median (the centre)."""
     if len(labels) != len(values):
@@ -475,7 +458,12 @@ def run_chart_svg(
             tip = f"{label}: {_format(value, percent)}"
             body.append(_marker("circle", *xy, COLOURS["data"], "point", tip))
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )
 
 
@@ -489,6 +477,7 @@ def funnel_svg(
     percent: bool = True,
     unit_label: str | None = None,
     chart_id: str | None = None,
+    title_lang: str = "",
 ) -> SafeString:
     """Return a funnel plot: units by denominator against the target's 95 % and 99.8 % limits.
 
@@ -578,5 +567,10 @@ def funnel_svg(
             )
         )
     return _document(
-        chart_id=identifier, title=title, description=description, body=body, legend=legend
+        chart_id=identifier,
+        title=title,
+        title_lang=title_lang,
+        description=description,
+        body=body,
+        legend=legend,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from medcenter.core.seeding import DemoLogin
 from medcenter.core.uploads import check_upload
+from medcenter.directory.models import Program
 from medcenter.oncology.models import CancerDiagnosis, StageAssessment, TreatmentCourse
 from medcenter.patients.models import Patient
 from medcenter.patients.services import generate_mrn
@@ -97,6 +98,9 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
     )
     clinic, infusion = _Calendar(rooms), _Calendar([chair])
     checkin = Questionnaire.objects.filter(kind="symptom_checkin", status="active").first()
+    # Referrals are routed to programs, so the dashboard's program funnel has something to
+    # show (at the demo's size most program cells are small and suppressed).
+    programs = list(Program.objects.filter(is_published=True).order_by("pk")[:4])
     patients = _patients(rng, 360)
     appointments: list[Appointment] = []
     stages: list[tuple[CancerDiagnosis, date]] = []
@@ -126,6 +130,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
                 + timedelta(days=2),
                 status="report_sent" if letter else "seen",
                 letter_sent_at=letter,
+                program=programs[patient.pk % len(programs)] if programs else None,
             )
             appointments.append(_visit(patient, resource, start, visit_type, referral=referral))
             for _ in range(2):

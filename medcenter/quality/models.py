@@ -104,9 +104,18 @@ class MeasureVersion(PublicModel):
 
     def text(self, field: str, language: str) -> str:
         """`field` (name, definition or explanation) in `language`, English when untranslated."""
+        return self.text_in(field, language)[0]
+
+    def text_in(self, field: str, language: str) -> tuple[str, str]:
+        """`field` in `language` and "", or the English text and "en" when it is untranslated
+        (so a page can mark the fallback with lang="en")."""
+        if language == "en" or language.startswith("en-"):
+            return str(getattr(self, field)), ""
         translated: Any = (self.translations or {}).get(language, {})
         value = translated.get(field) if isinstance(translated, dict) else None
-        return str(value) if value else str(getattr(self, field))
+        if value:
+            return str(value), ""
+        return str(getattr(self, field)), "en"
 
 
 class Benchmark(PublicModel):
@@ -129,6 +138,9 @@ class StratifierKind(models.TextChoices):
     SEX = "sex", _("Sex")
     AGE_BAND = "age_band", _("Age band")
     AREA = "area", _("Area")
+    # Not an equity stratifier: where a measure's unit has a program (a referral's, a tumor
+    # board's), programs are compared with one another on a funnel plot.
+    PROGRAM = "program", _("Program")
 
 
 class Stratifier(PublicModel):
@@ -199,7 +211,7 @@ class Snapshot(PublicModel):
     version = models.ForeignKey(MeasureVersion, on_delete=models.PROTECT, related_name="snapshots")
     month = models.DateField()
     stratifier = models.CharField(max_length=12, blank=True)
-    stratum = models.CharField(max_length=40, blank=True)
+    stratum = models.CharField(max_length=60, blank=True)  # a program's slug is up to 50
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
     value = models.FloatField(null=True, blank=True)

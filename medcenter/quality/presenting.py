@@ -44,18 +44,25 @@ class Shown:
 
 
 def _rows(measure: Measure, points: list[Point]) -> list[dict[str, Any]]:
-    return [
-        {
-            "month": p.month,
-            "value": format_value(measure, p.value),
-            "low": format_value(measure, p.low),
-            "high": format_value(measure, p.high),
-            "numerator": "" if p.numerator is None else f"{p.numerator:g}",
-            "denominator": "" if p.denominator is None else f"{p.denominator:g}",
-            "suppressed": p.suppressed,
-        }
-        for p in points
-    ]
+    """A monthly table's rows, formatted here once: the template only places strings (24
+    rows for each of 18 measures made filters and tags the page's largest cost)."""
+    rows = []
+    for p in points:
+        low, high = format_value(measure, p.low), format_value(measure, p.high)
+        rows.append(
+            {
+                "month": p.month,
+                "month_text": f"{p.month:%Y-%m}",
+                "value": format_value(measure, p.value) or "—",
+                "low": low,
+                "high": high,
+                "interval": f"{low}\u2013{high}" if low else "—",  # an en dash, as before
+                "numerator": "—" if p.numerator is None else f"{p.numerator:g}",
+                "denominator": "—" if p.denominator is None else f"{p.denominator:g}",
+                "suppressed": p.suppressed,
+            }
+        )
+    return rows
 
 
 def _benchmark(view: MeasureView) -> float | None:
@@ -85,6 +92,7 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
             target=measure.target,
             benchmark=_benchmark(view),
             chart_id=f"chart-{measure.code}",
+            title_lang=view.name_lang,
         )
     values = [float(p.value or 0) for p in shown]
     return charts.run_chart_svg(
@@ -97,6 +105,7 @@ def _chart(view: MeasureView, *, control: bool) -> SafeString | None:
         benchmark=_benchmark(view),
         percent=measure.kind == Kind.PROPORTION,
         chart_id=f"chart-{measure.code}",
+        title_lang=view.name_lang,
     )
 
 
@@ -134,13 +143,13 @@ def entered_choices(*, language: str) -> list[tuple[str, str]]:
     return [(v.measure.code, v.name) for v in views if v.measure.source == "entered"]
 
 
-def _strata_rows(measure: Measure, rows: list[StratumRow]) -> list[dict[str, Any]]:
+def _strata_rows(
+    measure: Measure, rows: list[StratumRow], labels: dict[tuple[str, str], str]
+) -> list[dict[str, Any]]:
     return [
         {
             "stratifier": row.stratifier,
-            "label": selectors.stratum_label(row.stratifier, row.stratum)
-            if row.stratifier
-            else _("Everyone"),
+            "label": labels[(row.stratifier, row.stratum)] if row.stratifier else _("Everyone"),
             "value": format_value(measure, row.point.value),
             "low": format_value(measure, row.point.low),
             "high": format_value(measure, row.point.high),
@@ -153,15 +162,18 @@ def _strata_rows(measure: Measure, rows: list[StratumRow]) -> list[dict[str, Any
     ]
 
 
-def _funnel(view: MeasureView, rows: list[StratumRow]) -> SafeString | None:
-    """The month's strata of one stratifier on a funnel around the overall share."""
+def _funnel(
+    view: MeasureView, rows: list[StratumRow], labels: dict[tuple[str, str], str]
+) -> SafeString | None:
+    """The month's strata of one stratifier (programs, for the measures that have them) on a
+    funnel around the overall share, with Spiegelhalter's 95% and 99.8% limits."""
     measure = view.measure
     if measure.kind != Kind.PROPORTION:
         return None
     overall = next((r for r in rows if not r.stratifier), None)
     units = [
         (
-            selectors.stratum_label(r.stratifier, r.stratum),
+            labels[(r.stratifier, r.stratum)],
             int(r.point.numerator or 0),
             int(r.point.denominator or 0),
         )
@@ -175,13 +187,18 @@ def _funnel(view: MeasureView, rows: list[StratumRow]) -> SafeString | None:
         return None
     largest = max(n for _label, _x, n in units)
     sizes = sorted({max(1, round(largest ** (step / 40))) for step in range(41)})
+    by_program = all(r.stratifier == "program" for r in rows if r.stratifier)
     return charts.funnel_svg(
         stats.funnel_limits(target, sizes),
         stats.funnel_points(units, target),
         title=view.name,
-        description=_("Each stratum's share against its size, with 95% and 99.8% limits."),
+        description=_("Each program's share against its size, with 95% and 99.8% limits.")
+        if by_program
+        else _("Each stratum's share against its size, with 95% and 99.8% limits."),
         target=target,
+        unit_label=None if by_program else _("Stratum"),
         chart_id=f"funnel-{measure.code}",
+        title_lang=view.name_lang,
     )
 
 
@@ -198,11 +215,14 @@ class DashboardPage:
 def dashboard_page(*, language: str, month: date | None, stratifier: str) -> DashboardPage:
     data = selectors.dashboard(language=language, month=month, stratifier=stratifier)
     shown = []
+    labels = selectors.stratum_labels(
+        [row for rows in data.strata.values() for row in rows], language=language
+    )
     for view in data.views:
         item = _shown(view, control=True)
         rows = data.strata.get(view.measure.code, [])
-        item.strata = _strata_rows(view.measure, rows)
+        item.strata = _strata_rows(view.measure, rows, labels)
         if data.stratifier:
-            item.funnel = _funnel(view, rows)
+            item.funnel = _funnel(view, rows, labels)
         shown.append(item)
     return DashboardPage(data=data, measures=shown)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from medcenter.quality import cells
@@ -29,7 +30,7 @@ from medcenter.quality.models import (
 from medcenter.quality.points import Point, StratumRow
 from medcenter.quality.services import measures as computations
 
-STRATIFIER_CODES = ("language", "sex", "age-band", "area")
+STRATIFIER_CODES = ("language", "sex", "age-band", "area", "program")
 
 
 def parse_month(value: str | None) -> date | None:
@@ -64,17 +65,37 @@ class MeasureView:
     measured: bool
     points: list[Point] = field(default_factory=list)
     benchmarks: list[Benchmark] = field(default_factory=list)
+    # "en" where the text fell back to English (marked lang="en" on pages), else "".
+    name_lang: str = ""
+    definition_lang: str = ""
+    explanation_lang: str = ""
+    # The untranslated wording (numerator, denominator, exclusions): "en" unless the page is.
+    source_lang: str = ""
 
     @property
     def latest(self) -> Point | None:
         return self.points[-1] if self.points else None
 
 
+def english_unless(language: str) -> str:
+    """ "en" for wording kept only in English on a page in another language, else ""."""
+    return "" if language == "en" or language.startswith("en-") else "en"
+
+
 def _versions() -> dict[int, MeasureVersion]:
-    latest: dict[int, MeasureVersion] = {}
-    for version in MeasureVersion.objects.select_related("measure").order_by("measure", "number"):
-        latest[version.measure_id] = version
-    return latest
+    """Each measure's current version (with its measure), in the measures' order: one query,
+    however many versions earlier edits left behind."""
+    newest = (
+        MeasureVersion.objects.filter(measure=OuterRef("measure"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    versions = (
+        MeasureVersion.objects.filter(number=Subquery(newest))
+        .select_related("measure")
+        .order_by("measure__order", "measure__code")
+    )
+    return {version.measure_id: version for version in versions}
 
 
 def _is_measured(measure: Measure) -> bool:
@@ -86,7 +107,7 @@ def measure_views(
 ) -> list[MeasureView]:
     """Every measure with its overall series (published only unless `status` is None)."""
     versions = _versions()
-    measures = [m for m in Measure.objects.all() if m.pk in versions]
+    measures = [version.measure for version in versions.values()]
     if public_only:
         measures = [m for m in measures if m.is_public]
     benchmarks: dict[int, list[Benchmark]] = defaultdict(list)
@@ -107,16 +128,23 @@ def measure_views(
     for measure in measures:
         version = versions[measure.pk]
         points = [cells.publishable_point(measure, p) for p in series.get(measure.pk, [])]
+        name, name_lang = version.text_in("name", language)
+        definition, definition_lang = version.text_in("definition", language)
+        explanation, explanation_lang = version.text_in("explanation", language)
         views.append(
             MeasureView(
                 measure=measure,
                 version=version,
-                name=version.text("name", language),
-                definition=version.text("definition", language),
-                explanation=version.text("explanation", language),
+                name=name,
+                definition=definition,
+                explanation=explanation,
                 measured=_is_measured(measure),
                 points=points,
                 benchmarks=benchmarks.get(measure.pk, []),
+                name_lang=name_lang,
+                definition_lang=definition_lang,
+                explanation_lang=explanation_lang,
+                source_lang=english_unless(language),
             )
         )
     return views
@@ -204,6 +232,27 @@ def get_measure(*, code: str) -> Measure:
 
 def get_entry(*, public_id: str) -> Entry:
     return Entry.objects.select_related("measure").get(public_id=public_id)
+
+
+def stratum_labels(rows: list[StratumRow], *, language: str) -> dict[tuple[str, str], str]:
+    """Every row's stratum as people read it, with programs' names in `language` (one query
+    for all of them, whatever the number of rows)."""
+    slugs = {row.stratum for row in rows if row.stratifier == "program"} - {"unknown"}
+    programs: dict[str, str] = {}
+    if slugs:
+        from medcenter.directory.models import Program
+
+        programs = {
+            program.slug: str(program.localized("name", language))
+            for program in Program.objects.filter(slug__in=slugs)
+        }
+    labels = {}
+    for row in rows:
+        if row.stratifier == "program" and row.stratum in programs:
+            labels[(row.stratifier, row.stratum)] = programs[row.stratum]
+        else:
+            labels[(row.stratifier, row.stratum)] = stratum_label(row.stratifier, row.stratum)
+    return labels
 
 
 def stratum_label(stratifier: str, stratum: str) -> str:

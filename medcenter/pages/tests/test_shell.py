@@ -110,6 +110,30 @@ def test_a_signed_in_visitor_never_gets_the_header_kept_for_visitors(client):
     assert "Sign out" in signed_in and "Sign in</a>" not in signed_in
 
 
+def test_the_shell_kept_for_everyone_still_shows_each_person_their_own_account_links(client):
+    from django.test import Client
+
+    from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
+
+    client.force_login(UserFactory())
+    patient_page = client.get("/en/contact/").content.decode()
+    staff = Client()
+    sign_in_verified(staff, StaffUserFactory(roles=["clinician"]))
+    staff_page = staff.get("/en/contact/").content.decode()
+    visitor_page = Client().get("/en/contact/").content.decode()
+
+    assert "My records</a>" in patient_page and "Staff</a>" not in patient_page
+    assert "Staff</a>" in staff_page and "My records</a>" not in staff_page
+    assert "Sign in</a>" in visitor_page and "Sign out" not in visitor_page
+    # Each page carries its own reader's CSRF token in the sign-out form, never another's.
+    assert patient_page.count('name="csrfmiddlewaretoken"') == 2  # sign out, stay signed in
+    assert 'name="csrfmiddlewaretoken"' not in visitor_page
+    # The parts kept for everyone are the same for all three: the menu, the footer.
+    for html in (patient_page, staff_page, visitor_page):
+        assert '<a href="/en/doctors/">Find a Doctor</a>' in html
+        assert "Aster Valley University Hospital" in html
+
+
 def test_the_kept_header_follows_the_page_and_the_language(client):
     client.get("/en/contact/")
 

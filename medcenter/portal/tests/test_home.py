@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from medcenter.accounts.tests.factories import TEST_PASSWORD, StaffUserFactory, UserFactory
 from medcenter.core.models import AuditEvent
+from medcenter.messaging.models import AuthorRole, Message, Thread
+from medcenter.messaging.tests.factories import PoolFactory
+from medcenter.oncology.models import TreatmentCourse
+from medcenter.patients.access import resolve_access
 from medcenter.patients.tests.factories import PatientFactory, ProxyGrantFactory, born_years_ago
 from medcenter.portal.models import CheckIn
 from medcenter.portal.tests.conftest import signed_in
 from medcenter.portal.tests.factories import appointment
+from medcenter.questionnaires.services import save_response
+from medcenter.questionnaires.tests.factories import answers, checkin, on_treatment
+from medcenter.results.tests.factories import report
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +76,11 @@ def test_the_record_home_lists_next_visits_and_open_check_ins(patient, patient_c
 
 
 def _history(patient, visits):
+    """`visits` of everything every home panel counts: past visits checked in, future ones,
+    released results, threads with an unread reply, sent symptom reports."""
+    if not TreatmentCourse.objects.filter(patient=patient).exists():
+        on_treatment(patient)
+    pool = PoolFactory()
     for i in range(visits):
         past = appointment(patient, days=-(i + 1), status="fulfilled")
         CheckIn.objects.create(
@@ -78,6 +90,19 @@ def _history(patient, visits):
             submitted_by=patient.user,
         )
         appointment(patient, days=1 + i)
+        report(patient, issued_at=timezone.now() - timedelta(days=i, minutes=5))
+        thread = Thread.objects.create(
+            patient=patient, pool=pool, subject=f"Question {i}", last_message_at=timezone.now()
+        )
+        Message.objects.create(thread=thread, author_role=AuthorRole.STAFF, body="An answer.")
+        save_response(
+            access=resolve_access(patient.user, patient),
+            questionnaire=checkin(),
+            author=patient.user,
+            answers=answers(pain=1),
+            submit=True,
+            now=timezone.now() - timedelta(days=7 * (i + 1)),
+        )
 
 
 @pytest.mark.parametrize("visits", [1, 25])

@@ -82,22 +82,22 @@ def install_catalogue() -> int:
                 "order": order,
             },
         )
-        if not made:
-            continue
-        created += 1
         translations = spec.translations()
         validate_translations(translations)
-        MeasureVersion.objects.create(
-            measure=measure,
-            number=1,
-            name=spec.name,
-            definition=spec.definition,
-            numerator=spec.numerator,
-            denominator=spec.denominator,
-            exclusions=spec.exclusions,
-            explanation=spec.explanation,
-            translations=translations,
-        )
+        wording = {
+            "name": spec.name,
+            "definition": spec.definition,
+            "numerator": spec.numerator,
+            "denominator": spec.denominator,
+            "exclusions": spec.exclusions,
+            "explanation": spec.explanation,
+            "translations": translations,
+        }
+        if not made:
+            _follow_catalogue(measure, wording)
+            continue
+        created += 1
+        MeasureVersion.objects.create(measure=measure, number=1, **wording)
         for value, source, year, is_demo in spec.benchmarks:
             Benchmark.objects.create(
                 measure=measure, value=value, source=source, year=year, is_demo=is_demo
@@ -107,6 +107,20 @@ def install_catalogue() -> int:
             code=code, defaults={"name": name, "kind": kind, "order": order}
         )
     return created
+
+
+def _follow_catalogue(measure: Measure, wording: dict[str, Any]) -> None:
+    """Give a measure the catalogue's newer wording (translations added, a definition
+    corrected) as a new version, while only the catalogue has worded it: once an analyst
+    has revised a measure (a second version), their wording stands."""
+    versions = list(measure.versions.order_by("number")[:2])
+    if len(versions) != 1:
+        return
+    first = versions[0]
+    if all(getattr(first, name) == value for name, value in wording.items()):
+        return
+    MeasureVersion.objects.create(measure=measure, number=2, **wording)
+    audit.record(action="quality.measure_revised", target=measure, reason="catalogue")
 
 
 def current_version(measure: Measure) -> MeasureVersion:
@@ -245,14 +259,21 @@ def _strata_rows(
     rows = []
     x_all, n_all = measures.counts(units)
     for code, kind in kinds:
+        by_program = kind == strata.PROGRAM
+        if by_program and measure.code not in measures.BY_PROGRAM:
+            continue
         grouped: dict[str, list[measures.Unit]] = defaultdict(list)
         for unit in units:
+            if by_program:
+                grouped[unit.program or "unknown"].append(unit)
+                continue
             person = people.get(unit.patient_id) if unit.patient_id is not None else None
             key = strata.stratum(kind, person, month) if person else "unknown"
             grouped[key].append(unit)
         for key, members in sorted(grouped.items()):
             figure = _unit_figure(measure, members)
-            if measure.kind == Kind.PROPORTION:
+            # Programs are compared on the funnel plot, not flagged as equity gaps.
+            if measure.kind == Kind.PROPORTION and not by_program:
                 x, n = measures.counts(members)
                 flagged = figures.worse_than_rest(
                     x=x,
@@ -286,7 +307,9 @@ def take_snapshots(*, months: Sequence[date]) -> int:
     reads = measures.Reads(start=months[0], end=measures.next_month(months[-1]))
     people = strata.demographics()
     kinds = list(
-        Stratifier.objects.filter(is_active=True, kind__in=strata.KINDS).values_list("code", "kind")
+        Stratifier.objects.filter(
+            is_active=True, kind__in=[*strata.KINDS, strata.PROGRAM]
+        ).values_list("code", "kind")
     )
     rows: list[Snapshot] = []
     versions = []

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from medcenter.messaging.models import Message
@@ -44,6 +44,8 @@ class Unit:
     patient_id: int | None
     hit: bool = False
     value: float = 0.0
+    # The program the unit belongs to (its slug), for the measures in BY_PROGRAM.
+    program: str | None = None
 
 
 def month_start(day: date) -> date:
@@ -82,16 +84,28 @@ class Reads:
         return self.start <= day < self.end
 
     @cached_property
-    def first_visits_of_referrals(self) -> list[tuple[int, datetime, datetime, datetime | None]]:
-        """(patient, first fulfilled visit, referral received, letter sent) per referral."""
+    def first_visits_of_referrals(
+        self,
+    ) -> list[tuple[int, datetime, datetime, datetime | None, str | None]]:
+        """(patient, first fulfilled visit, referral received, letter sent, program the
+        referral was routed to) per referral."""
         rows = (
             Appointment.objects.filter(referral__isnull=False, status=FULFILLED)
             .values("referral_id")
             .annotate(first=Min("start"))
             .filter(first__gte=self.since, first__lt=self.until)
-            .values_list("first", "referral__received_at", "referral__letter_sent_at", "patient_id")
+            .values_list(
+                "first",
+                "referral__received_at",
+                "referral__letter_sent_at",
+                "patient_id",
+                "referral__program__slug",
+            )
         )
-        return [(patient, first, received, letter) for first, received, letter, patient in rows]
+        return [
+            (patient, first, received, letter, program)
+            for first, received, letter, patient, program in rows
+        ]
 
     @cached_property
     def first_visits(self) -> dict[int, datetime]:
@@ -179,15 +193,29 @@ class Reads:
 
     @cached_property
     def treatment_visits(self) -> list[tuple[int, datetime, datetime]]:
-        """Fulfilled visits in an infusion chair: the treatment visits."""
-        return list(
+        """Fulfilled visits, with a clinician or in an infusion chair, of patients whose course
+        of systemic therapy is under way that day (CMS157's denominator: visits of patients
+        currently receiving chemotherapy; a chair used for a transfusion or fluids alone, or a
+        scan, is not a treatment visit). One read of the visits, one of the courses."""
+        visits = (
             Appointment.objects.filter(
-                status=FULFILLED,
-                resource__kind="infusion_chair",
-                start__gte=self.since,
-                start__lt=self.until,
-            ).values_list("patient_id", "start", "end")
+                status=FULFILLED, start__gte=self.since, start__lt=self.until
+            )
+            .filter(Q(clinician__isnull=False) | Q(resource__kind="infusion_chair"))
+            .values_list("patient_id", "start", "end")
         )
+        courses: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+        for patient, started, ended in self.treatment_courses:
+            courses[patient].append((started, ended))
+        treated = []
+        for patient, start, end in visits:
+            day = _local(start)
+            if any(
+                started <= day and (ended is None or day <= ended)
+                for started, ended in courses.get(patient, ())
+            ):
+                treated.append((patient, start, end))
+        return treated
 
     @cached_property
     def due_appointments(self) -> list[tuple[int, datetime, str]]:
@@ -212,11 +240,16 @@ class Reads:
         return set(Candidate.objects.filter(status="enrolled").values_list("patient_id", flat=True))
 
     @cached_property
-    def concordance(self) -> list[tuple[int, datetime, bool]]:
+    def concordance(self) -> list[tuple[int, datetime, bool, str | None]]:
+        """(patient, signed, concordant, the board's program) per current recommendation."""
         rows = Recommendation.objects.filter(
             signed_at__gte=self.since, signed_at__lt=self.until, superseded_at__isnull=True
-        ).values_list("case__patient_id", "signed_at", "concordant")
-        return [(patient, signed, concordant) for patient, signed, concordant in rows if signed]
+        ).values_list("case__patient_id", "signed_at", "concordant", "case__board__program__slug")
+        return [
+            (patient, signed, concordant, program)
+            for patient, signed, concordant, program in rows
+            if signed
+        ]
 
 
 # --- the measures ------------------------------------------------------------------------
@@ -224,15 +257,25 @@ class Reads:
 
 def referral_to_first_visit_days(reads: Reads) -> list[Unit]:
     return [
-        Unit(month_start(_local(first)), patient, value=(_local(first) - _local(received)).days)
-        for patient, first, received, _letter in reads.first_visits_of_referrals
+        Unit(
+            month_start(_local(first)),
+            patient,
+            value=(_local(first) - _local(received)).days,
+            program=program,
+        )
+        for patient, first, received, _letter, program in reads.first_visits_of_referrals
     ]
 
 
 def referral_seen_within_14_days(reads: Reads) -> list[Unit]:
     return [
-        Unit(month_start(_local(first)), patient, hit=(_local(first) - _local(received)).days <= 14)
-        for patient, first, received, _letter in reads.first_visits_of_referrals
+        Unit(
+            month_start(_local(first)),
+            patient,
+            hit=(_local(first) - _local(received)).days <= 14,
+            program=program,
+        )
+        for patient, first, received, _letter, program in reads.first_visits_of_referrals
     ]
 
 
@@ -242,8 +285,9 @@ def consult_letter_within_30_days(reads: Reads) -> list[Unit]:
             month_start(_local(first)),
             patient,
             hit=letter is not None and _local(letter) <= _local(first) + timedelta(days=30),
+            program=program,
         )
-        for patient, first, _received, letter in reads.first_visits_of_referrals
+        for patient, first, _received, letter, program in reads.first_visits_of_referrals
     ]
 
 
@@ -279,8 +323,8 @@ def board_review_within_60_days(reads: Reads) -> list[Unit]:
 
 def board_concordance(reads: Reads) -> list[Unit]:
     return [
-        Unit(month_start(_local(signed)), patient, hit=concordant)
-        for patient, signed, concordant in reads.concordance
+        Unit(month_start(_local(signed)), patient, hit=concordant, program=program)
+        for patient, signed, concordant, program in reads.concordance
     ]
 
 
@@ -403,6 +447,18 @@ COMPUTED: dict[str, UnitComputation] = {
     "no-shows": no_shows,
     "waitlist-offers-accepted": waitlist_offers_accepted,
 }
+# Measures whose every unit has a program of its own, broken down by program for the funnel
+# plot: a referral is routed to a program; a recommendation comes from a program's board.
+# Not board review within 60 days: a primary has a board only once one discussed it, so the
+# misses would have no program.
+BY_PROGRAM = frozenset(
+    {
+        "referral-to-first-visit-days",
+        "referral-seen-within-14-days",
+        "consult-letter-within-30-days",
+        "board-concordance",
+    }
+)
 # Measures of the center's capacity rather than of patients: one figure a month, no strata.
 COMPUTED_TOTALS: dict[str, Callable[[Reads], dict[date, tuple[float, float]]]] = {
     "slot-fill": slot_fill,

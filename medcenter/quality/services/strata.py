@@ -15,6 +15,8 @@ AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (75, None, "75+"),
 )
 KINDS = ("language", "sex", "age_band", "area")
+# Not a patient's fact: the program a measure's unit belongs to (see measures.BY_PROGRAM).
+PROGRAM = "program"
 
 
 class Demographics(NamedTuple):

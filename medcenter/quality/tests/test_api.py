@@ -169,3 +169,64 @@ def test_no_surface_shows_or_lets_one_derive_a_count_from_1_to_10(strata):
         hidden_x = overall[0]["numerator"] - sum(v["numerator"] for v in shown)
         hidden_n = overall[0]["denominator"] - sum(v["denominator"] for v in shown)
         assert not 0 < hidden_x < 11 and not 0 < hidden_n < 11 and not 0 < hidden_n - hidden_x < 11
+
+
+def _surfaces(code):
+    """What the page, the CSV, the API and FHIR show of a measure's September."""
+    client = Client()
+    page = client.get("/en/quality/").content.decode()
+    csv = client.get(f"/en/quality/{code}/2026-09.csv").content.decode()
+    api = client.get(f"/api/v1/quality/measures/{code}/values?month=2026-09").json()["values"]
+    fhir = client.get(f"/fhir/R4/MeasureReport?measure={code}&period=2026-09").json()
+    group = fhir["entry"][0]["resource"]["group"][0]
+    return page, csv, api[0], group
+
+
+@pytest.mark.parametrize(
+    ("code", "observed", "predicted", "shown"),
+    [
+        ("clabsi-sir", 3, 4.0, "0.75"),  # 3 infections: an event count, shown as NHSN does
+        ("falls-per-1000-patient-days", 4, 2000.0, "2.0"),  # 4 falls in 2,000 patient days
+    ],
+)
+def test_hospital_wide_event_measures_are_shown_alike_on_every_surface(
+    code, observed, predicted, shown
+):
+    enter(code, SEPTEMBER, observed, predicted)
+    services.take_snapshots(months=[SEPTEMBER])
+    services.publish_month(month=SEPTEMBER, actor=analyst())
+
+    page, csv, api, group = _surfaces(code)
+
+    assert f"<strong>{shown}</strong>" in page
+    assert f"2026-09,{float(shown):.6g}," in csv and csv.rstrip().endswith(",no")
+    assert api["numerator"] == observed and api["suppressed"] is False
+    assert group["measureScore"]["value"] == pytest.approx(float(shown))
+    assert {p["code"]["coding"][0]["code"]: p["count"] for p in group["population"]}[
+        "numerator"
+    ] == observed
+
+
+def test_an_sir_under_one_predicted_infection_is_withheld_on_every_surface():
+    enter("cdiff-sir", SEPTEMBER, 1, 0.8)
+    services.take_snapshots(months=[SEPTEMBER])
+    services.publish_month(month=SEPTEMBER, actor=analyst())
+
+    page, csv, api, group = _surfaces("cdiff-sir")
+
+    assert "suppressed (too few patients to show)" in page
+    assert csv.replace("\r", "").splitlines()[1].endswith(",yes")
+    assert api["value"] is None and api["numerator"] is None and api["suppressed"] is True
+    assert "measureScore" not in group and "population" not in group
+
+
+def test_hcahps_respondents_are_people_and_a_small_count_is_suppressed_everywhere():
+    enter("hcahps-top-box", SEPTEMBER, 5, 40)
+    services.take_snapshots(months=[SEPTEMBER])
+    services.publish_month(month=SEPTEMBER, actor=analyst())
+
+    page, csv, api, group = _surfaces("hcahps-top-box")
+
+    assert "12.5%" not in page and ",5," not in csv and ",40," not in csv
+    assert api["suppressed"] is True and api["numerator"] is None
+    assert "measureScore" not in group and "population" not in group

@@ -9,7 +9,7 @@ from django.urls import reverse
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.patients.tests.factories import PatientFactory
 from medcenter.quality import services
-from medcenter.quality.models import Entry, Publication
+from medcenter.quality.models import Entry, Measure, Publication
 from medcenter.quality.tests.factories import analyst, catalogue, enter, upload
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,36 @@ def test_the_trend_is_a_chart_with_a_table_beside_it():
     for html in (public, staff):
         assert "<svg" in html and "<title" in html
         assert "2026-08" in html and "70.0%" in html
+
+
+def _public_queries(language="en"):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(f"/{language}/quality/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_public_page_makes_the_same_few_queries_however_much_is_published():
+    _published()
+    few = _public_queries()
+
+    # Twelve more published months of every entered measure, a revision (an older version
+    # left behind) and strata rows: none of it may add a query.
+    for month in range(1, 13):
+        first = date(2025, month, 1)
+        for code in ("clabsi-sir", "cauti-sir", "hcahps-top-box", "falls-per-1000-patient-days"):
+            enter(code, first, 30, 200)
+        services.take_snapshots(months=[first])
+        services.publish_month(month=first, actor=analyst())
+    services.revise_measure(
+        measure=Measure.objects.get(code="no-shows"), actor=analyst(), name="Missed visits"
+    )
+
+    assert few <= 4
+    assert _public_queries() == few
+    assert _public_queries("ar") == few

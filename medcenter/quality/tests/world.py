@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from medcenter.accounts.tests.factories import StaffUserFactory
+from medcenter.directory.models import Program
 from medcenter.messaging.models import Message, Thread
 from medcenter.messaging.tests.factories import PoolFactory
 from medcenter.oncology.models import CancerDiagnosis, StageAssessment, TreatmentCourse
@@ -79,8 +80,11 @@ class _Appointments:
         )
 
 
-def _referral(patient: Any, received: datetime, letter: datetime | None = None) -> Referral:
+def _referral(
+    patient: Any, received: datetime, letter: datetime | None = None, program: Any = None
+) -> Referral:
     return Referral.objects.create(
+        program=program,
         source="physician",
         patient=patient,
         given_name="Test",
@@ -114,25 +118,33 @@ def build() -> World:
     book = _Appointments()
 
     # Referrals: first visits in October are R1 (9 days), R2 (34 days), R3 (14 days);
-    # R4's first visit was in September. Letters: R1 within 30 days only.
-    r1 = _referral(p1, at(10, 1), letter=at(10, 20))
-    r2 = _referral(p2, at(9, 1))
-    r3 = _referral(p3, at(10, 2), letter=at(12, 1))
+    # R4's first visit was in September. Letters: R1 within 30 days only. Programs: R1 and
+    # R2 were routed to sarcoma, R3 to lung; R4 to none.
+    sarcoma = Program.objects.create(slug="sarcoma", name="Sarcoma Program")
+    lung = Program.objects.create(slug="lung", name="Lung Program")
+    r1 = _referral(p1, at(10, 1), letter=at(10, 20), program=sarcoma)
+    r2 = _referral(p2, at(9, 1), program=sarcoma)
+    r3 = _referral(p3, at(10, 2), letter=at(12, 1), program=lung)
     r4 = _referral(p4, at(9, 20))
     book.make(p1, at(10, 10), referral=r1)
     book.make(p2, at(10, 5), referral=r2)
     book.make(p3, at(10, 16), referral=r3)
     book.make(p4, at(9, 28), referral=r4)
     book.make(p4, at(10, 12), referral=r4)
-    # No-shows in October: 7 fulfilled (4 above in October + 3 treatment visits) + 1 not
+    # No-shows in October: 8 fulfilled (4 above in October + 4 in the chair below) + 1 not
     # attended; the cancelled one and the booked one do not count.
     book.make(p2, at(10, 8, 11), status="noshow")
     book.make(p3, at(10, 9, 11), status="cancelled")
-    # Treatment visits (infusion chair): P1 Oct 14 (pain scored Oct 12), P2 Oct 22 (none),
-    # P1 Oct 28 (last score 16 days before).
+    # Treatment visits are the visits of patients on a course that day (courses below: P1
+    # from Sep 1, P2 Oct 20-25, P3 ended Sep 30; P4 none): P1's clinic visit Oct 10 (pain
+    # scored Oct 12, after it: miss), P1 chair Oct 14 (scored Oct 12: hit), P2 chair Oct 22
+    # (none: miss), P1 chair Oct 28 (last score 16 days before: miss). Not treatment visits:
+    # P2 Oct 5 (before the course), P3 Oct 16 (course over), P4 Oct 12 and P4's chair
+    # Oct 26 (a transfusion: no course).
     book.make(p1, at(10, 14), chair=True)
     book.make(p2, at(10, 22), chair=True)
     book.make(p1, at(10, 28), chair=True)
+    book.make(p4, at(10, 26), chair=True)
 
     # Messages: P1 answered in 4 h, then 12 h (an internal note in between does not count);
     # P2's October message is unanswered; a September one is out of the month.
@@ -183,7 +195,7 @@ def build() -> World:
         )
     # Boards: diagnosed in October are D2 (discussed Nov 20, 50 days: hit) and D4 (discussed
     # Dec 20, 66 days: miss).
-    board = make_board("quality-test")
+    board = make_board("quality-test", program=sarcoma)
     cases = []
     for patient, diagnosis, moment in ((p2, d2, at(11, 20, 7)), (p4, d4, at(12, 20, 7))):
         meeting = Meeting.objects.create(

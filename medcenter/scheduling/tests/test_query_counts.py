@@ -281,3 +281,22 @@ def test_the_multidisciplinary_page(clinic):
 
     assert after.status_code == 200
     assert after.content.decode().count("Tester") >= 3
+
+
+def test_the_slot_picker_offers_only_the_visit_types_of_the_clinicians_own_current_rules():
+    from medcenter.scheduling.selectors import bookable_visit_types
+    from medcenter.scheduling.tests.factories import LocationFactory
+
+    location = LocationFactory()
+    current, lapsed = VisitTypeFactory(code="current"), VisitTypeFactory(code="lapsed")
+    clinician, colleague = ClinicianFactory(), ClinicianFactory()
+    weekly_rules(clinician=clinician, location=location, visit_types=[current], days=(0,))
+    for rule in weekly_rules(clinician=clinician, location=location, visit_types=[lapsed]):
+        rule.valid_until = timezone.localdate() - timedelta(days=1)
+        rule.save()
+    # A colleague still offers the lapsed visit type: that is not this clinician's offer.
+    weekly_rules(clinician=colleague, location=location, visit_types=[lapsed, current])
+
+    offered = [v.code for v in bookable_visit_types(clinician)]
+
+    assert offered == ["current"]
