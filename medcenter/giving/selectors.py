@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as dt_time
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -37,6 +37,8 @@ from medcenter.giving.models import (
     Receipt,
 )
 from medcenter.giving.money import CURRENCIES
+
+_Row = TypeVar("_Row", Gift, GiftTally)
 
 
 def active_funds() -> QuerySet[Fund]:
@@ -191,29 +193,8 @@ def _read_cursor(cursor: str, field: str) -> tuple[Any, int]:
 
 def filtered_gifts(params: Mapping[str, str]) -> tuple[QuerySet[Gift], dict[str, str]]:
     """Gifts matching the allow-listed filters; ValidationError names a bad value."""
-    rows = Gift.objects.all()
+    rows = _by_gift_fields(Gift.objects.all(), params)
     used: dict[str, str] = {}
-    status = params.get("status", "")
-    if status:
-        if status not in GiftStatus.values:
-            raise ValidationError({"status": [_("Choose a known status.")]})
-        rows = rows.filter(status=status)
-    fund = params.get("fund", "")
-    if fund:
-        # The fund's id first: a join on its slug leads SQLite's planner away from the index.
-        fund_id = Fund.objects.filter(slug=fund[:50]).values_list("pk", flat=True).first()
-        rows = rows.filter(fund_id=fund_id) if fund_id is not None else rows.none()
-    currency = params.get("currency", "")
-    if currency:
-        rows = rows.filter(currency=currency.upper()[:3])
-    frequency = params.get("frequency", "")
-    if frequency:
-        if frequency not in Frequency.values:
-            raise ValidationError({"frequency": [_("Choose one time or monthly.")]})
-        rows = rows.filter(frequency=frequency)
-    name = params.get("gateway", "")
-    if name:
-        rows = rows.filter(provider=name[:20])
     email = params.get("email", "")
     if email:
         rows = rows.filter(donor__email=email.strip().lower()[:254])
@@ -297,7 +278,13 @@ def gift_totals(*, params: Mapping[str, str]) -> GiftTotals:
 
 def _filtered_tallies(params: Mapping[str, str]) -> QuerySet[GiftTally]:
     """The tally rows of the gifts `filtered_gifts` would select (same checks, same messages)."""
-    rows = GiftTally.objects.all()
+    return _by_gift_fields(GiftTally.objects.all(), params)
+
+
+def _by_gift_fields(rows: QuerySet[_Row], params: Mapping[str, str]) -> QuerySet[_Row]:
+    """`rows` (gifts or their tallies, which share these fields) narrowed by the filters on a
+    gift's own fields: status, fund, currency, frequency, gateway. ValidationError names a bad
+    value."""
     status = params.get("status", "")
     if status:
         if status not in GiftStatus.values:
@@ -305,17 +292,20 @@ def _filtered_tallies(params: Mapping[str, str]) -> QuerySet[GiftTally]:
         rows = rows.filter(status=status)
     fund = params.get("fund", "")
     if fund:
+        # The fund's id first: a join on its slug leads SQLite's planner away from the index.
         fund_id = Fund.objects.filter(slug=fund[:50]).values_list("pk", flat=True).first()
         rows = rows.filter(fund_id=fund_id) if fund_id is not None else rows.none()
-    if params.get("currency"):
-        rows = rows.filter(currency=params["currency"].upper()[:3])
+    currency = params.get("currency", "")
+    if currency:
+        rows = rows.filter(currency=currency.upper()[:3])
     frequency = params.get("frequency", "")
     if frequency:
         if frequency not in Frequency.values:
             raise ValidationError({"frequency": [_("Choose one time or monthly.")]})
         rows = rows.filter(frequency=frequency)
-    if params.get("gateway"):
-        rows = rows.filter(provider=params["gateway"][:20])
+    gateway = params.get("gateway", "")
+    if gateway:
+        rows = rows.filter(provider=gateway[:20])
     return rows
 
 
