@@ -74,11 +74,11 @@ class UnclaimedWagtailPathConverter(WagtailPathConverter):
     """
 
     def to_python(self, value: str) -> str:
-        value = super().to_python(value)
+        # The routes' own paths first: they need no database, and most requests are theirs.
         exact, prefixes = claimed_paths(get_resolver())
         if value in exact or value.startswith(prefixes):
             raise ValueError(value)
-        return value
+        return super().to_python(value)
 
 
 @functools.cache

@@ -303,9 +303,9 @@ def _by_gift_fields(rows: QuerySet[_Row], params: Mapping[str, str]) -> QuerySet
         if frequency not in Frequency.values:
             raise ValidationError({"frequency": [_("Choose one time or monthly.")]})
         rows = rows.filter(frequency=frequency)
-    gateway = params.get("gateway", "")
-    if gateway:
-        rows = rows.filter(provider=gateway[:20])
+    provider = params.get("gateway", "")
+    if provider:
+        rows = rows.filter(provider=provider[:20])
     return rows
 
 

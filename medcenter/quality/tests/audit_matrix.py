@@ -47,8 +47,17 @@ def _publish_month(ctx: Any) -> Callable[[], Any]:
     return lambda: services.publish_month(month=MONTH, actor=actor)
 
 
+def _install_catalogue(ctx: Any) -> Callable[[], Any]:
+    catalogue()
+    # A measure still in the catalogue's first wording, worded differently since (an older
+    # release): installing again gives it the catalogue's wording as version 2, audited.
+    Measure.objects.get(code="no-shows").versions.update(definition="An older definition.")
+    return services.install_catalogue
+
+
 def entries() -> dict[str, Callable[[Any], Callable[[], Any]]]:
     return {
+        SERVICES + "install_catalogue": _install_catalogue,
         SERVICES + "record_entry": _record_entry,
         SERVICES + "revise_measure": _revise_measure,
         SERVICES + "take_snapshots": _take_snapshots,
