@@ -101,3 +101,32 @@ def run_per_backend(
                 psql(base, f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
             shutil.rmtree(scratch, ignore_errors=True)
     return status
+
+
+def settle(*, freeze: bool = True) -> None:
+    """Bring a fresh bulk load to the state of a database and a web worker in service, before
+    anything is timed.
+
+    A live database has statistics (autovacuum analyzes a table after many writes); a freshly
+    bulk-loaded one has none until then, and this machine's PostgreSQL runs with autovacuum
+    off: the planner then guesses 100 rows a filter and bitmap-scans and sorts. SQLite folds
+    its write-ahead log in. The rows this process built are not in a web worker, which freezes
+    what it loads at start (gunicorn.conf.py): without gc.freeze() a full collection during a
+    timed call walks them all (hundreds of ms). `freeze=False` when the caller still has to
+    drop what it built before freezing.
+    """
+    import contextlib
+    import gc
+
+    from django.db import DatabaseError, connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+            with contextlib.suppress(DatabaseError):  # needs a superuser or pg_checkpoint
+                cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if freeze:
+        gc.collect()
+        gc.freeze()

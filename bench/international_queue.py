@@ -18,7 +18,6 @@ gc.freeze()); each wall time is followed by the process's CPU time, since the ma
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import random
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import line, load, run_per_backend, timed  # noqa: E402
+from _common import line, load, run_per_backend, settle, timed  # noqa: E402
 
 PG_NAME = "mc_intl_bench"
 COUNTRIES = ["MX", "SA", "CN", "RU", "BR", "AE", "CO", "KZ", "EG", "NG", "IN", "PE"]
@@ -137,28 +136,6 @@ def build(cases: int) -> list:
     CaseTask.objects.bulk_create(tasks, batch_size=5000)
     CaseDocument.objects.bulk_create(documents, batch_size=5000)
     return coordinators
-
-
-def settle() -> None:
-    """Bring the fresh bulk load to the state of a database and a web worker in service.
-
-    A live database has statistics (autovacuum analyzes a table after many writes); a freshly
-    bulk-loaded one has none until then, and this machine's PostgreSQL runs with autovacuum
-    off: the planner then guesses 100 rows a filter and bitmap-scans and sorts. The rows this
-    process built are not in a web worker, which freezes what it loads at start
-    (gunicorn.conf.py): without gc.freeze() a full collection during a letter walks about half
-    a million objects (a 250 ms outlier)."""
-    from django.db import DatabaseError, connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            with contextlib.suppress(DatabaseError):  # needs a superuser or pg_checkpoint
-                cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    gc.collect()
-    gc.freeze()
 
 
 def combinations(coordinator_id: str) -> list[dict[str, str]]:

@@ -30,8 +30,6 @@ the load with that pause.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import math
 import os
 import random
@@ -40,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import line, percentile, run_per_backend, timed
+from _common import line, percentile, run_per_backend, settle, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_NAME = "medcenter_bench_scheduling"
@@ -783,7 +781,7 @@ def child(args: argparse.Namespace) -> None:
     logging.disable(logging.CRITICAL)
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import DatabaseError, connection
+    from django.db import connection
 
     sizes = Sizes(args.quick)
     label = {"sqlite": "SQLite (file, WAL)", "postgresql": "PostgreSQL"}[connection.vendor]
@@ -803,19 +801,9 @@ def child(args: argparse.Namespace) -> None:
         f"days, {later:.0%} after)"
     )
     print(f"  tasks: {settings.TASKS['default']['BACKEND']} (outbox + task rows, no delivery)")
-    # Settle the fresh bulk load first (statistics, WAL), so it is not measured.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            with contextlib.suppress(DatabaseError):  # needs a superuser or pg_checkpoint
-                cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    # The fixture objects this process holds (thousands of patients and clinicians) are not in
-    # a web worker; keep the garbage collector from re-scanning them on every collection, as
-    # a server does with what it loads at start-up (gc.freeze after preload).
-    gc.collect()
-    gc.freeze()
+    # Settle the fresh bulk load first (statistics, WAL; the objects this process holds frozen,
+    # as a web worker freezes what it loads at start-up), so it is not measured.
+    settle()
 
     one = select_one()
     print(line("SELECT 1 (baseline)", one))

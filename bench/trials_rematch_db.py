@@ -59,7 +59,6 @@ database medcenter_bench_rematch is created there and dropped afterwards.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import functools
 import gc
@@ -74,7 +73,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from _common import load, run_per_backend
+from _common import load, run_per_backend, settle
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -662,7 +661,7 @@ def child(args: argparse.Namespace) -> None:
 
     logging.disable(logging.CRITICAL)
     from django.core.management import call_command
-    from django.db import DatabaseError, connection
+    from django.db import connection
 
     from medcenter.trials import profiles, selectors, services
     from medcenter.trials.matcher import compiled as population
@@ -699,14 +698,7 @@ def child(args: argparse.Namespace) -> None:
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
     )
     print(f"  open trials: {Trial.objects.open().count():,}")
-    # Settle the fresh bulk load first (statistics, WAL), so it is not measured.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            with contextlib.suppress(DatabaseError):  # needs a superuser or pg_checkpoint
-                cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    settle(freeze=False)  # the load's statistics and log, so they are not measured
     check_profiles(patients, people, CHECK_PROFILES, seeded(args.seed + 2))
     ids = [p.pk for p in patients]
     with_cancer = sum(bool(p.oncotree or p.terms) for p in people)

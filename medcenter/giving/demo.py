@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from medcenter.core.seeding import DemoLogin
+from medcenter.giving import tallies
 from medcenter.giving.models import (
     Campaign,
     Donor,
@@ -190,6 +191,7 @@ def seed(*, rng: random.Random) -> list[DemoLogin]:
     for gift, source in zip(created, gifts, strict=True):
         gift.created_at = source.paid_at or now
     Gift.objects.bulk_update(created, ["created_at"], batch_size=500)
+    tallies.rebuild()  # created in bulk, past the services that keep them
     counter, _new = ReceiptCounter.objects.get_or_create(name=COUNTER)
     first = counter.value + 1
     ReceiptCounter.objects.filter(pk=counter.pk).update(value=F("value") + len(created))

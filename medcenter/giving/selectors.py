@@ -8,11 +8,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from datetime import time as dt_time
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,11 +30,15 @@ from medcenter.giving.models import (
     GatewayEvent,
     Gift,
     GiftStatus,
+    GiftTally,
     MatchingGift,
     MatchStatus,
     MonthlyPlan,
     Receipt,
 )
+from medcenter.giving.money import CURRENCIES
+
+_Row = TypeVar("_Row", Gift, GiftTally)
 
 
 def active_funds() -> QuerySet[Fund]:
@@ -74,18 +79,19 @@ class Progress:
 
 
 def campaign_progress(campaign: Campaign) -> Progress:
-    """What a campaign has raised in its currency, net of refunds, in one query."""
-    found = Gift.objects.filter(
-        campaign=campaign, currency=campaign.currency, status__in=RECEIVED
+    """What a campaign has raised in its currency, net of refunds: one query over its few
+    tally rows (kept with each gift's changes), never over its gifts."""
+    found = GiftTally.objects.filter(
+        campaign_key=campaign.pk, currency=campaign.currency, status__in=RECEIVED
     ).aggregate(
         raised=Sum(F("amount_minor") + F("fee_minor") - F("refunded_minor")),
-        gifts=Sum(1),
+        counted=Sum("gifts"),
     )
     return Progress(
         raised_minor=int(found["raised"] or 0),
         goal_minor=campaign.goal_minor,
         currency=campaign.currency,
-        gifts=int(found["gifts"] or 0),
+        gifts=int(found["counted"] or 0),
     )
 
 
@@ -146,11 +152,20 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
+class GiftTotals:
+    gifts: int
+    # (currency, received net of refunds) for each currency with a matching gift, most gifts
+    # first; money is never added across currencies.
+    net: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
 class GiftPage:
     gifts: list[Gift]
     next_cursor: str
     sort: str
     filters: dict[str, str]
+    totals: GiftTotals | None = None
 
 
 def _cursor(value: Any, pk: int) -> str:
@@ -178,44 +193,29 @@ def _read_cursor(cursor: str, field: str) -> tuple[Any, int]:
 
 def filtered_gifts(params: Mapping[str, str]) -> tuple[QuerySet[Gift], dict[str, str]]:
     """Gifts matching the allow-listed filters; ValidationError names a bad value."""
-    rows = Gift.objects.all()
+    rows = _by_gift_fields(Gift.objects.all(), params)
     used: dict[str, str] = {}
-    status = params.get("status", "")
-    if status:
-        if status not in GiftStatus.values:
-            raise ValidationError({"status": [_("Choose a known status.")]})
-        rows = rows.filter(status=status)
-    fund = params.get("fund", "")
-    if fund:
-        # The fund's id first: a join on its slug leads SQLite's planner away from the index.
-        fund_id = Fund.objects.filter(slug=fund[:50]).values_list("pk", flat=True).first()
-        rows = rows.filter(fund_id=fund_id) if fund_id is not None else rows.none()
-    currency = params.get("currency", "")
-    if currency:
-        rows = rows.filter(currency=currency.upper()[:3])
-    frequency = params.get("frequency", "")
-    if frequency:
-        if frequency not in Frequency.values:
-            raise ValidationError({"frequency": [_("Choose one time or monthly.")]})
-        rows = rows.filter(frequency=frequency)
-    name = params.get("gateway", "")
-    if name:
-        rows = rows.filter(provider=name[:20])
     email = params.get("email", "")
     if email:
         rows = rows.filter(donor__email=email.strip().lower()[:254])
-    for key, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
+    # Bounds on the time itself (the day's start in the site's time zone), not on its date:
+    # `created_at__date` wraps the column in a function and no index can serve it.
+    for key, lookup, days in (("since", "created_at__gte", 0), ("until", "created_at__lt", 1)):
         raw = params.get(key, "")
         if raw:
-            rows = rows.filter(**{lookup: bounds.parse_date(raw, name=key)})
+            day = bounds.parse_date(raw, name=key) + timedelta(days=days)
+            rows = rows.filter(**{lookup: timezone.make_aware(datetime.combine(day, dt_time.min))})
     for key in FILTERS:
         if params.get(key):
             used[key] = str(params[key])[:254]
     return rows, used
 
 
-def gift_page(*, params: Mapping[str, str], size: int = PAGE_SIZE) -> GiftPage:
-    """One page of the gift list. Unknown sort keys are refused (ValidationError)."""
+def gift_page(
+    *, params: Mapping[str, str], size: int = PAGE_SIZE, with_totals: bool = False
+) -> GiftPage:
+    """One page of the gift list (and the filter's totals when asked). Unknown sort keys are
+    refused (ValidationError)."""
     sort = params.get("sort") or "-created"
     if sort not in SORTS:
         raise ValidationError(
@@ -235,7 +235,78 @@ def gift_page(*, params: Mapping[str, str], size: int = PAGE_SIZE) -> GiftPage:
     more = len(found) > size
     found = found[:size]
     cursor = _cursor(getattr(found[-1], field), found[-1].pk) if more and found else ""
-    return GiftPage(found, cursor, sort, used)
+    totals = gift_totals(params=params) if with_totals else None
+    return GiftPage(found, cursor, sort, used, totals)
+
+
+# Filters the tallies can answer: each is a column of a tally's group.
+TALLY_FILTERS = {"status", "fund", "currency", "frequency", "gateway"}
+
+
+def gift_totals(*, params: Mapping[str, str]) -> GiftTotals:
+    """How many gifts match the list's filters and what they brought in, net of refunds, per
+    currency, in one query: over the tally rows when every filter is a tally column, else one
+    aggregate pass over the matching gifts (a donor's gifts, a date range)."""
+    net = F("amount_minor") + F("fee_minor") - F("refunded_minor")
+    if not {key for key in FILTERS if params.get(key)} - TALLY_FILTERS:
+        rows: QuerySet[Any] = _filtered_tallies(params)
+        count: Any = Sum("gifts")
+    else:
+        rows, _used = filtered_gifts(params)
+        count = Count("*")
+    # One row of conditional sums per currency a gift can be taken in, not a GROUP BY (which
+    # made SQLite sort every matching gift in a temporary B-tree).
+    aggregates: dict[str, Any] = {"matched": count}
+    for code in CURRENCIES:
+        of_currency = Q(currency=code)
+        aggregates[f"n_{code}"] = (
+            Sum("gifts", filter=of_currency)
+            if rows.model is GiftTally
+            else Count("currency", filter=of_currency)
+        )
+        aggregates[f"net_{code}"] = Sum(net, filter=of_currency & Q(status__in=RECEIVED))
+    found = rows.order_by().aggregate(**aggregates)
+    counted = sorted(
+        (code for code in CURRENCIES if found[f"n_{code}"]),
+        key=lambda code: -int(found[f"n_{code}"]),
+    )
+    return GiftTotals(
+        gifts=int(found["matched"] or 0),
+        net=[(code, int(found[f"net_{code}"] or 0)) for code in counted],
+    )
+
+
+def _filtered_tallies(params: Mapping[str, str]) -> QuerySet[GiftTally]:
+    """The tally rows of the gifts `filtered_gifts` would select (same checks, same messages)."""
+    return _by_gift_fields(GiftTally.objects.all(), params)
+
+
+def _by_gift_fields(rows: QuerySet[_Row], params: Mapping[str, str]) -> QuerySet[_Row]:
+    """`rows` (gifts or their tallies, which share these fields) narrowed by the filters on a
+    gift's own fields: status, fund, currency, frequency, gateway. ValidationError names a bad
+    value."""
+    status = params.get("status", "")
+    if status:
+        if status not in GiftStatus.values:
+            raise ValidationError({"status": [_("Choose a known status.")]})
+        rows = rows.filter(status=status)
+    fund = params.get("fund", "")
+    if fund:
+        # The fund's id first: a join on its slug leads SQLite's planner away from the index.
+        fund_id = Fund.objects.filter(slug=fund[:50]).values_list("pk", flat=True).first()
+        rows = rows.filter(fund_id=fund_id) if fund_id is not None else rows.none()
+    currency = params.get("currency", "")
+    if currency:
+        rows = rows.filter(currency=currency.upper()[:3])
+    frequency = params.get("frequency", "")
+    if frequency:
+        if frequency not in Frequency.values:
+            raise ValidationError({"frequency": [_("Choose one time or monthly.")]})
+        rows = rows.filter(frequency=frequency)
+    gateway = params.get("gateway", "")
+    if gateway:
+        rows = rows.filter(provider=gateway[:20])
+    return rows
 
 
 def get_gift(*, public_id: str) -> Gift:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from medcenter.core import audit, outbox
 from medcenter.core.throttle import check_hourly
-from medcenter.giving import receipts, tokens
+from medcenter.giving import receipts, tallies, tokens
 from medcenter.giving.gateways import CheckoutStart, Event, GatewayError, get_gateway
 from medcenter.giving.models import (
     STATUS_RANK,
@@ -164,6 +164,7 @@ def _create_gift(*, wanted: GiftRequest, client_ip: str | None) -> Gift:
         language=wanted.language,
         client_ip=client_ip,
     )
+    tallies.record(gift=gift, before=None)
     if tribute is not None:
         Tribute.objects.create(
             gift=gift,
@@ -242,10 +243,19 @@ def _queue_ecard(gift: Gift) -> None:
     )
 
 
-def mark_paid(*, gift: Gift, at: datetime, payment_ref: str, subscription_ref: str = "") -> bool:
-    """Record the payment of a locked `gift`: receipt, email, e-card, the plan started."""
+def mark_paid(
+    *,
+    gift: Gift,
+    at: datetime,
+    payment_ref: str,
+    subscription_ref: str = "",
+    counted: bool = True,
+) -> bool:
+    """Record the payment of a locked `gift`: receipt, email, e-card, the plan started.
+    `counted` is False for a gift created in this transaction and not in the tallies yet."""
     if gift.status not in (GiftStatus.PENDING, GiftStatus.FAILED, GiftStatus.CANCELLED):
         return False
+    before = tallies.snapshot(gift) if counted else None
     gift.status = GiftStatus.PAID
     gift.paid_at = at
     gift.payment_ref = gift.payment_ref or payment_ref
@@ -262,6 +272,7 @@ def mark_paid(*, gift: Gift, at: datetime, payment_ref: str, subscription_ref: s
     if receipt is not None:
         _queue_receipt(gift, receipt)
     _queue_ecard(gift)
+    tallies.record(gift=gift, before=before)  # after the receipt counter (see tallies.py)
     return True
 
 
@@ -270,6 +281,7 @@ def apply_refund(*, gift: Gift, refunded_total: int) -> bool:
     refunded_total = min(refunded_total, gift.total_minor)
     if refunded_total <= gift.refunded_minor:
         return False  # an older or repeated report
+    before = tallies.snapshot(gift)
     gift.refunded_minor = refunded_total
     full = refunded_total >= gift.total_minor
     _advance(gift, GiftStatus.REFUNDED if full else GiftStatus.PARTIALLY_REFUNDED)
@@ -277,6 +289,7 @@ def apply_refund(*, gift: Gift, refunded_total: int) -> bool:
     receipt = receipts.reissue_after_refund(gift=gift)
     if receipt is not None:
         _queue_receipt(gift, receipt)
+    tallies.record(gift=gift, before=before)  # after the receipt counter (see tallies.py)
     return True
 
 
@@ -338,7 +351,7 @@ def _installment(event: Event, at: datetime) -> str:
         anonymous=plan.anonymous,
         language=plan.donor.language,
     )
-    mark_paid(gift=gift, at=at, payment_ref=event.payment_ref)
+    mark_paid(gift=gift, at=at, payment_ref=event.payment_ref, counted=False)
     return "installment"
 
 
@@ -373,8 +386,10 @@ def apply_event(*, event: Event) -> str:
         )
     if event.kind in ("failed", "expired"):
         status = GiftStatus.FAILED if event.kind == "failed" else GiftStatus.CANCELLED
+        before = tallies.snapshot(gift)
         if _advance(gift, status):
             gift.save(update_fields=["status", "updated_at"])
+            tallies.record(gift=gift, before=before)
             return event.kind
         return "stale"
     # A refund implies the payment, even when its report has not arrived yet.

@@ -44,7 +44,7 @@ VIEW = "giving.view_gift"
 def gifts(request: AuthedRequest) -> HttpResponse:
     """The gift list: allow-listed filters and sorts, keyset pages."""
     try:
-        page = selectors.gift_page(params=request.GET)
+        page = selectors.gift_page(params=request.GET, with_totals=True)
     except ValidationError as error:
         raise BadRequest(" ".join(error.messages)) from None
     query = request.GET.copy()

@@ -6,6 +6,7 @@ import factory
 from django.conf import settings
 from django.utils import timezone
 
+from medcenter.giving import tallies
 from medcenter.giving.gateways.base import sign
 from medcenter.giving.models import Campaign, Donor, Fund, Gift, MonthlyPlan
 
@@ -53,6 +54,13 @@ class GiftFactory(factory.django.DjangoModelFactory):
     amount_minor = 5000
     currency = "USD"
     provider = "sandbox"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Counted in the tallies as the services count a new gift.
+        gift = super()._create(model_class, *args, **kwargs)
+        tallies.record(gift=gift, before=None)
+        return gift
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

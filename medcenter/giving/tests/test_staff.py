@@ -9,6 +9,7 @@ from django.test import Client
 
 from medcenter.accounts.tests.factories import StaffUserFactory, sign_in_verified
 from medcenter.core.models import AuditEvent
+from medcenter.giving import selectors
 from medcenter.giving.models import CaregiverNote
 from medcenter.giving.tests.factories import DonorFactory, FundFactory, GiftFactory
 
@@ -58,6 +59,47 @@ def test_the_list_pages_by_keyset_and_filters_by_allow_list():
     second = client.get(f"/en/staff/giving/?status=paid&sort=-amount&after={page.next_cursor}")
     assert [g.amount_minor for g in second.context["page"].gifts] == list(range(1009, 999, -1))
     assert len(gifts) == 60
+
+
+def test_the_filter_totals_count_every_match_and_sum_what_came_in_per_currency():
+    fund, other = FundFactory(slug="research"), FundFactory(slug="nursing")
+    GiftFactory(fund=fund, amount_minor=1000, fee_minor=50, status="paid")
+    GiftFactory(fund=fund, amount_minor=2000, refunded_minor=500, status="partially_refunded")
+    GiftFactory(fund=fund, amount_minor=700, refunded_minor=700, status="refunded")
+    GiftFactory(fund=fund, amount_minor=9999, status="pending")
+    GiftFactory(fund=fund, amount_minor=3000, currency="EUR", status="paid")
+    GiftFactory(fund=other, amount_minor=4000, status="paid")
+
+    totals = selectors.gift_totals(params={"fund": "research"})
+    assert totals.gifts == 5
+    # Pending money is counted as a gift but not as received; currencies are never added.
+    assert totals.net == [("USD", 1050 + 1500 + 0), ("EUR", 3000)]
+    assert selectors.gift_totals(params={"fund": "research", "status": "paid"}).gifts == 2
+    assert selectors.gift_totals(params={"currency": "eur"}).net == [("EUR", 3000)]
+    assert selectors.gift_totals(params={"status": "failed"}) == selectors.GiftTotals(0, [])
+
+    page = client_for(["giving_officer"]).get("/en/staff/giving/?fund=research")
+    assert page.context["page"].totals == totals
+    assert "5 gifts match." in page.content.decode()
+
+
+def test_since_and_until_keep_whole_days_in_the_sites_time_zone():
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from medcenter.giving.models import Gift
+
+    today = timezone.localdate()
+    gifts = [GiftFactory(amount_minor=1000 + n) for n in range(3)]
+    for gift, days in zip(gifts, (2, 1, 0), strict=True):
+        moment = timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
+        Gift.objects.filter(pk=gift.pk).update(created_at=moment + timedelta(hours=23, minutes=59))
+
+    yesterday = str(today - timedelta(days=1))
+    rows, _used = selectors.filtered_gifts({"since": yesterday, "until": yesterday})
+    assert [g.amount_minor for g in rows] == [1001]
+    assert selectors.gift_totals(params={"since": yesterday}).gifts == 2
 
 
 @pytest.mark.parametrize(

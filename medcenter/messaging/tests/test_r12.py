@@ -3,11 +3,10 @@ without a CSRF token changes nothing, a GET changes nothing whatever its query s
 the two "mark read" actions refuse GET."""
 
 from django.test import Client
-from django.urls import reverse
 
 from medcenter.accounts.tests.factories import sign_in_verified
 from medcenter.messaging.models import Attachment, Message, ReadReceipt, Thread
-from medcenter.patients.tests.routes import all_routes
+from medcenter.patients.tests.routes import app_route_urls
 
 # Everything a form of these pages could carry, so that a view reading request.GET by
 # mistake would act on it.
@@ -30,13 +29,7 @@ def _urls(msg):
         "thread_id": msg.thread_b.public_id,
         "attachment_id": attachment.public_id,
     }
-    urls = []
-    for name, _view, text in all_routes(with_patterns=True):
-        if name.startswith("messaging:"):
-            kwargs = {k: v for k, v in values.items() if f":{k}>" in text}
-            kind = "staff" if name.startswith("messaging:staff_") else "patient"
-            urls.append((name, reverse(name, kwargs=kwargs), kind))
-    return urls
+    return app_route_urls("messaging", values)
 
 
 def _clients(msg, *, enforce_csrf_checks=False):

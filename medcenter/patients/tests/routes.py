@@ -31,3 +31,17 @@ def patient_data_routes() -> list[tuple[str, PatientDataRoute]]:
     return [
         (name, view.patient_data) for name, view in all_routes() if hasattr(view, "patient_data")
     ]
+
+
+def app_route_urls(namespace: str, values: dict) -> list[tuple[str, str, str]]:
+    """(name, url, "staff" or "patient") for every route of `namespace`, its path arguments
+    filled from `values` by name; a route named `<namespace>:staff_...` is the staff's."""
+    from django.urls import reverse
+
+    urls = []
+    for name, _view, text in all_routes(with_patterns=True):
+        if name.startswith(f"{namespace}:"):
+            kwargs = {k: v for k, v in values.items() if f":{k}>" in text}
+            kind = "staff" if name.startswith(f"{namespace}:staff_") else "patient"
+            urls.append((name, reverse(name, kwargs=kwargs), kind))
+    return urls

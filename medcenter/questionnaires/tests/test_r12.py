@@ -5,12 +5,11 @@ not resolve it)."""
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from medcenter.accounts.tests.factories import StaffUserFactory, UserFactory, sign_in_verified
 from medcenter.messaging.models import Message, Thread
 from medcenter.patients.tests.factories import CareRelationshipFactory, PatientFactory
-from medcenter.patients.tests.routes import all_routes
+from medcenter.patients.tests.routes import app_route_urls
 from medcenter.questionnaires import services
 from medcenter.questionnaires.models import QuestionnaireResponse, SymptomAlert
 from medcenter.questionnaires.tests.factories import access_of, answers, checkin, on_treatment
@@ -45,13 +44,7 @@ def _urls(world):
         "response_id": sent.public_id,
         "alert_id": SymptomAlert.objects.get(response=sent).public_id,
     }
-    urls = []
-    for name, _view, text in all_routes(with_patterns=True):
-        if name.startswith("questionnaires:"):
-            kwargs = {k: v for k, v in values.items() if f":{k}>" in text}
-            kind = "staff" if name.startswith("questionnaires:staff_") else "patient"
-            urls.append((name, reverse(name, kwargs=kwargs), kind))
-    return urls
+    return app_route_urls("questionnaires", values)
 
 
 def _clients(world, *, enforce_csrf_checks=False):
