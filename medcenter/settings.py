@@ -176,6 +176,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env.str("SQLITE_TEST_NAME", default=str(VAR_DIR / f"test-{os.getpid()}.sqlite3"))
     }
 
+# Independent audit hash chains (core.audit): a connection appends to chain 1 + its backend
+# pid modulo this, so concurrent transactions rarely queue on one chain head's row lock. SQLite
+# has one writer at a time and always writes chain 1.
+AUDIT_CHAINS = env.int(
+    "AUDIT_CHAINS", default=8 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 1
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # In-process default: room for every doctor's "next available" (two entries each) besides the

@@ -6,6 +6,16 @@ queryset refuse) and chained: each row's `hash` is an HMAC over its own fields a
 row's hash, so editing, inserting or deleting a row out of band breaks the chain, which
 `manage.py verify_audit` reports.
 
+There are several independent chains (issue 18): a chain's head row (AuditChainHead, pk = the
+chain's number) is locked from the event until the caller's transaction commits, so with one
+chain every audited write in the installation queued on one row lock. A database connection
+appends to one chain for its whole life, chain 1 + its PostgreSQL backend pid modulo
+settings.AUDIT_CHAINS (default 8; SQLite, one writer at a time anyway, always chain 1), so a
+transaction only ever locks one head and two heads can never deadlock. Each chain links from
+GENESIS on its own; the chain's number is in the HMAC input (for chains other than 1; chain 1
+is the single chain of before, whose hashes are unchanged), so a row moved to another chain
+fails verification. `verify_chain` checks every chain and every head.
+
 A write and its event are one transaction: `record` refuses to append the event of a write
 outside an atomic block (WriteOutsideTransaction), so a row can never be left without its
 event when the audit write fails. An event is a write unless it is a read (`read=True`: a
@@ -32,6 +42,7 @@ from medcenter.core.models import AuditChainHead, AuditEvent
 logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
+LEGACY_CHAIN = 1
 
 
 class AuditWriteFailed(Exception):
@@ -69,11 +80,27 @@ def chain_hash(event: AuditEvent) -> str:
             "purpose": event.purpose,
             "reason": event.reason,
             "prev_hash": event.prev_hash,
+            # Chain 1 is the one chain of before: its payload stays as it was, so rows written
+            # before there were several chains keep their hashes.
+            **({"chain": event.chain} if event.chain != LEGACY_CHAIN else {}),
         },
         sort_keys=True,
         separators=(",", ":"),
     )
     return hmac.new(_key(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def chain_of(connection: Any) -> int:
+    """The chain this database connection appends to, fixed for the connection's life.
+
+    PostgreSQL: 1 + the backend pid modulo settings.AUDIT_CHAINS, so concurrent connections
+    spread over the chains; one connection (and so one transaction) only ever locks one head.
+    """
+    chains = int(getattr(settings, "AUDIT_CHAINS", 1))
+    if connection.vendor != "postgresql" or chains <= 1:
+        return LEGACY_CHAIN
+    connection.ensure_connection()
+    return LEGACY_CHAIN + connection.connection.info.backend_pid % chains
 
 
 AUTHENTICATION = "auth."
@@ -137,17 +164,19 @@ def record(
     )
     try:
         with transaction.atomic():
-            # One chain head row, locked, so concurrent writers take turns and never fork the
-            # chain (on SQLite the IMMEDIATE transaction already serializes writers).
-            # get_or_create: two first-ever writers racing to create the head row end with
-            # one creating it and the other waiting for, then locking, that row.
+            # The connection's chain head row, locked, so writers on one chain take turns and
+            # never fork it (on SQLite the IMMEDIATE transaction already serializes writers);
+            # writers on other chains do not wait. get_or_create: two first-ever writers
+            # racing to create a head row end with one creating it and the other waiting for,
+            # then locking, that row.
+            event.chain = chain_of(transaction.get_connection())
             head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-                pk=1, defaults={"last_hash": GENESIS, "length": 0}
+                pk=event.chain, defaults={"last_hash": GENESIS, "length": 0}
             )
             event.prev_hash = head.last_hash
             event.hash = chain_hash(event)
             event.save(force_insert=True)
-            AuditChainHead.objects.filter(pk=1).update(
+            AuditChainHead.objects.filter(pk=event.chain).update(
                 last_hash=event.hash, length=models.F("length") + 1
             )
     except DatabaseError as error:
@@ -171,33 +200,86 @@ def _role_of(user: Any) -> str:
 
 @dataclass(frozen=True)
 class ChainReport:
+    """One chain's verification (`chain` set), or all of them (`chains` lists each one's).
+
+    `checked` counts the rows verified; `broken_at` is the id of the first row that does not
+    fit; `problem` says what is wrong (for the whole log: the first chain's problem).
+    """
+
     checked: int
     broken_at: int | None
     problem: str
+    chain: int | None = None
+    length: int = 0
+    last_hash: str = GENESIS
+    chains: tuple["ChainReport", ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None and not self.problem
+        return self.broken_at is None and not self.problem and all(c.ok for c in self.chains)
+
+
+@dataclass
+class _Walk:
+    previous: str = GENESIS
+    checked: int = 0
+    broken_at: int | None = None
+    problem: str = ""
 
 
 def verify_chain(*, batch_size: int = 2000) -> ChainReport:
-    """Recompute every hash in order; report the first row that does not fit the chain."""
-    previous = GENESIS
-    checked = 0
+    """Recompute every hash in id order, each chain from GENESIS on its own, and compare each
+    head with its chain; report every chain and the first row that does not fit.
+
+    One pass over the log in batches (memory: one batch and one state per chain); a chain is
+    no longer followed after its first broken row, the others are checked to their end.
+    """
+    walks: dict[int, _Walk] = {}
     last_id = 0
     while True:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not rows:
             break
         for event in rows:
-            if event.prev_hash != previous:
-                return ChainReport(checked, event.id, "a row before it was removed or inserted")
-            if chain_hash(event) != event.hash:
-                return ChainReport(checked, event.id, "the row was changed after it was written")
-            previous = event.hash
-            checked += 1
             last_id = event.id
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != previous or head.length != checked):
-        return ChainReport(checked, None, "rows at the end of the log were removed")
-    return ChainReport(checked, None, "")
+            walk = walks.setdefault(event.chain, _Walk())
+            if walk.problem:
+                continue
+            if event.prev_hash != walk.previous:
+                walk.broken_at = event.id
+                walk.problem = "a row before it was removed or inserted, or moved between chains"
+            elif chain_hash(event) != event.hash:
+                walk.broken_at = event.id
+                walk.problem = "the row was changed after it was written"
+            else:
+                walk.previous = event.hash
+                walk.checked += 1
+    heads = {head.pk: head for head in AuditChainHead.objects.all()}
+    reports = []
+    for number in sorted(set(walks) | set(heads)):
+        walk = walks.get(number, _Walk())
+        head = heads.get(number)
+        if not walk.problem:
+            if head is None and walk.checked:
+                walk.problem = "its head row was removed"
+            elif head is not None and (
+                head.last_hash != walk.previous or head.length != walk.checked
+            ):
+                walk.problem = "rows at the end of the chain were removed"
+        reports.append(
+            ChainReport(
+                walk.checked,
+                walk.broken_at,
+                walk.problem,
+                chain=number,
+                length=walk.checked,
+                last_hash=walk.previous,
+            )
+        )
+    checked = sum(report.checked for report in reports)
+    broken = [report for report in reports if not report.ok]
+    if broken:
+        first = min(broken, key=lambda r: (r.broken_at is None, r.broken_at or 0))
+        problem = f"chain {first.chain}: {first.problem}"
+        return ChainReport(checked, first.broken_at, problem, chains=tuple(reports))
+    return ChainReport(checked, None, "", chains=tuple(reports))

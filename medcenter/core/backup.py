@@ -7,9 +7,9 @@ An archive is an uncompressed tar of
   - `documents/<xx>/<rest>`: the document vault's files exactly as stored, still encrypted
     (they are never decrypted on the way into a backup);
   - `manifest.json`: format, backend, versions and applied migrations, rows per table and the
-    audit chain's head as of that snapshot, the document count, the database file's SHA-256.
+    audit chains' heads as of that snapshot, the document count, the database file's SHA-256.
 
-The counts, the chain head and the documents' names are read from the same snapshot the
+The counts, the chain heads and the documents' names are read from the same snapshot the
 database copy is made of (PostgreSQL: an exported snapshot that pg_dump joins; SQLite: the
 copy itself), so a backup taken while the site runs describes exactly what it holds. The
 document files are listed after that snapshot: a document is written before the row naming
@@ -211,12 +211,16 @@ def _dump_postgresql(using: str, target: Path) -> dict[str, Any]:
 
 
 def _describe(cursor: _Cursor) -> dict[str, Any]:
-    """Rows per table, the audit chain's head, the applied migrations and the documents rows
+    """Rows per table, the audit chains' heads, the applied migrations and the documents rows
     name, read through `cursor` (inside the snapshot being backed up)."""
     tables = {name: _count(cursor, name) for name in _table_names(cursor)}
     head_table, event_table = AuditChainHead._meta.db_table, AuditEvent._meta.db_table
-    cursor.execute(f"SELECT last_hash, length FROM {_quote(head_table)} WHERE id = 1")  # noqa: S608
-    head = cursor.fetchone()
+    cursor.execute(f"SELECT id, last_hash, length FROM {_quote(head_table)} ORDER BY id")  # noqa: S608
+    heads = {
+        str(chain): {"length": int(length), "last_hash": str(last_hash)}
+        for chain, last_hash, length in cursor.fetchall()
+        if int(length)
+    }
     cursor.execute(f"SELECT MAX(id) FROM {_quote(event_table)}")  # noqa: S608
     last_event = cursor.fetchone()
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
@@ -236,8 +240,11 @@ def _describe(cursor: _Cursor) -> dict[str, Any]:
     return {
         "tables": tables,
         "audit": {
-            "length": int(head[1]) if head else 0,
-            "last_hash": str(head[0]) if head else audit.GENESIS,
+            # Every chain's head (issue 18); "length" is all of them together and "last_hash"
+            # chain 1's, as manifests written when there was one chain have them.
+            "length": sum(head["length"] for head in heads.values()),
+            "last_hash": heads.get(str(audit.LEGACY_CHAIN), {}).get("last_hash", audit.GENESIS),
+            "chains": heads,
             "last_event_id": int(last_event[0]) if last_event and last_event[0] else None,
         },
         "migrations": migrations,
@@ -419,8 +426,14 @@ def _check_tables(manifest: dict[str, Any], using: str) -> Check:
 def _check_audit(manifest: dict[str, Any], using: str) -> Check:
     report = audit.verify_chain()
     expected = manifest["audit"]
-    head = AuditChainHead.objects.filter(pk=1).first()
-    last_hash = head.last_hash if head else audit.GENESIS
+    # A manifest from before there were several chains names only the one chain's head.
+    wanted = expected.get("chains")
+    if wanted is None:
+        wanted = {str(audit.LEGACY_CHAIN): expected} if expected["length"] else {}
+    found = {
+        str(head.pk): {"length": head.length, "last_hash": head.last_hash}
+        for head in AuditChainHead.objects.filter(length__gt=0)
+    }
     if not report.ok:
         where = f" at audit event {report.broken_at}" if report.broken_at else ""
         return Check(
@@ -429,14 +442,25 @@ def _check_audit(manifest: dict[str, Any], using: str) -> Check:
             f"broken{where}: {report.problem} ({report.checked} events verified); is "
             "AUDIT_CHAIN_KEY the installation's key?",
         )
-    if report.checked != expected["length"] or last_hash != expected["last_hash"]:
-        return Check(
-            "audit chain",
-            False,
-            f"{report.checked} events ending at {last_hash[:12]}, the backup's chain has "
-            f"{expected['length']} ending at {expected['last_hash'][:12]}",
-        )
-    return Check("audit chain", True, f"{report.checked:,} events verified, head as in the backup")
+    differences = [
+        f"chain {chain}: {found.get(chain, {}).get('length', 0)} events ending at "
+        f"{found.get(chain, {}).get('last_hash', audit.GENESIS)[:12]}, the backup's has "
+        f"{wanted.get(chain, {}).get('length', 0)} ending at "
+        f"{wanted.get(chain, {}).get('last_hash', audit.GENESIS)[:12]}"
+        for chain in sorted(set(found) | set(wanted), key=int)
+        if found.get(chain)
+        != {
+            "length": wanted.get(chain, {}).get("length"),
+            "last_hash": wanted.get(chain, {}).get("last_hash"),
+        }
+    ]
+    if differences:
+        return Check("audit chain", False, "; ".join(differences))
+    return Check(
+        "audit chain",
+        True,
+        f"{report.checked:,} events verified in {len(found)} chain(s), heads as in the backup",
+    )
 
 
 def _check_documents(manifest: dict[str, Any], using: str) -> Check:

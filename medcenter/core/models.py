@@ -46,6 +46,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which of the independent hash chains the row belongs to (core.audit); rows written
+    # before there were several chains are all in chain 1.
+    chain = models.PositiveSmallIntegerField(default=1)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -66,13 +69,14 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The newest hash and the length of the audit chain: the lock writers queue on."""
+    """The newest hash and the length of one audit chain (pk = the chain's number): the lock
+    the writers on that chain queue on."""
 
     last_hash = models.CharField(max_length=64)
     length = models.BigIntegerField()
 
     def __str__(self) -> str:
-        return f"audit chain of {self.length}"
+        return f"audit chain {self.pk} of {self.length}"
 
 
 class IdempotencyRecord(models.Model):

@@ -22,10 +22,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from medcenter.accounts.tests.factories import UserFactory
-from medcenter.core import vault
+from medcenter.core import audit, backup, vault
 from medcenter.core.models import AuditChainHead
 from medcenter.core.uploads import check_upload
 from medcenter.patients.models import Patient
@@ -148,8 +148,15 @@ def _restore(archive: Path, target: Target, **keys: str) -> subprocess.Popen:
 
 @needs_pg_tools
 @pytest.mark.django_db(transaction=True)
-def test_restore_drill_brings_back_every_row_the_audit_chain_and_every_document(keys, tmp_path):
+def test_restore_drill_brings_back_every_row_the_audit_chain_and_every_document(
+    keys, tmp_path, monkeypatch
+):
     _seed()
+    # A second audit chain, as another database connection would write it (issue 18).
+    other = 2 if audit.chain_of(connection) != 2 else 3
+    with monkeypatch.context() as patched, transaction.atomic():
+        patched.setattr(audit, "chain_of", lambda _connection: other)
+        audit.record(action="test.other_chain", read=True)
     archive = tmp_path / "backup.tar"
 
     call_command("backup", output=archive, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -160,7 +167,12 @@ def test_restore_drill_brings_back_every_row_the_audit_chain_and_every_document(
         names = tar.getnames()
     assert manifest["backend"] == connection.vendor
     assert manifest["tables"]["patients_patient"] == Patient.objects.count() == 3
-    assert manifest["audit"]["length"] == AuditChainHead.objects.get().length >= 2
+    heads = AuditChainHead.objects.all()
+    assert manifest["audit"]["length"] == sum(h.length for h in heads) >= 3
+    assert manifest["audit"]["chains"] == {
+        str(h.pk): {"length": h.length, "last_hash": h.last_hash} for h in heads
+    }
+    assert len(manifest["audit"]["chains"]) == 2
     assert manifest["documents"]["stored"] == ReferralDocument.objects.count() == 2
     assert manifest["documents"]["missing"] == []
     assert sorted(n for n in names if n.startswith("documents/")) == sorted(
@@ -306,3 +318,44 @@ def test_a_malformed_document_key_stops_the_start(settings, value, errors):
     settings.DOCUMENT_ENCRYPTION_KEY = value
 
     assert len(check_document_key()) == errors
+
+
+def _audit_part():
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()  # the driver's own, as the backup reads through
+    try:
+        return backup._describe(cursor)["audit"]
+    finally:
+        cursor.close()
+
+
+@pytest.mark.django_db
+def test_after_a_restore_every_audit_chains_head_is_compared_with_the_backup(monkeypatch):
+    for chain in (1, 3, 3):
+        monkeypatch.setattr(audit, "chain_of", lambda _connection, chain=chain: chain)
+        with transaction.atomic():
+            audit.record(action="test.backed_up", read=True)
+    part = _audit_part()
+    assert part["length"] == 3
+    assert {chain: head["length"] for chain, head in part["chains"].items()} == {"1": 1, "3": 2}
+    assert backup._check_audit({"audit": part}, "default").ok
+
+    # A chain that grew (or lost its end) since the backup no longer matches it.
+    with transaction.atomic():
+        audit.record(action="test.after_the_backup", read=True)
+    check = backup._check_audit({"audit": part}, "default")
+    assert not check.ok
+    assert check.detail.startswith("chain 3: 3 events ending at")
+
+
+@pytest.mark.django_db
+def test_a_manifest_from_the_single_chain_days_is_still_checked(monkeypatch):
+    monkeypatch.setattr(audit, "chain_of", lambda _connection: audit.LEGACY_CHAIN)
+    with transaction.atomic():
+        audit.record(action="test.backed_up", read=True)
+        audit.record(action="test.backed_up", read=True)
+    head = AuditChainHead.objects.get()
+    old_part = {"length": head.length, "last_hash": head.last_hash, "last_event_id": None}
+
+    assert backup._check_audit({"audit": old_part}, "default").ok
+    assert not backup._check_audit({"audit": dict(old_part, length=1)}, "default").ok
