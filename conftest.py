@@ -4,6 +4,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,17 @@ def _build_the_sqlite_template_in_the_background():
     threading.Thread(target=build, name="sqlite-template", daemon=True).start()
 
 
+def _template_folder() -> Path:
+    """Where migrated templates are kept: a cache outside the checkout (MEDCENTER_TEST_CACHE,
+    else $XDG_CACHE_HOME or ~/.cache, then medcenter/test-templates), so a fresh checkout of
+    the same code (CI's) finds the file the last run on the machine made, as pip finds its
+    wheels; the digest in the name decides, and a missing or stale file is simply rebuilt."""
+    root = os.environ.get("MEDCENTER_TEST_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "medcenter"
+    )
+    return Path(root) / "test-templates"
+
+
 def _migrated_sqlite_template() -> Path:
     import fcntl
     import importlib.util
@@ -137,14 +149,22 @@ def _migrated_sqlite_template() -> Path:
             continue
         for path in sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.py")):
             digest.update(path.name.encode() + path.read_bytes())
-    folder = Path(settings.VAR_DIR) / "test-templates"
+    # Data migrations call the apps' own code (the built-in questionnaires, say): any change
+    # to the project's code outside its tests makes a new template too.
+    project = Path(settings.BASE_DIR) / "medcenter"
+    for path in sorted(project.rglob("*.py")):
+        if "tests" not in path.relative_to(project).parts:
+            digest.update(str(path.relative_to(project)).encode() + path.read_bytes())
+    folder = _template_folder()
     folder.mkdir(parents=True, exist_ok=True)
     template = folder / f"migrated-{digest.hexdigest()[:16]}.sqlite3"
     with open(folder / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not template.exists():
+            # Other checkouts (a branch, a worktree) may still use theirs: only the unused go.
             for old in folder.glob("migrated-*.sqlite3"):
-                old.unlink()
+                if time.time() - old.stat().st_mtime > 2 * 86400:
+                    old.unlink(missing_ok=True)
             building = template.with_suffix(".building")
             building.unlink(missing_ok=True)
             subprocess.run(  # noqa: S603 - this interpreter and this checkout's manage.py
@@ -160,6 +180,7 @@ def _migrated_sqlite_template() -> Path:
             for leftover in folder.glob("*.building-*"):
                 leftover.unlink()
             building.rename(template)
+        os.utime(template)  # in use: kept by the clean-up above
     return template
 
 
