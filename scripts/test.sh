@@ -12,9 +12,7 @@ unset DATABASE_URL
 only_e2e=false
 [ "${1:-}" = "--only-e2e" ] && only_e2e=true
 WORKERS=${TEST_WORKERS:-2}
-# PostgreSQL's run waits on the server for part of each test: a third worker keeps both cores
-# busy meanwhile (measured on 2 cores: 410 s with two workers, about 325 s with three).
-PG_WORKERS=${TEST_PG_WORKERS:-3}
+PG_WORKERS=${TEST_PG_WORKERS:-$WORKERS}
 results=$(mktemp -d)
 ran=()
 
